@@ -8,3 +8,4 @@ export { denseMatrix, fromRows, row, takeRows } from './data/matrix.js';
 export type { DenseMatrix } from './data/matrix.js';
 export type { Dataset } from './data/dataset.js';
 export type { Classifier, Transformer, EstimatorJSON } from './estimators/classifier.js';
+export { EstimatorInputError, InvalidParameterError, NotFittedError, DataFormatError } from './errors.js';

@@ -18,8 +18,7 @@ defaultSerializers.register<Matrix, EncodedMatrix>(
     },
     decode: ({ rows, columns, data }) => {
       const m = new Matrix(rows, columns);
-      for (let i = 0; i < rows; i++)
-        m.setRow(i, data.subarray(i * columns, (i + 1) * columns));
+      for (let i = 0; i < rows; i++) m.setRow(i, data.subarray(i * columns, (i + 1) * columns));
       return m;
     },
   },
