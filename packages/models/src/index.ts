@@ -8,4 +8,61 @@ export { denseMatrix, fromRows, row, takeRows } from './data/matrix.js';
 export type { DenseMatrix } from './data/matrix.js';
 export type { Dataset } from './data/dataset.js';
 export type { Classifier, Transformer, EstimatorJSON } from './estimators/classifier.js';
-export { EstimatorInputError, InvalidParameterError, NotFittedError, DataFormatError } from './errors.js';
+export {
+  EstimatorInputError,
+  InvalidParameterError,
+  NotFittedError,
+  DataFormatError,
+} from './errors.js';
+
+// --- numeric core (issue 5): data, estimators, metrics
+export { Random, portableLog } from './data/random.js';
+export { parseCsv, readCsv, formatCsv, writeCsv } from './data/csv.js';
+export type { ReadCsvOptions, WriteCsvOptions } from './data/csv.js';
+export {
+  BaseClassifier,
+  BaseTransformer,
+  argmaxRows,
+  checkJSONType,
+  toFloat64,
+  toInt32,
+  toMatrix,
+} from './estimators/base.js';
+export {
+  registerEstimator,
+  registeredEstimatorTypes,
+  estimatorFromJSON,
+  classifierFromJSON,
+  isClassifier,
+} from './estimators/registry.js';
+export type { EstimatorFactory } from './estimators/registry.js';
+export {
+  checkMatrix,
+  checkLabels,
+  checkFitInput,
+  checkPredictInput,
+  checkNumber,
+  checkChoice,
+  checkKnownParams,
+  encodeLabels,
+} from './estimators/validation.js';
+export type { EncodedLabels, NumberRule } from './estimators/validation.js';
+export { GaussianNB, softmaxRowsInPlace } from './estimators/naive-bayes.js';
+export type { GaussianNBParams, GaussianNBModel } from './estimators/naive-bayes.js';
+export {
+  accuracy,
+  balancedAccuracy,
+  confusionMatrix,
+  precisionRecallF1,
+} from './metrics/classification.js';
+export type {
+  ConfusionMatrix,
+  LabelOptions,
+  AveragedScores,
+  PrecisionRecallF1,
+  PrecisionRecallF1Options,
+} from './metrics/classification.js';
+export { logLoss, brierScore, rocAucOvr, binaryRocAuc } from './metrics/probability.js';
+export type { ProbabilityOptions, LogLossOptions, RocAucOptions } from './metrics/probability.js';
+export { scorer, SCORER_NAMES } from './metrics/scorer.js';
+export type { Scorer, ScorerName } from './metrics/scorer.js';
