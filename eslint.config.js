@@ -21,6 +21,13 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // Tasks are often async without awaiting (the engine awaits them).
+      '@typescript-eslint/require-await': 'off',
+      // Decorated flow/task methods are bound to their instance by design (`asTask(this.train)`).
+      '@typescript-eslint/unbound-method': 'off',
+      // User code may throw anything; the engine rethrows what it caught.
+      '@typescript-eslint/only-throw-error': ['error', { allowThrowingUnknown: true }],
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
     },
   },
   {

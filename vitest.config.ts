@@ -5,6 +5,9 @@ const pkg = (name: string) =>
   fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
 
 export default defineConfig({
+  // Test files sit outside each package's tsconfig `include`, so say explicitly what tsconfig.base.json says:
+  // legacy decorators with metadata (TC39 decorators are tested by compiling a fixture with tsc).
+  oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
   resolve: {
     alias: {
       '@tideflow/core': pkg('core'),

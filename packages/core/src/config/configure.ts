@@ -1,0 +1,58 @@
+import { ConsoleLogger, type Logger } from '../logger.js';
+import { resolveFileSettings, type FileSettings } from './settings.js';
+
+/** Settings given in code; they win over the environment and profiles. */
+export interface TideflowConfig extends Partial<FileSettings> {
+  /** `false` makes every flow and task a plain function call (same as `disabled: true`). */
+  enabled?: boolean;
+  /** The logger for engine and run logs (pino works). Default: a {@link ConsoleLogger} on stderr. */
+  logger?: Logger;
+}
+
+/** The resolved configuration the engine reads on every call. */
+export interface ResolvedConfig {
+  /** Every file setting, resolved. */
+  readonly settings: FileSettings;
+  /** Whether the engine runs (false under `TIDEFLOW_DISABLED=1` or `configure({ enabled: false })`). */
+  readonly enabled: boolean;
+  /** The root logger. */
+  readonly logger: Logger;
+}
+
+let explicit: TideflowConfig = {};
+let resolved: ResolvedConfig | undefined;
+
+/**
+ * Sets configuration in code. Values merge into earlier `configure` calls and win over the
+ * environment and the active profile.
+ *
+ * @example
+ * ```ts
+ * configure({ enabled: false });            // run everything as plain calls
+ * configure({ logger: pino(), loggingLevel: 'debug' });
+ * ```
+ */
+export function configure(config: TideflowConfig): void {
+  explicit = { ...explicit, ...config };
+  resolved = undefined;
+}
+
+/** Drops everything set with {@link configure} and re-reads the environment on next use. */
+export function resetConfiguration(): void {
+  explicit = {};
+  resolved = undefined;
+}
+
+/** The configuration in effect (resolved once, then cached until `configure` is called). */
+export function getConfig(): ResolvedConfig {
+  if (resolved) return resolved;
+  const { enabled, logger, ...fileSettings } = explicit;
+  if (enabled !== undefined) fileSettings.disabled = !enabled;
+  const { values } = resolveFileSettings(fileSettings);
+  resolved = {
+    settings: values,
+    enabled: !values.disabled,
+    logger: logger ?? new ConsoleLogger({ level: values.loggingLevel }),
+  };
+  return resolved;
+}

@@ -1,0 +1,214 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidOptionError } from '../errors.js';
+import { LOG_LEVELS, type LogLevel } from '../logger.js';
+
+/** The settings that can come from a profile file or the environment (plain values only). */
+export interface FileSettings {
+  /** Make every flow and task a plain function call. Env `TIDEFLOW_DISABLED`. */
+  disabled: boolean;
+  /** Minimum level of the default logger. Env `TIDEFLOW_LOGGING_LEVEL`. */
+  loggingLevel: LogLevel;
+  /** Where runs are tracked: `memory:` or `sqlite:///path/to/tideflow.db`. Env `TIDEFLOW_TRACKING_URI`. */
+  trackingUri: string;
+  /** Recompute every cached task and overwrite its entry. Env `TIDEFLOW_REFRESH_CACHE`. */
+  refreshCache: boolean;
+  /** Default `maxConcurrency` of flow runs (0 = unlimited). Env `TIDEFLOW_MAX_CONCURRENCY`. */
+  maxConcurrency: number;
+  /** Concurrency limits by task tag, e.g. `{ gpu: 1 }`. Env `TIDEFLOW_CONCURRENCY_LIMITS` (JSON). */
+  concurrencyLimits: Record<string, number>;
+}
+
+/** The name of each setting key (as in profile files and `tideflow config set KEY VALUE`). */
+export type SettingKey = keyof FileSettings;
+
+interface SettingSpec<K extends SettingKey> {
+  env: string;
+  default: FileSettings[K];
+  parse: (raw: unknown, source: string) => FileSettings[K];
+  description: string;
+}
+
+function parseBool(raw: unknown, source: string): boolean {
+  if (typeof raw === 'boolean') return raw;
+  const s = String(raw).trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
+  throw new InvalidOptionError(
+    `${source}: expected a boolean (1/0, true/false), got "${String(raw)}".`,
+  );
+}
+
+function parseNonNegativeInt(raw: unknown, source: string): number {
+  const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+  if (!Number.isInteger(n) || n < 0) {
+    throw new InvalidOptionError(`${source}: expected an integer ≥ 0, got "${String(raw)}".`);
+  }
+  return n;
+}
+
+function parseLimits(raw: unknown, source: string): Record<string, number> {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new InvalidOptionError(
+        `${source}: expected a JSON object of tag → limit, got "${raw}".`,
+      );
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidOptionError(`${source}: expected an object of tag → limit.`);
+  }
+  const out: Record<string, number> = {};
+  for (const [tag, limit] of Object.entries(value)) {
+    const n = parseNonNegativeInt(limit, `${source}.${tag}`);
+    if (n < 1) throw new InvalidOptionError(`${source}.${tag}: a concurrency limit must be ≥ 1.`);
+    out[tag] = n;
+  }
+  return out;
+}
+
+/** Every setting: its environment variable, default, parser and meaning. */
+export const SETTINGS: { readonly [K in SettingKey]: SettingSpec<K> } = {
+  disabled: {
+    env: 'TIDEFLOW_DISABLED',
+    default: false,
+    parse: parseBool,
+    description: 'Run flows and tasks as plain function calls (no states, cache or tracking).',
+  },
+  loggingLevel: {
+    env: 'TIDEFLOW_LOGGING_LEVEL',
+    default: 'info',
+    parse: (raw, source) => {
+      const s = String(raw).trim().toLowerCase();
+      if (!(s in LOG_LEVELS)) {
+        throw new InvalidOptionError(
+          `${source}: expected one of ${Object.keys(LOG_LEVELS).join(', ')}, got "${String(raw)}".`,
+        );
+      }
+      return s as LogLevel;
+    },
+    description: 'Minimum level of the default logger: debug, info, warn or error.',
+  },
+  trackingUri: {
+    env: 'TIDEFLOW_TRACKING_URI',
+    default: 'memory:',
+    parse: (raw, source) => {
+      const s = String(raw).trim();
+      if (s !== 'memory:' && !s.startsWith('sqlite://')) {
+        throw new InvalidOptionError(
+          `${source}: expected "memory:" or "sqlite:///path/to/tideflow.db", got "${s}".`,
+        );
+      }
+      return s;
+    },
+    description: 'Where runs are tracked: memory: or sqlite:///path/to/tideflow.db.',
+  },
+  refreshCache: {
+    env: 'TIDEFLOW_REFRESH_CACHE',
+    default: false,
+    parse: parseBool,
+    description: 'Recompute every cached task and overwrite its cache entry.',
+  },
+  maxConcurrency: {
+    env: 'TIDEFLOW_MAX_CONCURRENCY',
+    default: 0,
+    parse: parseNonNegativeInt,
+    description:
+      'Default maximum number of concurrently running tasks per flow run (0 = unlimited).',
+  },
+  concurrencyLimits: {
+    env: 'TIDEFLOW_CONCURRENCY_LIMITS',
+    default: {},
+    parse: parseLimits,
+    description: 'Concurrency limits by task tag, as JSON: {"gpu": 1}.',
+  },
+};
+
+/** The profiles file: named sets of settings and which one is active. */
+export interface ProfilesFile {
+  /** The profile used unless `TIDEFLOW_PROFILE` names another. */
+  active: string;
+  /** Settings by profile name. */
+  profiles: Record<string, Partial<FileSettings>>;
+}
+
+/** The folder holding `profiles.json`: `TIDEFLOW_HOME`, else `~/.tideflow`. */
+export function tideflowHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TIDEFLOW_HOME ?? join(homedir(), '.tideflow');
+}
+
+/** Reads the profiles file (an empty default profile when there is none). */
+export function readProfiles(env: NodeJS.ProcessEnv = process.env): ProfilesFile {
+  const path = join(tideflowHome(env), 'profiles.json');
+  if (!existsSync(path)) return { active: 'default', profiles: { default: {} } };
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as ProfilesFile;
+    return { active: parsed.active ?? 'default', profiles: parsed.profiles ?? { default: {} } };
+  } catch (error) {
+    throw new InvalidOptionError(
+      `Cannot read the profiles file ${path}: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** The name of the profile in effect: `TIDEFLOW_PROFILE`, else the file's active profile. */
+export function activeProfileName(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TIDEFLOW_PROFILE ?? readProfiles(env).active;
+}
+
+/** Parses one setting's raw value, naming its source in errors. */
+export function parseSetting<K extends SettingKey>(
+  key: K,
+  raw: unknown,
+  source: string,
+): FileSettings[K] {
+  const spec = SETTINGS[key] as SettingSpec<K> | undefined;
+  if (!spec) {
+    throw new InvalidOptionError(
+      `Unknown setting "${String(key)}"; known settings: ${Object.keys(SETTINGS).join(', ')}.`,
+    );
+  }
+  return spec.parse(raw, source);
+}
+
+/** Where a resolved setting came from. */
+export type SettingSource = 'default' | 'profile' | 'env' | 'explicit';
+
+/**
+ * Resolves every file setting: defaults < active profile < environment < `explicit`, and says where
+ * each value came from.
+ */
+export function resolveFileSettings(
+  explicit: Partial<FileSettings> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): { values: FileSettings; sources: Record<SettingKey, SettingSource> } {
+  const profileName = activeProfileName(env);
+  const profile = readProfiles(env).profiles[profileName] ?? {};
+  const values = {} as Record<SettingKey, unknown>;
+  const sources = {} as Record<SettingKey, SettingSource>;
+  for (const key of Object.keys(SETTINGS) as SettingKey[]) {
+    const spec = SETTINGS[key];
+    let value: unknown = spec.default;
+    let source: SettingSource = 'default';
+    if (profile[key] !== undefined) {
+      value = parseSetting(key, profile[key], `profile "${profileName}" setting ${key}`);
+      source = 'profile';
+    }
+    const raw = env[spec.env];
+    if (raw !== undefined && raw !== '') {
+      value = parseSetting(key, raw, spec.env);
+      source = 'env';
+    }
+    if (explicit[key] !== undefined) {
+      value = explicit[key];
+      source = 'explicit';
+    }
+    values[key] = value;
+    sources[key] = source;
+  }
+  return { values: values as unknown as FileSettings, sources };
+}

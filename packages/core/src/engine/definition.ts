@@ -1,0 +1,69 @@
+import type { Registry } from '../registry.js';
+import type { RunKind } from './events.js';
+import {
+  normalizeHooks,
+  validateOptions,
+  type FlowOptions,
+  type NormalizedHooks,
+  type TaskOptions,
+} from './options.js';
+import { parameterNames } from './param-names.js';
+import { compileValidator, type ArgsValidator } from './validation.js';
+
+/** Any function a flow or task wraps. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFunction = (...args: any[]) => any;
+
+/** Everything the engine needs to run a flow or task: its function, name and normalised options. */
+export interface Definition {
+  /** `flow` or `task`. */
+  readonly kind: RunKind;
+  /** The registered name. */
+  readonly name: string;
+  /** The undecorated function. */
+  readonly fn: AnyFunction;
+  /** The options as given (merged, for `.with` copies). */
+  readonly options: FlowOptions & TaskOptions;
+  /** Declared parameter names of `fn`. */
+  readonly paramNames: readonly string[];
+  /** The compiled parameter validator, when there is something to check. */
+  readonly validator?: ArgsValidator;
+  /** Hooks as arrays. */
+  readonly hooks: NormalizedHooks;
+  /** Tags (never undefined). */
+  readonly tags: readonly string[];
+  /** The registry it is registered in. */
+  readonly registry?: Registry;
+  /** Parameter types from `design:paramtypes`, when the compiler emitted them. */
+  readonly paramTypes?: readonly unknown[];
+}
+
+/** Builds a definition, validating the options (throws InvalidOptionError naming the flow or task). */
+export function createDefinition(
+  kind: RunKind,
+  name: string,
+  fn: AnyFunction,
+  options: FlowOptions & TaskOptions,
+  paramTypes?: readonly unknown[],
+): Definition {
+  validateOptions(name, options);
+  const paramNames = parameterNames(fn);
+  return {
+    kind,
+    name,
+    fn,
+    options,
+    paramNames,
+    validator: compileValidator(paramNames, options.params, paramTypes),
+    hooks: normalizeHooks(options),
+    tags: options.tags ?? [],
+    registry: options.registry,
+    paramTypes,
+  };
+}
+
+/** A copy of `def` with `options` merged over its own (the registered name stays). */
+export function withOptions(def: Definition, options: FlowOptions & TaskOptions): Definition {
+  const { name: _ignored, ...rest } = options;
+  return createDefinition(def.kind, def.name, def.fn, { ...def.options, ...rest }, def.paramTypes);
+}

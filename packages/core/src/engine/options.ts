@@ -1,0 +1,142 @@
+import { InvalidOptionError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Registry } from '../registry.js';
+import type { RetryDelay } from './retry.js';
+import type { TaskRunner } from './runner.js';
+import type { State } from './state.js';
+import type { ParamsSchema } from './validation.js';
+
+/** What a hook receives about the run that triggered it. */
+export interface HookContext<R = unknown> {
+  /** The registered flow or task name. */
+  readonly name: string;
+  /** The run's id. */
+  readonly runId: string;
+  /** The state that triggered the hook (final for completion/failure, Retrying for retries). */
+  readonly state: State<R>;
+  /** The attempt that just ended (1-based). */
+  readonly attempt: number;
+  /** The run's parameters by name. */
+  readonly parameters: Readonly<Record<string, unknown>>;
+  /** The run logger. */
+  readonly logger: Logger;
+}
+
+/** A state hook. Errors it throws (or rejects with) are logged and never change the run's result. */
+export type Hook<R = unknown> = (context: HookContext<R>) => void | Promise<void>;
+
+/** Options shared by flows and tasks. */
+export interface RunOptions<R = unknown> {
+  /** The registered name (default: `Class.method` for decorated methods, the function's name otherwise). */
+  name?: string;
+  /** A description for logs, docs and the UI. */
+  description?: string;
+  /** Tags: recorded on runs; on tasks they also select concurrency limits. */
+  tags?: readonly string[];
+  /** How many times a failed attempt is retried (default 0). */
+  retries?: number;
+  /** Delay before each retry: ms, one ms value per retry, or a function of the retry number. */
+  retryDelayMs?: RetryDelay;
+  /** Spreads each delay uniformly by ±factor (0 to 1), to avoid retry storms. */
+  retryJitterFactor?: number;
+  /** Decides whether an error is retried (default: always, until `retries` is used up). */
+  retryCondition?: (error: unknown, attempt: number) => boolean | Promise<boolean>;
+  /** Each attempt's time limit; on expiry the run's signal aborts and the caller gets a timeout error. */
+  timeoutMs?: number;
+  /** Called when the run completes (Completed or Cached). */
+  onCompletion?: Hook<R> | readonly Hook<R>[];
+  /** Called when the run ends without a result (Failed, TimedOut, Cancelled). */
+  onFailure?: Hook<R> | readonly Hook<R>[];
+  /** Called when a failed attempt is about to be retried. */
+  onRetry?: Hook<R> | readonly Hook<R>[];
+  /** Validates the parameters before the run starts (any Standard Schema validator: zod, valibot, ...). */
+  params?: ParamsSchema;
+  /** The registry to register in (default: {@link defaultRegistry}). */
+  registry?: Registry;
+}
+
+/** Options of a task. */
+export type TaskOptions<R = unknown> = RunOptions<R>;
+
+/** Options of a flow. */
+export interface FlowOptions<R = unknown> extends RunOptions<R> {
+  /** Maximum number of submitted tasks running at once in each run of this flow (0 = unlimited). */
+  maxConcurrency?: number;
+  /** Runs submitted tasks (default: an in-process concurrent runner per flow run). */
+  taskRunner?: TaskRunner;
+  /** Aborting it cancels the flow run: pending and running tasks end Cancelled. */
+  signal?: AbortSignal;
+  /** The tracking experiment of the run (default: the flow name). */
+  experiment?: string;
+}
+
+/** The hook lists, normalised to arrays. */
+export interface NormalizedHooks<R = unknown> {
+  readonly onCompletion: readonly Hook<R>[];
+  readonly onFailure: readonly Hook<R>[];
+  readonly onRetry: readonly Hook<R>[];
+}
+
+const toArray = <T>(v: T | readonly T[] | undefined): readonly T[] =>
+  v === undefined ? [] : Array.isArray(v) ? (v as readonly T[]) : [v as T];
+
+/** Normalises hook options. */
+export function normalizeHooks<R>(options: RunOptions<R>): NormalizedHooks<R> {
+  return {
+    onCompletion: toArray(options.onCompletion),
+    onFailure: toArray(options.onFailure),
+    onRetry: toArray(options.onRetry),
+  };
+}
+
+function checkNonNegative(runName: string, key: string, value: unknown, integer: boolean): void {
+  if (value === undefined) return;
+  if (
+    typeof value !== 'number' ||
+    !(value >= 0) ||
+    !Number.isFinite(value) ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new InvalidOptionError(
+      `"${runName}": option ${key} must be a finite ${integer ? 'integer' : 'number'} ≥ 0, got ${JSON.stringify(value) ?? typeof value}.`,
+    );
+  }
+}
+
+/** Throws InvalidOptionError naming the flow or task when an option is out of range. */
+export function validateOptions(runName: string, options: FlowOptions): void {
+  checkNonNegative(runName, 'retries', options.retries, true);
+  checkNonNegative(runName, 'timeoutMs', options.timeoutMs, false);
+  checkNonNegative(runName, 'maxConcurrency', options.maxConcurrency, true);
+  if (options.retryJitterFactor !== undefined) {
+    checkNonNegative(runName, 'retryJitterFactor', options.retryJitterFactor, false);
+    if (options.retryJitterFactor > 1) {
+      throw new InvalidOptionError(
+        `"${runName}": option retryJitterFactor must be between 0 and 1.`,
+      );
+    }
+  }
+  const delay = options.retryDelayMs;
+  if (typeof delay === 'number') checkNonNegative(runName, 'retryDelayMs', delay, false);
+  else if (Array.isArray(delay))
+    delay.forEach((d, i) => checkNonNegative(runName, `retryDelayMs[${i}]`, d, false));
+  else if (delay !== undefined && typeof delay !== 'function') {
+    throw new InvalidOptionError(
+      `"${runName}": option retryDelayMs must be a number, an array or a function.`,
+    );
+  }
+  for (const key of ['onCompletion', 'onFailure', 'onRetry', 'retryCondition'] as const) {
+    const hooks = toArray(options[key] as unknown);
+    if (hooks.some((h) => typeof h !== 'function')) {
+      throw new InvalidOptionError(
+        `"${runName}": option ${key} must be a function or an array of functions.`,
+      );
+    }
+  }
+  if (
+    options.tags !== undefined &&
+    (!Array.isArray(options.tags) || options.tags.some((t) => typeof t !== 'string'))
+  ) {
+    throw new InvalidOptionError(`"${runName}": option tags must be an array of strings.`);
+  }
+}

@@ -1,0 +1,58 @@
+import type { LogLevel, Logger } from '../logger.js';
+import type { EventBus, RunInfo } from './events.js';
+
+/**
+ * The logger of one run: lines go to the configured logger tagged with the flow run and task run,
+ * and to the event bus (so trackers record them as run logs).
+ */
+export class RunLogger implements Logger {
+  private base?: Logger;
+
+  constructor(
+    private readonly root: Logger,
+    private readonly events: EventBus,
+    private readonly run: RunInfo,
+    private readonly bindings: Record<string, unknown> = {},
+  ) {}
+
+  /** The root logger's child with this run's tags, made on first use (most runs never log). */
+  private get target(): Logger {
+    this.base ??= this.root.child({
+      ...(this.run.kind === 'flow'
+        ? { flow: this.run.name, flow_run: this.run.id }
+        : { task: this.run.name, task_run: this.run.id, flow_run: this.run.flowRunId }),
+      ...this.bindings,
+    });
+    return this.base;
+  }
+
+  private log(level: LogLevel, obj: Record<string, unknown>, msg?: string): void {
+    this.target[level](obj, msg);
+    if (this.events.active) {
+      this.events.emit({
+        type: 'run.log',
+        run: this.run,
+        level,
+        message: msg ?? '',
+        fields: { ...this.bindings, ...obj },
+        timestamp: Date.now(),
+      });
+    }
+  }
+
+  debug(obj: Record<string, unknown>, msg?: string): void {
+    this.log('debug', obj, msg);
+  }
+  info(obj: Record<string, unknown>, msg?: string): void {
+    this.log('info', obj, msg);
+  }
+  warn(obj: Record<string, unknown>, msg?: string): void {
+    this.log('warn', obj, msg);
+  }
+  error(obj: Record<string, unknown>, msg?: string): void {
+    this.log('error', obj, msg);
+  }
+  child(bindings: Record<string, unknown>): Logger {
+    return new RunLogger(this.root, this.events, this.run, { ...this.bindings, ...bindings });
+  }
+}

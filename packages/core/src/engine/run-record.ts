@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import type { ActiveRun } from './context.js';
+import type { Definition } from './definition.js';
+import { engineEvents, type RunInfo, type RunKind } from './events.js';
+import type { FlowRun } from './flow-run.js';
+import type { RunStates } from './future.js';
+import { RunLogger } from './run-logger.js';
+import { State, type StateType } from './state.js';
+
+/** A signal that never aborts, for runs outside any flow and without a timeout. */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+
+/** The parameters of a call by name (extra positional arguments keep their index as name). */
+export function namedParameters(
+  paramNames: readonly string[],
+  args: readonly unknown[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < args.length; i++) out[paramNames[i] ?? `arg${i}`] = args[i];
+  return out;
+}
+
+/** One flow or task run: its description for events and its state history. */
+export class RunRecord implements RunStates {
+  readonly history: State[] = [];
+  /** The current attempt (0 before the first). */
+  attempt = 0;
+  /** The cache key, when the run is cached. */
+  cacheKey?: string;
+  private infoCache?: RunInfo;
+
+  constructor(
+    readonly kind: RunKind,
+    readonly def: Definition,
+    readonly args: readonly unknown[],
+    readonly flowRunId: string | undefined,
+    readonly parentRunId: string | undefined,
+    readonly id: string = randomUUID(),
+  ) {}
+
+  get name(): string {
+    return this.def.name;
+  }
+
+  /** The run's description, built on first use (events off ⇒ never built). */
+  get info(): RunInfo {
+    this.infoCache ??= {
+      kind: this.kind,
+      id: this.id,
+      name: this.def.name,
+      flowRunId: this.flowRunId,
+      parentRunId: this.parentRunId,
+      parameters: namedParameters(this.def.paramNames, this.args),
+      tags: this.def.tags,
+    };
+    return this.infoCache;
+  }
+
+  /** The latest state. */
+  get state(): State {
+    return this.history[this.history.length - 1];
+  }
+
+  /** Emits `run.created` (call once, before the first state). */
+  announce(): void {
+    if (engineEvents.active) engineEvents.emit({ type: 'run.created', run: this.info });
+  }
+
+  /** Enters a new state and tells subscribers. */
+  enter(type: StateType, extra?: { data?: unknown; error?: unknown; message?: string }): State {
+    const state = new State(type, Date.now(), extra?.data, extra?.error, extra?.message);
+    const previous = this.history.length ? this.state : undefined;
+    this.history.push(state);
+    if (engineEvents.active) {
+      engineEvents.emit({
+        type: 'run.state',
+        run: this.info,
+        state,
+        previous,
+        attempt: this.attempt,
+        cacheKey: this.cacheKey,
+      });
+    }
+    return state;
+  }
+}
+
+/** The context of one attempt of a run, as seen through `getRunContext()`. */
+export class ActiveRunImpl implements ActiveRun {
+  private loggerCache?: Logger;
+
+  constructor(
+    private readonly record: RunRecord,
+    readonly signal: AbortSignal,
+    readonly flow: FlowRun | undefined,
+    private readonly rootLogger: Logger,
+  ) {}
+
+  get run(): RunInfo {
+    return this.record.info;
+  }
+  get flowRunId(): string | undefined {
+    return this.flow?.id;
+  }
+  get taskRunId(): string | undefined {
+    return this.record.kind === 'task' ? this.record.id : undefined;
+  }
+  get name(): string {
+    return this.record.def.name;
+  }
+  get attempt(): number {
+    return this.record.attempt;
+  }
+  get parameters(): Readonly<Record<string, unknown>> {
+    return this.record.info.parameters;
+  }
+  get logger(): Logger {
+    this.loggerCache ??= new RunLogger(this.rootLogger, engineEvents, this.record.info);
+    return this.loggerCache;
+  }
+}
