@@ -66,3 +66,5 @@ export { logLoss, brierScore, rocAucOvr, binaryRocAuc } from './metrics/probabil
 export type { ProbabilityOptions, LogLossOptions, RocAucOptions } from './metrics/probability.js';
 export { scorer, SCORER_NAMES } from './metrics/scorer.js';
 export type { Scorer, ScorerName } from './metrics/scorer.js';
+export { StratifiedKFold, foldsToSplits } from './selection/stratified-kfold.js';
+export type { Split, StratifiedKFoldOptions } from './selection/stratified-kfold.js';
