@@ -68,3 +68,7 @@ export { scorer, SCORER_NAMES } from './metrics/scorer.js';
 export type { Scorer, ScorerName } from './metrics/scorer.js';
 export { StratifiedKFold, foldsToSplits } from './selection/stratified-kfold.js';
 export type { Split, StratifiedKFoldOptions } from './selection/stratified-kfold.js';
+export { KNeighborsClassifier } from './estimators/knn.js';
+export type { KNeighborsParams } from './estimators/knn.js';
+export { KDTree } from './estimators/kd-tree.js';
+export type { Neighbors } from './estimators/kd-tree.js';
