@@ -53,7 +53,7 @@ export class KNeighborsClassifier extends BaseClassifier<KNeighborsParams, KNeig
   /** Rebuilds a `KNeighborsClassifier` from `toJSON()` output (the k-d tree is rebuilt). */
   static fromJSON(json: EstimatorJSON): KNeighborsClassifier {
     checkJSONType(json, 'KNeighborsClassifier');
-    return new KNeighborsClassifier(json.params as Partial<KNeighborsParams>).restore(json.state);
+    return new KNeighborsClassifier(json.params).restore(json.state);
   }
 
   /**
