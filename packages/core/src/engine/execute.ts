@@ -182,6 +182,7 @@ export function submitTask(
       tags: def.tags,
       execute: () => executeTask(record, thisArg, callArgs, flow),
     });
+  // Start on a microtask, so that `.submit` returns before the task's body runs (as in a queue).
   const outcome = args.some((a) => a instanceof TaskFuture)
     ? resolveFutures(args).then(start, (error: unknown) => {
         record.enter('FAILED', {
@@ -190,7 +191,7 @@ export function submitTask(
         });
         throw error;
       })
-    : start(args);
+    : Promise.resolve(args).then(start);
   const future = new TaskFuture(record, outcome);
   flow?.futures.push(future);
   return future;

@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  ConsoleLogger,
+  Registry,
+  configure,
+  engineEvents,
+  flow,
+  getRunLogger,
+  resetConfiguration,
+  silentLogger,
+  task,
+  type EngineEvent,
+} from '../src/index.js';
+
+afterEach(() => {
+  resetConfiguration();
+  engineEvents.clear();
+});
+
+describe('logging', () => {
+  it('prints readable lines filtered by level, with bindings', () => {
+    const lines: string[] = [];
+    const logger = new ConsoleLogger({ level: 'info', write: (l) => lines.push(l) });
+    logger.debug({ hidden: true }, 'nope');
+    logger.child({ run: 'r1' }).warn({ n: 2, text: 'a b', err: new Error('x') }, 'hello');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^\d\d:\d\d:\d\d\.\d{3} WARN {2}hello run=r1 n=2 text="a b" err=Error: x/,
+    );
+    silentLogger.error({}, 'dropped');
+  });
+
+  it('tags run logger lines with the flow and task run and emits run.log events', async () => {
+    const lines: string[] = [];
+    configure({ logger: new ConsoleLogger({ write: (l) => lines.push(l) }) });
+    const registry = new Registry();
+    const t = task(
+      async function chatty() {
+        getRunLogger()!.info({ step: 1 }, 'working');
+      },
+      { registry },
+    );
+    const f = flow(
+      async function talker() {
+        getRunLogger()!.info({}, 'starting');
+        await t();
+      },
+      { registry },
+    );
+    const events: EngineEvent[] = [];
+    const unsubscribe = engineEvents.subscribe((e) => events.push(e));
+    await f();
+    const logs = events.filter((e) => e.type === 'run.log');
+    expect(logs.map((e) => (e.type === 'run.log' ? e.message : ''))).toEqual([
+      'starting',
+      'working',
+    ]);
+    const flowRunId = logs[0].run.id;
+    expect(lines[0]).toContain(`flow=talker flow_run=${flowRunId}`);
+    expect(lines[1]).toMatch(
+      new RegExp(`task=chatty task_run=[0-9a-f-]{36} flow_run=${flowRunId} step=1`),
+    );
+    unsubscribe();
+    await f();
+    expect(events.filter((e) => e.type === 'run.log')).toHaveLength(2);
+    expect(getRunLogger()).toBeUndefined();
+  });
+
+  it('keeps running when a subscriber throws', async () => {
+    const registry = new Registry();
+    engineEvents.subscribe(() => {
+      throw new Error('bad subscriber');
+    });
+    const t = task(
+      async function robust() {
+        return 1;
+      },
+      { registry },
+    );
+    expect(await t()).toBe(1);
+  });
+});
