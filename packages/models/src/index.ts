@@ -72,3 +72,32 @@ export { KNeighborsClassifier } from './estimators/knn.js';
 export type { KNeighborsParams } from './estimators/knn.js';
 export { KDTree } from './estimators/kd-tree.js';
 export type { Neighbors } from './estimators/kd-tree.js';
+
+// --- evaluation (issue 6): feature derivation and selection
+export { DerivedFeatures } from './features/derived.js';
+export type { DerivedFeaturesParams } from './features/derived.js';
+export { fClassif, fSurvival } from './features/f-classif.js';
+export type { UnivariateScores } from './features/f-classif.js';
+export { mutualInfoClassif } from './features/mutual-info.js';
+export type { MutualInfoOptions } from './features/mutual-info.js';
+export {
+  averageRanks,
+  mannWhitneyPValue,
+  kruskalWallis,
+  normalSurvival,
+  chi2Survival,
+} from './features/rank-tests.js';
+export type { Ranks } from './features/rank-tests.js';
+export { falseDiscoveryControl } from './features/fdr.js';
+export type { FdrResult } from './features/fdr.js';
+export { FeatureSelector, topK } from './features/selector.js';
+export { SelectKBest } from './features/select-k-best.js';
+export type { SelectKBestParams, SelectKBestDetails } from './features/select-k-best.js';
+export { FreshSelector } from './features/fresh.js';
+export type { FreshSelectorParams, FreshDetails } from './features/fresh.js';
+export { IsotonicRegression, poolAdjacentViolators } from './calibration/isotonic.js';
+export type { IsotonicState } from './calibration/isotonic.js';
+export { fitSigmoid, applySigmoid } from './calibration/sigmoid.js';
+export type { SigmoidParams } from './calibration/sigmoid.js';
+export { calibrationCurve } from './calibration/curve.js';
+export type { CalibrationCurve, CalibrationCurveOptions } from './calibration/curve.js';

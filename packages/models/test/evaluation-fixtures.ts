@@ -5,6 +5,7 @@ import type { DenseMatrix } from '../src/data/matrix.js';
 const shared = (rel: string): URL => new URL(`../../../../shared/${rel}`, import.meta.url);
 
 /** Parses a scikit-learn fixture from shared/fixtures/sklearn. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixture JSON is loosely shaped
 export function sklearnFixture<T = any>(name: string): T {
   return JSON.parse(readFileSync(shared(`fixtures/sklearn/${name}.json`), 'utf8')) as T;
 }
