@@ -84,3 +84,188 @@ export {
   parseSetting,
 } from './config/settings.js';
 export type { FileSettings, SettingKey, SettingSource, ProfilesFile } from './config/settings.js';
+
+// Experiment tracking: the Tracker contract, MemoryTracker, filters, conformance suite.
+export {
+  ParamOverwriteError,
+  FilterSyntaxError,
+  RunNotFoundError,
+  RunAlreadyExistsError,
+  ExperimentNotFoundError,
+  ExperimentAlreadyExistsError,
+  DeletedRunError,
+  InvalidArtifactPathError,
+  ArtifactNotFoundError,
+  TrackingInputError,
+  ModelNotFoundError,
+  TrackingStoreError,
+} from './tracking/errors.js';
+export {
+  RUN_STATUSES,
+  STATE_TYPES,
+  TAG_RUN_NAME,
+  TAG_PARENT_RUN_ID,
+  TAG_SOURCE_NAME,
+  TAG_GIT_COMMIT,
+} from './tracking/tracker.js';
+export type {
+  Tracker,
+  RunStatus,
+  LifecycleStage,
+  RunViewType,
+  Experiment,
+  CreateExperimentOptions,
+  CreateRunOptions,
+  UpdateRunOptions,
+  TrackingRunInfo,
+  RunData,
+  Run,
+  MetricPoint,
+  MetricInput,
+  LogMetricOptions,
+  ParamValue,
+  LogBatchInput,
+  SearchRunsOptions,
+  SearchRunsResult,
+  TableCell,
+  MarkdownArtifact,
+  TableArtifact,
+  ImageArtifact,
+  LinkArtifact,
+  ProgressArtifact,
+  TypedArtifactContent,
+  ArtifactType,
+  TypedArtifactInput,
+  ArtifactInfo,
+  TypedArtifact,
+  SignatureField,
+  ModelSignature,
+  LogModelInput,
+  LoggedModel,
+  RegisterModelOptions,
+  ModelVersion,
+  RegisteredModel,
+  StateTransition,
+  FlowRunRecord,
+  TaskRunRecord,
+  RunLogLevel,
+  LogLine,
+  GetLogsOptions,
+} from './tracking/tracker.js';
+export { MemoryTracker } from './tracking/memory-tracker.js';
+export {
+  parseSearchFilter,
+  parseOrderBy,
+  likeToRegExp,
+  runValue,
+  clauseMatches,
+  runMatches,
+  runComparator,
+} from './tracking/filter.js';
+export type {
+  FilterEntity,
+  FilterOperator,
+  RunAttribute,
+  FilterClause,
+  OrderByClause,
+} from './tracking/filter.js';
+export { trackerConformance } from './tracking/conformance.js';
+export type {
+  ConformanceAssertion,
+  ConformanceTestApi,
+  ConformanceContext,
+  TrackerFactory,
+} from './tracking/conformance.js';
+export {
+  parseSearch,
+  encodePageToken,
+  DEFAULT_MAX_RESULTS,
+  MAX_RESULTS_LIMIT,
+} from './tracking/paging.js';
+export type { ParsedSearch } from './tracking/paging.js';
+export {
+  MAX_KEY_LENGTH,
+  MAX_PARAM_VALUE_LENGTH,
+  MAX_TAG_VALUE_LENGTH,
+  validateKey,
+  paramToString,
+  validateTagValue,
+  toMetricPoint,
+  isNewer,
+  validateRunId,
+  validateStatus,
+  validateTime,
+  validateName,
+  validateArtifactPath,
+  validateSegmentName,
+  validateAlias,
+  validateFlowRun,
+  validateTaskRun,
+  validateLogLines,
+} from './tracking/validation.js';
+export {
+  mediaTypeOf,
+  encodeFileArtifact,
+  encodeTypedArtifact,
+  decodeTypedArtifact,
+  assertReplaceable,
+} from './tracking/artifacts.js';
+export type { EncodedArtifact } from './tracking/artifacts.js';
+export { prepareLoggedModel, parseVersionRef } from './tracking/models.js';
+export { newRunId, generateRunName, gitCommit, systemTags } from './tracking/identity.js';
+
+// Caching of task results.
+export {
+  TaskCache,
+  normalizeCacheOptions,
+  refreshFromEnvironment,
+} from './cache/task-cache.js';
+export type {
+  CacheOptions,
+  CacheRequest,
+  NormalizedCacheOptions,
+  CacheRunResult,
+  TaskCacheOptions,
+} from './cache/task-cache.js';
+export {
+  inputs,
+  taskSource,
+  flowParameters,
+  runId,
+  none,
+  cachePolicies,
+  combinePolicies,
+  isCachePolicy,
+} from './cache/policies.js';
+export type {
+  CachePolicy,
+  InputsPolicy,
+  CacheKeyContext,
+  CacheKeyBuilder,
+} from './cache/policies.js';
+export {
+  hashValue,
+  StructuralHasher,
+  UnhashableValueError,
+  HASH_ENCODING_VERSION,
+} from './cache/hash.js';
+export {
+  encodeEntry,
+  encodePayload,
+  decodeEntry,
+  ENTRY_FORMAT_VERSION,
+} from './cache/entry.js';
+export type { DecodedEntry } from './cache/entry.js';
+export { CacheStoreError, createMemoryCacheStore, isCacheStore } from './cache/store.js';
+export type { CacheStore } from './cache/store.js';
+export { parseExpiration } from './cache/expiration.js';
+export { clearCache, cacheInfo } from './cache/admin.js';
+export type { CacheInfo, CacheTaskInfo, ClearCacheOptions } from './cache/admin.js';
+export { taskKeyPrefix, formatCacheKey, formatCustomCacheKey, parseCacheKey } from './cache/keys.js';
+export type { ParsedCacheKey } from './cache/keys.js';
+export { cacheStoreConformance } from './cache/conformance.js';
+export type {
+  CacheConformanceAssertion,
+  CacheConformanceTestApi,
+  CacheStoreConformanceOptions,
+} from './cache/conformance.js';

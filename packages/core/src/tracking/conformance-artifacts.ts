@@ -1,0 +1,316 @@
+import type { ConformanceContext } from './conformance.js';
+
+const code = (c: string) => ({ code: c });
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+/** The smallest valid PNG header prefix is enough: stores keep bytes, they do not decode images. */
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 1, 2, 3]);
+
+/** Files, typed artifacts, logged models and the model registry. */
+export function conformanceArtifacts({ t, withTracker }: ConformanceContext): void {
+  const { describe, it, expect } = t;
+
+  describe('artifacts', () => {
+    it(
+      'stores files, lists them sorted and reads them back byte for byte',
+      withTracker(async (tr) => {
+        const id = (await tr.createRun()).info.runId;
+        const bytes = new Uint8Array(256).map((_, i) => i);
+        const info = await tr.logArtifact(id, 'data/raw.bin', bytes);
+        expect(info).toMatchObject({
+          path: 'data/raw.bin',
+          type: 'file',
+          size: 256,
+          key: null,
+          version: null,
+          mediaType: 'application/octet-stream',
+        });
+        await tr.logArtifact(id, 'report.md', '# Report\n');
+        await tr.logArtifact(id, 'data/a.csv', 'x,y\n1,2\n');
+        expect((await tr.listArtifacts(id)).map((a) => a.path)).toEqual([
+          'data/a.csv',
+          'data/raw.bin',
+          'report.md',
+        ]);
+        expect((await tr.listArtifacts(id, 'data/')).map((a) => a.path)).toEqual([
+          'data/a.csv',
+          'data/raw.bin',
+        ]);
+        expect(await tr.readArtifact(id, 'data/raw.bin')).toEqual(bytes);
+        expect(text(await tr.readArtifact(id, 'report.md'))).toBe('# Report\n');
+        expect((await tr.listArtifacts(id, 'report')).map((a) => a.mediaType)).toEqual([
+          'text/markdown',
+        ]);
+        await tr.logArtifact(id, 'report.md', 'v2');
+        expect(text(await tr.readArtifact(id, 'report.md'))).toBe('v2');
+        await expect(tr.readArtifact(id, 'nope.txt')).rejects.toMatchObject(
+          code('ARTIFACT_NOT_FOUND'),
+        );
+      }),
+    );
+
+    it(
+      'rejects artifact paths that could leave the run directory',
+      withTracker(async (tr) => {
+        const id = (await tr.createRun()).info.runId;
+        for (const bad of [
+          '../x',
+          'a/../../b',
+          '/etc/passwd',
+          'a\0b',
+          '',
+          'a//b',
+          './a',
+          'C:\\x',
+          'a\\b',
+          '..',
+        ]) {
+          await expect(tr.logArtifact(id, bad, 'x')).rejects.toMatchObject(
+            code('INVALID_ARTIFACT_PATH'),
+          );
+        }
+        expect(await tr.listArtifacts(id)).toEqual([]);
+      }),
+    );
+
+    it(
+      'stores typed artifacts and versions them by key',
+      withTracker(async (tr) => {
+        const id = (await tr.createRun()).info.runId;
+        const v1 = await tr.logTypedArtifact(id, {
+          type: 'table',
+          key: 'scores',
+          columns: ['model', 'acc'],
+          rows: [
+            ['svm', 0.9],
+            ['nb', null],
+          ],
+        });
+        const v2 = await tr.logTypedArtifact(id, {
+          type: 'table',
+          key: 'scores',
+          columns: ['model'],
+          rows: [['knn']],
+          description: 'second',
+        });
+        expect(v1).toMatchObject({
+          type: 'table',
+          key: 'scores',
+          version: 1,
+          path: 'table/scores/v1.json',
+        });
+        expect(v2).toMatchObject({
+          version: 2,
+          path: 'table/scores/v2.json',
+          description: 'second',
+        });
+        expect((await tr.getTypedArtifact(id, 'scores')).content).toEqual({
+          type: 'table',
+          columns: ['model'],
+          rows: [['knn']],
+        });
+        expect((await tr.getTypedArtifact(id, 'scores', 1)).content).toEqual({
+          type: 'table',
+          columns: ['model', 'acc'],
+          rows: [
+            ['svm', 0.9],
+            ['nb', null],
+          ],
+        });
+        await expect(tr.getTypedArtifact(id, 'scores', 3)).rejects.toMatchObject(
+          code('ARTIFACT_NOT_FOUND'),
+        );
+        await expect(tr.getTypedArtifact(id, 'other')).rejects.toMatchObject(
+          code('ARTIFACT_NOT_FOUND'),
+        );
+
+        await tr.logTypedArtifact(id, { type: 'markdown', key: 'summary', markdown: '**ok**' });
+        await tr.logTypedArtifact(id, {
+          type: 'image',
+          key: 'roc',
+          format: 'svg',
+          data: '<svg xmlns="http://www.w3.org/2000/svg"/>',
+        });
+        await tr.logTypedArtifact(id, { type: 'image', key: 'pic', format: 'png', data: PNG });
+        await tr.logTypedArtifact(id, {
+          type: 'link',
+          key: 'docs',
+          url: 'https://example.org',
+          text: 'docs',
+        });
+        await tr.logTypedArtifact(id, { type: 'progress', key: 'train', progress: 10 });
+        await tr.logTypedArtifact(id, { type: 'progress', key: 'train', progress: 100 });
+        const unkeyed = await tr.logTypedArtifact(id, { type: 'markdown', markdown: 'note' });
+        expect(unkeyed).toMatchObject({ key: null, version: null, type: 'markdown' });
+        expect(text(await tr.readArtifact(id, unkeyed.path))).toBe('note');
+        expect((await tr.getTypedArtifact(id, 'summary')).content).toEqual({
+          type: 'markdown',
+          markdown: '**ok**',
+        });
+        expect((await tr.getTypedArtifact(id, 'roc')).content).toEqual({
+          type: 'image',
+          format: 'svg',
+          data: '<svg xmlns="http://www.w3.org/2000/svg"/>',
+        });
+        expect((await tr.getTypedArtifact(id, 'pic')).content).toEqual({
+          type: 'image',
+          format: 'png',
+          data: PNG,
+        });
+        expect((await tr.getTypedArtifact(id, 'pic')).info.mediaType).toBe('image/png');
+        expect((await tr.getTypedArtifact(id, 'docs')).content).toEqual({
+          type: 'link',
+          url: 'https://example.org',
+          text: 'docs',
+        });
+        expect(await tr.getTypedArtifact(id, 'train')).toMatchObject({
+          info: { version: 2 },
+          content: { type: 'progress', progress: 100 },
+        });
+        expect((await tr.listArtifacts(id)).filter((a) => a.type !== 'file')).toHaveLength(9);
+      }),
+    );
+
+    it(
+      'rejects malformed typed artifacts and protects them from being overwritten',
+      withTracker(async (tr) => {
+        const id = (await tr.createRun()).info.runId;
+        const bad = [
+          { type: 'table', columns: ['a', 'b'], rows: [[1]] },
+          { type: 'table', columns: ['a'], rows: [[{}]] },
+          { type: 'image', format: 'png', data: new Uint8Array([1, 2, 3]) },
+          { type: 'image', format: 'gif', data: 'x' },
+          { type: 'image', format: 'svg', data: 'not svg' },
+          { type: 'progress', progress: 101 },
+          { type: 'link', url: '' },
+          { type: 'chart' },
+          { type: 'markdown', markdown: 'x', key: '../up' },
+        ];
+        for (const a of bad)
+          await expect(tr.logTypedArtifact(id, a as never)).rejects.toMatchObject(
+            code('TRACKING_INPUT'),
+          );
+        const info = await tr.logTypedArtifact(id, { type: 'markdown', key: 'k', markdown: 'x' });
+        await expect(tr.logArtifact(id, info.path, 'overwrite')).rejects.toMatchObject(
+          code('TRACKING_INPUT'),
+        );
+        expect(text(await tr.readArtifact(id, info.path))).toBe('x');
+      }),
+    );
+  });
+
+  describe('models', () => {
+    it(
+      'logs a model as artifacts with its flavor, signature and metrics',
+      withTracker(async (tr) => {
+        const id = (await tr.createRun()).info.runId;
+        const bytes = new Uint8Array([9, 8, 7, 6]);
+        const signature = {
+          inputs: [{ name: 'x', type: 'double' }],
+          outputs: [{ type: 'long', shape: [-1] }],
+        };
+        const m = await tr.logModel(id, {
+          name: 'knn',
+          bytes,
+          flavor: 'tideflow.models.knn',
+          signature,
+          metrics: { acc: 0.9, ll: Number.NaN },
+        });
+        expect(m).toMatchObject({
+          runId: id,
+          name: 'knn',
+          artifactPath: 'models/knn/model.bin',
+          flavor: 'tideflow.models.knn',
+          signature,
+          size: 4,
+        });
+        expect(m.metrics.acc).toBe(0.9);
+        expect(m.metrics.ll).toBeNaN();
+        expect(await tr.readArtifact(id, 'models/knn/model.bin')).toEqual(bytes);
+        const meta = JSON.parse(text(await tr.readArtifact(id, 'models/knn/MLmodel.json'))) as {
+          flavor: string;
+        };
+        expect(meta.flavor).toBe('tideflow.models.knn');
+        await tr.logModel(id, { name: 'base', bytes: new Uint8Array([1]), flavor: 'f' });
+        const listed = await tr.listLoggedModels(id);
+        expect(listed.map((x) => x.name)).toEqual(['base', 'knn']);
+        expect(listed[1].metrics.ll).toBeNaN();
+        expect(listed[0].signature).toBe(null);
+        await expect(tr.logModel(id, { name: 'knn', bytes, flavor: 'f' })).rejects.toMatchObject(
+          code('TRACKING_INPUT'),
+        );
+        await expect(
+          tr.logModel(id, { name: 'x', bytes: [1] as never, flavor: 'f' }),
+        ).rejects.toMatchObject(code('TRACKING_INPUT'));
+        await expect(tr.logModel(id, { name: 'a/b', bytes, flavor: 'f' })).rejects.toMatchObject(
+          code('TRACKING_INPUT'),
+        );
+      }),
+    );
+
+    it(
+      'registers versions with aliases and resolves them',
+      withTracker(async (tr) => {
+        const r1 = (await tr.createRun()).info.runId;
+        const r2 = (await tr.createRun()).info.runId;
+        await tr.logModel(r1, { name: 'clf', bytes: new Uint8Array([1]), flavor: 'f' });
+        await tr.logModel(r2, { name: 'best', bytes: new Uint8Array([2]), flavor: 'f' });
+        const v1 = await tr.registerModel('clf', { runId: r1 });
+        const v2 = await tr.registerModel('clf', {
+          runId: r2,
+          modelName: 'best',
+          description: 'tuned',
+        });
+        expect(v1).toMatchObject({
+          name: 'clf',
+          version: 1,
+          runId: r1,
+          modelName: 'clf',
+          source: 'models/clf/model.bin',
+          aliases: [],
+        });
+        expect(v2).toMatchObject({
+          version: 2,
+          runId: r2,
+          modelName: 'best',
+          description: 'tuned',
+        });
+        await tr.setModelAlias('clf', 'champion', 1);
+        await tr.setModelAlias('clf', 'challenger', 2);
+        expect((await tr.getModelVersion('clf', 'champion')).version).toBe(1);
+        expect((await tr.getModelVersion('clf', 1)).aliases).toEqual(['champion']);
+        await tr.setModelAlias('clf', 'champion', 2);
+        expect((await tr.getModelVersion('clf', 'champion')).aliases).toEqual([
+          'challenger',
+          'champion',
+        ]);
+        expect((await tr.getModelVersion('clf', 'latest')).version).toBe(2);
+        expect((await tr.getModelVersion('clf', 'v1')).runId).toBe(r1);
+        await tr.deleteModelAlias('clf', 'challenger');
+        await tr.deleteModelAlias('clf', 'never');
+        const [reg] = await tr.listRegisteredModels();
+        expect(reg).toMatchObject({ name: 'clf', latestVersion: 2, aliases: { champion: 2 } });
+        expect(reg.updatedAt).toBeGreaterThan(reg.createdAt - 1);
+        await expect(tr.getModelVersion('clf', 'challenger')).rejects.toMatchObject(
+          code('MODEL_NOT_FOUND'),
+        );
+        await expect(tr.getModelVersion('clf', 3)).rejects.toMatchObject(code('MODEL_NOT_FOUND'));
+        await expect(tr.getModelVersion('nope', 1)).rejects.toMatchObject(code('MODEL_NOT_FOUND'));
+        await expect(tr.setModelAlias('clf', 'x', 9)).rejects.toMatchObject(
+          code('MODEL_NOT_FOUND'),
+        );
+        await expect(tr.setModelAlias('nope', 'x', 1)).rejects.toMatchObject(
+          code('MODEL_NOT_FOUND'),
+        );
+        for (const alias of ['latest', 'v3', '7', 'has space']) {
+          await expect(tr.setModelAlias('clf', alias, 1)).rejects.toMatchObject(
+            code('TRACKING_INPUT'),
+          );
+        }
+        await expect(
+          tr.registerModel('clf', { runId: r1, modelName: 'missing' }),
+        ).rejects.toMatchObject(code('ARTIFACT_NOT_FOUND'));
+        expect(await tr.listRegisteredModels()).toHaveLength(1);
+      }),
+    );
+  });
+}

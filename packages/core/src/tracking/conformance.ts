@@ -1,0 +1,86 @@
+import { conformanceArtifacts } from './conformance-artifacts.js';
+import { conformanceRecords } from './conformance-records.js';
+import { conformanceRuns } from './conformance-runs.js';
+import { conformanceSearch } from './conformance-search.js';
+import type { Tracker } from './tracker.js';
+
+/** The assertions the conformance suite uses; vitest's and jest's `expect` provide them. */
+export interface ConformanceAssertion {
+  /** `Object.is` equality. */
+  toBe(expected: unknown): void;
+  /** Deep equality. */
+  toEqual(expected: unknown): void;
+  /** Deep partial equality. */
+  toMatchObject(expected: object): void;
+  /** The value is `undefined`. */
+  toBeUndefined(): void;
+  /** The array or string has this length. */
+  toHaveLength(length: number): void;
+  /** The number is greater. */
+  toBeGreaterThan(n: number): void;
+  /** The array or string contains the item. */
+  toContain(item: unknown): void;
+  /** The string matches. */
+  toMatch(re: RegExp): void;
+  /** The number is NaN. */
+  toBeNaN(): void;
+  /** The negated assertions. */
+  not: ConformanceAssertion;
+  /** Assertions on the rejection of a promise. */
+  rejects: {
+    /** The promise rejects with an error that deep-partially equals `expected`. */
+    toMatchObject(expected: object): Promise<void>;
+  };
+}
+
+/** The test functions the conformance suite needs: vitest's or jest's `describe`, `it`, `expect`. */
+export interface ConformanceTestApi {
+  /** Declares a group. */
+  describe(name: string, fn: () => void): void;
+  /** Declares an async test. */
+  it(name: string, fn: () => Promise<void>): void;
+  /** Starts an assertion. */
+  expect(actual: unknown): ConformanceAssertion;
+}
+
+/** Makes a fresh, empty tracker for one test; the suite closes it at the end of the test. */
+export type TrackerFactory = () => Tracker | Promise<Tracker>;
+
+/** What each part of the suite receives. */
+export interface ConformanceContext {
+  /** The test API. */
+  t: ConformanceTestApi;
+  /** Runs `fn` with a fresh tracker and closes it afterwards. */
+  withTracker(fn: (tracker: Tracker) => Promise<void>): () => Promise<void>;
+}
+
+/**
+ * The behaviour every {@link Tracker} must have, as a test suite to run in the implementation's
+ * own tests, like `@keyv/test-suite`. Core does not import a test framework: pass yours.
+ *
+ * @example
+ * ```ts
+ * import { describe, it, expect } from 'vitest';
+ * import { MemoryTracker, trackerConformance } from '@tideflow/core';
+ * trackerConformance({ describe, it, expect }, () => new MemoryTracker());
+ * ```
+ */
+export function trackerConformance(t: ConformanceTestApi, factory: TrackerFactory): void {
+  const ctx: ConformanceContext = {
+    t,
+    withTracker: (fn) => async () => {
+      const tracker = await factory();
+      try {
+        await fn(tracker);
+      } finally {
+        await tracker.close();
+      }
+    },
+  };
+  t.describe('Tracker conformance', () => {
+    conformanceRuns(ctx);
+    conformanceSearch(ctx);
+    conformanceArtifacts(ctx);
+    conformanceRecords(ctx);
+  });
+}

@@ -1,0 +1,136 @@
+import { TideflowError } from '../errors.js';
+
+/** Thrown when a param is logged again with a different value: params are write-once, as in MLflow. */
+export class ParamOverwriteError extends TideflowError {
+  constructor(
+    readonly runId: string,
+    readonly key: string,
+    readonly oldValue: string,
+    readonly newValue: string,
+  ) {
+    super(
+      'PARAM_OVERWRITE',
+      `Param "${key}" of run ${runId} is already "${oldValue}" and cannot be changed to "${newValue}"; ` +
+        'params are write-once: log the new value under another key, or as a tag.',
+    );
+  }
+}
+
+/** Thrown when a search filter or order-by clause is malformed; `position` is the 0-based offset of the problem. */
+export class FilterSyntaxError extends TideflowError {
+  constructor(
+    readonly input: string,
+    readonly position: number,
+    readonly detail: string,
+  ) {
+    super(
+      'FILTER_SYNTAX',
+      `Invalid search expression at position ${position}: ${detail}\n  ${input}\n  ${' '.repeat(position)}^`,
+    );
+  }
+}
+
+/** Thrown when a run id names no run in the store. */
+export class RunNotFoundError extends TideflowError {
+  constructor(readonly runId: string) {
+    super('RUN_NOT_FOUND', `No run with id "${runId}"; check the id with \`tideflow runs ls\`.`);
+  }
+}
+
+/** Thrown when `createRun` is given an explicit run id that is already taken. */
+export class RunAlreadyExistsError extends TideflowError {
+  constructor(readonly runId: string) {
+    super(
+      'RUN_ALREADY_EXISTS',
+      `A run with id "${runId}" already exists; pass another id or none.`,
+    );
+  }
+}
+
+/** Thrown when an experiment id or name names no experiment in the store. */
+export class ExperimentNotFoundError extends TideflowError {
+  constructor(readonly experiment: string) {
+    super(
+      'EXPERIMENT_NOT_FOUND',
+      `No experiment "${experiment}"; list them with \`tideflow experiments ls\`.`,
+    );
+  }
+}
+
+/** Thrown when `createExperiment` is given a name that is already used. */
+export class ExperimentAlreadyExistsError extends TideflowError {
+  constructor(readonly experimentName: string) {
+    super(
+      'EXPERIMENT_ALREADY_EXISTS',
+      `An experiment named "${experimentName}" already exists; use getOrCreateExperiment to reuse it.`,
+    );
+  }
+}
+
+/** Thrown on any write to a run that was deleted; restore it with `restoreRun` first. */
+export class DeletedRunError extends TideflowError {
+  constructor(readonly runId: string) {
+    super(
+      'DELETED_RUN',
+      `Run ${runId} is deleted and cannot be written to; restore it with restoreRun() first.`,
+    );
+  }
+}
+
+/** Thrown when an artifact path is empty, absolute, contains `..`, `.`, empty segments, backslashes or NUL. */
+export class InvalidArtifactPathError extends TideflowError {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
+    super(
+      'INVALID_ARTIFACT_PATH',
+      `Invalid artifact path ${JSON.stringify(path)}: ${detail}. Use a relative path like "plots/roc.svg".`,
+    );
+  }
+}
+
+/** Thrown when an artifact path (or a typed artifact key and version) does not exist in a run. */
+export class ArtifactNotFoundError extends TideflowError {
+  constructor(
+    readonly runId: string,
+    readonly path: string,
+  ) {
+    super(
+      'ARTIFACT_NOT_FOUND',
+      `Run ${runId} has no artifact "${path}"; list them with listArtifacts().`,
+    );
+  }
+}
+
+/**
+ * Thrown when a tracking input breaks a limit: an invalid or too long key, a too long value, a
+ * non-finite step or timestamp, an invalid status, run id, alias or artifact key.
+ */
+export class TrackingInputError extends TideflowError {
+  constructor(message: string) {
+    super('TRACKING_INPUT', message);
+  }
+}
+
+/** Thrown when a registered model, a model version or an alias does not exist. */
+export class ModelNotFoundError extends TideflowError {
+  constructor(
+    readonly modelName: string,
+    readonly version?: string,
+  ) {
+    super(
+      'MODEL_NOT_FOUND',
+      version === undefined
+        ? `No model "${modelName}"; list registered models with \`tideflow models ls\`.`
+        : `Model "${modelName}" has no version or alias "${version}"; list its versions with getRegisteredModel().`,
+    );
+  }
+}
+
+/** Thrown when a store cannot be opened or written: a newer schema, a corrupt file, a closed tracker. */
+export class TrackingStoreError extends TideflowError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TRACKING_STORE', message, options);
+  }
+}

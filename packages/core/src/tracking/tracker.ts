@@ -1,0 +1,554 @@
+/**
+ * The tracking contract: MLflow's data model (experiments, runs, params, metrics, tags,
+ * artifacts, models) plus the orchestration records of tideflow (flow runs, task runs, logs).
+ */
+import type { StateType } from '../engine/state.js';
+
+/** A run's status, as in MLflow, plus `CRASHED` for runs whose process died while RUNNING. */
+export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED' | 'CRASHED';
+
+/** Every {@link RunStatus}, in a stable order. */
+export const RUN_STATUSES: readonly RunStatus[] = [
+  'RUNNING',
+  'SCHEDULED',
+  'FINISHED',
+  'FAILED',
+  'KILLED',
+  'CRASHED',
+];
+
+/** Whether a run or experiment is live (`active`) or soft-deleted (`deleted`). */
+export type LifecycleStage = 'active' | 'deleted';
+
+/** Which runs a search returns with respect to deletion. Default `ACTIVE_ONLY`. */
+export type RunViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
+
+/** Every {@link StateType}, in a stable order. */
+export const STATE_TYPES: readonly StateType[] = [
+  'PENDING',
+  'RUNNING',
+  'RETRYING',
+  'COMPLETED',
+  'CACHED',
+  'FAILED',
+  'TIMED_OUT',
+  'CANCELLED',
+  'CRASHED',
+];
+
+/** System tag holding the run's display name. */
+export const TAG_RUN_NAME = 'tideflow.runName';
+/** System tag holding the parent run id of a nested run. */
+export const TAG_PARENT_RUN_ID = 'tideflow.parentRunId';
+/** System tag holding the entry script of the process that created the run. */
+export const TAG_SOURCE_NAME = 'tideflow.source.name';
+/** System tag holding the git commit of the working tree the run started from, when known. */
+export const TAG_GIT_COMMIT = 'tideflow.source.git.commit';
+
+/** An experiment: a named group of runs. */
+export interface Experiment {
+  /** The store-assigned id (a decimal string; the default experiment is `"0"`). */
+  experimentId: string;
+  /** The unique name. */
+  name: string;
+  /** `active` unless deleted. */
+  lifecycleStage: LifecycleStage;
+  /** Creation time, epoch ms. */
+  creationTime: number;
+  /** Time of the last change to the experiment record, epoch ms. */
+  lastUpdateTime: number;
+  /** Free-form experiment tags. */
+  tags: Record<string, string>;
+}
+
+/** Options of {@link Tracker.createExperiment}. */
+export interface CreateExperimentOptions {
+  /** Tags set on the new experiment. */
+  tags?: Record<string, string>;
+}
+
+/** Options of {@link Tracker.createRun}. */
+export interface CreateRunOptions {
+  /** The experiment the run belongs to. Default: the `Default` experiment (`"0"`). */
+  experimentId?: string;
+  /** An explicit run id (letters, digits, `-`, `_`, at most 64), e.g. the engine's flow run id. Default: a random 32-hex id. */
+  runId?: string;
+  /** The parent run: the new run is nested under it (a subflow is a child run). */
+  parentRunId?: string;
+  /** The display name (also the `tideflow.runName` tag). Default: a generated `adjective-noun-123`. */
+  name?: string;
+  /** Tags set at creation; they override the system tags of the same key. */
+  tags?: Record<string, string>;
+  /** Start time, epoch ms. Default: now. */
+  startTime?: number;
+  /** Initial status. Default `RUNNING`. */
+  status?: RunStatus;
+}
+
+/** The fields of {@link Tracker.updateRun}; each one given replaces the stored value. */
+export interface UpdateRunOptions {
+  /** New status. */
+  status?: RunStatus;
+  /** End time, epoch ms. Set it with a terminal status. */
+  endTime?: number;
+  /** New display name (the `tideflow.runName` tag follows it). */
+  name?: string;
+}
+
+/** The immutable-ish attributes of a run. */
+export interface TrackingRunInfo {
+  /** The run id (also the flow run id when the engine created it). */
+  runId: string;
+  /** The experiment the run belongs to. */
+  experimentId: string;
+  /** The display name. */
+  name: string;
+  /** The current status. */
+  status: RunStatus;
+  /** Start time, epoch ms. */
+  startTime: number;
+  /** End time, epoch ms, or `null` while the run has not ended. */
+  endTime: number | null;
+  /** `active` unless the run was deleted. */
+  lifecycleStage: LifecycleStage;
+  /** The parent run of a nested run, else `null`. */
+  parentRunId: string | null;
+}
+
+/** The data of a run: params, latest metric values and tags. */
+export interface RunData {
+  /** Params, key → value (write-once strings). */
+  params: Record<string, string>;
+  /** The latest value of each metric (largest step, then largest timestamp, then last logged). */
+  metrics: Record<string, number>;
+  /** Tags, including `tideflow.*` system tags. */
+  tags: Record<string, string>;
+}
+
+/** A run: its info and its data. */
+export interface Run {
+  /** Attributes of the run. */
+  info: TrackingRunInfo;
+  /** Params, latest metrics and tags. */
+  data: RunData;
+}
+
+/** One logged metric value. */
+export interface MetricPoint {
+  /** The metric name. */
+  key: string;
+  /** The value; NaN and ±Infinity are stored and read back as such. */
+  value: number;
+  /** When it was measured, epoch ms. */
+  timestamp: number;
+  /** The step (an integer, e.g. the epoch). */
+  step: number;
+}
+
+/** A metric to log: timestamp defaults to now and step to 0. */
+export interface MetricInput {
+  /** The metric name (letters, digits, `_ - . / :` and spaces; at most 250 characters). */
+  key: string;
+  /** The value; NaN and ±Infinity are allowed. */
+  value: number;
+  /** When it was measured, epoch ms. Default: now. */
+  timestamp?: number;
+  /** The step, an integer. Default 0. */
+  step?: number;
+}
+
+/** Options of {@link Tracker.logMetric}. */
+export interface LogMetricOptions {
+  /** When it was measured, epoch ms. Default: now. */
+  timestamp?: number;
+  /** The step, an integer. Default 0. */
+  step?: number;
+}
+
+/** A param value: strings are stored as is, numbers and booleans as `String(value)`. */
+export type ParamValue = string | number | boolean;
+
+/** What {@link Tracker.logBatch} writes, all or nothing. */
+export interface LogBatchInput {
+  /** Metric points, in the order they were measured. */
+  metrics?: readonly MetricInput[];
+  /** Params to log (write-once). */
+  params?: Readonly<Record<string, ParamValue>>;
+  /** Tags to set. */
+  tags?: Readonly<Record<string, string>>;
+}
+
+/** Which runs {@link Tracker.searchRuns} returns, and in what order. */
+export interface SearchRunsOptions {
+  /** Experiment ids to search. Default: every experiment. */
+  experimentIds?: readonly string[];
+  /**
+   * An MLflow filter: clauses joined by `AND`, e.g.
+   * `metrics.acc > 0.9 and params.model = 'svm' and tags.x LIKE 'a%' and attributes.status = 'FINISHED'`.
+   */
+  filter?: string;
+  /** Order-by clauses, e.g. `['metrics.acc DESC', 'attributes.start_time']`. Default: newest first. */
+  orderBy?: readonly string[];
+  /** Page size, 1 to 50,000. Default 1,000. */
+  maxResults?: number;
+  /** The `nextPageToken` of the previous page. */
+  pageToken?: string;
+  /** Deleted runs or not. Default `ACTIVE_ONLY`. */
+  runViewType?: RunViewType;
+}
+
+/** One page of {@link Tracker.searchRuns}. */
+export interface SearchRunsResult {
+  /** The matching runs of this page, in order. */
+  runs: Run[];
+  /** Pass it as `pageToken` to get the next page; absent on the last page. */
+  nextPageToken?: string;
+}
+
+/** A cell of a table artifact. */
+export type TableCell = string | number | boolean | null;
+
+/** A Markdown document artifact. */
+export interface MarkdownArtifact {
+  /** Discriminant. */
+  type: 'markdown';
+  /** The Markdown text. */
+  markdown: string;
+}
+
+/** A table artifact: column names and rows of cells. */
+export interface TableArtifact {
+  /** Discriminant. */
+  type: 'table';
+  /** Column names. */
+  columns: string[];
+  /** Rows, each with one cell per column. */
+  rows: TableCell[][];
+}
+
+/** An image artifact: SVG text or PNG bytes. */
+export interface ImageArtifact {
+  /** Discriminant. */
+  type: 'image';
+  /** The image format. */
+  format: 'svg' | 'png';
+  /** SVG markup (string) or PNG bytes. */
+  data: string | Uint8Array;
+}
+
+/** A link artifact. */
+export interface LinkArtifact {
+  /** Discriminant. */
+  type: 'link';
+  /** The target URL. */
+  url: string;
+  /** Link text. */
+  text?: string;
+}
+
+/** A progress artifact: a percentage, typically logged again under the same key as work advances. */
+export interface ProgressArtifact {
+  /** Discriminant. */
+  type: 'progress';
+  /** Completion, 0 to 100. */
+  progress: number;
+}
+
+/** The content of a typed artifact. */
+export type TypedArtifactContent =
+  MarkdownArtifact | TableArtifact | ImageArtifact | LinkArtifact | ProgressArtifact;
+
+/** The kind of a stored artifact: a plain file, a typed artifact or a logged model's file. */
+export type ArtifactType = 'file' | 'model' | TypedArtifactContent['type'];
+
+/** A typed artifact to log: its content, an optional versioning key and a description. */
+export type TypedArtifactInput = TypedArtifactContent & {
+  /** Logging again under the same key (per run) adds a new version. Letters, digits, `_ - .`. */
+  key?: string;
+  /** A short description. */
+  description?: string;
+};
+
+/** A stored artifact. */
+export interface ArtifactInfo {
+  /** The path relative to the run's artifact root. */
+  path: string;
+  /** What it holds. */
+  type: ArtifactType;
+  /** The versioning key of a keyed typed artifact, else `null`. */
+  key: string | null;
+  /** The version (1, 2, ...) of a keyed typed artifact, else `null`. */
+  version: number | null;
+  /** Size in bytes. */
+  size: number;
+  /** The media type, e.g. `image/svg+xml`. */
+  mediaType: string;
+  /** A short description, or `null`. */
+  description: string | null;
+  /** When it was logged, epoch ms. */
+  createdAt: number;
+}
+
+/** A typed artifact read back: its record and its decoded content. */
+export interface TypedArtifact {
+  /** The stored record. */
+  info: ArtifactInfo;
+  /** The decoded content (PNG data as `Uint8Array`, SVG as string). */
+  content: TypedArtifactContent;
+}
+
+/** One field of a model signature. */
+export interface SignatureField {
+  /** The column or tensor name. */
+  name?: string;
+  /** The data type, e.g. `double`, `long`, `string`. */
+  type: string;
+  /** The tensor shape (-1 for a free dimension), when it is a tensor. */
+  shape?: number[];
+}
+
+/** A model's input and output schema, as MLflow's `ModelSignature`. */
+export interface ModelSignature {
+  /** The inputs. */
+  inputs: SignatureField[];
+  /** The outputs. */
+  outputs: SignatureField[];
+}
+
+/** What {@link Tracker.logModel} stores. */
+export interface LogModelInput {
+  /** The model's name within the run (letters, digits, `_ - .`). */
+  name: string;
+  /** The serialized model, e.g. from `SerializerRegistry.serialize`; the tracker does not interpret it. */
+  bytes: Uint8Array;
+  /** How to load it, e.g. `tideflow.models.knn`. */
+  flavor: string;
+  /** The input/output schema. */
+  signature?: ModelSignature;
+  /** Evaluation metrics of this model. */
+  metrics?: Record<string, number>;
+}
+
+/** A model logged to a run. */
+export interface LoggedModel {
+  /** The run that logged it. */
+  runId: string;
+  /** Its name within the run. */
+  name: string;
+  /** The artifact path of the bytes, `models/<name>/model.bin`. */
+  artifactPath: string;
+  /** How to load it. */
+  flavor: string;
+  /** The input/output schema, or `null`. */
+  signature: ModelSignature | null;
+  /** Evaluation metrics. */
+  metrics: Record<string, number>;
+  /** Size of the bytes. */
+  size: number;
+  /** When it was logged, epoch ms. */
+  createdAt: number;
+}
+
+/** Options of {@link Tracker.registerModel}. */
+export interface RegisterModelOptions {
+  /** The run that logged the model. */
+  runId: string;
+  /** The logged model's name within that run. Default: the registered name. */
+  modelName?: string;
+  /** A description of this version. */
+  description?: string;
+}
+
+/** One version of a registered model. */
+export interface ModelVersion {
+  /** The registered model name. */
+  name: string;
+  /** The version number, from 1. */
+  version: number;
+  /** The run that logged it. */
+  runId: string;
+  /** The logged model's name within that run. */
+  modelName: string;
+  /** The artifact path of the bytes within the run. */
+  source: string;
+  /** The aliases pointing at this version, sorted. */
+  aliases: string[];
+  /** A description, or `null`. */
+  description: string | null;
+  /** When it was registered, epoch ms. */
+  createdAt: number;
+}
+
+/** A registered model: a name with versions and aliases. */
+export interface RegisteredModel {
+  /** The unique name. */
+  name: string;
+  /** When the name was first registered, epoch ms. */
+  createdAt: number;
+  /** When a version or alias last changed, epoch ms. */
+  updatedAt: number;
+  /** The highest version number. */
+  latestVersion: number;
+  /** Alias → version. */
+  aliases: Record<string, number>;
+}
+
+/** One state transition of a flow run or task run. */
+export interface StateTransition {
+  /** The state entered. */
+  type: StateType;
+  /** A display name (e.g. `Retrying`, `AwaitingRetry`), when it differs from the type. */
+  name?: string;
+  /** When it was entered, epoch ms. */
+  timestamp: number;
+  /** A message, e.g. the error of a failure. */
+  message?: string;
+}
+
+/** The orchestration record of a flow run, stored on the tracking run of the same id. */
+export interface FlowRunRecord {
+  /** The flow's registered name. */
+  flowName: string;
+  /** The current state. */
+  state: StateType;
+  /** Every state entered, oldest first. */
+  stateHistory: StateTransition[];
+  /** The flow's parameters as called (JSON-serializable). */
+  parameters: Record<string, unknown>;
+}
+
+/** The record of one task run under a flow run. */
+export interface TaskRunRecord {
+  /** The task run id (unique within the flow run). */
+  taskRunId: string;
+  /** The task's registered name. */
+  taskName: string;
+  /** The current state. */
+  state: StateType;
+  /** Every state entered, oldest first. */
+  stateHistory: StateTransition[];
+  /** When it started running, epoch ms, or `null`. */
+  startTime: number | null;
+  /** When it ended, epoch ms, or `null`. */
+  endTime: number | null;
+  /** Running time in ms, or `null` while not ended. */
+  durationMs: number | null;
+  /** How many attempts ran (1 without retries). */
+  attempts: number;
+  /** The cache key, or `null` when the task does not cache. */
+  cacheKey: string | null;
+  /** Whether the result came from the cache. */
+  cacheHit: boolean;
+  /** The error message of a failure, or `null`. */
+  error: string | null;
+}
+
+/** The level of a run log line. */
+export type RunLogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** One line of a run's log. */
+export interface LogLine {
+  /** When it was written, epoch ms. */
+  timestamp: number;
+  /** Its level. */
+  level: RunLogLevel;
+  /** The message. */
+  message: string;
+  /** The task run that wrote it, when any. */
+  taskRunId?: string;
+}
+
+/** Options of {@link Tracker.getLogs}. */
+export interface GetLogsOptions {
+  /** Only the lines of this task run. */
+  taskRunId?: string;
+  /** At most this many lines (the first ones). */
+  limit?: number;
+}
+
+/**
+ * Where runs are recorded. Every method is async so that a remote store (an MLflow server) can
+ * implement it; the in-process stores answer without I/O waits. Every method that takes a run id
+ * rejects with `RunNotFoundError` for an unknown id, and every write to a deleted run rejects with
+ * `DeletedRunError`. Implementations pass `trackerConformance`.
+ */
+export interface Tracker {
+  /** Creates an experiment; rejects with `ExperimentAlreadyExistsError` if the name is taken. Resolves to its id. */
+  createExperiment(name: string, options?: CreateExperimentOptions): Promise<string>;
+  /** Returns the experiment of that name, creating it if absent; concurrent callers get the same id. */
+  getOrCreateExperiment(name: string): Promise<string>;
+  /** Returns an experiment by id; rejects with `ExperimentNotFoundError` if absent. */
+  getExperiment(experimentId: string): Promise<Experiment>;
+  /** Returns an experiment by name, or `undefined` if there is none. */
+  getExperimentByName(name: string): Promise<Experiment | undefined>;
+  /** Lists active experiments ordered by id (the `Default` experiment `"0"` first). */
+  listExperiments(): Promise<Experiment[]>;
+
+  /** Creates a run (status `RUNNING` unless given) with the `tideflow.*` system tags; resolves to it. */
+  createRun(options?: CreateRunOptions): Promise<Run>;
+  /** Returns a run (deleted ones too) with its params, latest metrics and tags. */
+  getRun(runId: string): Promise<Run>;
+  /** Changes status, end time or name; resolves to the updated info. */
+  updateRun(runId: string, update: UpdateRunOptions): Promise<TrackingRunInfo>;
+  /** Soft-deletes a run: it leaves searches and rejects writes until restored. Idempotent. */
+  deleteRun(runId: string): Promise<void>;
+  /** Restores a deleted run. Idempotent. */
+  restoreRun(runId: string): Promise<void>;
+  /** Finds runs matching an MLflow filter, ordered and paged; a malformed filter rejects with `FilterSyntaxError`. */
+  searchRuns(options?: SearchRunsOptions): Promise<SearchRunsResult>;
+
+  /** Logs a param; the same value again is a no-op, a different one rejects with `ParamOverwriteError`. */
+  logParam(runId: string, key: string, value: ParamValue): Promise<void>;
+  /** Appends a metric point to the metric's history and updates its latest value. */
+  logMetric(runId: string, key: string, value: number, options?: LogMetricOptions): Promise<void>;
+  /** Sets (or replaces) a tag. */
+  setTag(runId: string, key: string, value: string): Promise<void>;
+  /** Removes a tag; a missing key is a no-op. */
+  deleteTag(runId: string, key: string): Promise<void>;
+  /** Writes metrics, params and tags atomically: if any item is invalid, nothing is written. */
+  logBatch(runId: string, batch: LogBatchInput): Promise<void>;
+  /** Returns every point of one metric in (step, timestamp, log order) order; `[]` if never logged. */
+  getMetricHistory(runId: string, key: string): Promise<MetricPoint[]>;
+
+  /** Stores a file at `path` (relative, no `..`, else `InvalidArtifactPathError`), replacing one at the same path. */
+  logArtifact(runId: string, path: string, data: Uint8Array | string): Promise<ArtifactInfo>;
+  /** Stores a typed artifact; under a `key` it becomes the next version of that key in the run. */
+  logTypedArtifact(runId: string, artifact: TypedArtifactInput): Promise<ArtifactInfo>;
+  /** Lists a run's artifacts sorted by path, optionally only those under a path prefix. */
+  listArtifacts(runId: string, prefix?: string): Promise<ArtifactInfo[]>;
+  /** Returns an artifact's bytes; rejects with `ArtifactNotFoundError` if absent. */
+  readArtifact(runId: string, path: string): Promise<Uint8Array>;
+  /** Returns a keyed typed artifact (the latest version unless `version` is given). */
+  getTypedArtifact(runId: string, key: string, version?: number): Promise<TypedArtifact>;
+
+  /** Stores a model's bytes and metadata as artifacts under `models/<name>/`; rejects if the name is taken in the run. */
+  logModel(runId: string, model: LogModelInput): Promise<LoggedModel>;
+  /** Lists the models a run logged, sorted by name. */
+  listLoggedModels(runId: string): Promise<LoggedModel[]>;
+  /** Registers a logged model as the next version of a registered name (created if absent). */
+  registerModel(name: string, options: RegisterModelOptions): Promise<ModelVersion>;
+  /** Points an alias (not `latest`, not `v<digits>`) at a version, moving it if it pointed elsewhere. */
+  setModelAlias(name: string, alias: string, version: number): Promise<void>;
+  /** Removes an alias; a missing alias is a no-op. */
+  deleteModelAlias(name: string, alias: string): Promise<void>;
+  /** Returns a version by number, by alias, or `latest`; rejects with `ModelNotFoundError` if absent. */
+  getModelVersion(name: string, versionOrAlias: number | string): Promise<ModelVersion>;
+  /** Lists registered models sorted by name. */
+  listRegisteredModels(): Promise<RegisteredModel[]>;
+
+  /** Stores (or replaces) the flow-run record of a run. */
+  setFlowRun(runId: string, record: FlowRunRecord): Promise<void>;
+  /** Returns the flow-run record of a run, or `undefined` if the run has none. */
+  getFlowRun(runId: string): Promise<FlowRunRecord | undefined>;
+  /** Stores or replaces (by `taskRunId`) a task-run record under a run. */
+  upsertTaskRun(runId: string, record: TaskRunRecord): Promise<void>;
+  /** Lists a run's task runs in the order they were first recorded. */
+  listTaskRuns(runId: string): Promise<TaskRunRecord[]>;
+  /** Appends lines to a run's log, atomically. */
+  logLines(runId: string, lines: readonly LogLine[]): Promise<void>;
+  /** Returns a run's log lines in the order they were appended. */
+  getLogs(runId: string, options?: GetLogsOptions): Promise<LogLine[]>;
+
+  /** Releases the store (timers, file handles). Later calls reject with `TrackingStoreError`. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,4 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryTracker, trackerConformance } from '@tideflow/core';
+
+trackerConformance({ describe, it, expect }, () => new MemoryTracker());
