@@ -1,1 +1,2 @@
-export {};
+export { SqliteKeyvStore, createSqliteCacheStore } from './cache-store.js';
+export type { SqliteKeyvStoreOptions, SqliteKeyvStoreAdapterOptions } from './cache-store.js';
