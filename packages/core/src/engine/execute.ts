@@ -13,7 +13,7 @@ import { FlowRun } from './flow-run.js';
 import { TaskFuture } from './future.js';
 import { acquireTagLimits } from './tag-limits.js';
 import { ActiveRunImpl, NEVER_ABORTED, RunRecord } from './run-record.js';
-import { InProcessTaskRunner, type TaskRunner } from './runner.js';
+import { InProcessTaskRunner, type TaskJob, type TaskRunner } from './runner.js';
 import type { State } from './state.js';
 
 /** Runs submitted tasks outside any flow run. */
@@ -143,6 +143,29 @@ async function executeTask(
   }
 }
 
+/** A submitted task run as a runner sees it (a class, not closures: 100k of them may wait in a queue). */
+class SubmittedTask implements TaskJob<unknown> {
+  constructor(
+    private readonly record: RunRecord,
+    private readonly thisArg: unknown,
+    readonly args: readonly unknown[],
+    private readonly flow: FlowRun | undefined,
+  ) {}
+
+  get taskRunId(): string {
+    return this.record.id;
+  }
+  get taskName(): string {
+    return this.record.def.name;
+  }
+  get tags(): readonly string[] {
+    return this.record.def.tags;
+  }
+  execute(): Promise<unknown> {
+    return executeTask(this.record, this.thisArg, this.args, this.flow);
+  }
+}
+
 /** Calls a task now (awaited call): inside a flow run it is a task run of that flow. */
 export function callTask(
   def: Definition,
@@ -174,24 +197,18 @@ export function submitTask(
     );
   }
   const record = createTaskRecord(def, args, parent);
-  const start = (callArgs: readonly unknown[]): Promise<unknown> =>
-    runner.submit({
-      taskRunId: record.id,
-      taskName: def.name,
-      args: callArgs,
-      tags: def.tags,
-      execute: () => executeTask(record, thisArg, callArgs, flow),
-    });
-  // Start on a microtask, so that `.submit` returns before the task's body runs (as in a queue).
   const outcome = args.some((a) => a instanceof TaskFuture)
-    ? resolveFutures(args).then(start, (error: unknown) => {
-        record.enter('FAILED', {
-          error,
-          message: `An upstream future failed: ${(error as Error).message}`,
-        });
-        throw error;
-      })
-    : Promise.resolve(args).then(start);
+    ? resolveFutures(args).then(
+        (resolved) => runner.submit(new SubmittedTask(record, thisArg, resolved, flow)),
+        (error: unknown) => {
+          record.enter('FAILED', {
+            error,
+            message: `An upstream future failed: ${(error as Error).message}`,
+          });
+          throw error;
+        },
+      )
+    : runner.submit(new SubmittedTask(record, thisArg, args, flow));
   const future = new TaskFuture(record, outcome);
   flow?.futures.push(future);
   return future;

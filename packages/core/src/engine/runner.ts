@@ -1,5 +1,3 @@
-import { Semaphore } from './semaphore.js';
-
 /**
  * One submitted task, as a task runner sees it. An in-process runner calls `execute()`; an
  * out-of-process runner sends `taskName` and `args` (which must then be serializable) to a worker
@@ -37,27 +35,63 @@ export interface InProcessTaskRunnerOptions {
   maxConcurrency?: number;
 }
 
-/** Runs jobs in this process, concurrently, at most `maxConcurrency` at once. */
+/** A queued job with the settle functions of its promise. */
+interface Queued {
+  job: TaskJob<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+}
+
+/**
+ * Runs jobs in this process, concurrently, at most `maxConcurrency` at once. Jobs start on a
+ * microtask (never inside `submit`), in submission order.
+ */
 export class InProcessTaskRunner implements TaskRunner {
   readonly name = 'in-process';
-  private readonly slots?: Semaphore;
+  private readonly limit: number;
+  private running = 0;
+  private queue: Queued[] = [];
+  private head = 0;
+  private scheduled = false;
 
   constructor(options: InProcessTaskRunnerOptions = {}) {
-    if (options.maxConcurrency) this.slots = new Semaphore(options.maxConcurrency);
+    this.limit = options.maxConcurrency || Number.POSITIVE_INFINITY;
   }
 
   submit<T>(job: TaskJob<T>): Promise<T> {
-    const slots = this.slots;
-    if (!slots) return job.execute();
-    if (slots.tryAcquire()) return this.run(slots, job);
-    return slots.acquire().then(() => this.run(slots, job));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ job, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        queueMicrotask(this.drain);
+      }
+    });
   }
 
-  private async run<T>(slots: Semaphore, job: TaskJob<T>): Promise<T> {
-    try {
-      return await job.execute();
-    } finally {
-      slots.release();
+  /** Starts queued jobs while there is capacity. */
+  private readonly drain = (): void => {
+    this.scheduled = false;
+    while (this.running < this.limit && this.head < this.queue.length) {
+      const item = this.queue[this.head];
+      this.queue[this.head++] = undefined as unknown as Queued;
+      this.running++;
+      item.job.execute().then(item.resolve, item.reject).finally(this.done);
     }
-  }
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      // Drop the started prefix now and then so a long queue does not keep every job alive.
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  };
+
+  private readonly done = (): void => {
+    this.running--;
+    if (!this.scheduled && this.head < this.queue.length) {
+      this.scheduled = true;
+      queueMicrotask(this.drain);
+    }
+  };
 }

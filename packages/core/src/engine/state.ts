@@ -37,9 +37,6 @@ const FINAL = new Set<StateType>([
  * result (Completed, Cached) or error (Failed, TimedOut, Cancelled, Crashed).
  */
 export class State<T = unknown> {
-  /** The display name, e.g. `TimedOut`. */
-  readonly name: string;
-
   constructor(
     /** The state type. */
     readonly type: StateType,
@@ -51,8 +48,11 @@ export class State<T = unknown> {
     readonly error?: unknown,
     /** A short human-readable explanation (e.g. the error message or the cache key). */
     readonly message?: string,
-  ) {
-    this.name = STATE_NAMES[type];
+  ) {}
+
+  /** The display name, e.g. `TimedOut`. */
+  get name(): string {
+    return STATE_NAMES[this.type];
   }
 
   /** Whether the run ended (no further state follows). */

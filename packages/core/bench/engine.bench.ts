@@ -1,0 +1,79 @@
+// Engine overheads: a sequential task call inside a flow, and a flow run, against bare calls.
+import { Registry, configure, flow, silentLogger, task } from '@tideflow/core';
+import { median, report } from './stats.js';
+
+configure({ logger: silentLogger });
+const registry = new Registry();
+const N = 200_000;
+const REPS = 7;
+
+class Bench {
+  @task({ registry })
+  async t(x: number): Promise<number> {
+    return x + 1;
+  }
+
+  async bare(x: number): Promise<number> {
+    return x + 1;
+  }
+
+  @flow({ registry })
+  async sequential(n: number): Promise<number> {
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc = await this.t(acc);
+    return acc;
+  }
+
+  @flow({ registry })
+  async baseline(n: number): Promise<number> {
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc = await this.bare(acc);
+    return acc;
+  }
+}
+
+const empty = flow(
+  async function emptyFlow() {
+    return 1;
+  },
+  { registry },
+);
+const bareAsync = async (): Promise<number> => 1;
+
+const b = new Bench();
+await b.sequential(10_000); // warm up
+await b.baseline(10_000);
+
+const perTask: number[] = [];
+const perBare: number[] = [];
+for (let r = 0; r < REPS; r++) {
+  let t0 = performance.now();
+  await b.sequential(N);
+  perTask.push(((performance.now() - t0) * 1000) / N);
+  t0 = performance.now();
+  await b.baseline(N);
+  perBare.push(((performance.now() - t0) * 1000) / N);
+}
+report('core.task_call_sequential', median(perTask), 'us', {
+  calls: N,
+  reps: REPS,
+  bare_async_call_us: Number(median(perBare).toPrecision(3)),
+});
+report('core.task_overhead_sequential', median(perTask) - median(perBare), 'us', {
+  calls: N,
+  reps: REPS,
+  goal: '<= 5',
+});
+
+const FLOWS = 20_000;
+for (let i = 0; i < 2_000; i++) await empty();
+const perFlow: number[] = [];
+for (let r = 0; r < REPS; r++) {
+  let t0 = performance.now();
+  for (let i = 0; i < FLOWS; i++) await empty();
+  const flowUs = ((performance.now() - t0) * 1000) / FLOWS;
+  t0 = performance.now();
+  for (let i = 0; i < FLOWS; i++) await bareAsync();
+  perFlow.push(flowUs - ((performance.now() - t0) * 1000) / FLOWS);
+}
+report('core.flow_run_overhead', median(perFlow), 'us', { runs: FLOWS, reps: REPS });
