@@ -13,6 +13,7 @@ export {
   InvalidParameterError,
   NotFittedError,
   DataFormatError,
+  UnsupportedOperationError,
 } from './errors.js';
 
 // --- numeric core (issue 5): data, estimators, metrics
@@ -101,3 +102,21 @@ export { fitSigmoid, applySigmoid } from './calibration/sigmoid.js';
 export type { SigmoidParams } from './calibration/sigmoid.js';
 export { calibrationCurve } from './calibration/curve.js';
 export type { CalibrationCurve, CalibrationCurveOptions } from './calibration/curve.js';
+export {
+  CoordinateTransformer,
+  cartesianToPolar,
+  polarToCartesian,
+  cartesianToSpherical,
+  sphericalToCartesian,
+} from './features/coordinates.js';
+export type { CoordinateTransformerParams } from './features/coordinates.js';
+export { StandardScaler } from './features/scaler.js';
+export type { StandardScalerParams, StandardScalerModel } from './features/scaler.js';
+export { Pipeline } from './features/pipeline.js';
+export type { PipelineParams, PipelineStep } from './features/pipeline.js';
+export { CalibratedClassifier } from './calibration/calibrated-classifier.js';
+export type { CalibratedClassifierParams } from './calibration/calibrated-classifier.js';
+export { fitCalibrator, calibratorFromJSON } from './calibration/calibrator.js';
+export type { Calibrator, CalibratorJSON } from './calibration/calibrator.js';
+export { VotingClassifier } from './ensemble/voting.js';
+export type { VotingClassifierParams, NamedClassifier } from './ensemble/voting.js';

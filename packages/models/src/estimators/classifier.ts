@@ -15,7 +15,7 @@ export interface EstimatorJSON {
  * indices `y`; `predict` returns class labels; `predictProba` returns one row per sample with one
  * column per entry of `classes`, each row summing to 1.
  */
-export interface Classifier<P extends object = Record<string, unknown>> {
+export interface Classifier<P extends object = object> {
   /** Fits the model in place and returns it. Throws `EstimatorInputError` on bad input. */
   fit(X: DenseMatrix, y: Int32Array): this;
   /** Predicted class label of each row. */
@@ -36,7 +36,7 @@ export interface Classifier<P extends object = Record<string, unknown>> {
  * The contract of a feature transformer (scaler, coordinate transform, selector): `fit` learns from
  * the data, `transform` maps rows, `featureNamesOut` names the output columns.
  */
-export interface Transformer<P extends object = Record<string, unknown>> {
+export interface Transformer<P extends object = object> {
   /** Learns the transform (labels are used by supervised selectors) and returns it. */
   fit(X: DenseMatrix, y?: Int32Array): this;
   /** Maps each row of `X`. */

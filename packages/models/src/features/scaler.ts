@@ -1,0 +1,115 @@
+import type { DenseMatrix } from '../data/matrix.js';
+import { denseMatrix } from '../data/matrix.js';
+import { BaseTransformer, checkJSONType, toFloat64 } from '../estimators/base.js';
+import type { EstimatorJSON } from '../estimators/classifier.js';
+import { registerEstimator } from '../estimators/registry.js';
+import { checkPredictInput } from '../estimators/validation.js';
+import { InvalidParameterError } from '../errors.js';
+
+/** Hyper-parameters of {@link StandardScaler}. */
+export interface StandardScalerParams {
+  /** Subtract each feature's mean. Default `true`. */
+  withMean: boolean;
+  /** Divide by each feature's (population) standard deviation. Default `true`. */
+  withStd: boolean;
+}
+
+/** The fitted statistics of {@link StandardScaler}. */
+export interface StandardScalerModel {
+  /** Per-feature mean (`mean_`). */
+  mean: Float64Array;
+  /** Per-feature divisor (`scale_`): the standard deviation, or 1 for constant features. */
+  scale: Float64Array;
+}
+
+/**
+ * Standardises features to zero mean and unit variance, as scikit-learn's `StandardScaler`
+ * (population standard deviation; constant features are left unscaled instead of dividing by 0).
+ *
+ * @example
+ * ```ts
+ * const scaler = new StandardScaler().fit(train.X);
+ * const Xs = scaler.transform(test.X);
+ * ```
+ */
+export class StandardScaler extends BaseTransformer<StandardScalerParams, StandardScalerModel> {
+  constructor(params: Partial<StandardScalerParams> = {}) {
+    super('StandardScaler', { withMean: true, withStd: true }, params);
+    for (const key of ['withMean', 'withStd'] as const) {
+      if (typeof this.params[key] !== 'boolean') {
+        throw new InvalidParameterError(this.typeName, key, 'must be true or false.');
+      }
+    }
+  }
+
+  /** Rebuilds a `StandardScaler` from `toJSON()` output. */
+  static fromJSON(json: EstimatorJSON): StandardScaler {
+    checkJSONType(json, 'StandardScaler');
+    return new StandardScaler(json.params).restore(json.state);
+  }
+
+  /** The fitted means and scales; throws `NotFittedError` before `fit`. */
+  get fitted(): Readonly<StandardScalerModel> {
+    return this.model;
+  }
+
+  /** Maps standardised rows back to the original units. */
+  inverseTransform(X: DenseMatrix): DenseMatrix {
+    checkPredictInput(this.typeName, X, this.nFeatures);
+    const { mean, scale } = this.model;
+    const d = X.cols;
+    const out = denseMatrix(X.rows, d);
+    for (let i = 0; i < X.data.length; i++) {
+      const j = i % d;
+      out.data[i] = X.data[i] * scale[j] + mean[j];
+    }
+    return out;
+  }
+
+  featureNamesOut(input: readonly string[]): string[] {
+    return [...input];
+  }
+
+  protected fitModel(X: DenseMatrix): StandardScalerModel {
+    const { rows: n, cols: d, data } = X;
+    const mean = new Float64Array(d);
+    const scale = new Float64Array(d).fill(1);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j];
+    for (let j = 0; j < d; j++) mean[j] /= n;
+    if (this.params.withStd) {
+      const ss = new Float64Array(d);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < d; j++) {
+          const e = data[i * d + j] - mean[j];
+          ss[j] += e * e;
+        }
+      }
+      for (let j = 0; j < d; j++) {
+        const v = ss[j] / n;
+        // scikit-learn's _is_constant_feature: a variance within rounding error of 0 counts as
+        // constant, and constant features keep scale 1 instead of dividing by ~0.
+        const bound = n * Number.EPSILON * v + (n * mean[j] * Number.EPSILON) ** 2;
+        scale[j] = v <= bound ? 1 : Math.sqrt(v);
+      }
+    }
+    if (!this.params.withMean) mean.fill(0);
+    return { mean, scale };
+  }
+
+  protected apply(X: DenseMatrix): DenseMatrix {
+    const { mean, scale } = this.model;
+    const d = X.cols;
+    const out = denseMatrix(X.rows, d);
+    for (let i = 0; i < X.rows; i++) {
+      for (let j = 0; j < d; j++) out.data[i * d + j] = (X.data[i * d + j] - mean[j]) / scale[j];
+    }
+    return out;
+  }
+
+  protected decodeModel(data: unknown): StandardScalerModel {
+    const m = data as Record<string, unknown>;
+    return { mean: toFloat64(m.mean), scale: toFloat64(m.scale) };
+  }
+}
+
+registerEstimator('StandardScaler', StandardScaler, (json) => StandardScaler.fromJSON(json));
