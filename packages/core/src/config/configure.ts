@@ -1,3 +1,5 @@
+import { TaskCache } from '../cache/task-cache.js';
+import { createMemoryCacheStore, type CacheStore } from '../cache/store.js';
 import { ConsoleLogger, type Logger } from '../logger.js';
 import { resolveFileSettings, type FileSettings } from './settings.js';
 
@@ -7,6 +9,8 @@ export interface TideflowConfig extends Partial<FileSettings> {
   enabled?: boolean;
   /** The logger for engine and run logs (pino works). Default: a {@link ConsoleLogger} on stderr. */
   logger?: Logger;
+  /** Where cached task results go (any Keyv instance). Default: an in-memory store for this process. */
+  cacheStore?: CacheStore;
 }
 
 /** The resolved configuration the engine reads on every call. */
@@ -17,10 +21,14 @@ export interface ResolvedConfig {
   readonly enabled: boolean;
   /** The root logger. */
   readonly logger: Logger;
+  /** The cache that cached tasks go through. */
+  readonly taskCache: TaskCache;
 }
 
 let explicit: TideflowConfig = {};
 let resolved: ResolvedConfig | undefined;
+/** The in-memory cache store of this process, kept across `configure` calls. */
+let memoryStore: CacheStore | undefined;
 
 /**
  * Sets configuration in code. Values merge into earlier `configure` calls and win over the
@@ -41,18 +49,18 @@ export function configure(config: TideflowConfig): void {
 export function resetConfiguration(): void {
   explicit = {};
   resolved = undefined;
+  memoryStore = undefined;
 }
 
 /** The configuration in effect (resolved once, then cached until `configure` is called). */
 export function getConfig(): ResolvedConfig {
   if (resolved) return resolved;
-  const { enabled, logger, ...fileSettings } = explicit;
+  const { enabled, logger: explicitLogger, cacheStore, ...fileSettings } = explicit;
   if (enabled !== undefined) fileSettings.disabled = !enabled;
   const { values } = resolveFileSettings(fileSettings);
-  resolved = {
-    settings: values,
-    enabled: !values.disabled,
-    logger: logger ?? new ConsoleLogger({ level: values.loggingLevel }),
-  };
+  const logger = explicitLogger ?? new ConsoleLogger({ level: values.loggingLevel });
+  const store = cacheStore ?? (memoryStore ??= createMemoryCacheStore());
+  const taskCache = new TaskCache({ store, logger });
+  resolved = { settings: values, enabled: !values.disabled, logger, taskCache };
   return resolved;
 }

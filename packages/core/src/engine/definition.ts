@@ -1,3 +1,5 @@
+import { normalizeCacheOptions, type NormalizedCacheOptions } from '../cache/task-cache.js';
+import { InvalidOptionError } from '../errors.js';
 import type { Registry } from '../registry.js';
 import type { RunKind } from './events.js';
 import {
@@ -36,6 +38,8 @@ export interface Definition {
   readonly registry?: Registry;
   /** Parameter types from `design:paramtypes`, when the compiler emitted them. */
   readonly paramTypes?: readonly unknown[];
+  /** Normalised cache options (tasks with `cache` only). */
+  readonly cache?: NormalizedCacheOptions;
 }
 
 /** Builds a definition, validating the options (throws InvalidOptionError naming the flow or task). */
@@ -47,6 +51,9 @@ export function createDefinition(
   paramTypes?: readonly unknown[],
 ): Definition {
   validateOptions(name, options);
+  if (kind === 'flow' && options.cache !== undefined) {
+    throw new InvalidOptionError(`"${name}": flows are not cached; put \`cache\` on its tasks.`);
+  }
   const paramNames = parameterNames(fn);
   return {
     kind,
@@ -59,6 +66,7 @@ export function createDefinition(
     tags: options.tags ?? [],
     registry: options.registry,
     paramTypes,
+    cache: options.cache ? normalizeCacheOptions(name, options.cache) : undefined,
   };
 }
 

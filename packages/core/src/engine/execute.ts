@@ -6,7 +6,8 @@ import {
   TaskCancelledError,
   TaskTimeoutError,
 } from '../errors.js';
-import { runAttempts } from './attempts.js';
+import type { NormalizedCacheOptions, TaskCache } from '../cache/task-cache.js';
+import { runAttempts, runHooks } from './attempts.js';
 import { runStorage, type ActiveRun } from './context.js';
 import type { AnyFunction, Definition } from './definition.js';
 import { FlowRun } from './flow-run.js';
@@ -127,20 +128,69 @@ async function executeTask(
       throw error;
     }
   }
-  const release = def.tags.length
-    ? await acquireTagLimits(def.tags, getConfig().settings.concurrencyLimits)
-    : undefined;
+  const config = getConfig();
+  const run = async (): Promise<unknown> => {
+    const release = def.tags.length
+      ? await acquireTagLimits(def.tags, config.settings.concurrencyLimits)
+      : undefined;
+    try {
+      return await runAttempts({
+        record,
+        logger: config.logger,
+        signal: flow?.signal ?? NEVER_ABORTED,
+        attempt: () => taskAttempt(record, thisArg, callArgs, flow),
+        cancellation: cancelled,
+      });
+    } finally {
+      release?.();
+    }
+  };
+  if (!def.cache) return run();
+  return runCached(
+    record,
+    def.cache,
+    callArgs,
+    flow,
+    config.taskCache,
+    config.settings.refreshCache,
+    run,
+  );
+}
+
+/** Runs a task through the cache: a hit ends it Cached (the body does not run), a miss runs and stores. */
+async function runCached(
+  record: RunRecord,
+  options: NormalizedCacheOptions,
+  args: readonly unknown[],
+  flow: FlowRun | undefined,
+  cache: TaskCache,
+  refreshAll: boolean,
+  run: () => Promise<unknown>,
+): Promise<unknown> {
+  const def = record.def;
+  let key: string | undefined;
   try {
-    return await runAttempts({
-      record,
-      logger: getConfig().logger,
-      signal: flow?.signal ?? NEVER_ABORTED,
-      attempt: () => taskAttempt(record, thisArg, callArgs, flow),
-      cancellation: cancelled,
+    key = cache.computeKey(options, {
+      taskName: def.name,
+      fn: def.fn,
+      args,
+      paramNames: def.paramNames,
+      flowRunId: flow?.id,
+      flowParameters: flow?.record.info.parameters,
     });
-  } finally {
-    release?.();
+  } catch (error) {
+    record.enter('FAILED', { error, message: (error as Error).message });
+    throw error;
   }
+  if (key === undefined) return run();
+  record.cacheKey = key;
+  const { value, hit } = await cache.run(options, key, run, options.refresh || refreshAll);
+  if (hit) {
+    record.enter('CACHED', { data: value, message: key });
+    const hooks = def.hooks.onCompletion;
+    if (hooks.length) await runHooks(hooks, record, getConfig().logger);
+  }
+  return value;
 }
 
 /** A submitted task run as a runner sees it (a class, not closures: 100k of them may wait in a queue). */

@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors.js';
+import type { CacheOptions } from '../cache/task-cache.js';
 import type { Logger } from '../logger.js';
 import type { Registry } from '../registry.js';
 import type { RetryDelay } from './retry.js';
@@ -56,7 +57,10 @@ export interface RunOptions<R = unknown> {
 }
 
 /** Options of a task. */
-export type TaskOptions<R = unknown> = RunOptions<R>;
+export interface TaskOptions<R = unknown> extends RunOptions<R> {
+  /** Cache results by input hash: `true` means `{ policy: [inputs, taskSource] }`. */
+  cache?: true | CacheOptions;
+}
 
 /** Options of a flow. */
 export interface FlowOptions<R = unknown> extends RunOptions<R> {
