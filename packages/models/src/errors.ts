@@ -38,3 +38,17 @@ export class DataFormatError extends TideflowError {
     super('DATA_FORMAT', message);
   }
 }
+
+/**
+ * Thrown when an estimator is asked for something it does not provide: class probabilities from a
+ * hard-voting ensemble, or SHAP values of a model without `predictProba`. The message names the
+ * estimator and what to use instead.
+ */
+export class UnsupportedOperationError extends TideflowError {
+  constructor(
+    readonly estimator: string,
+    detail: string,
+  ) {
+    super('UNSUPPORTED_OPERATION', `${estimator}: ${detail}`);
+  }
+}

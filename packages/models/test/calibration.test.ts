@@ -1,8 +1,15 @@
+import { defaultSerializers } from '@tideflow/core';
 import { describe, expect, it } from 'vitest';
+import { CalibratedClassifier } from '../src/calibration/calibrated-classifier.js';
+import { fromRows, takeRows } from '../src/data/matrix.js';
+import { GaussianNB } from '../src/estimators/naive-bayes.js';
+import { estimatorFromJSON } from '../src/estimators/registry.js';
+import { accuracy } from '../src/metrics/classification.js';
+import { logLoss } from '../src/metrics/probability.js';
 import { calibrationCurve } from '../src/calibration/curve.js';
 import { IsotonicRegression, poolAdjacentViolators } from '../src/calibration/isotonic.js';
 import { applySigmoid, fitSigmoid } from '../src/calibration/sigmoid.js';
-import { maxAbsDiff, sklearnFixture } from './evaluation-fixtures.js';
+import { loadBlobs, maxAbsDiff, sklearnFixture } from './evaluation-fixtures.js';
 
 describe('calibrationCurve', () => {
   const fx = sklearnFixture('calibration_curve');
@@ -100,3 +107,110 @@ describe('Platt sigmoid', () => {
     expect(() => fitSigmoid([], [])).toThrow(expect.objectContaining({ code: 'ESTIMATOR_INPUT' }));
   });
 });
+
+describe('CalibratedClassifier', () => {
+  const train = loadBlobs('blobs3d_5k.train');
+  const test = loadBlobs('blobs3d_5k.test');
+  for (const method of ['sigmoid', 'isotonic'] as const) {
+    it(`matches scikit-learn's CalibratedClassifierCV(GaussianNB, ${method}, cv=5) within 1e-6`, () => {
+      const fx = sklearnFixture(`calibrated_nb_${method}`);
+      const model = new CalibratedClassifier({ estimator: new GaussianNB(), method, cv: 5 }).fit(
+        train.X,
+        train.y,
+      );
+      expect(model.calibratedClassifiers.length).toBe(5);
+      const proba = model.predictProba(test.X);
+      const first50 = proba.data.subarray(0, 50 * 6);
+      expect(
+        maxAbsDiff(first50, (fx.predict_proba_test_first50 as number[][]).flat()),
+      ).toBeLessThan(1e-6);
+      expect(accuracy(test.y, model.predict(test.X))).toBe(fx.accuracy_test);
+      expect(Math.abs(logLoss(test.y, proba) - fx.log_loss_test)).toBeLessThan(1e-6);
+    });
+  }
+  it('keeps rows summing to 1 and survives a JSON round trip', () => {
+    const model = new CalibratedClassifier({
+      estimator: new GaussianNB(),
+      method: 'isotonic',
+      cv: 3,
+    }).fit(train.X, train.y);
+    const proba = model.predictProba(test.X);
+    for (let i = 0; i < proba.rows; i++) {
+      let s = 0;
+      for (let c = 0; c < proba.cols; c++) s += proba.data[i * proba.cols + c];
+      expect(s).toBeCloseTo(1, 12);
+    }
+    const copy = estimatorFromJSON(
+      JSON.parse(JSON.stringify(model.toJSON())),
+    ) as CalibratedClassifier;
+    expect(maxAbsDiff(copy.predictProba(test.X).data, proba.data)).toBe(0);
+    const cloned = defaultSerializers.deserialize(
+      defaultSerializers.serialize(model),
+    ) as CalibratedClassifier;
+    expect(maxAbsDiff(cloned.predictProba(test.X).data, proba.data)).toBe(0);
+  });
+  it('calibrates on out-of-fold predictions with one refitted classifier when ensemble is false', () => {
+    const model = new CalibratedClassifier({
+      estimator: new GaussianNB(),
+      cv: 5,
+      ensemble: false,
+    }).fit(train.X, train.y);
+    expect(model.calibratedClassifiers.length).toBe(1);
+    expect(model.calibratedClassifiers[0].calibrators.length).toBe(6);
+    expect(accuracy(test.y, model.predict(test.X))).toBeGreaterThan(0.85);
+  });
+  it('calibrates a prefit classifier on held-out data, and handles two classes with one calibrator', () => {
+    const nb = new GaussianNB().fit(train.X, train.y);
+    const calibration = { X: takeRows(test.X, range(0, 500)), y: test.y.slice(0, 500) };
+    const model = new CalibratedClassifier({ estimator: nb, cv: 'prefit', method: 'isotonic' }).fit(
+      calibration.X,
+      calibration.y,
+    );
+    expect(model.calibratedClassifiers[0].estimator).toBe(nb);
+    expect(Array.from(model.classes)).toEqual([0, 1, 2, 3, 4, 5]);
+    const binaryY = Int32Array.from(train.y, (v) => (v === 2 ? 7 : 3));
+    const binary = new CalibratedClassifier({ estimator: new GaussianNB() }).fit(train.X, binaryY);
+    expect(Array.from(binary.classes)).toEqual([3, 7]);
+    expect(binary.calibratedClassifiers[0].calibrators.length).toBe(1);
+    const p = binary.predictProba(test.X);
+    expect(p.data[0] + p.data[1]).toBeCloseTo(1, 14);
+    const predicted = binary.predict(test.X);
+    expect(
+      accuracy(
+        Int32Array.from(test.y, (v) => (v === 2 ? 7 : 3)),
+        predicted,
+      ),
+    ).toBeGreaterThan(0.9);
+  });
+  it('refuses fewer samples of a class than folds, bad parameters and an unfitted prefit estimator', () => {
+    const X = fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]);
+    const y = Int32Array.from([0, 0, 0, 0, 0, 1, 1, 1]);
+    expect(() =>
+      new CalibratedClassifier({ estimator: new GaussianNB(), cv: 5 }).fit(X, y),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'ESTIMATOR_INPUT',
+        message: expect.stringMatching(/3 samples, fewer than the 5 folds/),
+      }),
+    );
+    expect(() => new CalibratedClassifier({ estimator: new GaussianNB(), cv: 1 })).toThrow(
+      expect.objectContaining({ parameter: 'cv' }),
+    );
+    expect(
+      () => new CalibratedClassifier({ estimator: new GaussianNB(), method: 'beta' as never }),
+    ).toThrow(expect.objectContaining({ parameter: 'method' }));
+    expect(() => new CalibratedClassifier({ estimator: {} as never })).toThrow(
+      expect.objectContaining({ parameter: 'estimator' }),
+    );
+    expect(() =>
+      new CalibratedClassifier({ estimator: new GaussianNB(), cv: 'prefit' }).fit(X, y),
+    ).toThrow(/not fitted/);
+    expect(() => new CalibratedClassifier({ estimator: new GaussianNB() }).predictProba(X)).toThrow(
+      expect.objectContaining({ code: 'NOT_FITTED' }),
+    );
+  });
+});
+
+function range(from: number, to: number): Int32Array {
+  return Int32Array.from({ length: to - from }, (_, i) => from + i);
+}
