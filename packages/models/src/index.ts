@@ -120,3 +120,7 @@ export { fitCalibrator, calibratorFromJSON } from './calibration/calibrator.js';
 export type { Calibrator, CalibratorJSON } from './calibration/calibrator.js';
 export { VotingClassifier } from './ensemble/voting.js';
 export type { VotingClassifierParams, NamedClassifier } from './ensemble/voting.js';
+export { makeBlobs } from './data/blobs.js';
+export type { MakeBlobsOptions, Blobs } from './data/blobs.js';
+export { trainTestSplit, trainTestSplitIndices, subsetDataset } from './data/split.js';
+export type { TrainTestSplitOptions, SplitIndices } from './data/split.js';
