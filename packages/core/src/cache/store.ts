@@ -5,9 +5,9 @@ import { TideflowError } from '../errors.js';
  * What tideflow needs of a cache store. Any `Keyv` instance satisfies it, so every keyv adapter
  * (memory, `@keyv/redis`, `@keyv/postgres`, tideflow's `SqliteKeyvStore`, ...) is a tideflow cache.
  *
- * Values handed to a store are tideflow entries (bytes that already carry a format version, a
- * checksum and the expiration), so a store only has to give the bytes back: keyv's default JSON
- * serializer does so (as base64), and a store that returns them byte-for-byte is faster.
+ * Values handed to a store are tideflow entries: `Buffer`s that already carry a format version, a
+ * checksum and the expiration, so a store only has to give the bytes back. keyv's default JSON
+ * serializer does so (as base64 text); a store that keeps them byte for byte is faster.
  *
  * @example
  * ```ts
@@ -17,10 +17,10 @@ import { TideflowError } from '../errors.js';
  * ```
  */
 export interface CacheStore {
-  /** Resolves to the value stored under `key`, or `undefined` when it is missing or expired. */
+  /** Resolves to the bytes stored under `key` (a `Buffer` or `Uint8Array`), or `undefined` when it is missing or expired. */
   get(key: string): Promise<unknown>;
-  /** Stores `value` under `key`, replacing any previous value; it expires after `ttl` ms when given. Resolves once written (keyv resolves `false` when the write failed). */
-  set(key: string, value: Uint8Array, ttl?: number): Promise<unknown>;
+  /** Stores the `Buffer` `value` under `key`, replacing any previous value; it expires after `ttl` ms when given. Resolves once written (keyv resolves `false` when the write failed). */
+  set(key: string, value: Buffer, ttl?: number): Promise<unknown>;
   /** Removes `key`; resolves `true` when an entry was removed, `false` when there was none. */
   delete(key: string): Promise<boolean>;
   /** Removes every entry of this store (of its namespace, for namespaced keyv stores). */
