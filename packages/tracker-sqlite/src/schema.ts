@@ -1,0 +1,234 @@
+import type { Database } from 'better-sqlite3';
+import { TrackingStoreError } from '@tideflow/core';
+
+/** One schema change: `up` runs inside the migration transaction. */
+export interface Migration {
+  /** The version this migration brings the store to (1, 2, ...). */
+  version: number;
+  /** What it adds, for the `schema_version` table. */
+  description: string;
+  /** Applies the change. */
+  up(db: Database): void;
+}
+
+/**
+ * The schema, as ordered migrations. Never edit a released migration: add a new one, so that
+ * stores created by older versions are brought forward in place.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'experiments, runs, params, metrics, latest metrics, tags (the MLflow data model)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE experiments (
+          experiment_id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE,
+          lifecycle_stage TEXT NOT NULL DEFAULT 'active',
+          creation_time INTEGER NOT NULL,
+          last_update_time INTEGER NOT NULL
+        );
+        CREATE TABLE experiment_tags (
+          experiment_id INTEGER NOT NULL,
+          key TEXT NOT NULL,
+          value TEXT NOT NULL,
+          PRIMARY KEY (experiment_id, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE runs (
+          id INTEGER PRIMARY KEY,
+          run_uuid TEXT NOT NULL UNIQUE,
+          experiment_id INTEGER NOT NULL,
+          name TEXT NOT NULL,
+          status TEXT NOT NULL,
+          start_time INTEGER NOT NULL,
+          end_time INTEGER,
+          lifecycle_stage TEXT NOT NULL DEFAULT 'active',
+          parent_run_uuid TEXT,
+          pid INTEGER,
+          host TEXT,
+          heartbeat_at INTEGER
+        );
+        CREATE INDEX runs_by_experiment ON runs (experiment_id, start_time);
+        CREATE INDEX runs_by_status ON runs (status);
+        CREATE TABLE params (
+          run_id INTEGER NOT NULL,
+          key TEXT NOT NULL,
+          value TEXT NOT NULL,
+          PRIMARY KEY (run_id, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE tags (
+          run_id INTEGER NOT NULL,
+          key TEXT NOT NULL,
+          value TEXT NOT NULL,
+          PRIMARY KEY (run_id, key)
+        ) WITHOUT ROWID;
+        -- SQLite turns NaN into NULL, so NaN is stored as value NULL with is_nan = 1 (MLflow
+        -- likewise keeps an is_nan flag).
+        CREATE TABLE metrics (
+          run_id INTEGER NOT NULL,
+          key TEXT NOT NULL,
+          step INTEGER NOT NULL,
+          timestamp INTEGER NOT NULL,
+          value REAL,
+          is_nan INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX metrics_by_run_key ON metrics (run_id, key, step, timestamp);
+        CREATE TABLE latest_metrics (
+          run_id INTEGER NOT NULL,
+          key TEXT NOT NULL,
+          step INTEGER NOT NULL,
+          timestamp INTEGER NOT NULL,
+          value REAL,
+          is_nan INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (run_id, key)
+        ) WITHOUT ROWID;
+      `);
+      const now = Date.now();
+      db.prepare(
+        `INSERT INTO experiments (experiment_id, name, creation_time, last_update_time) VALUES (0, 'Default', ?, ?)`,
+      ).run(now, now);
+    },
+  },
+  {
+    version: 2,
+    description: 'flow-run and task-run records, run logs',
+    up(db) {
+      db.exec(`
+        CREATE TABLE flow_runs (
+          run_id INTEGER PRIMARY KEY,
+          flow_name TEXT NOT NULL,
+          state TEXT NOT NULL,
+          state_history TEXT NOT NULL,
+          parameters TEXT NOT NULL
+        );
+        CREATE TABLE task_runs (
+          run_id INTEGER NOT NULL,
+          task_run_id TEXT NOT NULL,
+          seq INTEGER NOT NULL,
+          task_name TEXT NOT NULL,
+          state TEXT NOT NULL,
+          state_history TEXT NOT NULL,
+          start_time INTEGER,
+          end_time INTEGER,
+          duration_ms REAL,
+          attempts INTEGER NOT NULL,
+          cache_key TEXT,
+          cache_hit INTEGER NOT NULL,
+          error TEXT,
+          PRIMARY KEY (run_id, task_run_id)
+        );
+        CREATE INDEX task_runs_by_seq ON task_runs (run_id, seq);
+        CREATE TABLE run_logs (
+          id INTEGER PRIMARY KEY,
+          run_id INTEGER NOT NULL,
+          timestamp INTEGER NOT NULL,
+          level TEXT NOT NULL,
+          message TEXT NOT NULL,
+          task_run_id TEXT
+        );
+        CREATE INDEX run_logs_by_run ON run_logs (run_id, id);
+      `);
+    },
+  },
+  {
+    version: 3,
+    description: 'artifacts, logged models and the model registry',
+    up(db) {
+      db.exec(`
+        CREATE TABLE artifacts (
+          run_id INTEGER NOT NULL,
+          path TEXT NOT NULL,
+          type TEXT NOT NULL,
+          key TEXT,
+          version INTEGER,
+          size INTEGER NOT NULL,
+          media_type TEXT NOT NULL,
+          description TEXT,
+          created_at INTEGER NOT NULL,
+          PRIMARY KEY (run_id, path)
+        ) WITHOUT ROWID;
+        CREATE INDEX artifacts_by_key ON artifacts (run_id, key, version);
+        CREATE TABLE logged_models (
+          run_id INTEGER NOT NULL,
+          name TEXT NOT NULL,
+          flavor TEXT NOT NULL,
+          signature TEXT,
+          metrics TEXT NOT NULL,
+          size INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          PRIMARY KEY (run_id, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE registered_models (
+          name TEXT PRIMARY KEY,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE model_versions (
+          name TEXT NOT NULL,
+          version INTEGER NOT NULL,
+          run_uuid TEXT NOT NULL,
+          model_name TEXT NOT NULL,
+          source TEXT NOT NULL,
+          description TEXT,
+          created_at INTEGER NOT NULL,
+          PRIMARY KEY (name, version)
+        ) WITHOUT ROWID;
+        CREATE TABLE model_aliases (
+          name TEXT NOT NULL,
+          alias TEXT NOT NULL,
+          version INTEGER NOT NULL,
+          PRIMARY KEY (name, alias)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
+];
+
+/** The schema version this package writes. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** The store's schema version: 0 for an empty file. */
+export function schemaVersion(db: Database): number {
+  const table = db
+    .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'`)
+    .get();
+  if (!table) return 0;
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as {
+    v: number | null;
+  };
+  return row.v ?? 0;
+}
+
+/**
+ * Brings the store to `target` (default: the latest version) in one immediate transaction, so
+ * that processes opening a new file at once apply each migration exactly once. A store written by
+ * a newer tideflow is refused rather than misread.
+ */
+export function migrate(
+  db: Database,
+  path: string,
+  target: number = LATEST_SCHEMA_VERSION,
+): number {
+  const run = db.transaction(() => {
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    );
+    const current = schemaVersion(db);
+    if (current > LATEST_SCHEMA_VERSION) {
+      throw new TrackingStoreError(
+        `The tracking store ${path} has schema version ${current}, newer than this @tideflow/tracker-sqlite ` +
+          `understands (${LATEST_SCHEMA_VERSION}); upgrade @tideflow/tracker-sqlite.`,
+      );
+    }
+    const insert = db.prepare(
+      'INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)',
+    );
+    for (const m of MIGRATIONS) {
+      if (m.version <= current || m.version > target) continue;
+      m.up(db);
+      insert.run(m.version, m.description, Date.now());
+    }
+    return schemaVersion(db);
+  });
+  return run.immediate();
+}
