@@ -124,3 +124,33 @@ export { makeBlobs } from './data/blobs.js';
 export type { MakeBlobsOptions, Blobs } from './data/blobs.js';
 export { trainTestSplit, trainTestSplitIndices, subsetDataset } from './data/split.js';
 export type { TrainTestSplitOptions, SplitIndices } from './data/split.js';
+export { ConformalClassifier } from './conformal/conformal-classifier.js';
+export type { ConformalClassifierParams } from './conformal/conformal-classifier.js';
+export {
+  CONFORMAL_METHODS,
+  conformalScores,
+  conformalQuantile,
+  predictionSets,
+  coverage,
+  meanSetSize,
+  setSizeCounts,
+  checkAlpha,
+} from './conformal/scores.js';
+export type { ConformalMethod, RapsOptions } from './conformal/scores.js';
+export { crossValidate, resolveSplits, resolveScorers, foldData } from './selection/cross-validate.js';
+export type {
+  CvSpec,
+  ScoringSpec,
+  CrossValidateOptions,
+  CrossValidateResult,
+  FoldData,
+} from './selection/cross-validate.js';
+export { expandGrid, sampleParams, uniform, logUniform, randInt } from './selection/param-grid.js';
+export type { ParamGrid, ParamDistributions, Distribution } from './selection/param-grid.js';
+export { BaseSearchCV, GridSearchCV, RandomizedSearchCV, cvResultsRows } from './selection/search.js';
+export type {
+  CvResults,
+  SearchOptions,
+  GridSearchParams,
+  RandomizedSearchParams,
+} from './selection/search.js';
