@@ -2,7 +2,7 @@
 import { Registry, configure, flow, silentLogger, task } from '@tideflow/core';
 import { report } from './stats.js';
 
-configure({ logger: silentLogger });
+configure({ logger: silentLogger, tracker: false });
 const registry = new Registry();
 const N = 100_000;
 

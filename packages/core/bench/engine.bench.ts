@@ -2,7 +2,8 @@
 import { Registry, configure, flow, silentLogger, task } from '@tideflow/core';
 import { median, report } from './stats.js';
 
-configure({ logger: silentLogger });
+// The figure is without cache and tracker; the tracked variant is measured after.
+configure({ logger: silentLogger, tracker: false });
 const registry = new Registry();
 const N = 200_000;
 const REPS = 7;
@@ -64,6 +65,19 @@ report('core.task_overhead_sequential', median(perTask) - median(perBare), 'us',
   reps: REPS,
   goal: '<= 5',
 });
+
+configure({ tracker: undefined }); // the default in-memory tracker records every run
+const perTracked: number[] = [];
+for (let r = 0; r < 3; r++) {
+  const t0 = performance.now();
+  await b.sequential(N / 4);
+  perTracked.push(((performance.now() - t0) * 1000) / (N / 4));
+}
+report('core.task_overhead_sequential_memory_tracker', median(perTracked) - median(perBare), 'us', {
+  calls: N / 4,
+  reps: 3,
+});
+configure({ tracker: false });
 
 const FLOWS = 20_000;
 for (let i = 0; i < 2_000; i++) await empty();

@@ -269,3 +269,11 @@ export type {
   CacheConformanceTestApi,
   CacheStoreConformanceOptions,
 } from './cache/conformance.js';
+
+// Tracking inside flows: the `track` facade and the engine's recorder.
+export { track } from './tracking/track.js';
+export type { TrackMetricOptions, TrackArtifactOptions, TrackModelOptions } from './tracking/track.js';
+export { TrackingRecorder } from './tracking/recorder.js';
+export { flattenParams } from './tracking/flatten.js';
+export { openTracker, registerTrackerScheme } from './tracking/open.js';
+export type { TrackerUriFactory } from './tracking/open.js';

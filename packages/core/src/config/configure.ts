@@ -1,6 +1,11 @@
 import { TaskCache } from '../cache/task-cache.js';
 import { createMemoryCacheStore, type CacheStore } from '../cache/store.js';
+import { engineEvents } from '../engine/events.js';
 import { ConsoleLogger, type Logger } from '../logger.js';
+import { MemoryTracker } from '../tracking/memory-tracker.js';
+import { openTracker } from '../tracking/open.js';
+import { TrackingRecorder } from '../tracking/recorder.js';
+import type { Tracker } from '../tracking/tracker.js';
 import { resolveFileSettings, type FileSettings } from './settings.js';
 
 /** Settings given in code; they win over the environment and profiles. */
@@ -11,6 +16,11 @@ export interface TideflowConfig extends Partial<FileSettings> {
   logger?: Logger;
   /** Where cached task results go (any Keyv instance). Default: an in-memory store for this process. */
   cacheStore?: CacheStore;
+  /**
+   * Where flow runs are tracked: a {@link Tracker}, or `false` for no tracking. Default: the
+   * `trackingUri` setting (`memory:` unless set; `sqlite:///path` opens a SqliteTracker).
+   */
+  tracker?: Tracker | false;
 }
 
 /** The resolved configuration the engine reads on every call. */
@@ -23,12 +33,16 @@ export interface ResolvedConfig {
   readonly logger: Logger;
   /** The cache that cached tasks go through. */
   readonly taskCache: TaskCache;
+  /** Records flow runs in the tracker (undefined when tracking is off). */
+  readonly tracking?: TrackingRecorder;
 }
 
 let explicit: TideflowConfig = {};
 let resolved: ResolvedConfig | undefined;
 /** The in-memory cache store of this process, kept across `configure` calls. */
 let memoryStore: CacheStore | undefined;
+/** The in-memory tracker of this process (the default), kept across `configure` calls. */
+let memoryTracker: MemoryTracker | undefined;
 
 /**
  * Sets configuration in code. Values merge into earlier `configure` calls and win over the
@@ -42,25 +56,38 @@ let memoryStore: CacheStore | undefined;
  */
 export function configure(config: TideflowConfig): void {
   explicit = { ...explicit, ...config };
+  resolved?.tracking?.detach();
   resolved = undefined;
 }
 
 /** Drops everything set with {@link configure} and re-reads the environment on next use. */
 export function resetConfiguration(): void {
+  resolved?.tracking?.detach();
   explicit = {};
   resolved = undefined;
   memoryStore = undefined;
+  memoryTracker = undefined;
 }
 
 /** The configuration in effect (resolved once, then cached until `configure` is called). */
 export function getConfig(): ResolvedConfig {
   if (resolved) return resolved;
-  const { enabled, logger: explicitLogger, cacheStore, ...fileSettings } = explicit;
+  const { enabled, logger: explicitLogger, cacheStore, tracker, ...fileSettings } = explicit;
   if (enabled !== undefined) fileSettings.disabled = !enabled;
   const { values } = resolveFileSettings(fileSettings);
   const logger = explicitLogger ?? new ConsoleLogger({ level: values.loggingLevel });
   const store = cacheStore ?? (memoryStore ??= createMemoryCacheStore());
   const taskCache = new TaskCache({ store, logger });
-  resolved = { settings: values, enabled: !values.disabled, logger, taskCache };
+  let tracking: TrackingRecorder | undefined;
+  if (tracker !== false && !values.disabled) {
+    const opened: Promise<Tracker> = tracker
+      ? Promise.resolve(tracker)
+      : values.trackingUri === 'memory:'
+        ? Promise.resolve((memoryTracker ??= new MemoryTracker()))
+        : openTracker(values.trackingUri);
+    tracking = new TrackingRecorder(opened, logger);
+    tracking.attach(engineEvents);
+  }
+  resolved = { settings: values, enabled: !values.disabled, logger, taskCache, tracking };
   return resolved;
 }

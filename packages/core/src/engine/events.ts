@@ -20,6 +20,8 @@ export interface RunInfo {
   readonly parameters: Readonly<Record<string, unknown>>;
   /** Tags from the run's options. */
   readonly tags: readonly string[];
+  /** The tracking experiment (flows with the `experiment` option). */
+  readonly experiment?: string;
 }
 
 /** The events the engine emits, by type. */

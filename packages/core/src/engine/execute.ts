@@ -339,6 +339,8 @@ async function executeFlow(
   } finally {
     for (const s of external) s.removeEventListener('abort', onExternalAbort);
   }
+  // A top-level flow call resolves once its run is written, so that what ran can be read back.
+  if (!parentFlow && config.tracking?.has(record.id)) await config.tracking.flush(record.id);
   return record.state;
 }
 

@@ -53,6 +53,7 @@ export class RunRecord implements RunStates {
       parentRunId: this.parentRunId,
       parameters: namedParameters(this.def.paramNames, this.args),
       tags: this.def.tags,
+      experiment: this.def.options.experiment,
     };
     return this.infoCache;
   }

@@ -1,0 +1,310 @@
+import type { EngineEvent, EventBus, RunInfo } from '../engine/events.js';
+import type { State, StateType } from '../engine/state.js';
+import type { Logger } from '../logger.js';
+import { flattenParams } from './flatten.js';
+import type {
+  LogLine,
+  MetricInput,
+  ParamValue,
+  RunStatus,
+  StateTransition,
+  TaskRunRecord,
+  Tracker,
+  TypedArtifactInput,
+} from './tracker.js';
+
+/** How long tracked values wait in memory before a batch write (ms). */
+const FLUSH_DELAY_MS = 250;
+/** A buffer this large is written at once. */
+const FLUSH_SIZE = 5_000;
+
+/** The MLflow run status for a flow run's final state. */
+function runStatus(type: StateType): RunStatus {
+  if (type === 'COMPLETED' || type === 'CACHED') return 'FINISHED';
+  if (type === 'CANCELLED') return 'KILLED';
+  return 'FAILED';
+}
+
+function transition(state: State): StateTransition {
+  return { type: state.type, name: state.name, timestamp: state.timestamp, message: state.message };
+}
+
+/** A task run being recorded (written once, when it ends). */
+interface LiveTask {
+  record: TaskRunRecord;
+}
+
+/** What is buffered for one tracking run (= one flow run). */
+class RunBuffer {
+  metrics: MetricInput[] = [];
+  params: Record<string, ParamValue> = {};
+  tags: Record<string, string> = {};
+  taskRuns: TaskRunRecord[] = [];
+  logs: LogLine[] = [];
+  readonly flowStates: StateTransition[] = [];
+  readonly tasks = new Map<string, LiveTask>();
+  /** Every write for this run, in order. */
+  chain: Promise<void> = Promise.resolve();
+  timer?: NodeJS.Timeout;
+  ended = false;
+  warned = false;
+
+  constructor(readonly info: RunInfo) {}
+
+  get size(): number {
+    return this.metrics.length + this.taskRuns.length + this.logs.length;
+  }
+}
+
+/**
+ * Records the engine's flow runs in a {@link Tracker}: a flow run is a tracking run of the same id
+ * (experiment = flow name unless set; params = its parameters flattened `a.b.c`), a subflow a child
+ * run, and each task run a task-run record. Values given to `track.*` are buffered and written in
+ * batches off the hot path; a top-level flow call resolves after its run is written.
+ */
+export class TrackingRecorder {
+  private readonly runs = new Map<string, RunBuffer>();
+  private unsubscribe?: () => void;
+
+  constructor(
+    /** The tracker, or the promise of one (opening a store may be async). */
+    readonly tracker: Promise<Tracker>,
+    private readonly logger: Logger,
+  ) {
+    tracker.catch(() => {});
+  }
+
+  /** Starts listening to `bus`. */
+  attach(bus: EventBus): void {
+    this.unsubscribe?.();
+    this.unsubscribe = bus.subscribe(this.onEvent);
+  }
+
+  /** Stops listening (buffered data is still written). */
+  detach(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  /** Whether `runId` is a flow run this recorder tracks. */
+  has(runId: string): boolean {
+    return this.runs.has(runId);
+  }
+
+  /** Buffers metric points for a run. */
+  metrics(runId: string, points: MetricInput[]): void {
+    const run = this.runs.get(runId);
+    if (!run) return;
+    run.metrics.push(...points);
+    this.schedule(run);
+  }
+
+  /** Buffers params for a run (flattened). */
+  params(runId: string, params: Record<string, unknown>): void {
+    const run = this.runs.get(runId);
+    if (!run) return;
+    Object.assign(run.params, flattenParams(params));
+    this.schedule(run);
+  }
+
+  /** Buffers tags for a run. */
+  tags(runId: string, tags: Record<string, string>): void {
+    const run = this.runs.get(runId);
+    if (!run) return;
+    Object.assign(run.tags, tags);
+    this.schedule(run);
+  }
+
+  /** Queues an artifact write (or any tracker call) for a run, in order with its other writes. */
+  write<T>(runId: string, call: (tracker: Tracker, runId: string) => Promise<T>): Promise<T> {
+    const run = this.runs.get(runId);
+    if (!run) return Promise.reject(new Error(`Run ${runId} is not tracked by this recorder.`));
+    const result = run.chain.then(async () => call(await this.tracker, runId));
+    run.chain = result.then(
+      () => undefined,
+      (error: unknown) => this.warn(run, error),
+    );
+    return result;
+  }
+
+  /** Queues a typed artifact. */
+  typedArtifact(runId: string, artifact: TypedArtifactInput): Promise<unknown> {
+    return this.write(runId, (tracker, id) => tracker.logTypedArtifact(id, artifact));
+  }
+
+  /** Writes everything buffered for `runId` and waits for its pending writes. */
+  async flush(runId: string): Promise<void> {
+    const run = this.runs.get(runId);
+    if (!run) return;
+    this.enqueueBuffered(run);
+    await run.chain;
+  }
+
+  /** Writes everything buffered for every run. */
+  async flushAll(): Promise<void> {
+    await Promise.all([...this.runs.keys()].map((id) => this.flush(id)));
+  }
+
+  private readonly onEvent = (event: EngineEvent): void => {
+    const run = event.run;
+    if (event.type === 'run.created') {
+      if (run.kind === 'flow') this.startRun(run);
+      return;
+    }
+    const owner = this.runs.get(run.kind === 'flow' ? run.id : (run.flowRunId ?? ''));
+    if (!owner) return;
+    if (event.type === 'run.log') {
+      owner.logs.push({
+        timestamp: event.timestamp,
+        level: event.level,
+        message: event.message,
+        taskRunId: run.kind === 'task' ? run.id : undefined,
+      });
+      this.schedule(owner);
+      return;
+    }
+    if (run.kind === 'flow') {
+      owner.flowStates.push(transition(event.state));
+      if (event.state.isFinal()) this.endRun(owner, event.state);
+      return;
+    }
+    this.taskState(owner, run, event.state, event.attempt, event.cacheKey);
+  };
+
+  private taskState(
+    owner: RunBuffer,
+    run: RunInfo,
+    state: State,
+    attempt: number,
+    cacheKey?: string,
+  ): void {
+    let live = owner.tasks.get(run.id);
+    if (!live) {
+      live = {
+        record: {
+          taskRunId: run.id,
+          taskName: run.name,
+          state: state.type,
+          stateHistory: [],
+          startTime: null,
+          endTime: null,
+          durationMs: null,
+          attempts: 0,
+          cacheKey: null,
+          cacheHit: false,
+          error: null,
+        },
+      };
+      owner.tasks.set(run.id, live);
+    }
+    const r = live.record;
+    r.state = state.type;
+    r.stateHistory.push(transition(state));
+    r.attempts = attempt;
+    if (cacheKey) r.cacheKey = cacheKey;
+    if (state.type === 'RUNNING' && r.startTime === null) r.startTime = state.timestamp;
+    if (state.isFinal()) {
+      r.startTime ??= state.timestamp;
+      r.endTime = state.timestamp;
+      r.durationMs = r.endTime - r.startTime;
+      r.cacheHit = state.type === 'CACHED';
+      if (state.isFailed()) r.error = state.message ?? String(state.error);
+      owner.tasks.delete(run.id);
+      owner.taskRuns.push(r);
+      this.schedule(owner);
+    }
+  }
+
+  private startRun(info: RunInfo): void {
+    const run = new RunBuffer(info);
+    this.runs.set(info.id, run);
+    const parameters = flattenParams(info.parameters);
+    const parentRunId =
+      info.flowRunId && this.runs.has(info.flowRunId) ? info.flowRunId : undefined;
+    const parent = parentRunId ? this.runs.get(parentRunId) : undefined;
+    run.chain = (parent ? parent.chain : Promise.resolve()).then(async () => {
+      const tracker = await this.tracker;
+      const experimentId = await tracker.getOrCreateExperiment(info.experiment ?? info.name);
+      await tracker.createRun({
+        experimentId,
+        runId: info.id,
+        parentRunId,
+        startTime: Date.now(),
+        tags: { 'tideflow.flowName': info.name },
+      });
+      if (Object.keys(parameters).length) await tracker.logBatch(info.id, { params: parameters });
+    });
+    run.chain = run.chain.catch((error: unknown) => this.warn(run, error));
+  }
+
+  private endRun(run: RunBuffer, state: State): void {
+    run.ended = true;
+    this.enqueueBuffered(run);
+    const info = run.info;
+    const status = runStatus(state.type);
+    run.chain = run.chain
+      .then(async () => {
+        const tracker = await this.tracker;
+        await tracker.setFlowRun(info.id, {
+          flowName: info.name,
+          state: state.type,
+          stateHistory: run.flowStates,
+          parameters: flattenParams(info.parameters),
+        });
+        await tracker.updateRun(info.id, { status, endTime: state.timestamp });
+      })
+      .catch((error: unknown) => this.warn(run, error))
+      .finally(() => this.runs.delete(info.id));
+  }
+
+  private schedule(run: RunBuffer): void {
+    if (run.size >= FLUSH_SIZE) {
+      this.enqueueBuffered(run);
+    } else if (!run.timer && !run.ended) {
+      run.timer = setTimeout(() => this.enqueueBuffered(run), FLUSH_DELAY_MS);
+      run.timer.unref();
+    }
+  }
+
+  /** Moves everything buffered into one queued write. */
+  private enqueueBuffered(run: RunBuffer): void {
+    if (run.timer) {
+      clearTimeout(run.timer);
+      run.timer = undefined;
+    }
+    const { metrics, params, tags, taskRuns, logs } = run;
+    if (
+      !metrics.length &&
+      !Object.keys(params).length &&
+      !Object.keys(tags).length &&
+      !taskRuns.length &&
+      !logs.length
+    )
+      return;
+    run.metrics = [];
+    run.params = {};
+    run.tags = {};
+    run.taskRuns = [];
+    run.logs = [];
+    const runId = run.info.id;
+    run.chain = run.chain
+      .then(async () => {
+        const tracker = await this.tracker;
+        if (metrics.length || Object.keys(params).length || Object.keys(tags).length) {
+          await tracker.logBatch(runId, { metrics, params, tags });
+        }
+        for (const record of taskRuns) await tracker.upsertTaskRun(runId, record);
+        if (logs.length) await tracker.logLines(runId, logs);
+      })
+      .catch((error: unknown) => this.warn(run, error));
+  }
+
+  private warn(run: RunBuffer, error: unknown): void {
+    if (run.warned) return;
+    run.warned = true;
+    this.logger.warn(
+      { run_id: run.info.id, error },
+      `Tracking of flow run "${run.info.name}" failed; the flow goes on`,
+    );
+  }
+}

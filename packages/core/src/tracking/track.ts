@@ -1,0 +1,223 @@
+import { getConfig } from '../config/configure.js';
+import { runStorage } from '../engine/context.js';
+import { defaultSerializers } from '../serialization/registry.js';
+import type { TrackingRecorder } from './recorder.js';
+import type {
+  ArtifactInfo,
+  LoggedModel,
+  ModelSignature,
+  ModelVersion,
+  ParamValue,
+  TableCell,
+  TypedArtifactInput,
+} from './tracker.js';
+import { validateArtifactPath, validateKey } from './validation.js';
+
+/** Options of `track.metric`/`track.metrics`. */
+export interface TrackMetricOptions {
+  /** The step (e.g. the epoch or fold), an integer. Default 0. */
+  step?: number;
+  /** When it was measured, epoch ms. Default: now. */
+  timestamp?: number;
+}
+
+/** Options shared by typed artifacts. */
+export interface TrackArtifactOptions {
+  /** A key that versions the artifact: logging again under it adds a version. */
+  key?: string;
+  /** A short description. */
+  description?: string;
+}
+
+/** What `track.model` logs. */
+export interface TrackModelOptions {
+  /** The model's name within the run. */
+  name: string;
+  /** How to load it, e.g. `tideflow.models.knn`. Default `tideflow`. */
+  flavor?: string;
+  /** Input/output schema. */
+  signature?: ModelSignature;
+  /** Evaluation metrics of the model. */
+  metrics?: Record<string, number>;
+  /** Register it under this model name (a new version), optionally with an alias such as `champion`. */
+  register?: { name: string; alias?: string; description?: string };
+}
+
+/** The flow run that `track.*` writes to, when the recorder tracks it. */
+function target(what: string): { recorder: TrackingRecorder; runId: string } | undefined {
+  const active = runStorage.getStore();
+  const config = getConfig();
+  const runId = active?.flow?.id;
+  const recorder = config.tracking;
+  if (runId && recorder?.has(runId)) return { recorder, runId };
+  config.logger.debug(
+    { call: `track.${what}` },
+    'Not inside a tracked flow run: nothing is recorded',
+  );
+  return undefined;
+}
+
+/**
+ * Experiment tracking from inside flows and tasks, like `mlflow.log_*`: values go to the tracking
+ * run of the innermost flow run, buffered and written in batches. Outside a run each call is a
+ * no-op (with a debug log). Artifact and model calls return promises you may await (or not: the
+ * flow waits for them before it ends).
+ *
+ * @example
+ * ```ts
+ * track.params({ k: 15, weights: 'distance' });
+ * for (const [fold, score] of scores.entries()) track.metric('cv_accuracy', score, { step: fold });
+ * await track.table('cv_results', { columns: ['k', 'score'], rows });
+ * ```
+ */
+export const track = {
+  /** The tracking run id of the innermost flow run, when it is tracked. */
+  runId(): string | undefined {
+    return target('runId')?.runId;
+  },
+
+  /** Logs one metric point. NaN and ±Infinity are stored as such. */
+  metric(key: string, value: number, options: TrackMetricOptions = {}): void {
+    validateKey('metric', key);
+    const t = target('metric');
+    t?.recorder.metrics(t.runId, [
+      { key, value, step: options.step ?? 0, timestamp: options.timestamp ?? Date.now() },
+    ]);
+  },
+
+  /** Logs several metrics at one step. */
+  metrics(values: Readonly<Record<string, number>>, options: TrackMetricOptions = {}): void {
+    const t = target('metrics');
+    const timestamp = options.timestamp ?? Date.now();
+    const points = Object.entries(values).map(([key, value]) => {
+      validateKey('metric', key);
+      return { key, value, step: options.step ?? 0, timestamp };
+    });
+    t?.recorder.metrics(t.runId, points);
+  },
+
+  /** Logs one param (write-once: another value for the same key fails the batch with ParamOverwriteError). */
+  param(key: string, value: ParamValue): void {
+    validateKey('param', key);
+    const t = target('param');
+    t?.recorder.params(t.runId, { [key]: value });
+  },
+
+  /** Logs params; nested objects are flattened to `a.b.c` keys. */
+  params(values: Readonly<Record<string, unknown>>): void {
+    const t = target('params');
+    t?.recorder.params(t.runId, values);
+  },
+
+  /** Sets a tag (mutable). */
+  tag(key: string, value: string): void {
+    validateKey('tag', key);
+    const t = target('tag');
+    t?.recorder.tags(t.runId, { [key]: value });
+  },
+
+  /** Sets several tags. */
+  tags(values: Readonly<Record<string, string>>): void {
+    const t = target('tags');
+    t?.recorder.tags(t.runId, { ...values });
+  },
+
+  /** Stores a file artifact under the run's artifact folder. Rejects bad paths (`..`, absolute, NUL) at once. */
+  artifact(path: string, data: Uint8Array | string): Promise<ArtifactInfo | undefined> {
+    validateArtifactPath(path);
+    const t = target('artifact');
+    return t
+      ? t.recorder.write(t.runId, (tracker, id) => tracker.logArtifact(id, path, data))
+      : Promise.resolve(undefined);
+  },
+
+  /** Logs a Markdown artifact. */
+  markdown(
+    markdown: string,
+    options: TrackArtifactOptions = {},
+  ): Promise<ArtifactInfo | undefined> {
+    return typed('markdown', { type: 'markdown', markdown, ...options });
+  },
+
+  /** Logs a table artifact. */
+  table(
+    table: { columns: string[]; rows: TableCell[][] },
+    options: TrackArtifactOptions = {},
+  ): Promise<ArtifactInfo | undefined> {
+    return typed('table', { type: 'table', columns: table.columns, rows: table.rows, ...options });
+  },
+
+  /** Logs an image artifact: SVG markup or PNG bytes. */
+  image(
+    data: string | Uint8Array,
+    options: TrackArtifactOptions & { format?: 'svg' | 'png' } = {},
+  ): Promise<ArtifactInfo | undefined> {
+    const { format, ...rest } = options;
+    return typed('image', {
+      type: 'image',
+      format: format ?? (typeof data === 'string' ? 'svg' : 'png'),
+      data,
+      ...rest,
+    });
+  },
+
+  /** Logs a link artifact. */
+  link(
+    url: string,
+    options: TrackArtifactOptions & { text?: string } = {},
+  ): Promise<ArtifactInfo | undefined> {
+    return typed('link', { type: 'link', url, ...options });
+  },
+
+  /** Logs progress (0–100), usually under a key so that each call adds a version. */
+  progress(
+    progress: number,
+    options: TrackArtifactOptions = {},
+  ): Promise<ArtifactInfo | undefined> {
+    return typed('progress', { type: 'progress', progress, ...options });
+  },
+
+  /**
+   * Logs a model (serialized with the serializer registry, so fitted estimators with a registered
+   * serializer work) and optionally registers it as a new version of a registered model.
+   */
+  async model(
+    model: unknown,
+    options: TrackModelOptions,
+  ): Promise<{ logged: LoggedModel; version?: ModelVersion } | undefined> {
+    const t = target('model');
+    if (!t) return undefined;
+    const bytes = defaultSerializers.serialize(model);
+    return t.recorder.write(t.runId, async (tracker, runId) => {
+      const logged = await tracker.logModel(runId, {
+        name: options.name,
+        bytes,
+        flavor: options.flavor ?? 'tideflow',
+        signature: options.signature,
+        metrics: options.metrics,
+      });
+      if (!options.register) return { logged };
+      const version = await tracker.registerModel(options.register.name, {
+        runId,
+        modelName: options.name,
+        description: options.register.description,
+      });
+      if (options.register.alias)
+        await tracker.setModelAlias(options.register.name, options.register.alias, version.version);
+      return { logged, version };
+    });
+  },
+
+  /** Waits until everything tracked so far in the current flow run is written. */
+  async flush(): Promise<void> {
+    const t = target('flush');
+    if (t) await t.recorder.flush(t.runId);
+  },
+};
+
+function typed(what: string, artifact: TypedArtifactInput): Promise<ArtifactInfo | undefined> {
+  const t = target(what);
+  return t
+    ? (t.recorder.typedArtifact(t.runId, artifact) as Promise<ArtifactInfo>)
+    : Promise.resolve(undefined);
+}

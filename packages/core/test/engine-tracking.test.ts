@@ -1,0 +1,210 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  InvalidArtifactPathError,
+  MemoryTracker,
+  Registry,
+  configure,
+  createMemoryCacheStore,
+  engineEvents,
+  flow,
+  resetConfiguration,
+  silentLogger,
+  task,
+  track,
+} from '../src/index.js';
+
+afterEach(() => {
+  resetConfiguration();
+  engineEvents.clear();
+});
+
+function setup() {
+  const tracker = new MemoryTracker();
+  configure({ tracker, logger: silentLogger, cacheStore: createMemoryCacheStore() });
+  return { tracker, registry: new Registry() };
+}
+
+describe('flow runs as tracking runs', () => {
+  it('records a flow run with flattened params, task runs, metrics and artifacts', async () => {
+    const { tracker, registry } = setup();
+    const train = task(
+      async function train(k: number) {
+        track.metric('fold_acc', 0.8, { step: 0 });
+        track.metric('fold_acc', 0.9, { step: 1 });
+        return k * 2;
+      },
+      { registry, cache: true },
+    );
+    const pipeline = flow(
+      async function pipeline(cfg: { model: { k: number }; seed: number; data: Float64Array }) {
+        track.params({ extra: 'yes' });
+        track.tag('stage', 'test');
+        const v = await train(cfg.model.k);
+        await train(cfg.model.k);
+        await track.table(
+          { columns: ['k', 'score'], rows: [[cfg.model.k, 0.9]] },
+          { key: 'cv_results' },
+        );
+        track.metric('best', v);
+        return v;
+      },
+      { registry, experiment: 'exp-a' },
+    );
+    expect(await pipeline({ model: { k: 15 }, seed: 1, data: new Float64Array(1000) })).toBe(30);
+
+    const experiment = await tracker.getExperimentByName('exp-a');
+    const { runs } = await tracker.searchRuns({ experimentIds: [experiment!.experimentId] });
+    expect(runs).toHaveLength(1);
+    const run = runs[0];
+    expect(run.info.status).toBe('FINISHED');
+    expect(run.info.endTime).not.toBeNull();
+    expect(run.data.params).toMatchObject({
+      'cfg.model.k': '15',
+      'cfg.seed': '1',
+      'cfg.data': 'Float64Array(1000)',
+      extra: 'yes',
+    });
+    expect(run.data.tags).toMatchObject({ stage: 'test', 'tideflow.flowName': 'pipeline' });
+    expect(run.data.metrics.best).toBe(30);
+    expect(
+      (await tracker.getMetricHistory(run.info.runId, 'fold_acc')).map((p) => [p.step, p.value]),
+    ).toEqual([
+      [0, 0.8],
+      [1, 0.9],
+    ]);
+
+    const taskRuns = await tracker.listTaskRuns(run.info.runId);
+    expect(taskRuns.map((t) => [t.taskName, t.state, t.cacheHit])).toEqual([
+      ['train', 'COMPLETED', false],
+      ['train', 'CACHED', true],
+    ]);
+    expect(taskRuns[0].stateHistory.map((s) => s.type)).toEqual([
+      'PENDING',
+      'RUNNING',
+      'COMPLETED',
+    ]);
+    expect(taskRuns[0].cacheKey).toMatch(/train/);
+    expect(taskRuns[1].cacheKey).toBe(taskRuns[0].cacheKey);
+    const flowRecord = await tracker.getFlowRun(run.info.runId);
+    expect(flowRecord?.stateHistory.map((s) => s.type)).toEqual([
+      'PENDING',
+      'RUNNING',
+      'COMPLETED',
+    ]);
+    const table = await tracker.getTypedArtifact(run.info.runId, 'cv_results');
+    expect(table).toBeDefined();
+  });
+
+  it('makes subflows child runs and maps failures and cancellations to MLflow statuses', async () => {
+    const { tracker, registry } = setup();
+    const child = flow(
+      async function childFlow(fail: boolean) {
+        if (fail) throw new Error('child failed');
+        return 1;
+      },
+      { registry },
+    );
+    const parent = flow(
+      async function parentFlow() {
+        await child(false);
+        try {
+          await child(true);
+        } catch {
+          // the parent goes on
+        }
+        return 2;
+      },
+      { registry },
+    );
+    await parent();
+    const parentExp = await tracker.getExperimentByName('parentFlow');
+    const childExp = await tracker.getExperimentByName('childFlow');
+    const [parentRun] = (await tracker.searchRuns({ experimentIds: [parentExp!.experimentId] }))
+      .runs;
+    const children = (await tracker.searchRuns({ experimentIds: [childExp!.experimentId] })).runs;
+    expect(children.map((r) => r.info.parentRunId)).toEqual([
+      parentRun.info.runId,
+      parentRun.info.runId,
+    ]);
+    expect(children.map((r) => r.info.status).sort()).toEqual(['FAILED', 'FINISHED']);
+
+    const controller = new AbortController();
+    const slow = flow(
+      async function slowTracked() {
+        await new Promise((r) => setTimeout(r, 1_000));
+      },
+      { registry },
+    ).with({ signal: controller.signal });
+    const pending = slow.run();
+    setTimeout(() => controller.abort(), 10);
+    expect((await pending).type).toBe('CANCELLED');
+    const exp = await tracker.getExperimentByName('slowTracked');
+    expect(
+      (await tracker.searchRuns({ experimentIds: [exp!.experimentId] })).runs[0].info.status,
+    ).toBe('KILLED');
+  });
+
+  it('records run logs with their task run', async () => {
+    const { tracker, registry } = setup();
+    const t = task(
+      async function logs() {
+        const { getRunLogger } = await import('../src/index.js');
+        getRunLogger()!.info({}, 'from the task');
+      },
+      { registry },
+    );
+    const f = flow(
+      async function logged() {
+        await t();
+      },
+      { registry },
+    );
+    const state = await f.run();
+    const exp = await tracker.getExperimentByName('logged');
+    const [run] = (await tracker.searchRuns({ experimentIds: [exp!.experimentId] })).runs;
+    const lines = await tracker.getLogs(run.info.runId);
+    expect(lines.map((l) => l.message)).toEqual(['from the task']);
+    expect(lines[0].taskRunId).toMatch(/[0-9a-f-]{36}/);
+    expect(state.type).toBe('COMPLETED');
+  });
+
+  it('is a no-op outside a run, rejects bad artifact paths at once, and can be turned off', async () => {
+    const { tracker, registry } = setup();
+    track.metric('outside', 1);
+    track.params({ a: 1 });
+    expect(track.runId()).toBeUndefined();
+    expect(await track.markdown('# nothing')).toBeUndefined();
+    expect(() => track.artifact('../escape.txt', 'x')).toThrow(InvalidArtifactPathError);
+    configure({ tracker: false });
+    const f = flow(
+      async function untracked() {
+        track.metric('m', 1);
+        return track.runId();
+      },
+      { registry },
+    );
+    expect(await f()).toBeUndefined();
+    expect(await tracker.getExperimentByName('untracked')).toBeUndefined();
+  });
+
+  it('logs and registers a model with an alias', async () => {
+    const { tracker, registry } = setup();
+    const f = flow(
+      async function withModel() {
+        const out = await track.model(
+          { weights: new Float64Array([1, 2, 3]) },
+          {
+            name: 'clf',
+            metrics: { accuracy: 0.9 },
+            register: { name: 'blobs', alias: 'champion' },
+          },
+        );
+        return out?.version?.version;
+      },
+      { registry },
+    );
+    expect(await f()).toBe(1);
+    const version = await tracker.getModelVersion('blobs', 'champion');
+    expect(version.version).toBe(1);
+  });
+});
