@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteTracker } from '@tideflow/tracker-sqlite';
+import { firstLine, startWorker } from './workers/spawn.js';
+
+const root = mkdtempSync(join(tmpdir(), 'tideflow-sqlite-crash-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('runs left RUNNING by a dead process', () => {
+  it('are marked CRASHED with their running flow and task records when a tracker opens the store', async () => {
+    const path = join(root, 'killed', 'tideflow.db');
+    const doomed = startWorker('crash', [path, 'die']);
+    const runId = await firstLine(doomed);
+    await doomed.exited;
+
+    const tracker = new SqliteTracker({ path });
+    const run = await tracker.getRun(runId);
+    expect(run.info.status).toBe('CRASHED');
+    expect(run.info.endTime).not.toBe(null);
+    const flow = await tracker.getFlowRun(runId);
+    expect(flow?.state).toBe('CRASHED');
+    expect(flow?.stateHistory.map((s) => s.type)).toEqual(['RUNNING', 'CRASHED']);
+    const tasks = await tracker.listTaskRuns(runId);
+    expect(tasks.map((t) => [t.taskRunId, t.state])).toEqual([
+      ['busy', 'CRASHED'],
+      ['done', 'COMPLETED'],
+    ]);
+    expect(tasks[0].error).toMatch(/stopped without ending the run/);
+    expect(await tracker.markCrashedRuns()).toEqual([]);
+    await tracker.close();
+  });
+
+  it('stay RUNNING while their process lives, and are swept by markCrashedRuns after it dies', async () => {
+    const path = join(root, 'alive', 'tideflow.db');
+    const alive = startWorker('crash', [path, 'wait']);
+    const runId = await firstLine(alive);
+    const tracker = new SqliteTracker({ path });
+    expect((await tracker.getRun(runId)).info.status).toBe('RUNNING');
+    alive.child.stdin!.end();
+    expect(await alive.exited).toBe(0);
+    expect(await tracker.markCrashedRuns()).toEqual([runId]);
+    expect((await tracker.getRun(runId)).info.status).toBe('CRASHED');
+    await tracker.close();
+  });
+
+  it('from another host are CRASHED only after staleAfterMs without a heartbeat', async () => {
+    const path = join(root, 'remote', 'tideflow.db');
+    const setup = new SqliteTracker({ path });
+    const fresh = (await setup.createRun({ name: 'fresh' })).info.runId;
+    const stale = (await setup.createRun({ name: 'stale' })).info.runId;
+    await setup.close();
+    const db = new Database(path);
+    const now = Date.now();
+    db.prepare(`UPDATE runs SET host = 'elsewhere', heartbeat_at = ? WHERE run_uuid = ?`).run(
+      now,
+      fresh,
+    );
+    db.prepare(`UPDATE runs SET host = 'elsewhere', heartbeat_at = ? WHERE run_uuid = ?`).run(
+      now - 120_000,
+      stale,
+    );
+    db.close();
+    const tracker = new SqliteTracker({ path, staleAfterMs: 60_000 });
+    expect((await tracker.getRun(fresh)).info.status).toBe('RUNNING');
+    const crashed = await tracker.getRun(stale);
+    expect(crashed.info.status).toBe('CRASHED');
+    expect(crashed.info.endTime).toBe(now - 120_000);
+    await tracker.close();
+  });
+
+  it('are left alone when crash detection is off, and own RUNNING runs record heartbeats', async () => {
+    const path = join(root, 'beat', 'tideflow.db');
+    const tracker = new SqliteTracker({ path, heartbeatIntervalMs: 10 });
+    const runId = (await tracker.createRun()).info.runId;
+    const db = new Database(path, { readonly: true });
+    const beat = () =>
+      db.prepare('SELECT heartbeat_at FROM runs WHERE run_uuid = ?').pluck().get(runId) as number;
+    const first = beat();
+    const deadline = Date.now() + 5000;
+    while (beat() === first && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(beat()).toBeGreaterThan(first);
+    await tracker.updateRun(runId, { status: 'FINISHED' });
+    expect(beat()).toBe(null);
+    db.close();
+    await tracker.close();
+
+    const doomed = startWorker('crash', [path, 'die']);
+    const dead = await firstLine(doomed);
+    await doomed.exited;
+    const passive = new SqliteTracker({ path, detectCrashes: false });
+    expect((await passive.getRun(dead)).info.status).toBe('RUNNING');
+    await passive.close();
+  });
+});
