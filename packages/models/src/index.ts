@@ -137,7 +137,12 @@ export {
   checkAlpha,
 } from './conformal/scores.js';
 export type { ConformalMethod, RapsOptions } from './conformal/scores.js';
-export { crossValidate, resolveSplits, resolveScorers, foldData } from './selection/cross-validate.js';
+export {
+  crossValidate,
+  resolveSplits,
+  resolveScorers,
+  foldData,
+} from './selection/cross-validate.js';
 export type {
   CvSpec,
   ScoringSpec,
@@ -147,7 +152,12 @@ export type {
 } from './selection/cross-validate.js';
 export { expandGrid, sampleParams, uniform, logUniform, randInt } from './selection/param-grid.js';
 export type { ParamGrid, ParamDistributions, Distribution } from './selection/param-grid.js';
-export { BaseSearchCV, GridSearchCV, RandomizedSearchCV, cvResultsRows } from './selection/search.js';
+export {
+  BaseSearchCV,
+  GridSearchCV,
+  RandomizedSearchCV,
+  cvResultsRows,
+} from './selection/search.js';
 export type {
   CvResults,
   SearchOptions,
