@@ -215,11 +215,7 @@ export { prepareLoggedModel, parseVersionRef } from './tracking/models.js';
 export { newRunId, generateRunName, gitCommit, systemTags } from './tracking/identity.js';
 
 // Caching of task results.
-export {
-  TaskCache,
-  normalizeCacheOptions,
-  refreshFromEnvironment,
-} from './cache/task-cache.js';
+export { TaskCache, normalizeCacheOptions } from './cache/task-cache.js';
 export type {
   CacheOptions,
   CacheRequest,
@@ -249,19 +245,19 @@ export {
   UnhashableValueError,
   HASH_ENCODING_VERSION,
 } from './cache/hash.js';
-export {
-  encodeEntry,
-  encodePayload,
-  decodeEntry,
-  ENTRY_FORMAT_VERSION,
-} from './cache/entry.js';
+export { encodeEntry, encodePayload, decodeEntry, ENTRY_FORMAT_VERSION } from './cache/entry.js';
 export type { DecodedEntry } from './cache/entry.js';
 export { CacheStoreError, createMemoryCacheStore, isCacheStore } from './cache/store.js';
 export type { CacheStore } from './cache/store.js';
 export { parseExpiration } from './cache/expiration.js';
 export { clearCache, cacheInfo } from './cache/admin.js';
 export type { CacheInfo, CacheTaskInfo, ClearCacheOptions } from './cache/admin.js';
-export { taskKeyPrefix, formatCacheKey, formatCustomCacheKey, parseCacheKey } from './cache/keys.js';
+export {
+  taskKeyPrefix,
+  formatCacheKey,
+  formatCustomCacheKey,
+  parseCacheKey,
+} from './cache/keys.js';
 export type { ParsedCacheKey } from './cache/keys.js';
 export { cacheStoreConformance } from './cache/conformance.js';
 export type {
@@ -272,7 +268,11 @@ export type {
 
 // Tracking inside flows: the `track` facade and the engine's recorder.
 export { track } from './tracking/track.js';
-export type { TrackMetricOptions, TrackArtifactOptions, TrackModelOptions } from './tracking/track.js';
+export type {
+  TrackMetricOptions,
+  TrackArtifactOptions,
+  TrackModelOptions,
+} from './tracking/track.js';
 export { TrackingRecorder } from './tracking/recorder.js';
 export { flattenParams } from './tracking/flatten.js';
 export { openTracker, registerTrackerScheme } from './tracking/open.js';

@@ -9,7 +9,6 @@ import {
   defaultSerializers,
   encodeEntry,
   normalizeCacheOptions,
-  refreshFromEnvironment,
 } from '../src/index.js';
 import type { CacheOptions, CacheStore } from '../src/index.js';
 import { parameterNames } from '../src/engine/param-names.js';
@@ -351,14 +350,5 @@ describe('cache entries', () => {
     const read = decodeEntry('k', entry, new SerializerRegistry());
     expect(read.status).toBe('corrupt');
     expect(read.status === 'corrupt' && read.reason).toContain('No serializer is registered');
-  });
-});
-
-describe('refreshFromEnvironment', () => {
-  it('reads TIDEFLOW_REFRESH_CACHE', () => {
-    expect(refreshFromEnvironment({ TIDEFLOW_REFRESH_CACHE: '1' })).toBe(true);
-    expect(refreshFromEnvironment({ TIDEFLOW_REFRESH_CACHE: 'true' })).toBe(true);
-    expect(refreshFromEnvironment({ TIDEFLOW_REFRESH_CACHE: '0' })).toBe(false);
-    expect(refreshFromEnvironment({})).toBe(false);
   });
 });

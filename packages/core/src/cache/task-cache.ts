@@ -140,15 +140,6 @@ export function normalizeCacheOptions(
   };
 }
 
-/**
- * Whether the environment asks every task to refresh its cache entry
- * (`TIDEFLOW_REFRESH_CACHE=1`, `true` or `yes`), like Prefect's `PREFECT_TASKS_REFRESH_CACHE`.
- */
-export function refreshFromEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = env.TIDEFLOW_REFRESH_CACHE?.trim().toLowerCase();
-  return value === '1' || value === 'true' || value === 'yes';
-}
-
 interface Outcome {
   value: unknown;
   hit: boolean;
