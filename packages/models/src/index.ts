@@ -164,3 +164,25 @@ export type {
   GridSearchParams,
   RandomizedSearchParams,
 } from './selection/search.js';
+export { LogisticRegression } from './estimators/logistic.js';
+export type { LogisticRegressionParams, LogisticRegressionModel } from './estimators/logistic.js';
+export { minimizeLbfgs } from './estimators/lbfgs.js';
+export type { Objective, LbfgsOptions, LbfgsResult } from './estimators/lbfgs.js';
+export { permutationImportance } from './explain/permutation.js';
+export type { PermutationImportance, PermutationImportanceOptions } from './explain/permutation.js';
+export { exactShap, binomial } from './explain/exact-shap.js';
+export type { ExactShapOptions } from './explain/exact-shap.js';
+export { kernelShap } from './explain/kernel-shap.js';
+export type { KernelShapOptions } from './explain/kernel-shap.js';
+export {
+  shapValue,
+  shapImportance,
+  sampleBackground,
+  CoalitionEvaluator,
+} from './explain/shapley.js';
+export type {
+  ProbabilisticModel,
+  ShapOptions,
+  ShapExplanation,
+  ShapImportance,
+} from './explain/shapley.js';
