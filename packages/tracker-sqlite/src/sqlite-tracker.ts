@@ -7,16 +7,15 @@ import {
   ParamOverwriteError,
   RunAlreadyExistsError,
   TAG_RUN_NAME,
+  TrackingInputError,
   TrackingStoreError,
   encodePageToken,
   generateRunName,
-  isNewer,
   likeToRegExp,
   newRunId,
   paramToString,
   parseSearch,
   systemTags,
-  toMetricPoint,
   validateKey,
   validateName,
   validateRunId,
@@ -55,6 +54,7 @@ import { ArtifactFiles } from './artifact-files.js';
 import * as artifacts from './artifacts-sql.js';
 import { THIS_HOST } from './liveness.js';
 import { markCrashedRuns } from './crash-recovery.js';
+import { insertMetrics } from './metrics-sql.js';
 import * as records from './records-sql.js';
 import { hydrateRuns } from './hydrate.js';
 import { migrate } from './schema.js';
@@ -77,8 +77,6 @@ export interface SqliteTrackerOptions {
   /** Mark the runs of dead processes CRASHED when the store opens. Default `true`. */
   detectCrashes?: boolean;
 }
-
-const METRIC_CHUNK = 64;
 
 /**
  * A {@link Tracker} on one SQLite file (better-sqlite3, WAL): the default store of flows run
@@ -416,10 +414,13 @@ export class SqliteTracker implements Tracker {
 
   async logBatch(runId: string, batch: LogBatchInput): Promise<void> {
     const s = this.s;
-    // Everything is checked before the transaction; the param overwrite check needs the stored
-    // values and runs inside it, where a throw rolls the whole batch back.
+    // Params and tags are checked before the transaction; metric points (checked while they are
+    // bound, to avoid a second pass) and the param overwrite check run inside it, where a throw
+    // rolls the whole batch back.
     const now = Date.now();
-    const points = (batch.metrics ?? []).map((m) => toMetricPoint(m, now));
+    const metrics = batch.metrics ?? [];
+    if (!Array.isArray(metrics))
+      throw new TrackingInputError('logBatch needs `metrics` to be an array.');
     const params = Object.entries(batch.params ?? {}).map(([k, v]): [string, string] => {
       validateKey('param', k);
       return [k, paramToString(k, v)];
@@ -447,53 +448,8 @@ export class SqliteTracker implements Tracker {
           if (k === TAG_RUN_NAME) s.stmt('UPDATE runs SET name = ? WHERE id = ?').run(v, run.id);
         }
       }
-      if (points.length) this.insertMetrics(run.id, points);
+      if (metrics.length) insertMetrics(s, run.id, metrics, now);
     });
-  }
-
-  /** Appends points (multi-row INSERTs: far fewer statement calls) and updates the latest values. */
-  private insertMetrics(id: number, points: MetricPoint[]): void {
-    const s = this.store;
-    const row = '(?, ?, ?, ?, ?, ?)';
-    const chunkSql = `INSERT INTO metrics (run_id, key, step, timestamp, value, is_nan) VALUES ${Array(METRIC_CHUNK).fill(row).join(', ')}`;
-    const values: unknown[] = new Array(METRIC_CHUNK * 6);
-    const latest = new Map<string, MetricPoint>();
-    let i = 0;
-    for (; i + METRIC_CHUNK <= points.length; i += METRIC_CHUNK) {
-      for (let j = 0; j < METRIC_CHUNK; j++) {
-        const p = points[i + j];
-        const nan = Number.isNaN(p.value);
-        const o = j * 6;
-        values[o] = id;
-        values[o + 1] = p.key;
-        values[o + 2] = p.step;
-        values[o + 3] = p.timestamp;
-        values[o + 4] = nan ? null : p.value;
-        values[o + 5] = nan ? 1 : 0;
-        if (isNewer(p, latest.get(p.key))) latest.set(p.key, p);
-      }
-      s.stmt(chunkSql).run(values);
-    }
-    const one = s.stmt(
-      `INSERT INTO metrics (run_id, key, step, timestamp, value, is_nan) VALUES ${row}`,
-    );
-    for (; i < points.length; i++) {
-      const p = points[i];
-      const nan = Number.isNaN(p.value);
-      one.run(id, p.key, p.step, p.timestamp, nan ? null : p.value, nan ? 1 : 0);
-      if (isNewer(p, latest.get(p.key))) latest.set(p.key, p);
-    }
-    const upsert = s.stmt(
-      `INSERT INTO latest_metrics (run_id, key, step, timestamp, value, is_nan) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (run_id, key) DO UPDATE SET step = excluded.step, timestamp = excluded.timestamp,
-         value = excluded.value, is_nan = excluded.is_nan
-       WHERE excluded.step > latest_metrics.step
-          OR (excluded.step = latest_metrics.step AND excluded.timestamp >= latest_metrics.timestamp)`,
-    );
-    for (const p of latest.values()) {
-      const nan = Number.isNaN(p.value);
-      upsert.run(id, p.key, p.step, p.timestamp, nan ? null : p.value, nan ? 1 : 0);
-    }
   }
 
   async getMetricHistory(runId: string, key: string): Promise<MetricPoint[]> {

@@ -1,0 +1,84 @@
+// Metric logging throughput into SQLite: batched (the engine flushes buffered track.metric calls
+// with logBatch) and, for comparison, one logMetric call per point.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteTracker } from '@tideflow/tracker-sqlite';
+import type { MetricInput } from '@tideflow/core';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const root = mkdtempSync(join(tmpdir(), 'tideflow-bench-log-'));
+
+async function batched(batchSize: number, total: number, reps: number): Promise<number[]> {
+  const rates: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const tracker = new SqliteTracker({
+      path: join(root, `batch-${batchSize}-${r}`, 'tideflow.db'),
+    });
+    const { info } = await tracker.createRun();
+    const batches: MetricInput[][] = [];
+    for (let i = 0; i < total; i += batchSize) {
+      const b: MetricInput[] = [];
+      for (let j = i; j < i + batchSize; j++)
+        b.push({
+          key: `m${j % 10}`,
+          value: Math.sin(j),
+          step: j,
+          timestamp: 1_700_000_000_000 + j,
+        });
+      batches.push(b);
+    }
+    globalThis.gc?.();
+    const t0 = performance.now();
+    for (const metrics of batches) await tracker.logBatch(info.runId, { metrics });
+    const s = (performance.now() - t0) / 1000;
+    rates.push(total / s);
+    await tracker.close();
+  }
+  return rates;
+}
+
+async function single(total: number, reps: number): Promise<number[]> {
+  const rates: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const tracker = new SqliteTracker({ path: join(root, `single-${r}`, 'tideflow.db') });
+    const { info } = await tracker.createRun();
+    const t0 = performance.now();
+    for (let j = 0; j < total; j++)
+      await tracker.logMetric(info.runId, `m${j % 10}`, j, { step: j });
+    rates.push(total / ((performance.now() - t0) / 1000));
+    await tracker.close();
+  }
+  return rates;
+}
+
+try {
+  const reps = 5;
+  for (const size of [1000, 100]) {
+    const rates = await batched(size, 200_000, reps);
+    console.log(
+      JSON.stringify({
+        bench: `sqlite.logBatch.metrics.batch${size}`,
+        value: Math.round(median(rates)),
+        unit: 'points/s',
+        reps,
+        points: 200_000,
+        min: Math.round(Math.min(...rates)),
+        max: Math.round(Math.max(...rates)),
+        all: rates.map(Math.round),
+      }),
+    );
+  }
+  const rates = await single(20_000, reps);
+  console.log(
+    JSON.stringify({
+      bench: 'sqlite.logMetric.single',
+      value: Math.round(median(rates)),
+      unit: 'points/s',
+      reps,
+      points: 20_000,
+    }),
+  );
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
