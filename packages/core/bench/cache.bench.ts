@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keyv } from 'keyv';
+import { Matrix } from 'ml-matrix';
 import {
   TaskCache,
   createMemoryCacheStore,
@@ -81,6 +82,14 @@ report('cache.key_number_array_100kx3', median(nestedTimes), 'ms', {
   goal: '<= 30',
   reps: REPS,
   min: Number(Math.min(...nestedTimes).toFixed(3)),
+});
+
+const matrix = new Matrix(nested);
+const matrixTimes = timeMs(() => cache.computeKey(options, request([matrix, { k: 5 }])), REPS);
+report('cache.key_matrix_100kx3', median(matrixTimes), 'ms', {
+  reps: REPS,
+  min: Number(Math.min(...matrixTimes).toFixed(3)),
+  note: 'ml-matrix Matrix, hashed through its registered serializer',
 });
 
 // 2. A hit of a 100k×3 Float64Array result from the SQLite store, end to end through TaskCache:
