@@ -3,7 +3,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'coverage/**', 'docs/api/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      '**/dist/**',
+      'coverage/**',
+      'docs/api/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+      // Compiled with TC39 decorators by its own tsconfig (see decorators-tc39.test.ts).
+      'packages/core/test/fixtures/tc39/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

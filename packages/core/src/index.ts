@@ -33,7 +33,13 @@ export { flow } from './flow.js';
 export { task } from './task.js';
 export { Registry, defaultRegistry } from './registry.js';
 export { asTask, asFlow } from './engine/callable.js';
-export type { TaskCallable, FlowCallable, SubmitArgs, MapArgs } from './engine/callable.js';
+export type {
+  RunCallable,
+  TaskCallable,
+  FlowCallable,
+  SubmitArgs,
+  MapArgs,
+} from './engine/callable.js';
 export type { MethodDecoratorBoth } from './engine/decorate.js';
 export { OPTIONS_METADATA_KEY } from './engine/decorate.js';
 export type { Definition, AnyFunction } from './engine/definition.js';

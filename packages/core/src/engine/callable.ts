@@ -12,26 +12,33 @@ export type SubmitArgs<A extends unknown[]> = { [K in keyof A]: A[K] | TaskFutur
 /** An argument of `.map`: an iterable of values (one call per item), or `unmapped(value)` for all calls. */
 export type MapArgs<A extends unknown[]> = { [K in keyof A]: Iterable<A[K]> | Unmapped<A[K]> };
 
-/** A task as a callable: call it to run it, or `.submit`/`.map` it for futures. */
-export interface TaskCallable<A extends unknown[] = unknown[], R = unknown> {
-  /** Runs the task (a task run when inside a flow) and resolves to its result. */
+/** What task and flow callables share: call it, submit it, map it, reach the function. */
+export interface RunCallable<A extends unknown[] = unknown[], R = unknown> {
+  /** Runs it (a task run inside a flow; a flow run) and resolves to its result. */
   (...args: A): Promise<Awaited<R>>;
-  /** Submits the task to the flow run's task runner; returns its future at once. */
+  /** Submits it to the flow run's task runner (a flow: starts it concurrently); returns its future at once. */
   submit(...args: SubmitArgs<A>): TaskFuture<Awaited<R>>;
   /** Submits one run per item of the iterables (zipped; `unmapped(x)` passes `x` whole). */
   map(...iterables: MapArgs<A>): TaskFuture<Awaited<R>>[];
   /** The undecorated function (bound to the instance for methods). */
   readonly fn: (...args: A) => R;
-  /** A copy with other options (same registered name). */
-  with(options: TaskOptions<Awaited<R>>): TaskCallable<A, R>;
   /** The engine's definition: name, options, parameter names. */
   readonly definition: Definition;
 }
 
+/** A task as a callable: call it to run it, or `.submit`/`.map` it for futures. */
+export interface TaskCallable<A extends unknown[] = unknown[], R = unknown> extends RunCallable<
+  A,
+  R
+> {
+  /** A copy with other options (same registered name). */
+  with(options: TaskOptions<Awaited<R>>): TaskCallable<A, R>;
+}
+
 /** A flow as a callable: like a task, plus `.run` for the final state. */
-export interface FlowCallable<A extends unknown[] = unknown[], R = unknown> extends Omit<
-  TaskCallable<A, R>,
-  'with'
+export interface FlowCallable<A extends unknown[] = unknown[], R = unknown> extends RunCallable<
+  A,
+  R
 > {
   /** Runs the flow and resolves to its final state (never rejects for a failed run; `.result()` throws). */
   run(...args: A): Promise<State<Awaited<R>>>;
