@@ -186,3 +186,5 @@ export type {
   ShapExplanation,
   ShapImportance,
 } from './explain/shapley.js';
+export { tsne } from './embed/tsne.js';
+export type { TsneOptions, TsneResult } from './embed/tsne.js';
