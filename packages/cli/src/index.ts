@@ -1,1 +1,22 @@
-export {};
+/**
+ * `@tideflow/cli`: the `tideflow` command. `createProgram` and `main` are exported so that tests
+ * and other tools can run commands in-process.
+ *
+ * @packageDocumentation
+ */
+export { main } from './main.js';
+export { createProgram } from './program.js';
+export type { GlobalOptions } from './program.js';
+export {
+  processIo,
+  resolveStorePath,
+  openStore,
+  withStore,
+  CliError,
+  DEFAULT_STORE,
+} from './context.js';
+export type { CliIo } from './context.js';
+export { COMMANDS } from './commands/index.js';
+export type { CommandModule } from './commands/index.js';
+export { renderTable, truncate } from './format/table.js';
+export type { Column } from './format/table.js';

@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import type { CliIo } from '../context.js';
+import { registerExperiments } from './experiments.js';
+import { registerModels } from './models.js';
+import { registerRuns } from './runs.js';
+
+/** Adds one command (or command group) to the program. */
+export type CommandModule = (program: Command, io: CliIo) => void;
+
+/**
+ * Every command of `tideflow`, in help order. A new command is a file in this folder exporting
+ * a {@link CommandModule}, plus one line here.
+ */
+export const COMMANDS: readonly CommandModule[] = [
+  registerExperiments,
+  registerRuns,
+  registerModels,
+];

@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import type { CliIo } from '../context.js';
+import { withStore } from '../context.js';
+import { printJson, sortedRecord } from '../format/json.js';
+import { renderTable } from '../format/table.js';
+import { formatTime } from '../format/values.js';
+import type { GlobalOptions } from '../program.js';
+
+/** `tideflow models ls`. */
+export function registerModels(program: Command, io: CliIo): void {
+  const group = program.command('models').description('List registered models.');
+  group
+    .command('ls')
+    .description('List registered models with their latest version and aliases.')
+    .option('--json', 'print JSON')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions & { json?: boolean }>();
+      await withStore(io, opts.trackingUri, async (tracker) => {
+        const models = await tracker.listRegisteredModels();
+        if (opts.json) {
+          io.stdout(
+            printJson({
+              models: models.map((m) => ({
+                name: m.name,
+                latestVersion: m.latestVersion,
+                aliases: sortedRecord(m.aliases),
+                createdAt: m.createdAt,
+                updatedAt: m.updatedAt,
+              })),
+            }),
+          );
+          return;
+        }
+        io.stdout(
+          renderTable(
+            [
+              { header: 'NAME', min: 12 },
+              { header: 'LATEST', align: 'right' },
+              { header: 'ALIASES', min: 10 },
+              { header: 'UPDATED' },
+            ],
+            models.map((m) => [
+              m.name,
+              `v${m.latestVersion}`,
+              Object.entries(m.aliases)
+                .map(([a, v]) => `${a}=v${v}`)
+                .join(', ') || '-',
+              formatTime(m.updatedAt),
+            ]),
+            io.columns ?? 80,
+          ),
+        );
+      });
+    });
+}

@@ -1,0 +1,166 @@
+import type { Command } from 'commander';
+import { TAG_GIT_COMMIT, TAG_PARENT_RUN_ID, TAG_RUN_NAME, TAG_SOURCE_NAME } from '@tideflow/core';
+import type { CliIo } from '../context.js';
+import { withStore } from '../context.js';
+import { jsonNumber, printJson, runJson, sortedRecord } from '../format/json.js';
+import { renderTable, truncate } from '../format/table.js';
+import { formatBytes, formatDuration, formatNumber, formatTime } from '../format/values.js';
+import type { GlobalOptions } from '../program.js';
+import { experimentsById, resolveRun, runDuration } from './shared.js';
+
+const SYSTEM_TAGS = new Set([TAG_RUN_NAME, TAG_PARENT_RUN_ID, TAG_SOURCE_NAME, TAG_GIT_COMMIT]);
+
+/** `tideflow runs show RUN`. */
+export function registerRunsShow(runs: Command, io: CliIo): void {
+  runs
+    .command('show')
+    .description('Show a run: params, latest metrics, tags, task runs, artifacts and models.')
+    .argument('<run>', 'run id, unique id prefix, or unique run name')
+    .option('--json', 'print JSON')
+    .action(async (ref: string, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions & { json?: boolean }>();
+      await withStore(io, opts.trackingUri, async (tracker) => {
+        const run = await resolveRun(tracker, ref);
+        const id = run.info.runId;
+        const [flowRun, taskRuns, artifacts, models, experiments] = await Promise.all([
+          tracker.getFlowRun(id),
+          tracker.listTaskRuns(id),
+          tracker.listArtifacts(id),
+          tracker.listLoggedModels(id),
+          experimentsById(tracker),
+        ]);
+        const experiment = experiments.get(run.info.experimentId);
+        if (opts.json) {
+          io.stdout(
+            printJson({
+              run: runJson(run, experiment),
+              flowRun: flowRun
+                ? {
+                    flowName: flowRun.flowName,
+                    state: flowRun.state,
+                    stateHistory: flowRun.stateHistory as never,
+                    parameters: flowRun.parameters as never,
+                  }
+                : null,
+              taskRuns: taskRuns as never,
+              artifacts: artifacts as never,
+              models: models.map((m) => ({
+                ...m,
+                metrics: sortedRecord(m.metrics, jsonNumber),
+              })) as never,
+            }),
+          );
+          return;
+        }
+        const width = io.columns ?? 80;
+        const field = (label: string, value: string) =>
+          `  ${label.padEnd(11)} ${truncate(value, width - 14)}\n`;
+        let out = `Run ${id}\n`;
+        out += field('Name', run.info.name);
+        out += field('Experiment', `${experiment?.name ?? '?'} (${run.info.experimentId})`);
+        out += field(
+          'Status',
+          run.info.status + (run.info.lifecycleStage === 'deleted' ? ' (deleted)' : ''),
+        );
+        out += field('Started', formatTime(run.info.startTime));
+        out += field('Ended', formatTime(run.info.endTime));
+        out += field('Duration', formatDuration(runDuration(run)));
+        if (run.info.parentRunId) out += field('Parent', run.info.parentRunId);
+        if (run.data.tags[TAG_SOURCE_NAME]) out += field('Source', run.data.tags[TAG_SOURCE_NAME]);
+        if (run.data.tags[TAG_GIT_COMMIT])
+          out += field('Git commit', run.data.tags[TAG_GIT_COMMIT]);
+        if (flowRun) out += field('Flow', `${flowRun.flowName}: ${flowRun.state}`);
+        const section = (title: string, table: string | null) => {
+          out += `\n${title}\n`;
+          out += table === null ? '  (none)\n' : table.replace(/^(?=.)/gm, '  ');
+        };
+        const kv = (record: Record<string, string>) => {
+          const keys = Object.keys(record).sort();
+          return keys.length
+            ? renderTable(
+                [
+                  { header: 'KEY', min: 10 },
+                  { header: 'VALUE', min: 10 },
+                ],
+                keys.map((k) => [k, record[k]]),
+                width - 2,
+              )
+            : null;
+        };
+        section('Params', kv(run.data.params));
+        section(
+          'Metrics (latest)',
+          kv(
+            Object.fromEntries(
+              Object.entries(run.data.metrics).map(([k, v]) => [k, formatNumber(v)]),
+            ),
+          ),
+        );
+        section(
+          'Tags',
+          kv(
+            Object.fromEntries(Object.entries(run.data.tags).filter(([k]) => !SYSTEM_TAGS.has(k))),
+          ),
+        );
+        section(
+          'Task runs',
+          taskRuns.length
+            ? renderTable(
+                [
+                  { header: 'TASK', min: 10 },
+                  { header: 'STATE', min: 9 },
+                  { header: 'DURATION', align: 'right' },
+                  { header: 'TRIES', align: 'right' },
+                  { header: 'CACHE' },
+                  { header: 'ERROR', min: 5 },
+                ],
+                taskRuns.map((t) => [
+                  t.taskName,
+                  t.state,
+                  formatDuration(t.durationMs),
+                  String(t.attempts),
+                  t.cacheKey === null ? '-' : t.cacheHit ? 'hit' : 'miss',
+                  t.error ?? '',
+                ]),
+                width - 2,
+              )
+            : null,
+        );
+        section(
+          'Artifacts',
+          artifacts.length
+            ? renderTable(
+                [
+                  { header: 'PATH', min: 16 },
+                  { header: 'TYPE' },
+                  { header: 'VERSION', align: 'right' },
+                  { header: 'SIZE', align: 'right' },
+                ],
+                artifacts.map((a) => [
+                  a.path,
+                  a.type,
+                  a.version === null ? '-' : `v${a.version}`,
+                  formatBytes(a.size),
+                ]),
+                width - 2,
+              )
+            : null,
+        );
+        if (models.length) {
+          section(
+            'Models',
+            renderTable(
+              [
+                { header: 'NAME', min: 8 },
+                { header: 'FLAVOR', min: 10 },
+                { header: 'SIZE', align: 'right' },
+              ],
+              models.map((m) => [m.name, m.flavor, formatBytes(m.size)]),
+              width - 2,
+            ),
+          );
+        }
+        io.stdout(out);
+      });
+    });
+}
