@@ -5,3 +5,4 @@ export type { SqliteTrackerOptions } from './sqlite-tracker.js';
 export { parseSqliteUri } from './uri.js';
 export { MIGRATIONS, LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './schema.js';
 export type { Migration } from './schema.js';
+import './scheme.js';
