@@ -85,11 +85,18 @@ export {
   SETTINGS,
   resolveFileSettings,
   readProfiles,
+  writeProfiles,
   activeProfileName,
   tideflowHome,
   parseSetting,
 } from './config/settings.js';
-export type { FileSettings, SettingKey, SettingSource, ProfilesFile } from './config/settings.js';
+export type {
+  FileSettings,
+  SettingKey,
+  SettingSource,
+  SettingSpec,
+  ProfilesFile,
+} from './config/settings.js';
 
 // Experiment tracking: the Tracker contract, MemoryTracker, filters, conformance suite.
 export {

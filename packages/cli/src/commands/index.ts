@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../context.js';
+import { registerCache } from './cache.js';
+import { registerConfig } from './config.js';
 import { registerExperiments } from './experiments.js';
 import { registerModels } from './models.js';
 import { registerRuns } from './runs.js';
@@ -15,4 +17,6 @@ export const COMMANDS: readonly CommandModule[] = [
   registerExperiments,
   registerRuns,
   registerModels,
+  registerCache,
+  registerConfig,
 ];

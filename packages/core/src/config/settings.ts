@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidOptionError } from '../errors.js';
@@ -23,10 +23,15 @@ export interface FileSettings {
 /** The name of each setting key (as in profile files and `tideflow config set KEY VALUE`). */
 export type SettingKey = keyof FileSettings;
 
-interface SettingSpec<K extends SettingKey> {
+/** How one setting is read: its environment variable, default, parser and meaning. */
+export interface SettingSpec<K extends SettingKey> {
+  /** The environment variable, e.g. `TIDEFLOW_LOGGING_LEVEL`. */
   env: string;
+  /** The value when nothing sets it. */
   default: FileSettings[K];
+  /** Parses a raw value (from a file, the environment or the CLI); throws InvalidOptionError naming `source`. */
   parse: (raw: unknown, source: string) => FileSettings[K];
+  /** What it does, for `tideflow config view` and the docs. */
   description: string;
 }
 
@@ -153,6 +158,20 @@ export function readProfiles(env: NodeJS.ProcessEnv = process.env): ProfilesFile
       `Cannot read the profiles file ${path}: ${(error as Error).message}`,
     );
   }
+}
+
+/** Writes the profiles file atomically (a temporary file renamed over it). */
+export function writeProfiles(
+  profiles: ProfilesFile,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const dir = tideflowHome(env);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'profiles.json');
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(profiles, null, 2) + '\n');
+  renameSync(tmp, path);
+  return path;
 }
 
 /** The name of the profile in effect: `TIDEFLOW_PROFILE`, else the file's active profile. */
