@@ -188,3 +188,9 @@ export type {
 } from './explain/shapley.js';
 export { tsne } from './embed/tsne.js';
 export type { TsneOptions, TsneResult } from './embed/tsne.js';
+export { DecisionTreeClassifier } from './estimators/tree.js';
+export type { DecisionTreeParams } from './estimators/tree.js';
+export { RandomForestClassifier } from './estimators/forest.js';
+export type { RandomForestParams } from './estimators/forest.js';
+export type { TreeParams, MaxFeatures } from './estimators/tree-params.js';
+export type { TreeArrays } from './estimators/tree-builder.js';
