@@ -404,6 +404,7 @@ export function conformanceRuns({ t, withTracker }: ConformanceContext): void {
           ['PARAM_OVERWRITE', { metrics: good, params: { p: 1, fixed: 'b' }, tags: { t: 'v' } }],
           ['TRACKING_INPUT', { metrics: good, params: { p: 1 }, tags: { t: 'v', 'bad;key': 'v' } }],
           ['TRACKING_INPUT', { metrics: good, params: { p: 'x'.repeat(7000) } }],
+          ['TRACKING_INPUT', { metrics: 'not a list' as never, params: { p: 1 } }],
         ];
         for (const [c, batch] of bad)
           await expect(tr.logBatch(id, batch)).rejects.toMatchObject(code(c));

@@ -14,6 +14,7 @@ import {
   ParamOverwriteError,
   RunAlreadyExistsError,
   RunNotFoundError,
+  TrackingInputError,
   TrackingStoreError,
 } from './errors.js';
 import { runComparator, runMatches } from './filter.js';
@@ -33,6 +34,7 @@ import type {
   LogLine,
   LogModelInput,
   LogMetricOptions,
+  MetricInput,
   MetricPoint,
   ModelVersion,
   ParamValue,
@@ -305,7 +307,10 @@ export class MemoryTracker implements Tracker {
     const run = this.writable(runId);
     // Check everything before the first write, so that a bad item leaves the run untouched.
     const now = Date.now();
-    const points = (batch.metrics ?? []).map((m) => toMetricPoint(m, now));
+    const metrics = batch.metrics ?? [];
+    if (!Array.isArray(metrics))
+      throw new TrackingInputError('logBatch needs `metrics` to be an array.');
+    const points = metrics.map((m: MetricInput) => toMetricPoint(m, now));
     const params: [string, string][] = [];
     for (const [k, v] of Object.entries(batch.params ?? {})) {
       validateKey('param', k);
