@@ -9,6 +9,7 @@ import { startWorker } from './workers/spawn.js';
 const root = mkdtempSync(join(tmpdir(), 'tideflow-sqlite-conc-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+// Four child processes on a shared 2-core machine: allow far more than the few seconds it takes.
 describe('several processes on one SQLite file', () => {
   it('4 processes logging 10,000 points each at once: 0 errors, 40,000 rows', async () => {
     const path = join(root, 'shared', 'tideflow.db');
@@ -36,5 +37,5 @@ describe('several processes on one SQLite file', () => {
     expect(history).toHaveLength(10_000);
     expect(history.every((p, i) => p.step === i && p.value === i)).toBe(true);
     await tracker.close();
-  });
+  }, 120_000);
 });

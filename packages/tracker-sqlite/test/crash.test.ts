@@ -9,7 +9,7 @@ import { firstLine, startWorker } from './workers/spawn.js';
 const root = mkdtempSync(join(tmpdir(), 'tideflow-sqlite-crash-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describe('runs left RUNNING by a dead process', () => {
+describe('runs left RUNNING by a dead process', { timeout: 60_000 }, () => {
   it('are marked CRASHED with their running flow and task records when a tracker opens the store', async () => {
     const path = join(root, 'killed', 'tideflow.db');
     const doomed = startWorker('crash', [path, 'die']);
