@@ -35,9 +35,12 @@ function trueColumns(
   const index = labelIndexer(metric, cols);
   const out = new Int32Array(yTrue.length);
   for (let i = 0; i < yTrue.length; i++) out[i] = index(yTrue[i]);
+  // Averaged or renormalised probabilities may leave [0, 1] by a rounding error (a forest's mean of
+  // 100 trees can give 1.0000000000000007); only a real excursion is an error.
+  const tolerance = 1e-9;
   for (let i = 0; i < proba.data.length; i++) {
     const v = proba.data[i];
-    if (!(v >= 0 && v <= 1)) {
+    if (!(v >= -tolerance && v <= 1 + tolerance)) {
       throw new EstimatorInputError(metric, `proba holds ${v}; probabilities must lie in [0, 1].`);
     }
   }
