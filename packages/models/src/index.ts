@@ -210,3 +210,56 @@ export { setSizeHistogram } from './plots/set-size.js';
 export type { SetSizeHistogramOptions, SetSizeSeries } from './plots/set-size.js';
 export { PALETTE, colorOf, escapeXml, niceTicks } from './plots/svg.js';
 export type { ChartOptions } from './plots/svg.js';
+
+// --- the clustering pipeline (issue 7)
+export { ClusteringPipeline, PIPELINE_TASKS } from './pipeline/clustering-pipeline.js';
+export type { FamilyResult, FinalModel, PipelineResult } from './pipeline/clustering-pipeline.js';
+export {
+  PIPELINE_SCHEMA,
+  MODEL_FAMILIES,
+  defaultPipelineConfig,
+  mergePipelineConfig,
+  parseSetOverrides,
+  readConfigFile,
+  resolvePipelineConfig,
+} from './pipeline/config.js';
+export type {
+  PipelineConfig,
+  PipelineConfigInput,
+  FamilyConfig,
+  ModelFamily,
+  TaskOverride,
+  ConfigSources,
+} from './pipeline/config.js';
+export {
+  PipelineConfigError,
+  describeLeaf,
+  leaves,
+  defaultsOf,
+  mergeChecked,
+  checkLeaf,
+} from './pipeline/config-schema.js';
+export type { LeafSpec, ItemSpec, SchemaNode } from './pipeline/config-schema.js';
+export { featureSteps, checkPlan, supportsPolar } from './pipeline/features-plan.js';
+export type { FeaturePlan } from './pipeline/features-plan.js';
+export { splitData, stratifiedSample } from './pipeline/splits.js';
+export type { Splits } from './pipeline/splits.js';
+export { evaluateModel, explainModel, conformalSets, reliability } from './pipeline/evaluation.js';
+export type {
+  TestMetrics,
+  Evaluation,
+  Explanations,
+  ConformalReport,
+} from './pipeline/evaluation.js';
+export { renderReport } from './pipeline/report.js';
+export type { ReportInput } from './pipeline/report.js';
+export { SVC } from './estimators/svm.js';
+export type { SVCParams } from './estimators/svm.js';
+export { selectBestModel } from './ensemble/select-best.js';
+export type {
+  SelectBestModelOptions,
+  CandidateResult,
+  ModelSelection,
+} from './ensemble/select-best.js';
+export { RFECV } from './features/rfe.js';
+export type { RFECVParams, RFECVDetails } from './features/rfe.js';

@@ -1,12 +1,14 @@
 import { defaultSerializers } from '@tideflow/core';
 import { describe, expect, it } from 'vitest';
 import { fromRows } from '../src/data/matrix.js';
+import { selectBestModel } from '../src/ensemble/select-best.js';
 import { VotingClassifier } from '../src/ensemble/voting.js';
 import type { Classifier } from '../src/estimators/classifier.js';
 import { KNeighborsClassifier } from '../src/estimators/knn.js';
 import { GaussianNB } from '../src/estimators/naive-bayes.js';
 import { estimatorFromJSON } from '../src/estimators/registry.js';
 import { accuracy } from '../src/metrics/classification.js';
+import { crossValidate } from '../src/selection/cross-validate.js';
 import { loadBlobs, maxAbsDiff, sklearnFixture } from './evaluation-fixtures.js';
 
 const train = loadBlobs('blobs3d_5k.train');
@@ -103,5 +105,57 @@ describe('VotingClassifier', () => {
     expect(() =>
       new VotingClassifier({ estimators: members(), prefit: true }).fit(train.X, train.y),
     ).toThrow(/not fitted/);
+  });
+});
+
+describe('selectBestModel', () => {
+  const candidates = () => [
+    { name: 'knn1', estimator: new KNeighborsClassifier({ nNeighbors: 1 }) as Classifier },
+    { name: 'nb', estimator: new GaussianNB() as Classifier },
+    { name: 'knn15', estimator: new KNeighborsClassifier({ nNeighbors: 15 }) as Classifier },
+  ];
+
+  it('ranks candidates by cross-validated score on the same folds and refits the winner', () => {
+    const sel = selectBestModel(candidates(), train.X, train.y, { cv: 5 });
+    expect(sel.ranking.map((r) => r.rank)).toEqual([1, 2, 3]);
+    expect(sel.ranking[0].name).toBe(sel.bestName);
+    expect(sel.ranking[2].name).toBe('knn1'); // 1-NN overfits the overlapping blobs
+    for (let k = 1; k < 3; k++)
+      expect(sel.ranking[k - 1].meanScore).toBeGreaterThanOrEqual(sel.ranking[k].meanScore);
+    const nbResult = sel.ranking.find((r) => r.name === 'nb')!;
+    const direct = crossValidate(new GaussianNB(), train.X, train.y, { cv: 5 }).testScore;
+    expect(Array.from(nbResult.scores)).toEqual(Array.from(direct));
+    expect(sel.best.classes.length).toBe(6); // fitted
+    expect(accuracy(test.y, sel.best.predict(test.X))).toBeGreaterThan(0.85);
+  });
+
+  it('prefers the earlier candidate within the tolerance, and can rank by a lower bound or another scorer', () => {
+    const tolerant = selectBestModel(candidates().slice(1), train.X, train.y, {
+      tolerance: 0.05,
+      refit: false,
+    });
+    expect(tolerant.bestName).toBe('nb');
+    expect(tolerant.best.classes.length).toBe(0); // not refitted
+    const cautious = selectBestModel(candidates(), train.X, train.y, {
+      criterion: 'lower-bound',
+      scoring: 'neg_log_loss',
+    });
+    const r = cautious.ranking[0];
+    expect(r.criterion).toBeCloseTo(r.meanScore - r.stdScore, 12);
+    expect(cautious.ranking[2].name).toBe('knn1'); // confident 0/1 mistakes cost it a large log loss
+  });
+
+  it('refuses an empty list, duplicate names and bad options', () => {
+    expect(() => selectBestModel([], train.X, train.y)).toThrow(
+      expect.objectContaining({ parameter: 'candidates' }),
+    );
+    const twice = [candidates()[1], candidates()[1]];
+    expect(() => selectBestModel(twice, train.X, train.y)).toThrow(/used twice/);
+    expect(() =>
+      selectBestModel(candidates(), train.X, train.y, { criterion: 'median' as never }),
+    ).toThrow(expect.objectContaining({ parameter: 'criterion' }));
+    expect(() => selectBestModel(candidates(), train.X, train.y, { tolerance: -1 })).toThrow(
+      expect.objectContaining({ parameter: 'tolerance' }),
+    );
   });
 });

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { denseMatrix, fromRows } from '../src/data/matrix.js';
+import { denseMatrix, fromRows, takeRows } from '../src/data/matrix.js';
 import { Random } from '../src/data/random.js';
+import { GaussianNB } from '../src/estimators/naive-bayes.js';
 import { estimatorFromJSON } from '../src/estimators/registry.js';
 import { fClassif, fSurvival } from '../src/features/f-classif.js';
 import { falseDiscoveryControl } from '../src/features/fdr.js';
 import { FreshSelector } from '../src/features/fresh.js';
 import { mutualInfoClassif } from '../src/features/mutual-info.js';
+import { RFECV } from '../src/features/rfe.js';
 import { averageRanks, kruskalWallis, mannWhitneyPValue } from '../src/features/rank-tests.js';
 import { SelectKBest } from '../src/features/select-k-best.js';
 import { sklearnFixture } from './evaluation-fixtures.js';
@@ -187,6 +189,84 @@ describe('FreshSelector', () => {
     expect(() => new FreshSelector({ test: 'anova' as never })).toThrow(/must be one of/);
     expect(() => new FreshSelector({ keepAtLeast: 9 }).fit(X8, y8)).toThrow(
       expect.objectContaining({ parameter: 'keepAtLeast' }),
+    );
+  });
+});
+
+describe('RFECV', () => {
+  const rows = Int32Array.from({ length: 1500 }, (_, i) => i);
+  const X = takeRows(X8, rows);
+  const y = y8.slice(0, 1500);
+
+  it('ranks the noise columns last and, within a tolerance, drops them; every feature count is scored', () => {
+    const rfe = new RFECV({ estimator: new GaussianNB(), cv: 3, seed: 1 }).fit(X, y);
+    expect(rfe.cvScores.map(([n]) => n)).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
+    // Default: scikit-learn's rule, the count with the best mean score.
+    const best = Math.max(...rfe.cvScores.map(([, s]) => s));
+    expect(rfe.cvScores.find(([n]) => n === rfe.support.length)?.[1]).toBe(best);
+    for (const j of rfe.support) expect(rfe.ranking[j]).toBe(1);
+    // Whatever was eliminated is noise.
+    const dropped = fx.columns.filter((_: string, j: number) => rfe.ranking[j] > 1);
+    expect(dropped.length).toBeGreaterThan(0);
+    for (const name of dropped) expect(['noise1', 'noise2']).toContain(name);
+    const lenient = new RFECV({
+      estimator: new GaussianNB(),
+      cv: 3,
+      seed: 1,
+      tolerance: 0.005,
+    }).fit(X, y);
+    const kept = lenient.featureNamesOut(fx.columns);
+    expect(kept).not.toContain('noise1');
+    expect(kept).not.toContain('noise2');
+    expect(kept.length).toBeLessThan(rfe.support.length + 1);
+    const within = lenient.cvScores.find(([n]) => n === kept.length)?.[1] ?? -1;
+    expect(within).toBeGreaterThanOrEqual(best - 0.005);
+    expect(lenient.cvScores.filter(([n, s]) => n < kept.length && s >= best - 0.005)).toEqual([]);
+    expect(lenient.transform(X).cols).toBe(kept.length);
+  });
+
+  it('uses the estimator’s own featureImportances when it has them, and respects minFeatures and step', () => {
+    // A GaussianNB that reports fixed importances: features 6 and 7 (the noise) look most important.
+    class Reporting extends GaussianNB {
+      get featureImportances(): Float64Array {
+        const n = this.nFeatures ?? 0;
+        return Float64Array.from({ length: n }, (_, j) => j);
+      }
+    }
+    const own = new RFECV({ estimator: new Reporting(), cv: 3, minFeatures: 2, tolerance: 1 }).fit(
+      X,
+      y,
+    );
+    expect(own.featureNamesOut(fx.columns)).toEqual(['noise1', 'noise2']);
+    const perm = new RFECV({
+      estimator: new Reporting(),
+      cv: 3,
+      minFeatures: 2,
+      tolerance: 1,
+      importance: 'permutation',
+    }).fit(X, y);
+    expect(perm.featureNamesOut(fx.columns)).not.toContain('noise1');
+    const stepped = new RFECV({ estimator: new GaussianNB(), cv: 3, step: 3, minFeatures: 4 }).fit(
+      X,
+      y,
+    );
+    expect(stepped.cvScores.map(([n]) => n)).toEqual([8, 5, 4]);
+    expect(stepped.support.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('round-trips through JSON and validates its parameters', () => {
+    const rfe = new RFECV({ estimator: new GaussianNB(), cv: 3, minFeatures: 6 }).fit(X, y);
+    const copy = estimatorFromJSON(JSON.parse(JSON.stringify(rfe.toJSON()))) as RFECV;
+    expect(Array.from(copy.support)).toEqual(Array.from(rfe.support));
+    expect(copy.params.estimator).toBeInstanceOf(GaussianNB);
+    expect(() => new RFECV({ estimator: new GaussianNB(), minFeatures: 9 }).fit(X, y)).toThrow(
+      expect.objectContaining({ parameter: 'minFeatures' }),
+    );
+    expect(() => new RFECV({ estimator: new GaussianNB(), scoring: 'r2' as never })).toThrow(
+      expect.objectContaining({ parameter: 'scoring' }),
+    );
+    expect(() => new RFECV({ estimator: undefined as never })).toThrow(
+      expect.objectContaining({ parameter: 'estimator' }),
     );
   });
 });
