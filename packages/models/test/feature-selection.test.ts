@@ -4,9 +4,11 @@ import { Random } from '../src/data/random.js';
 import { GaussianNB } from '../src/estimators/naive-bayes.js';
 import { estimatorFromJSON } from '../src/estimators/registry.js';
 import { fClassif, fSurvival } from '../src/features/f-classif.js';
+import { DerivedFeatures } from '../src/features/derived.js';
 import { falseDiscoveryControl } from '../src/features/fdr.js';
 import { FreshSelector } from '../src/features/fresh.js';
 import { mutualInfoClassif } from '../src/features/mutual-info.js';
+import { Pipeline } from '../src/features/pipeline.js';
 import { RFECV } from '../src/features/rfe.js';
 import { averageRanks, kruskalWallis, mannWhitneyPValue } from '../src/features/rank-tests.js';
 import { SelectKBest } from '../src/features/select-k-best.js';
@@ -267,6 +269,32 @@ describe('RFECV', () => {
     );
     expect(() => new RFECV({ estimator: undefined as never })).toThrow(
       expect.objectContaining({ parameter: 'estimator' }),
+    );
+  });
+});
+
+describe('selection inside a Pipeline', () => {
+  it('carries derived features and the selection into the exported model', () => {
+    const train = X8;
+    const pipe = new Pipeline({
+      steps: [
+        ['derive', new DerivedFeatures({ angles: [4, 5], products: false })],
+        ['select', new FreshSelector({ fdrLevel: 0.01 })],
+        ['top', new SelectKBest({ k: 5 })],
+        ['nb', new GaussianNB()],
+      ],
+    }).fit(train, y8);
+    const names = pipe.featureNamesOut(fx.columns);
+    expect(names.length).toBe(5);
+    expect(names.some((n) => n.startsWith('noise'))).toBe(false);
+    const copy = estimatorFromJSON(JSON.parse(JSON.stringify(pipe.toJSON()))) as Pipeline;
+    expect(copy.featureNamesOut(fx.columns)).toEqual(names);
+    const rows = takeRows(
+      train,
+      Int32Array.from({ length: 200 }, (_, i) => i),
+    );
+    expect(Array.from(copy.predictProba(rows).data)).toEqual(
+      Array.from(pipe.predictProba(rows).data),
     );
   });
 });

@@ -1,5 +1,5 @@
 import { EstimatorInputError } from '../errors.js';
-import { checkInteger } from '../evaluation/checks.js';
+import { checkNumber } from '../estimators/validation.js';
 
 /** Options of {@link calibrationCurve}. */
 export interface CalibrationCurveOptions {
@@ -50,7 +50,7 @@ export function calibrationCurve(
 ): CalibrationCurve {
   const nBins = options.nBins ?? 5;
   const strategy = options.strategy ?? 'uniform';
-  checkInteger('calibrationCurve', 'nBins', nBins, 1);
+  checkNumber('calibrationCurve', 'nBins', nBins, { min: 1, integer: true });
   const n = prob.length;
   if (n === 0) throw new EstimatorInputError('calibrationCurve', 'no predictions given.');
   if (yBinary.length !== n) {
