@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  ConsoleLogger,
   InvalidArtifactPathError,
   MemoryTracker,
   Registry,
@@ -206,5 +207,29 @@ describe('flow runs as tracking runs', () => {
     expect(await f()).toBe(1);
     const version = await tracker.getModelVersion('blobs', 'champion');
     expect(version.version).toBe(1);
+  });
+});
+
+describe('track.* failures', () => {
+  it('throws bad artifact content at once and lets the flow go on when the store fails', async () => {
+    const tracker = new MemoryTracker();
+    const lines: string[] = [];
+    configure({ tracker, logger: new ConsoleLogger({ write: (l) => lines.push(l) }) });
+    const registry = new Registry();
+    const f = flow(
+      async function storeFails() {
+        expect(() => track.table({ columns: ['a'], rows: [[Number.POSITIVE_INFINITY]] })).toThrow(
+          /non-finite/,
+        );
+        tracker.logArtifact = () => Promise.reject(new Error('disk full'));
+        return track.artifact('notes.txt', 'hello');
+      },
+      { registry },
+    );
+    const state = await f.run();
+    if (state.type !== 'COMPLETED') throw state.error;
+    expect(state.type).toBe('COMPLETED');
+    expect(state.result()).toBeUndefined();
+    expect(lines.some((l) => l.includes('WARN') && l.includes('disk full'))).toBe(true);
   });
 });

@@ -11,6 +11,7 @@ import type {
   TableCell,
   TypedArtifactInput,
 } from './tracker.js';
+import { encodeTypedArtifact } from './artifacts.js';
 import { validateArtifactPath, validateKey } from './validation.js';
 
 /** Options of `track.metric`/`track.metrics`. */
@@ -60,8 +61,9 @@ function target(what: string): { recorder: TrackingRecorder; runId: string } | u
 /**
  * Experiment tracking from inside flows and tasks, like `mlflow.log_*`: values go to the tracking
  * run of the innermost flow run, buffered and written in batches. Outside a run each call is a
- * no-op (with a debug log). Artifact and model calls return promises you may await (or not: the
- * flow waits for them before it ends).
+ * no-op (with a debug log). Artifact and model calls check their input at once (throwing on bad
+ * paths or content) and return promises you may await (or not: the flow waits for them before it
+ * ends); a store failure is logged as a warning and resolves to `undefined` — the flow goes on.
  *
  * @example
  * ```ts
@@ -127,7 +129,7 @@ export const track = {
     validateArtifactPath(path);
     const t = target('artifact');
     return t
-      ? t.recorder.write(t.runId, (tracker, id) => tracker.logArtifact(id, path, data))
+      ? settled(t.recorder.write(t.runId, (tracker, id) => tracker.logArtifact(id, path, data)))
       : Promise.resolve(undefined);
   },
 
@@ -188,24 +190,30 @@ export const track = {
     const t = target('model');
     if (!t) return undefined;
     const bytes = defaultSerializers.serialize(model);
-    return t.recorder.write(t.runId, async (tracker, runId) => {
-      const logged = await tracker.logModel(runId, {
-        name: options.name,
-        bytes,
-        flavor: options.flavor ?? 'tideflow',
-        signature: options.signature,
-        metrics: options.metrics,
-      });
-      if (!options.register) return { logged };
-      const version = await tracker.registerModel(options.register.name, {
-        runId,
-        modelName: options.name,
-        description: options.register.description,
-      });
-      if (options.register.alias)
-        await tracker.setModelAlias(options.register.name, options.register.alias, version.version);
-      return { logged, version };
-    });
+    return settled(
+      t.recorder.write(t.runId, async (tracker, runId) => {
+        const logged = await tracker.logModel(runId, {
+          name: options.name,
+          bytes,
+          flavor: options.flavor ?? 'tideflow',
+          signature: options.signature,
+          metrics: options.metrics,
+        });
+        if (!options.register) return { logged };
+        const version = await tracker.registerModel(options.register.name, {
+          runId,
+          modelName: options.name,
+          description: options.register.description,
+        });
+        if (options.register.alias)
+          await tracker.setModelAlias(
+            options.register.name,
+            options.register.alias,
+            version.version,
+          );
+        return { logged, version };
+      }),
+    );
   },
 
   /** Waits until everything tracked so far in the current flow run is written. */
@@ -215,9 +223,16 @@ export const track = {
   },
 };
 
+/** Store failures are logged by the recorder (once per run) and resolve to undefined: the flow goes on. */
+function settled<T>(write: Promise<T>): Promise<T | undefined> {
+  return write.catch(() => undefined);
+}
+
 function typed(what: string, artifact: TypedArtifactInput): Promise<ArtifactInfo | undefined> {
+  // Bad content (a non-finite table cell, a bad key) is the caller's error: thrown now, not logged later.
+  encodeTypedArtifact(artifact, null, 'validation');
   const t = target(what);
   return t
-    ? (t.recorder.typedArtifact(t.runId, artifact) as Promise<ArtifactInfo>)
+    ? settled(t.recorder.typedArtifact(t.runId, artifact) as Promise<ArtifactInfo>)
     : Promise.resolve(undefined);
 }
