@@ -263,3 +263,5 @@ export type {
 } from './ensemble/select-best.js';
 export { RFECV } from './features/rfe.js';
 export type { RFECVParams, RFECVDetails } from './features/rfe.js';
+export { calibrate, chooseCalibration } from './pipeline/calibrate.js';
+export type { CalibrationMethod } from './pipeline/calibrate.js';
