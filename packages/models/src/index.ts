@@ -70,13 +70,13 @@ export type { Scorer, ScorerName } from './metrics/scorer.js';
 export { StratifiedKFold, foldsToSplits } from './selection/stratified-kfold.js';
 export type { Split, StratifiedKFoldOptions } from './selection/stratified-kfold.js';
 export { KNeighborsClassifier } from './estimators/knn.js';
-export type { KNeighborsParams } from './estimators/knn.js';
+export type { KNeighborsParams, KNeighborsModel } from './estimators/knn.js';
 export { KDTree } from './estimators/kd-tree.js';
 export type { Neighbors } from './estimators/kd-tree.js';
 
 // --- evaluation (issue 6): feature derivation and selection
 export { DerivedFeatures } from './features/derived.js';
-export type { DerivedFeaturesParams } from './features/derived.js';
+export type { DerivedFeaturesParams, DerivedModel } from './features/derived.js';
 export { fClassif, fSurvival } from './features/f-classif.js';
 export type { UnivariateScores } from './features/f-classif.js';
 export { mutualInfoClassif } from './features/mutual-info.js';
@@ -115,17 +115,24 @@ export type { StandardScalerParams, StandardScalerModel } from './features/scale
 export { Pipeline } from './features/pipeline.js';
 export type { PipelineParams, PipelineStep } from './features/pipeline.js';
 export { CalibratedClassifier } from './calibration/calibrated-classifier.js';
-export type { CalibratedClassifierParams } from './calibration/calibrated-classifier.js';
+export type {
+  CalibratedClassifierParams,
+  CalibratedModel,
+  CalibratedPair,
+} from './calibration/calibrated-classifier.js';
 export { fitCalibrator, calibratorFromJSON } from './calibration/calibrator.js';
 export type { Calibrator, CalibratorJSON } from './calibration/calibrator.js';
 export { VotingClassifier } from './ensemble/voting.js';
-export type { VotingClassifierParams, NamedClassifier } from './ensemble/voting.js';
+export type { VotingClassifierParams, NamedClassifier, VotingModel } from './ensemble/voting.js';
 export { makeBlobs } from './data/blobs.js';
 export type { MakeBlobsOptions, Blobs } from './data/blobs.js';
 export { trainTestSplit, trainTestSplitIndices, subsetDataset } from './data/split.js';
 export type { TrainTestSplitOptions, SplitIndices } from './data/split.js';
 export { ConformalClassifier } from './conformal/conformal-classifier.js';
-export type { ConformalClassifierParams } from './conformal/conformal-classifier.js';
+export type {
+  ConformalClassifierParams,
+  ConformalModel,
+} from './conformal/conformal-classifier.js';
 export {
   CONFORMAL_METHODS,
   conformalScores,
@@ -189,9 +196,9 @@ export type {
 export { tsne } from './embed/tsne.js';
 export type { TsneOptions, TsneResult } from './embed/tsne.js';
 export { DecisionTreeClassifier } from './estimators/tree.js';
-export type { DecisionTreeParams } from './estimators/tree.js';
+export type { DecisionTreeParams, DecisionTreeModel } from './estimators/tree.js';
 export { RandomForestClassifier } from './estimators/forest.js';
-export type { RandomForestParams } from './estimators/forest.js';
+export type { RandomForestParams, ForestModel } from './estimators/forest.js';
 export type { TreeParams, MaxFeatures } from './estimators/tree-params.js';
 export type { TreeArrays } from './estimators/tree-builder.js';
 export { scatterPlot } from './plots/scatter.js';
@@ -254,7 +261,7 @@ export type {
 export { renderReport } from './pipeline/report.js';
 export type { ReportInput } from './pipeline/report.js';
 export { SVC } from './estimators/svm.js';
-export type { SVCParams } from './estimators/svm.js';
+export type { SVCParams, SVCModel, SVCPairModel } from './estimators/svm.js';
 export { selectBestModel } from './ensemble/select-best.js';
 export type {
   SelectBestModelOptions,

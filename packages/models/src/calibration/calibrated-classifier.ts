@@ -29,15 +29,20 @@ export interface CalibratedClassifierParams {
 }
 
 /** One fitted classifier with one calibrator per class it knows. */
-interface CalibratedPair {
+export interface CalibratedPair {
+  /** The fitted classifier. */
   estimator: Classifier;
   /** Column of the calibrated output that each of `estimator`'s classes feeds. */
   columns: Int32Array;
+  /** One calibrator per calibrated class (only the second class when there are two). */
   calibrators: Calibrator[];
 }
 
-interface CalibratedModel {
+/** The fitted state of a {@link CalibratedClassifier}. */
+export interface CalibratedModel {
+  /** One pair per fold with `ensemble`, else one. */
   pairs: CalibratedPair[];
+  /** Number of classes seen by `fit`. */
   nClasses: number;
 }
 

@@ -44,7 +44,9 @@ export interface ConformalClassifierParams {
   lambda: number;
 }
 
-interface ConformalModel {
+/** The fitted state of a {@link ConformalClassifier}. */
+export interface ConformalModel {
+  /** The fitted underlying classifier. */
   estimator: Classifier;
   /** For each of the estimator's probability columns, the class index (position in `classes`) it is. */
   columns: Int32Array;

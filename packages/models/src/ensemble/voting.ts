@@ -30,10 +30,13 @@ export interface VotingClassifierParams {
   prefit: boolean;
 }
 
-/** The fitted members and, for each, the output column of each of its classes. */
-interface VotingModel {
+/** The fitted members of a {@link VotingClassifier} and, for each, the output column of each of its classes. */
+export interface VotingModel {
+  /** The fitted members, in parameter order. */
   members: Classifier[];
+  /** For each member, the output class index of each of its probability columns. */
   columns: Int32Array[];
+  /** Number of classes seen by `fit`. */
   nClasses: number;
 }
 

@@ -22,7 +22,8 @@ export interface DerivedFeaturesParams {
 }
 
 /** What {@link DerivedFeatures} learned: the number of input columns. */
-interface DerivedModel {
+export interface DerivedModel {
+  /** Number of input columns. */
   nInput: number;
 }
 
