@@ -22,9 +22,11 @@ export interface RandomForestParams extends TreeParams {
   maxSamples: number | null;
 }
 
-/** The fitted forest. */
-interface ForestModel {
+/** The fitted state of {@link RandomForestClassifier}. */
+export interface ForestModel {
+  /** The trees. */
   trees: TreeArrays[];
+  /** Mean normalised impurity decrease per feature. */
   featureImportances: Float64Array;
 }
 
@@ -70,9 +72,7 @@ export class RandomForestClassifier extends BaseClassifier<RandomForestParams, F
   /** Rebuilds a `RandomForestClassifier` from `toJSON()` output. */
   static fromJSON(json: EstimatorJSON): RandomForestClassifier {
     checkJSONType(json, 'RandomForestClassifier');
-    return new RandomForestClassifier(json.params).restore(
-      json.state,
-    );
+    return new RandomForestClassifier(json.params).restore(json.state);
   }
 
   /** The fitted trees. */

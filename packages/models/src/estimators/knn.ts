@@ -21,11 +21,15 @@ export interface KNeighborsParams {
   leafSize: number;
 }
 
-/** The fitted data of {@link KNeighborsClassifier}: the training set itself. */
-interface KNeighborsModel {
+/** The fitted data of {@link KNeighborsClassifier}: the training set itself and its index. */
+export interface KNeighborsModel {
+  /** The training rows. */
   X: DenseMatrix;
+  /** Class index of each training row. */
   y: Int32Array;
+  /** Number of classes. */
   nClasses: number;
+  /** The k-d tree over `X` (rebuilt, not stored, by the JSON form). */
   tree: KDTree;
 }
 

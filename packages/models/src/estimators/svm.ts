@@ -31,26 +31,35 @@ export interface SVCParams {
   seed: number;
 }
 
-/** One one-vs-one binary machine: class `a` (+1) against class `b` (−1). */
-interface PairModel {
+/** One one-vs-one binary machine of an {@link SVC}: class `a` (+1) against class `b` (−1). */
+export interface SVCPairModel {
+  /** Index of the positive class. */
   a: number;
+  /** Index of the negative class. */
   b: number;
   /** Indices into the support-vector matrix. */
   sv: Int32Array;
   /** αᵢ·yᵢ of each of its support vectors. */
   coef: Float64Array;
+  /** Offset: decision(x) = Σ coefᵢ k(svᵢ, x) − rho. */
   rho: number;
+  /** Platt sigmoid slope (libsvm's `probA`). */
   probA: number;
+  /** Platt sigmoid offset (libsvm's `probB`). */
   probB: number;
 }
 
-/** The fitted SVC. */
-interface SVCModel {
+/** The fitted state of an {@link SVC}. */
+export interface SVCModel {
+  /** The γ used. */
   gamma: number;
+  /** The union of every pair's support vectors. */
   supportVectors: DenseMatrix;
   /** Training-row index of each support vector. */
   support: Int32Array;
-  pairs: PairModel[];
+  /** The one-vs-one machines, pairs (0,1), (0,2), …, (1,2), …. */
+  pairs: SVCPairModel[];
+  /** Whether every SMO run met its tolerance. */
   converged: boolean;
 }
 
@@ -144,7 +153,7 @@ export class SVC extends BaseClassifier<SVCParams, SVCModel> {
     const rng = new Random(seed);
     const byClass: number[][] = Array.from({ length: k }, () => []);
     for (let i = 0; i < X.rows; i++) byClass[y[i]].push(i);
-    const pairs: (Omit<PairModel, 'sv'> & { rows: Int32Array })[] = [];
+    const pairs: (Omit<SVCPairModel, 'sv'> & { rows: Int32Array })[] = [];
     let converged = true;
     for (let a = 0; a < k; a++) {
       for (let b = a + 1; b < k; b++) {

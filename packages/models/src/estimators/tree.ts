@@ -12,9 +12,11 @@ import { checkTreeParams, decodeTree, growOptions } from './tree-params.js';
 /** Hyper-parameters of {@link DecisionTreeClassifier}. */
 export type DecisionTreeParams = TreeParams;
 
-/** The fitted tree and its feature importances. */
-interface DecisionTreeModel {
+/** The fitted state of {@link DecisionTreeClassifier}. */
+export interface DecisionTreeModel {
+  /** The tree. */
   tree: TreeArrays;
+  /** Normalised impurity decrease per feature. */
   featureImportances: Float64Array;
 }
 
@@ -47,9 +49,7 @@ export class DecisionTreeClassifier extends BaseClassifier<DecisionTreeParams, D
   /** Rebuilds a `DecisionTreeClassifier` from `toJSON()` output. */
   static fromJSON(json: EstimatorJSON): DecisionTreeClassifier {
     checkJSONType(json, 'DecisionTreeClassifier');
-    return new DecisionTreeClassifier(json.params).restore(
-      json.state,
-    );
+    return new DecisionTreeClassifier(json.params).restore(json.state);
   }
 
   /** The fitted tree's arrays. */
