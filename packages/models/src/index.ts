@@ -4,8 +4,8 @@
  *
  * @packageDocumentation
  */
-export { denseMatrix, fromRows, row, takeRows } from './data/matrix.js';
-export type { DenseMatrix } from './data/matrix.js';
+export { denseMatrix, fromRows, row, takeRows, asDenseMatrix, toMlMatrix } from './data/matrix.js';
+export type { DenseMatrix, MatrixLike } from './data/matrix.js';
 export type { Dataset } from './data/dataset.js';
 export type { Classifier, Transformer, EstimatorJSON } from './estimators/classifier.js';
 export {
@@ -220,7 +220,12 @@ export type { ChartOptions } from './plots/svg.js';
 
 // --- the clustering pipeline (issue 7)
 export { ClusteringPipeline, PIPELINE_TASKS } from './pipeline/clustering-pipeline.js';
-export type { FamilyResult, FinalModel, PipelineResult } from './pipeline/clustering-pipeline.js';
+export type {
+  FamilyResult,
+  FinalModel,
+  PipelineResult,
+  EvaluationStage,
+} from './pipeline/clustering-pipeline.js';
 export {
   PIPELINE_SCHEMA,
   MODEL_FAMILIES,

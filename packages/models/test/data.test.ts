@@ -16,6 +16,9 @@ import {
   trainTestSplit,
   trainTestSplitIndices,
   writeCsv,
+  asDenseMatrix,
+  toMlMatrix,
+  GaussianNB,
 } from '../src/index.js';
 import { loadData, sharedUrl } from './core-fixtures.js';
 
@@ -215,5 +218,24 @@ describe('trainTestSplit', () => {
     expect(
       trainTestSplitIndices([0, 1, 0, 0], { testSize: 0.5, stratify: false }).test.length,
     ).toBe(2);
+  });
+});
+
+describe('ml-matrix interop', () => {
+  it('converts to and from ml-matrix and fits on the result', async () => {
+    const { Matrix } = await import('ml-matrix');
+    const m = new Matrix([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    const X = asDenseMatrix(m);
+    expect(Array.from(X.data)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(X.rows).toBe(3);
+    expect(toMlMatrix(X).to2DArray()).toEqual(m.to2DArray());
+    expect(asDenseMatrix([[7, 8]]).data).toEqual(Float64Array.from([7, 8]));
+    expect(asDenseMatrix(X)).toBe(X);
+    const nb = new GaussianNB().fit(asDenseMatrix(m), Int32Array.from([0, 0, 1]));
+    expect(nb.predict(asDenseMatrix(new Matrix([[5, 6]])))[0]).toBe(1);
   });
 });

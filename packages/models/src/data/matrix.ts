@@ -1,3 +1,4 @@
+import { Matrix } from 'ml-matrix';
 /**
  * A dense row-major matrix of numbers: element (i, j) is `data[i * cols + j]`. Plain data, so it
  * survives `structuredClone`, the cache and the tracker without a custom serializer.
@@ -46,4 +47,38 @@ export function takeRows(m: DenseMatrix, indices: ArrayLike<number>): DenseMatri
     out.data.set(m.data.subarray(i * m.cols, (i + 1) * m.cols), k * m.cols);
   }
   return out;
+}
+
+/** The parts of an ml-matrix `Matrix` (or any 2D array) that {@link asDenseMatrix} reads. */
+export interface MatrixLike {
+  /** Number of rows. */
+  readonly rows: number;
+  /** Number of columns. */
+  readonly columns: number;
+  /** Element (i, j). */
+  get(i: number, j: number): number;
+}
+
+/**
+ * A `DenseMatrix` from an ml-matrix `Matrix`, an array of rows, or a `DenseMatrix` (returned as
+ * is), so that data held in ml-matrix goes straight into the estimators.
+ */
+export function asDenseMatrix(
+  X: DenseMatrix | MatrixLike | readonly ArrayLike<number>[],
+): DenseMatrix {
+  if (Array.isArray(X)) return fromRows(X as ArrayLike<number>[]);
+  if ('data' in X && X.data instanceof Float64Array) return X;
+  const m = X as MatrixLike;
+  const out = denseMatrix(m.rows, m.columns);
+  for (let i = 0; i < m.rows; i++)
+    for (let j = 0; j < m.columns; j++) out.data[i * m.columns + j] = m.get(i, j);
+  return out;
+}
+
+/** An ml-matrix `Matrix` holding a copy of `X`, for its linear algebra. */
+export function toMlMatrix(X: DenseMatrix): Matrix {
+  const m = new Matrix(X.rows, X.cols);
+  for (let i = 0; i < X.rows; i++)
+    m.setRow(i, Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols)));
+  return m;
 }
