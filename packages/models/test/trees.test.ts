@@ -187,6 +187,9 @@ describe('RandomForestClassifier', () => {
     );
     expect(maxDiff(other.predictProba(test.X).data, P.data)).toBeGreaterThan(0);
     expect(rf.featureImportances.reduce((a, b) => a + b)).toBeCloseTo(1, 12);
+    expect(P.data.every((v) => v >= 0 && v <= 1)).toBe(true);
+    // A row every tree agrees on is exactly 1, not 1 ± rounding.
+    expect(P.data.some((v) => v === 1)).toBe(true);
     expect(accuracy(test.y, rf.predict(test.X))).toBeGreaterThan(0.83);
   });
 

@@ -120,7 +120,9 @@ export class RandomForestClassifier extends BaseClassifier<RandomForestParams, F
     const k = this.classes.length;
     const out = denseMatrix(X.rows, k);
     const trees = this.model.trees;
-    for (const tree of trees) accumulateTreeProba(tree, X, k, 1 / trees.length, out.data);
+    // Sum, then divide once: adding 1/n per tree drifts past 1 (100 × 0.01 = 1.0000000000000007).
+    for (const tree of trees) accumulateTreeProba(tree, X, k, 1, out.data);
+    for (let i = 0; i < out.data.length; i++) out.data[i] /= trees.length;
     return out;
   }
 
