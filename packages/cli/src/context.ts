@@ -16,6 +16,8 @@ export interface CliIo {
   cwd: string;
   /** Table width. Default 80. */
   columns?: number;
+  /** Whether stderr is a terminal (live progress); otherwise progress is plain log lines. */
+  interactive?: boolean;
 }
 
 /** The process's own streams, environment and directory. */
@@ -25,6 +27,8 @@ export function processIo(): CliIo {
     stderr: (t) => process.stderr.write(t),
     env: process.env,
     cwd: process.cwd(),
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    interactive: process.stderr.isTTY,
   };
 }
 

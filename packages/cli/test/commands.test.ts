@@ -180,7 +180,15 @@ describe('tideflow runs show', () => {
 
   it('prints everything as JSON', async () => {
     const j = JSON.parse((await cli(ws, 'runs', 'show', ids['knn-baseline'], '--json')).stdout);
-    expect(Object.keys(j)).toEqual(['run', 'flowRun', 'taskRuns', 'artifacts', 'models']);
+    expect(Object.keys(j)).toEqual([
+      'run',
+      'flowRun',
+      'childRuns',
+      'taskRuns',
+      'artifacts',
+      'models',
+    ]);
+    expect(j.childRuns).toEqual([]);
     expect(j.flowRun).toMatchObject({
       flowName: 'clustering',
       state: 'COMPLETED',

@@ -4,6 +4,7 @@ import { registerCache } from './cache.js';
 import { registerConfig } from './config.js';
 import { registerExperiments } from './experiments.js';
 import { registerModels } from './models.js';
+import { registerRun } from './run.js';
 import { registerRuns } from './runs.js';
 
 /** Adds one command (or command group) to the program. */
@@ -14,6 +15,7 @@ export type CommandModule = (program: Command, io: CliIo) => void;
  * a {@link CommandModule}, plus one line here.
  */
 export const COMMANDS: readonly CommandModule[] = [
+  registerRun,
   registerExperiments,
   registerRuns,
   registerModels,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { TAG_GIT_COMMIT, TAG_PARENT_RUN_ID, TAG_RUN_NAME, TAG_SOURCE_NAME } from '@tideflow/core';
+import type { Run, TaskRunRecord, Tracker } from '@tideflow/core';
 import type { CliIo } from '../context.js';
 import { withStore } from '../context.js';
 import { jsonNumber, printJson, runJson, sortedRecord } from '../format/json.js';
@@ -9,6 +10,25 @@ import type { GlobalOptions } from '../program.js';
 import { experimentsById, resolveRun, runDuration } from './shared.js';
 
 const SYSTEM_TAGS = new Set([TAG_RUN_NAME, TAG_PARENT_RUN_ID, TAG_SOURCE_NAME, TAG_GIT_COMMIT]);
+
+/** Every run nested under `runId` (subflows, their subflows, ...), parents before children. */
+async function descendants(tracker: Tracker, runId: string): Promise<Run[]> {
+  const out: Run[] = [];
+  let level = [runId];
+  while (level.length) {
+    const next: string[] = [];
+    for (const parent of level) {
+      const { runs } = await tracker.searchRuns({
+        filter: `tags.\`${TAG_PARENT_RUN_ID}\` = '${parent}'`,
+        orderBy: ['attributes.start_time ASC'],
+      });
+      out.push(...runs);
+      next.push(...runs.map((r) => r.info.runId));
+    }
+    level = next;
+  }
+  return out;
+}
 
 /** `tideflow runs show RUN`. */
 export function registerRunsShow(runs: Command, io: CliIo): void {
@@ -22,13 +42,23 @@ export function registerRunsShow(runs: Command, io: CliIo): void {
       await withStore(io, opts.trackingUri, async (tracker) => {
         const run = await resolveRun(tracker, ref);
         const id = run.info.runId;
-        const [flowRun, taskRuns, artifacts, models, experiments] = await Promise.all([
+        const [flowRun, ownTaskRuns, artifacts, models, experiments, children] = await Promise.all([
           tracker.getFlowRun(id),
           tracker.listTaskRuns(id),
           tracker.listArtifacts(id),
           tracker.listLoggedModels(id),
           experimentsById(tracker),
+          descendants(tracker, id),
         ]);
+        // A flow's task runs include those of its subflows (child runs), each with the run it ran in.
+        const taskRuns: (TaskRunRecord & { runId: string })[] = ownTaskRuns.map((t) => ({
+          ...t,
+          runId: id,
+        }));
+        for (const child of children) {
+          for (const t of await tracker.listTaskRuns(child.info.runId))
+            taskRuns.push({ ...t, runId: child.info.runId });
+        }
         const experiment = experiments.get(run.info.experimentId);
         if (opts.json) {
           io.stdout(
@@ -42,6 +72,13 @@ export function registerRunsShow(runs: Command, io: CliIo): void {
                     parameters: flowRun.parameters as never,
                   }
                 : null,
+              childRuns: children.map((c) => ({
+                runId: c.info.runId,
+                name: c.info.name,
+                parentRunId: c.info.parentRunId,
+                status: c.info.status,
+                flowName: c.data.tags['tideflow.flowName'] ?? null,
+              })),
               taskRuns: taskRuns as never,
               artifacts: artifacts as never,
               models: models.map((m) => ({
@@ -102,6 +139,26 @@ export function registerRunsShow(runs: Command, io: CliIo): void {
             Object.fromEntries(Object.entries(run.data.tags).filter(([k]) => !SYSTEM_TAGS.has(k))),
           ),
         );
+        if (children.length) {
+          section(
+            'Child runs',
+            renderTable(
+              [
+                { header: 'RUN', min: 8 },
+                { header: 'FLOW', min: 10 },
+                { header: 'STATUS' },
+                { header: 'DURATION', align: 'right' },
+              ],
+              children.map((c) => [
+                c.info.runId.slice(0, 8),
+                c.data.tags['tideflow.flowName'] ?? c.info.name,
+                c.info.status,
+                formatDuration(runDuration(c)),
+              ]),
+              width - 2,
+            ),
+          );
+        }
         section(
           'Task runs',
           taskRuns.length

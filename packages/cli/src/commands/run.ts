@@ -1,0 +1,158 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ConsoleLogger, configure, resetConfiguration } from '@tideflow/core';
+import { ClusteringPipeline, resolvePipelineConfig, type PipelineResult } from '@tideflow/models';
+import { SqliteTracker, createSqliteCacheStore } from '@tideflow/tracker-sqlite';
+import { CliError, resolveStorePath, type CliIo } from '../context.js';
+import { printJson } from '../format/json.js';
+import { renderTable } from '../format/table.js';
+import type { GlobalOptions } from '../program.js';
+import { ProgressDisplay } from '../progress.js';
+import { DEFAULT_CACHE } from './cache.js';
+
+/** Options of `tideflow run`. */
+interface RunOptions extends GlobalOptions {
+  dim?: string;
+  data?: string;
+  label?: string;
+  testData?: string;
+  config?: string;
+  set: string[];
+  quiet?: boolean;
+  json?: boolean;
+  cache?: string;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** The overrides that the command's flags stand for. */
+function flagOverrides(opts: RunOptions, cwd: string): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  if (opts.dim !== undefined) {
+    const dim = Number(opts.dim);
+    if (dim !== 2 && dim !== 3) throw new CliError(`--dim must be 2 or 3, got "${opts.dim}".`);
+    data.dim = dim;
+  }
+  if (opts.data) Object.assign(data, { source: 'csv', path: resolve(cwd, opts.data) });
+  if (opts.label) data.label = opts.label;
+  if (opts.testData) data.testPath = resolve(cwd, opts.testData);
+  if ((opts.label || opts.testData) && !opts.data)
+    throw new CliError('--label and --test-data need --data FILE.csv.');
+  return Object.keys(data).length ? { data } : {};
+}
+
+const f4 = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : String(v));
+
+/** The summary printed at the end of a run. */
+export function formatSummary(result: PipelineResult, reportPath: string, width: number): string {
+  const table = renderTable(
+    [
+      { header: 'MODEL', min: 12 },
+      { header: 'CV SCORE', align: 'right' },
+      { header: 'TEST ACC', align: 'right' },
+      { header: 'LOG LOSS', align: 'right' },
+    ],
+    result.families
+      .slice()
+      .sort((a, b) => b.cvScore - a.cvScore)
+      .map((f) => [f.family, f4(f.cvScore), f4(f.testAccuracy), f4(f.testLogLoss)]),
+    width,
+  );
+  const c = result.conformal;
+  return [
+    table.trimEnd(),
+    '',
+    `selected   ${result.model} (calibration: ${result.calibration})`,
+    `cv score   ${f4(result.cvScore)}   test accuracy ${f4(result.testAccuracy)}   test log loss ${f4(result.testLogLoss)}`,
+    `conformal  ${c.method}, alpha ${c.alpha}: coverage ${f4(c.coverage)}, mean set size ${c.meanSize.toFixed(2)}`,
+    `run        ${result.runId ?? '(not tracked)'}`,
+    `report     ${reportPath}`,
+    '',
+  ].join('\n');
+}
+
+/** `tideflow run clustering [...]`: the clustering-classification pipeline on the embedded SQLite defaults. */
+export function registerRun(program: Command, io: CliIo): void {
+  program
+    .command('run')
+    .description('Run a built-in flow. clustering: the clustering-classification pipeline.')
+    .argument('<flow>', 'the flow to run: clustering')
+    .option('--dim <n>', 'generate 2D or 3D clusters (data.dim)')
+    .option('--data <file>', 'train on this CSV instead of generated clusters')
+    .option('--label <column>', 'the label column of the CSV (default: the last one)')
+    .option('--test-data <file>', 'a CSV used as the test split')
+    .option('--config <file>', 'a YAML or JSON configuration file')
+    .option(
+      '--set <key=value>',
+      'override one configuration key, e.g. models.knn.nNeighbors=[5,15] (repeatable)',
+      collect,
+      [],
+    )
+    .option('--cache <path>', `the task cache file (default: ${DEFAULT_CACHE})`)
+    .option('--quiet', 'print only the final summary')
+    .option('--json', 'print one JSON object with the results, nothing else on stdout')
+    .action(async (flowName: string, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<RunOptions>();
+      if (flowName !== 'clustering')
+        throw new CliError(`Unknown flow "${flowName}"; the built-in flows are: clustering.`);
+      const config = await resolvePipelineConfig({
+        file: opts.config ? resolve(io.cwd, opts.config) : undefined,
+        set: opts.set,
+        overrides: flagOverrides(opts, io.cwd),
+      });
+      const tracker = new SqliteTracker({ path: resolveStorePath(io, opts.trackingUri) });
+      const cacheStore = createSqliteCacheStore({
+        path: resolve(io.cwd, opts.cache ?? DEFAULT_CACHE),
+      });
+      configure({
+        tracker,
+        cacheStore,
+        logger: new ConsoleLogger({ level: 'warn', write: (l) => io.stderr(`${l}\n`) }),
+      });
+      const progress =
+        opts.quiet || opts.json
+          ? undefined
+          : new ProgressDisplay((t) => io.stderr(t), io.interactive ?? false, io.columns ?? 80);
+      progress?.start();
+      let result: PipelineResult;
+      try {
+        result = await new ClusteringPipeline().run(config);
+      } finally {
+        progress?.stop();
+        resetConfiguration();
+        await tracker.close();
+        await cacheStore.disconnect();
+      }
+      // Untracked (TIDEFLOW_DISABLED=1) runs have no artifact folder: the report goes next to the store.
+      const reportPath = result.runId
+        ? join(tracker.artifactRoot, result.runId, result.report)
+        : join(dirname(resolveStorePath(io, opts.trackingUri)), 'report.html');
+      if (!result.runId) {
+        mkdirSync(dirname(reportPath), { recursive: true });
+        writeFileSync(reportPath, result.html);
+      }
+      if (opts.json) {
+        io.stdout(
+          printJson({
+            run_id: result.runId ?? null,
+            model: result.model,
+            cv_score: result.cvScore,
+            test_accuracy: result.testAccuracy,
+            test_log_loss: result.testLogLoss,
+            conformal_coverage: result.conformalCoverage,
+            conformal_mean_size: result.conformalMeanSize,
+            report: reportPath,
+            families: result.families.map((f) => ({
+              family: f.family,
+              cv_score: f.cvScore,
+              test_accuracy: f.testAccuracy,
+              test_log_loss: f.testLogLoss,
+            })),
+          }),
+        );
+        return;
+      }
+      io.stdout(formatSummary(result, reportPath, io.columns ?? 80));
+    });
+}

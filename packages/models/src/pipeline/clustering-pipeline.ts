@@ -1,0 +1,740 @@
+import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { asFlow, asTask, flow, task, track, type TaskOptions } from '@tideflow/core';
+import { makeBlobs } from '../data/blobs.js';
+import { parseCsv } from '../data/csv.js';
+import type { Dataset } from '../data/dataset.js';
+import { VotingClassifier } from '../ensemble/voting.js';
+import type { Classifier } from '../estimators/classifier.js';
+import { KNeighborsClassifier } from '../estimators/knn.js';
+import { tsne } from '../embed/tsne.js';
+import { Pipeline } from '../features/pipeline.js';
+import { crossValidate } from '../selection/cross-validate.js';
+import { GridSearchCV, RandomizedSearchCV, cvResultsRows } from '../selection/search.js';
+import { StratifiedKFold } from '../selection/stratified-kfold.js';
+import {
+  MODEL_FAMILIES,
+  type FamilyConfig,
+  type ModelFamily,
+  type PipelineConfig,
+  type TaskOverride,
+} from './config.js';
+import { PipelineConfigError } from './config-schema.js';
+import { calibrate } from './calibrate.js';
+import {
+  conformalSets,
+  evaluateModel,
+  explainModel,
+  reliability,
+  type ConformalReport,
+  type Evaluation,
+  type Explanations,
+} from './evaluation.js';
+import { familyGrid, familyLabel, makeEstimator } from './families.js';
+import { checkPlan, featureSteps, supportsPolar, type FeaturePlan } from './features-plan.js';
+import { renderReport, type ReportInput } from './report.js';
+import { splitData, stratifiedSample, type Splits } from './splits.js';
+
+/** The outcome of one family's search. */
+export interface FamilyResult {
+  /** The family. */
+  readonly family: ModelFamily;
+  /** Its display name. */
+  readonly label: string;
+  /** The best hyper-parameters (without the `model__` prefix). */
+  readonly bestParams: Record<string, unknown>;
+  /** Mean CV score of the best candidate. */
+  readonly cvScore: number;
+  /** Standard deviation of its fold scores. */
+  readonly cvStd: number;
+  /** The CV results table (one row per candidate). */
+  readonly cvTable: { columns: string[]; rows: (string | number | null)[][] };
+  /** The best candidate's pipeline refitted on the training split. */
+  readonly model: Classifier;
+  /** The best candidate's score on each fold. */
+  readonly foldScores: number[];
+  /** Seconds the search and refit took. */
+  readonly seconds: number;
+}
+
+/** The model a run ends with. */
+export interface FinalModel {
+  /** `knn`, ..., or `voting(knn+svc+logistic)`. */
+  readonly name: string;
+  /** The families in it. */
+  readonly members: readonly ModelFamily[];
+  /** The fitted (and calibrated) classifier: raw features in, probabilities out. */
+  readonly model: Classifier;
+  /** The CV score that chose it (the best member's for voting). */
+  readonly cvScore: number;
+  /** The calibration applied (per member for voting), e.g. `sigmoid` or `knn: isotonic, svc: none`. */
+  readonly calibration: string;
+}
+
+/** What a pipeline run returns (and the CLI prints). */
+export interface PipelineResult {
+  /** The tracking run id of the top-level flow run, when tracked. */
+  readonly runId?: string;
+  /** The selected model's name. */
+  readonly model: string;
+  /** Its CV score (config `search.scoring`). */
+  readonly cvScore: number;
+  /** Test accuracy. */
+  readonly testAccuracy: number;
+  /** Test log loss. */
+  readonly testLogLoss: number;
+  /** Conformal coverage on the test split. */
+  readonly conformalCoverage: number;
+  /** Mean conformal set size on the test split. */
+  readonly conformalMeanSize: number;
+  /** The calibration of the selected model (per member for voting). */
+  readonly calibration: string;
+  /** The artifact path of the report in the run (`report.html`). */
+  readonly report: string;
+  /** Every searched family with its CV score and test metrics. */
+  readonly families: {
+    family: ModelFamily;
+    cvScore: number;
+    testAccuracy: number;
+    testLogLoss: number;
+  }[];
+  /** The feature plan. */
+  readonly features: FeaturePlan;
+  /** The final model's evaluation. */
+  readonly evaluation: Evaluation;
+  /** Conformal sets. */
+  readonly conformal: ConformalReport;
+  /** Explanations. */
+  readonly explanations: Explanations;
+  /** The report's HTML. */
+  readonly html: string;
+}
+
+/** What the evaluate stage returns: the final model, its evaluations, and each family's test scores. */
+export interface EvaluationStage {
+  /** The final (calibrated) model. */
+  final: FinalModel;
+  /** Its test evaluation. */
+  evaluation: Evaluation;
+  /** Each family's (uncalibrated) best model on the test split. */
+  familyMetrics: {
+    family: ModelFamily;
+    accuracy: number;
+    logLoss: number;
+    reliability: Evaluation['reliability'];
+  }[];
+  /** Permutation importance and Shapley values. */
+  explanations: Explanations;
+  /** Conformal sets. */
+  conformal: ConformalReport;
+  /** The t-SNE embedding of a test sample (3-feature data), else null. */
+  embedding: Dataset | null;
+}
+
+/** The key of a CSV task: the file's bytes, not its name, decide the cache entry. */
+function csvKey(ctx: { hash(value: unknown): string }, args: readonly unknown[]): string {
+  const [path, label, classNames] = args as [string, string | null, readonly string[] | null];
+  return ctx.hash([readFileSync(path), label, classNames]);
+}
+
+/**
+ * The clustering-classification project as tideflow flows: generate or load data, choose the
+ * features, search every model family in parallel subflows, calibrate, evaluate, build conformal
+ * sets, explain, embed, register the model and write an HTML report. Every step is a cached task,
+ * so an identical rerun is all cache hits and a changed grid reruns only what depends on it.
+ *
+ * @example
+ * ```ts
+ * const config = await resolvePipelineConfig({ set: ['data.dim=2'] });
+ * const result = await new ClusteringPipeline().run(config);
+ * console.log(result.model, result.testAccuracy);
+ * ```
+ */
+export class ClusteringPipeline {
+  private overrides: Record<string, TaskOverride> = {};
+
+  // ---- data -------------------------------------------------------------------------------
+
+  /** Generates Gaussian clusters (`makeBlobs`). */
+  @task({ cache: true })
+  async generateData(config: PipelineConfig['data']): Promise<Dataset> {
+    const blobs = makeBlobs({
+      n: config.n,
+      dim: config.dim,
+      k: config.k,
+      std: config.std,
+      centerBox: [config.centerBox[0], config.centerBox[1]],
+      seed: config.seed,
+    });
+    const featureNames = ['x', 'y', 'z'].slice(0, config.dim);
+    return { X: blobs.X, y: blobs.y, featureNames, classNames: blobs.classNames };
+  }
+
+  /** Reads a CSV file; cached by the file's contents. */
+  @task({ cache: { key: csvKey } })
+  async loadCsv(
+    path: string,
+    label: string | null,
+    classNames: readonly string[] | null,
+  ): Promise<Dataset> {
+    const text = await readFile(path, 'utf8');
+    return parseCsv(text, {
+      label: label ?? undefined,
+      classNames: classNames ?? undefined,
+      source: path,
+    });
+  }
+
+  /** Splits into train / calibration / conformal / test, stratified. */
+  @task({ cache: true })
+  async split(
+    data: Dataset,
+    test: Dataset | null,
+    config: PipelineConfig['split'],
+  ): Promise<Splits> {
+    return splitData(data, test, config);
+  }
+
+  /** Stage 1: the data. */
+  @flow({ name: 'clustering.data' })
+  async prepareData(config: PipelineConfig): Promise<Splits> {
+    const data = config.data;
+    let all: Dataset;
+    let test: Dataset | null = null;
+    if (data.source === 'csv') {
+      all = await this.step(this.loadCsv)(data.path!, data.label, null);
+      if (data.testPath)
+        test = await this.step(this.loadCsv)(data.testPath, data.label, all.classNames);
+    } else {
+      all = await this.step(this.generateData)(data);
+    }
+    const splits = await this.step(this.split)(all, test, config.split);
+    track.params({
+      rows: all.X.rows + (test?.X.rows ?? 0),
+      features: all.X.cols,
+      classes: all.classNames.length,
+      train_rows: splits.train.X.rows,
+      test_rows: splits.test.X.rows,
+    });
+    return splits;
+  }
+
+  // ---- features ---------------------------------------------------------------------------
+
+  /**
+   * Compares cartesian and polar/spherical features by CV of a reference model (kNN, k = 15, on
+   * standardised features) on a sample of the training split.
+   */
+  @task({ cache: true })
+  async compareCoordinates(
+    train: Dataset,
+    search: PipelineConfig['search'],
+  ): Promise<{ cartesian: number; polar: number }> {
+    const sample = stratifiedSample(train, 5_000, search.seed);
+    const score = (coordinates: 'cartesian' | 'polar'): number => {
+      const plan: FeaturePlan = {
+        coordinates,
+        derived: false,
+        selection: 'none',
+        k: 1,
+        fdrLevel: 0.05,
+        scale: true,
+        seed: 0,
+      };
+      const model = new Pipeline({
+        steps: [
+          ...featureSteps(plan, sample),
+          ['model', new KNeighborsClassifier({ nNeighbors: 15 })],
+        ],
+      });
+      const cv = new StratifiedKFold({ nSplits: search.folds, shuffle: true, seed: search.seed });
+      const result = crossValidate(model, sample.X, sample.y, { cv, scoring: search.scoring });
+      return mean(result.testScore);
+    };
+    return { cartesian: score('cartesian'), polar: score('polar') };
+  }
+
+  /** Stage 2: the features. */
+  @flow({ name: 'clustering.features' })
+  async engineerFeatures(train: Dataset, config: PipelineConfig): Promise<FeaturePlan> {
+    const f = config.features;
+    checkPlan(f, train.X.cols);
+    let coordinates: 'cartesian' | 'polar' = f.coordinates === 'polar' ? 'polar' : 'cartesian';
+    let coordinateScores: FeaturePlan['coordinateScores'];
+    if (f.coordinates === 'auto' && supportsPolar(train.X.cols)) {
+      coordinateScores = await this.step(this.compareCoordinates)(train, config.search);
+      coordinates = coordinateScores.polar > coordinateScores.cartesian ? 'polar' : 'cartesian';
+      track.metrics({ cv_cartesian: coordinateScores.cartesian, cv_polar: coordinateScores.polar });
+    }
+    track.params({ coordinates, derived: f.derived, selection: f.selection });
+    return {
+      coordinates,
+      derived: f.derived,
+      selection: f.selection,
+      k: f.k,
+      fdrLevel: f.fdrLevel,
+      scale: f.scale,
+      seed: config.search.seed,
+      coordinateScores,
+    };
+  }
+
+  // ---- model search -----------------------------------------------------------------------
+
+  /** Searches one family's grid by stratified CV on a sample of the training split, then refits the best. */
+  @task({ cache: true })
+  async searchFamily(
+    family: ModelFamily,
+    familyConfig: FamilyConfig,
+    train: Dataset,
+    plan: FeaturePlan,
+    search: PipelineConfig['search'],
+  ): Promise<FamilyResult> {
+    const started = performance.now();
+    const maxRows =
+      family === 'svc'
+        ? Math.min(search.maxSamples, familyConfig.maxSamples as number)
+        : search.maxSamples;
+    const sample = stratifiedSample(train, maxRows, search.seed);
+    const estimator = new Pipeline({
+      steps: [...featureSteps(plan, sample), ['model', makeEstimator(family, search.seed)]],
+    });
+    const cv = new StratifiedKFold({ nSplits: search.folds, shuffle: true, seed: search.seed });
+    const grid = familyGrid(family, familyConfig);
+    const searcher =
+      familyConfig.search === 'random'
+        ? new RandomizedSearchCV({
+            estimator,
+            paramDistributions: grid,
+            nIter: familyConfig.nIter,
+            seed: search.seed,
+            cv,
+            scoring: search.scoring,
+            refit: false,
+          })
+        : new GridSearchCV({
+            estimator,
+            paramGrid: grid,
+            cv,
+            scoring: search.scoring,
+            refit: false,
+          });
+    searcher.fit(sample.X, sample.y);
+    const best = searcher.bestParams;
+    // Kernel SVMs scale quadratically: the refit uses the same capped sample as the search.
+    const fitData = family === 'svc' ? sample : train;
+    const model = estimator.withParams(best).fit(fitData.X, fitData.y);
+    const rows = cvResultsRows(searcher.cvResults);
+    const paramKeys = Object.keys(grid);
+    const columns = [
+      ...paramKeys.map((k) => k.replace(/^model__/, '')),
+      'mean_test_score',
+      'std_test_score',
+      'rank_test_score',
+      'mean_fit_time',
+    ];
+    const table = rows.map((r) => [
+      ...paramKeys.map((k) => cell(r[`param_${k}`])),
+      cell(r.mean_test_score),
+      cell(r.std_test_score),
+      cell(r.rank_test_score),
+      cell(r.mean_fit_time),
+    ]);
+    const bi = searcher.bestIndex;
+    return {
+      family,
+      label: familyLabel(family),
+      bestParams: Object.fromEntries(
+        Object.entries(best).map(([k, v]) => [k.replace(/^model__/, ''), v]),
+      ),
+      cvScore: searcher.bestScore,
+      cvStd: searcher.cvResults.stdTestScore[bi],
+      cvTable: { columns, rows: table },
+      model,
+      foldScores: searcher.cvResults.splitTestScores.map((fold) => fold[bi]),
+      seconds: (performance.now() - started) / 1000,
+    };
+  }
+
+  /** One family's search as a subflow: the search task, then its CV table and chart as artifacts. */
+  @flow({ name: 'clustering.search.family' })
+  async searchOne(
+    family: ModelFamily,
+    train: Dataset,
+    plan: FeaturePlan,
+    config: PipelineConfig,
+  ): Promise<FamilyResult> {
+    const result = await this.step(this.searchFamily)(
+      family,
+      config.models[family],
+      train,
+      plan,
+      config.search,
+    );
+    track.params({ family, ...prefixKeys('best', result.bestParams) });
+    track.metrics({ cv_score: result.cvScore, cv_std: result.cvStd });
+    await track.table(result.cvTable, {
+      key: `cv-results-${family}`,
+      description: `CV results of ${result.label}`,
+    });
+    return result;
+  }
+
+  /** Stage 3: every enabled family, searched in parallel subflows. */
+  @flow({ name: 'clustering.search' })
+  async searchModels(
+    train: Dataset,
+    plan: FeaturePlan,
+    config: PipelineConfig,
+  ): Promise<FamilyResult[]> {
+    const families = MODEL_FAMILIES.filter((f) => config.models[f].enabled);
+    const results = await Promise.all(
+      families.map((f) => asFlow(this.searchOne).submit(f, train, plan, config)),
+    );
+    for (const r of results) track.metric(`cv_score_${r.family}`, r.cvScore);
+    return results;
+  }
+
+  // ---- final model and evaluation ---------------------------------------------------------
+
+  /** Chooses the final model: the best family, or a soft vote of the top ones; calibrated on the calibration split. */
+  @task({ cache: true })
+  async finalizeModel(
+    results: FamilyResult[],
+    calibration: Dataset,
+    config: PipelineConfig,
+  ): Promise<FinalModel> {
+    const ranked = [...results].sort((a, b) => b.cvScore - a.cvScore);
+    const method = config.calibration.method;
+    if (config.strategy === 'best' || ranked.length === 1) {
+      const best = ranked[0];
+      const calibrated = calibrate(best.model, calibration, method, config.search.seed);
+      return {
+        name: best.family,
+        members: [best.family],
+        model: calibrated.model,
+        cvScore: best.cvScore,
+        calibration: calibrated.method,
+      };
+    }
+    const top = ranked.slice(0, Math.min(config.voting.top, ranked.length));
+    const members = top.map((r) => ({
+      family: r.family,
+      ...calibrate(r.model, calibration, method, config.search.seed),
+    }));
+    const voting = new VotingClassifier({
+      estimators: members.map((m) => ({ name: m.family, estimator: m.model })),
+      voting: 'soft',
+      prefit: true,
+    }).fit(calibration.X, calibration.y);
+    return {
+      name: `voting(${top.map((r) => r.family).join('+')})`,
+      members: top.map((r) => r.family),
+      model: voting,
+      cvScore: top[0].cvScore,
+      calibration: members.map((m) => `${m.family}: ${m.method}`).join(', '),
+    };
+  }
+
+  /** Test metrics of the final model and of each family's (uncalibrated) best model. */
+  @task({ cache: true })
+  async evaluate(
+    final: FinalModel,
+    results: FamilyResult[],
+    test: Dataset,
+  ): Promise<Pick<EvaluationStage, 'evaluation' | 'familyMetrics'>> {
+    const familyMetrics = results.map((r) => {
+      const e = evaluateModel(r.model, test);
+      return {
+        family: r.family,
+        accuracy: e.metrics.accuracy,
+        logLoss: e.metrics.logLoss,
+        reliability: reliability(r.model, test),
+      };
+    });
+    return { evaluation: evaluateModel(final.model, test), familyMetrics };
+  }
+
+  /** Permutation importance and Shapley values of the final model on the test split. */
+  @task({ cache: true })
+  async explain(
+    final: FinalModel,
+    test: Dataset,
+    background: Dataset,
+    config: PipelineConfig['explain'],
+  ): Promise<Explanations> {
+    return explainModel(final.model, test, background, config);
+  }
+
+  /** Conformal prediction sets of the final model. */
+  @task({ cache: true })
+  async conformal(
+    final: FinalModel,
+    calibration: Dataset,
+    test: Dataset,
+    config: PipelineConfig['conformal'],
+  ): Promise<ConformalReport> {
+    return conformalSets(final.model, calibration, test, config);
+  }
+
+  /** A t-SNE embedding of a stratified sample of the test split (3-feature data). */
+  @task({ cache: true })
+  async embed(test: Dataset, config: PipelineConfig['tsne']): Promise<Dataset> {
+    const sample = stratifiedSample(test, config.sample, config.seed);
+    const perplexity = Math.min(config.perplexity, Math.floor((sample.X.rows - 1) / 3));
+    const { embedding } = tsne(sample.X, { perplexity, seed: config.seed });
+    return {
+      X: embedding,
+      y: sample.y,
+      featureNames: ['t-SNE 1', 't-SNE 2'],
+      classNames: sample.classNames,
+    };
+  }
+
+  /** Renders the self-contained HTML report. */
+  @task({ cache: true })
+  async renderReport(input: ReportInput): Promise<string> {
+    return renderReport(input);
+  }
+
+  /** Stage 4: choose, calibrate, evaluate, explain and build conformal sets. */
+  @flow({ name: 'clustering.evaluate' })
+  async evaluateStage(
+    results: FamilyResult[],
+    splits: Splits,
+    config: PipelineConfig,
+  ): Promise<EvaluationStage> {
+    const final = await this.step(this.finalizeModel)(results, splits.calibration, config);
+    const withTsne = config.tsne.enabled && splits.test.X.cols === 3;
+    const [scores, explanations, conformal, embedding] = await Promise.all([
+      asTask(this.step(this.evaluate)).submit(final, results, splits.test),
+      asTask(this.step(this.explain)).submit(final, splits.test, splits.train, config.explain),
+      asTask(this.step(this.conformal)).submit(
+        final,
+        splits.conformal,
+        splits.test,
+        config.conformal,
+      ),
+      withTsne ? asTask(this.step(this.embed)).submit(splits.test, config.tsne) : null,
+    ]);
+    const m = scores.evaluation.metrics;
+    track.metrics({
+      test_accuracy: m.accuracy,
+      test_log_loss: m.logLoss,
+      conformal_coverage: conformal.coverage,
+    });
+    return { final, ...scores, explanations, conformal, embedding };
+  }
+
+  // ---- the whole run ----------------------------------------------------------------------
+
+  /** The whole pipeline: one tracked flow run with a child run per stage and per family. */
+  @flow({ name: 'clustering' })
+  async run(config: PipelineConfig): Promise<PipelineResult> {
+    this.overrides = checkOverrides(config.tasks);
+    const splits = await this.prepareData(config);
+    const plan = await this.engineerFeatures(splits.train, config);
+    const results = await this.searchModels(splits.train, plan, config);
+    const stage = await this.evaluateStage(results, splits, config);
+    const m = stage.evaluation.metrics;
+    track.metrics({
+      cv_score: stage.final.cvScore,
+      test_accuracy: m.accuracy,
+      test_balanced_accuracy: m.balancedAccuracy,
+      test_f1_macro: m.f1Macro,
+      test_log_loss: m.logLoss,
+      test_brier: m.brier,
+      test_roc_auc: m.rocAuc,
+      conformal_coverage: stage.conformal.coverage,
+      conformal_mean_size: stage.conformal.meanSize,
+    });
+    track.tag('model', stage.final.name);
+    const view = this.view(stage, splits, config);
+    const html = await this.step(this.renderReport)({
+      config,
+      data: {
+        featureNames: splits.train.featureNames,
+        classNames: splits.train.classNames,
+        sizes: {
+          train: splits.train.X.rows,
+          calibration: splits.calibration.X.rows,
+          conformal: splits.conformal.X.rows,
+          test: splits.test.X.rows,
+        },
+      },
+      plan,
+      families: results.map((r) => {
+        const t = stage.familyMetrics.find((f) => f.family === r.family)!;
+        return {
+          family: r.family,
+          label: r.label,
+          cvScore: r.cvScore,
+          cvStd: r.cvStd,
+          foldScores: r.foldScores,
+          bestParams: r.bestParams,
+          seconds: r.seconds,
+          testAccuracy: t.accuracy,
+          testLogLoss: t.logLoss,
+          reliability: t.reliability,
+        };
+      }),
+      final: {
+        name: stage.final.name,
+        calibration: stage.final.calibration,
+        cvScore: stage.final.cvScore,
+      },
+      evaluation: stage.evaluation,
+      explanations: stage.explanations,
+      conformal: stage.conformal,
+      view,
+    });
+    // Plots and tables leave the pipeline as artifacts of the run; the model as a registered version.
+    await Promise.all([
+      track.artifact('report.html', html),
+      track.table(
+        {
+          columns: ['family', 'cv_score', 'cv_std', 'test_accuracy', 'test_log_loss'],
+          rows: results.map((r) => {
+            const t = stage.familyMetrics.find((f) => f.family === r.family)!;
+            return [r.family, cell(r.cvScore), cell(r.cvStd), cell(t.accuracy), cell(t.logLoss)];
+          }),
+        },
+        { key: 'models', description: 'CV and test scores of every family' },
+      ),
+      track.model(stage.final.model, {
+        name: 'model',
+        flavor: 'tideflow.models',
+        signature: {
+          inputs: splits.train.featureNames.map((name) => ({ name, type: 'double' })),
+          outputs: [
+            { name: 'probabilities', type: 'double', shape: [-1, splits.train.classNames.length] },
+          ],
+        },
+        metrics: {
+          cv_score: stage.final.cvScore,
+          test_accuracy: m.accuracy,
+          test_log_loss: m.logLoss,
+        },
+        register: { name: 'clustering', alias: 'champion', description: stage.final.name },
+      }),
+    ]);
+    return {
+      runId: track.runId(),
+      model: stage.final.name,
+      calibration: stage.final.calibration,
+      cvScore: stage.final.cvScore,
+      testAccuracy: m.accuracy,
+      testLogLoss: m.logLoss,
+      conformalCoverage: stage.conformal.coverage,
+      conformalMeanSize: stage.conformal.meanSize,
+      report: 'report.html',
+      families: results.map((r) => {
+        const t = stage.familyMetrics.find((f) => f.family === r.family)!;
+        return {
+          family: r.family,
+          cvScore: r.cvScore,
+          testAccuracy: t.accuracy,
+          testLogLoss: t.logLoss,
+        };
+      }),
+      features: plan,
+      evaluation: stage.evaluation,
+      conformal: stage.conformal,
+      explanations: stage.explanations,
+      html,
+    };
+  }
+
+  /** The report's 2D view: the test data itself for 2 features (with decision regions), else the t-SNE embedding. */
+  private view(
+    stage: EvaluationStage,
+    splits: Splits,
+    config: PipelineConfig,
+  ): ReportInput['view'] {
+    if (splits.test.X.cols === 2) {
+      return {
+        points: stratifiedSample(splits.test, config.tsne.sample, config.tsne.seed),
+        kind: 'data',
+        model: stage.final.model,
+      };
+    }
+    return stage.embedding ? { points: stage.embedding, kind: 'tsne' } : undefined;
+  }
+
+  /** The callable of a step with the configuration's overrides for its task name applied. */
+  private step<F extends (...args: never[]) => unknown>(method: F): F {
+    const callable = asTask(method as never) as unknown as {
+      definition: { name: string; options: TaskOptions };
+      with(o: TaskOptions): unknown;
+    };
+    const override = this.overrides[callable.definition.name];
+    if (!override) return method;
+    const { cacheExpiration, ...rest } = override;
+    const options: TaskOptions = { ...rest };
+    if (cacheExpiration !== undefined) {
+      const base = callable.definition.options.cache;
+      options.cache = {
+        ...(base === true || base === undefined ? {} : base),
+        expiration: cacheExpiration,
+      };
+    }
+    return callable.with(options) as F;
+  }
+}
+
+/** Task names whose options the configuration may override. */
+export const PIPELINE_TASKS = [
+  'generateData',
+  'loadCsv',
+  'split',
+  'compareCoordinates',
+  'searchFamily',
+  'finalizeModel',
+  'evaluate',
+  'explain',
+  'conformal',
+  'embed',
+  'renderReport',
+].map((m) => `ClusteringPipeline.${m}`);
+
+const OVERRIDE_KEYS = new Set(['retries', 'retryDelayMs', 'timeoutMs', 'cacheExpiration']);
+
+function checkOverrides(tasks: Record<string, TaskOverride>): Record<string, TaskOverride> {
+  for (const [name, override] of Object.entries(tasks)) {
+    if (!PIPELINE_TASKS.includes(name)) {
+      throw new PipelineConfigError(
+        `tasks.${name}`,
+        `unknown task; the tasks are ${PIPELINE_TASKS.join(', ')}.`,
+      );
+    }
+    if (typeof override !== 'object' || override === null)
+      throw new PipelineConfigError(`tasks.${name}`, 'expected an object of task options.');
+    for (const key of Object.keys(override)) {
+      if (!OVERRIDE_KEYS.has(key)) {
+        throw new PipelineConfigError(
+          `tasks.${name}.${key}`,
+          `unknown task option; the options are ${[...OVERRIDE_KEYS].join(', ')}.`,
+        );
+      }
+    }
+  }
+  return tasks;
+}
+
+function mean(xs: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i];
+  return s / xs.length;
+}
+
+/** A table cell: JSON cannot hold NaN or ±Infinity, so those become their names. */
+function cell(v: unknown): string | number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+function prefixKeys(prefix: string, values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [`${prefix}_${k}`, v]));
+}

@@ -1,0 +1,592 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { PipelineConfigError, defaultsOf, mergeChecked, type SchemaNode } from './config-schema.js';
+
+/** The model families the pipeline can search. */
+export const MODEL_FAMILIES = ['knn', 'gaussian_nb', 'svc', 'logistic', 'random_forest'] as const;
+/** One of {@link MODEL_FAMILIES}. */
+export type ModelFamily = (typeof MODEL_FAMILIES)[number];
+
+const family = (doc: string, grid: Record<string, SchemaNode>): SchemaNode => ({
+  kind: 'object',
+  doc,
+  fields: {
+    enabled: { kind: 'boolean', default: true, doc: 'Search this family.' },
+    search: {
+      kind: 'enum',
+      values: ['grid', 'random'],
+      default: 'grid',
+      doc: 'Grid search over all combinations, or random search of nIter of them.',
+    },
+    nIter: {
+      kind: 'number',
+      default: 10,
+      min: 1,
+      integer: true,
+      doc: 'Candidates drawn by random search.',
+    },
+    ...grid,
+  },
+});
+
+/** The configuration schema: every key, its default, what it accepts and what it means. */
+export const PIPELINE_SCHEMA: SchemaNode = {
+  kind: 'object',
+  fields: {
+    data: {
+      kind: 'object',
+      doc: 'Where the data comes from.',
+      fields: {
+        source: {
+          kind: 'enum',
+          values: ['blobs', 'csv'],
+          default: 'blobs',
+          doc: 'Generate Gaussian clusters, or read data.path (set by --data).',
+        },
+        dim: {
+          kind: 'enum',
+          values: [2, 3],
+          default: 3,
+          doc: 'Dimension of generated clusters (--dim).',
+        },
+        n: {
+          kind: 'number',
+          default: 20_000,
+          min: 50,
+          integer: true,
+          doc: 'Number of generated points.',
+        },
+        k: {
+          kind: 'number',
+          default: 6,
+          min: 2,
+          integer: true,
+          doc: 'Number of generated clusters (classes).',
+        },
+        std: {
+          kind: 'number',
+          default: 3,
+          min: 0,
+          exclusiveMin: true,
+          doc: 'Standard deviation of each generated cluster.',
+        },
+        centerBox: {
+          kind: 'list',
+          item: { kind: 'number' },
+          default: [-10, 10],
+          minLength: 2,
+          doc: 'Range [low, high] of the random cluster centres.',
+        },
+        seed: { kind: 'number', default: 42, integer: true, doc: 'Seed of the generated data.' },
+        path: {
+          kind: 'string',
+          default: null,
+          nullable: true,
+          doc: 'Training CSV (--data): a header row, numeric features and a label column.',
+        },
+        label: {
+          kind: 'string',
+          default: null,
+          nullable: true,
+          doc: 'Name of the label column (--label); default: the last column.',
+        },
+        testPath: {
+          kind: 'string',
+          default: null,
+          nullable: true,
+          doc: 'Test CSV (--test-data); when set, it is the test split.',
+        },
+      },
+    },
+    split: {
+      kind: 'object',
+      doc: 'Stratified train / calibration / test split.',
+      fields: {
+        testSize: {
+          kind: 'number',
+          default: 0.2,
+          min: 0,
+          max: 0.9,
+          exclusiveMin: true,
+          doc: 'Fraction of rows held out for the test split (unless data.testPath).',
+        },
+        calibrationSize: {
+          kind: 'number',
+          default: 0.2,
+          min: 0,
+          max: 0.9,
+          exclusiveMin: true,
+          doc: 'Fraction of the remaining rows held out to calibrate probabilities and conformal sets.',
+        },
+        seed: { kind: 'number', default: 7, integer: true, doc: 'Seed of the split.' },
+      },
+    },
+    features: {
+      kind: 'object',
+      doc: 'Feature engineering, fitted inside each model pipeline.',
+      fields: {
+        coordinates: {
+          kind: 'enum',
+          values: ['auto', 'cartesian', 'polar'],
+          default: 'auto',
+          doc: 'Cartesian features, polar (2D) / spherical (3D) ones, or auto: the better by CV.',
+        },
+        derived: {
+          kind: 'boolean',
+          default: false,
+          doc: 'Add derived features: pairwise products and ratios, squares, norms, sin/cos of angles.',
+        },
+        selection: {
+          kind: 'enum',
+          values: ['none', 'kbest', 'mutual_info', 'fresh'],
+          default: 'none',
+          doc: 'Automatic feature selection: ANOVA F top-k, mutual-information top-k, or FRESH hypothesis tests.',
+        },
+        k: {
+          kind: 'number',
+          default: 3,
+          min: 1,
+          integer: true,
+          doc: 'Features kept by kbest / mutual_info.',
+        },
+        fdrLevel: {
+          kind: 'number',
+          default: 0.05,
+          min: 0,
+          max: 1,
+          exclusiveMin: true,
+          doc: 'FRESH false discovery rate (Benjamini–Yekutieli).',
+        },
+        scale: {
+          kind: 'boolean',
+          default: true,
+          doc: 'Standardise features (mean 0, variance 1) before the model.',
+        },
+      },
+    },
+    search: {
+      kind: 'object',
+      doc: 'Model search by stratified cross validation.',
+      fields: {
+        folds: {
+          kind: 'number',
+          default: 5,
+          min: 2,
+          integer: true,
+          doc: 'Number of stratified CV folds.',
+        },
+        scoring: {
+          kind: 'enum',
+          values: ['accuracy', 'balanced_accuracy', 'f1_macro', 'neg_log_loss'],
+          default: 'accuracy',
+          doc: 'What the search maximises.',
+        },
+        seed: {
+          kind: 'number',
+          default: 11,
+          integer: true,
+          doc: 'Seed of fold shuffling and random search.',
+        },
+        maxSamples: {
+          kind: 'number',
+          default: 20_000,
+          min: 100,
+          integer: true,
+          doc: 'Searches run on a stratified sample of at most this many training rows; the best candidate is refitted on all of them.',
+        },
+      },
+    },
+    models: {
+      kind: 'object',
+      doc: 'The model families and their hyper-parameter grids (each value is a list of candidates).',
+      fields: {
+        knn: family('k-nearest neighbours.', {
+          nNeighbors: {
+            kind: 'list',
+            item: { kind: 'number', min: 1, integer: true },
+            default: [5, 15, 31],
+            minLength: 1,
+            doc: 'Numbers of neighbours.',
+          },
+          weights: {
+            kind: 'list',
+            item: { kind: 'enum', values: ['uniform', 'distance'] },
+            default: ['uniform', 'distance'],
+            minLength: 1,
+            doc: 'Neighbour weighting.',
+          },
+        }),
+        gaussian_nb: family('Gaussian naive Bayes.', {
+          varSmoothing: {
+            kind: 'list',
+            item: { kind: 'number', min: 0 },
+            default: [1e-9],
+            minLength: 1,
+            doc: 'Variance smoothing (scikit-learn var_smoothing).',
+          },
+        }),
+        svc: family('Support vector classifier with Platt probabilities.', {
+          C: {
+            kind: 'list',
+            item: { kind: 'number', min: 0 },
+            default: [1, 10],
+            minLength: 1,
+            doc: 'Penalty parameter.',
+          },
+          gamma: {
+            kind: 'list',
+            item: { kind: 'number-or-enum', min: 0, values: ['scale', 'auto'] },
+            default: ['scale'],
+            minLength: 1,
+            doc: 'RBF kernel width.',
+          },
+          kernel: {
+            kind: 'list',
+            item: { kind: 'enum', values: ['rbf', 'linear'] },
+            default: ['rbf'],
+            minLength: 1,
+            doc: 'Kernel.',
+          },
+          maxSamples: {
+            kind: 'number',
+            default: 3_000,
+            min: 50,
+            integer: true,
+            doc: 'Kernel SVMs scale quadratically: fit on a stratified sample of at most this many rows.',
+          },
+        }),
+        logistic: family('Multinomial logistic regression (L2).', {
+          C: {
+            kind: 'list',
+            item: { kind: 'number', min: 0 },
+            default: [0.1, 1, 10],
+            minLength: 1,
+            doc: 'Inverse regularisation strength.',
+          },
+        }),
+        random_forest: family('Random forest.', {
+          nEstimators: {
+            kind: 'list',
+            item: { kind: 'number', min: 1, integer: true },
+            default: [100],
+            minLength: 1,
+            doc: 'Numbers of trees.',
+          },
+          maxDepth: {
+            kind: 'list',
+            item: { kind: 'number', min: 1, integer: true, nullable: true },
+            default: [null],
+            minLength: 1,
+            doc: 'Maximum tree depths (null = unlimited).',
+          },
+          minSamplesLeaf: {
+            kind: 'list',
+            item: { kind: 'number', min: 1, integer: true },
+            default: [5],
+            minLength: 1,
+            doc: 'Minimum samples per leaf.',
+          },
+        }),
+      },
+    },
+    strategy: {
+      kind: 'enum',
+      values: ['best', 'voting'],
+      default: 'best',
+      doc: 'Pick the best single model by CV score, or soft-vote the calibrated top models.',
+    },
+    voting: {
+      kind: 'object',
+      doc: 'The voting ensemble (strategy: voting).',
+      fields: {
+        top: {
+          kind: 'number',
+          default: 3,
+          min: 2,
+          integer: true,
+          doc: 'How many of the best families vote.',
+        },
+      },
+    },
+    calibration: {
+      kind: 'object',
+      doc: 'Probability calibration on the calibration split.',
+      fields: {
+        method: {
+          kind: 'enum',
+          values: ['auto', 'sigmoid', 'isotonic', 'none'],
+          default: 'auto',
+          doc: 'Platt scaling, isotonic regression, none, or auto: the one with the lowest log loss by 2-fold CV on the calibration split.',
+        },
+      },
+    },
+    conformal: {
+      kind: 'object',
+      doc: 'Split-conformal prediction sets, calibrated on the calibration split.',
+      fields: {
+        method: {
+          kind: 'enum',
+          values: ['lac', 'aps', 'raps', 'topk'],
+          default: 'lac',
+          doc: 'The conformity score: LAC (smallest sets), APS and RAPS (adaptive), top-k.',
+        },
+        alpha: {
+          kind: 'number',
+          default: 0.1,
+          min: 0,
+          max: 1,
+          exclusiveMin: true,
+          doc: 'Miscoverage level: sets contain the true class with probability ≥ 1 − alpha.',
+        },
+      },
+    },
+    explain: {
+      kind: 'object',
+      doc: 'Explanations on the test split.',
+      fields: {
+        permutationRepeats: {
+          kind: 'number',
+          default: 5,
+          min: 1,
+          integer: true,
+          doc: 'Shuffles per feature for permutation importance.',
+        },
+        shapBackground: {
+          kind: 'number',
+          default: 100,
+          min: 1,
+          integer: true,
+          doc: 'Background rows for Shapley values.',
+        },
+        shapRows: {
+          kind: 'number',
+          default: 200,
+          min: 1,
+          integer: true,
+          doc: 'Test rows explained for the mean |SHAP| importance.',
+        },
+        localRows: {
+          kind: 'number',
+          default: 5,
+          min: 0,
+          integer: true,
+          doc: 'Test rows whose local Shapley values the report shows.',
+        },
+        seed: {
+          kind: 'number',
+          default: 3,
+          integer: true,
+          doc: 'Seed of the shuffles and samples.',
+        },
+      },
+    },
+    tsne: {
+      kind: 'object',
+      doc: 't-SNE view of 3D data in 2D.',
+      fields: {
+        enabled: {
+          kind: 'boolean',
+          default: true,
+          doc: 'Embed a sample of the test split when the data has 3 features.',
+        },
+        sample: { kind: 'number', default: 3_000, min: 10, integer: true, doc: 'Rows embedded.' },
+        perplexity: { kind: 'number', default: 30, min: 2, doc: 'Perplexity.' },
+        seed: { kind: 'number', default: 5, integer: true, doc: 'Seed.' },
+      },
+    },
+    tasks: {
+      kind: 'record',
+      default: {},
+      doc: 'Task option overrides by task name, e.g. {"ClusteringPipeline.searchFamily": {"retries": 2, "timeoutMs": 600000, "cacheExpiration": "7d"}}.',
+    },
+  },
+};
+
+/** Option overrides for one task, by its registered name. */
+export interface TaskOverride {
+  /** Retries of a failed attempt. */
+  retries?: number;
+  /** Delay before each retry, ms. */
+  retryDelayMs?: number;
+  /** Time limit of each attempt, ms. */
+  timeoutMs?: number;
+  /** How long cache entries stay valid: ms or `'1h'`, `'7d'`. */
+  cacheExpiration?: number | string;
+}
+
+/** The grid of one family: parameter name → candidate values, plus search settings. */
+export interface FamilyConfig {
+  /** Search this family. */
+  enabled: boolean;
+  /** Grid or random search. */
+  search: 'grid' | 'random';
+  /** Candidates of a random search. */
+  nIter: number;
+  /** Candidate values by hyper-parameter (and, for svc, `maxSamples`). */
+  [param: string]: unknown;
+}
+
+/** The whole pipeline configuration (see `docs/configuration.md` for every key). */
+export interface PipelineConfig {
+  /** Data source. */
+  data: {
+    source: 'blobs' | 'csv';
+    dim: 2 | 3;
+    n: number;
+    k: number;
+    std: number;
+    centerBox: number[];
+    seed: number;
+    path: string | null;
+    label: string | null;
+    testPath: string | null;
+  };
+  /** The split. */
+  split: { testSize: number; calibrationSize: number; seed: number };
+  /** Features. */
+  features: {
+    coordinates: 'auto' | 'cartesian' | 'polar';
+    derived: boolean;
+    selection: 'none' | 'kbest' | 'mutual_info' | 'fresh';
+    k: number;
+    fdrLevel: number;
+    scale: boolean;
+  };
+  /** Model search. */
+  search: {
+    folds: number;
+    scoring: 'accuracy' | 'balanced_accuracy' | 'f1_macro' | 'neg_log_loss';
+    seed: number;
+    maxSamples: number;
+  };
+  /** Families and grids. */
+  models: Record<ModelFamily, FamilyConfig>;
+  /** Best single model or voting. */
+  strategy: 'best' | 'voting';
+  /** Voting settings. */
+  voting: { top: number };
+  /** Calibration. */
+  calibration: { method: 'auto' | 'sigmoid' | 'isotonic' | 'none' };
+  /** Conformal sets. */
+  conformal: { method: 'lac' | 'aps' | 'raps' | 'topk'; alpha: number };
+  /** Explanations. */
+  explain: {
+    permutationRepeats: number;
+    shapBackground: number;
+    shapRows: number;
+    localRows: number;
+    seed: number;
+  };
+  /** t-SNE. */
+  tsne: { enabled: boolean; sample: number; perplexity: number; seed: number };
+  /** Task option overrides by task name. */
+  tasks: Record<string, TaskOverride>;
+}
+
+/** A deep partial of the configuration, as written in files and code. */
+export type PipelineConfigInput = {
+  [K in keyof PipelineConfig]?: PipelineConfig[K] extends Record<string, unknown>
+    ? Partial<{ [L in keyof PipelineConfig[K]]: unknown }>
+    : unknown;
+};
+
+/** The defaults (a fresh copy). */
+export function defaultPipelineConfig(): PipelineConfig {
+  return defaultsOf(PIPELINE_SCHEMA) as PipelineConfig;
+}
+
+/** Applies `overrides` over `base`, checking every key and value. */
+export function mergePipelineConfig(base: PipelineConfig, overrides: unknown): PipelineConfig {
+  const merged = mergeChecked(PIPELINE_SCHEMA, base, overrides, '') as PipelineConfig;
+  const [lo, hi] = merged.data.centerBox;
+  if (merged.data.centerBox.length !== 2 || !(lo < hi)) {
+    throw new PipelineConfigError(
+      'data.centerBox',
+      `expected [low, high] with low < high, got ${JSON.stringify(merged.data.centerBox)}.`,
+    );
+  }
+  if (!MODEL_FAMILIES.some((f) => merged.models[f].enabled)) {
+    throw new PipelineConfigError('models', `enable at least one of ${MODEL_FAMILIES.join(', ')}.`);
+  }
+  return merged;
+}
+
+/** Parses a scalar written on the command line: JSON when it parses (numbers, lists, null, booleans), else the string. */
+function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Lists of bare words, as YAML flow sequences: [uniform, distance].
+    return parseYaml(text) as unknown;
+  }
+}
+
+/**
+ * Turns `--set key.path=value` assignments into an overrides object: `models.knn.nNeighbors=[5,15]`,
+ * `strategy=voting`, `data.label=species`.
+ */
+export function parseSetOverrides(assignments: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const assignment of assignments) {
+    const eq = assignment.indexOf('=');
+    if (eq <= 0) throw new PipelineConfigError(assignment, 'expected key.path=value.');
+    const path = assignment.slice(0, eq).trim().split('.');
+    let node = out;
+    for (const part of path.slice(0, -1)) {
+      node[part] ??= {};
+      node = node[part] as Record<string, unknown>;
+    }
+    node[path[path.length - 1]] = parseValue(assignment.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+/** Reads a YAML or JSON configuration file. */
+export async function readConfigFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new PipelineConfigError('--config', `cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return extname(path).toLowerCase() === '.json'
+      ? (JSON.parse(text) as unknown)
+      : (parseYaml(text) as unknown);
+  } catch (error) {
+    throw new PipelineConfigError(
+      '--config',
+      `${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Where a configuration comes from, lowest precedence first. */
+export interface ConfigSources {
+  /** A YAML or JSON file. */
+  file?: string;
+  /** `--set` assignments. */
+  set?: readonly string[];
+  /** Overrides from code or CLI flags (`--dim`, `--data`, ...), applied last. */
+  overrides?: unknown;
+}
+
+/** Resolves the configuration: defaults < file < `--set` < overrides. */
+export async function resolvePipelineConfig(sources: ConfigSources = {}): Promise<PipelineConfig> {
+  let config = defaultPipelineConfig();
+  if (sources.file)
+    config = mergePipelineConfig(config, (await readConfigFile(sources.file)) ?? {});
+  if (sources.set?.length) config = mergePipelineConfig(config, parseSetOverrides(sources.set));
+  if (sources.overrides) config = mergePipelineConfig(config, sources.overrides);
+  if (config.data.path && config.data.source === 'blobs') config.data.source = 'csv';
+  if (config.data.source === 'csv' && !config.data.path) {
+    throw new PipelineConfigError(
+      'data.path',
+      'data.source is csv but no file is given (--data FILE.csv).',
+    );
+  }
+  return config;
+}
+
+export { PipelineConfigError };

@@ -1,0 +1,67 @@
+import { execFileSync, execSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const repo = fileURLToPath(new URL('../', import.meta.url));
+
+/** The Dockerfile's build steps (RUN after COPY) and its CMD, as shell commands. */
+function dockerCommands(): { run: string[]; cmd: string } {
+  const lines = readFileSync(join(repo, 'Dockerfile'), 'utf8')
+    .split('\n')
+    .filter((l) => !l.startsWith('#'));
+  const copyAt = lines.findIndex((l) => l.startsWith('COPY '));
+  const run = lines
+    .slice(copyAt)
+    .filter((l) => l.startsWith('RUN '))
+    .map((l) => l.slice(4));
+  const cmdLine = lines.find((l) => l.startsWith('CMD '))!;
+  const cmd = (JSON.parse(cmdLine.slice(4)) as string[]).join(' ');
+  return { run, cmd };
+}
+
+const work = mkdtempSync(join(tmpdir(), 'tideflow-docker-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('Dockerfile', () => {
+  it('builds the workspace and runs the pipeline in a clean copy (its commands, without a Docker engine)', () => {
+    // What `COPY . .` copies: the committed tree minus .dockerignore's entries.
+    const ignored = readFileSync(join(repo, '.dockerignore'), 'utf8').split('\n').filter(Boolean);
+    const app = join(work, 'app');
+    execSync(
+      `git -C "${repo}" archive --format=tar HEAD | tar -x -C "${work}" --one-top-level=app`,
+      { stdio: 'pipe' },
+    );
+    for (const entry of ignored)
+      expect(existsSync(join(app, entry.replace('**/', '')))).toBe(false);
+    const { run, cmd } = dockerCommands();
+    expect(run).toEqual(['npm ci', 'npm run build']);
+    for (const command of run) execSync(command, { cwd: app, stdio: 'pipe', timeout: 900_000 });
+    // The CMD with --json added, to check its summary: a quick configuration keeps the test short.
+    const out = execFileSync(
+      'npm',
+      [
+        ...cmd.split(' ').slice(1),
+        '--',
+        '--json',
+        '--set',
+        'data.n=1500',
+        '--set',
+        'models.svc.maxSamples=300',
+        '--set',
+        'tsne.sample=200',
+      ],
+      {
+        cwd: app,
+        encoding: 'utf8',
+        timeout: 600_000,
+      },
+    );
+    const summary = JSON.parse(out.slice(out.indexOf('{'))) as Record<string, unknown>;
+    expect(summary.test_accuracy).toBeGreaterThan(0.7);
+    expect(existsSync(summary.report as string)).toBe(true);
+    expect(existsSync(join(app, '.tideflow', 'tideflow.db'))).toBe(true);
+  }, 1_800_000);
+});
