@@ -65,9 +65,7 @@ export class LogisticRegression extends BaseClassifier<
   /** Rebuilds a `LogisticRegression` from `toJSON()` output. */
   static fromJSON(json: EstimatorJSON): LogisticRegression {
     checkJSONType(json, 'LogisticRegression');
-    return new LogisticRegression(json.params).restore(
-      json.state,
-    );
+    return new LogisticRegression(json.params).restore(json.state);
   }
 
   /** The fitted coefficients and convergence information. */
