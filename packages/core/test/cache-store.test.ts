@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createKeyv } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +11,7 @@ import {
   normalizeCacheOptions,
 } from '../src/index.js';
 import type { CacheStore } from '../src/index.js';
+import { startRedisServer, type RedisServer } from '../../../test/helpers/redis-server.js';
 import { recordingLogger } from './cache-helpers/logger.js';
 
 describe('keyv memory store (keyv JSON serializer)', () => {
@@ -31,61 +29,18 @@ describe('createMemoryCacheStore (bytes kept as given)', () => {
   });
 });
 
-/** A free loopback TCP port. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 describe('Redis store via @keyv/redis (real redis-server)', () => {
-  let server: ChildProcess | undefined;
+  let server: RedisServer | undefined;
   let url = '';
   let namespaces = 0;
 
   beforeAll(async () => {
-    const port = await freePort();
-    url = `redis://127.0.0.1:${port}`;
-    const child = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    server = child;
-    await new Promise<void>((resolve, reject) => {
-      let output = '';
-      const timer = setTimeout(
-        () => reject(new Error(`redis-server did not start:\n${output}`)),
-        20_000,
-      );
-      child.once('error', (error) => {
-        clearTimeout(timer);
-        reject(
-          new Error(
-            `cannot start redis-server (install it: apt-get install redis-server): ${error.message}`,
-          ),
-        );
-      });
-      child.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Ready to accept connections')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+    server = await startRedisServer();
+    url = server.url;
   });
 
   afterAll(async () => {
-    if (!server || server.exitCode !== null) return;
-    const exited = new Promise((resolve) => server!.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
+    await server?.stop();
   });
 
   cacheStoreConformance({ describe, it, expect }, () =>
