@@ -165,9 +165,9 @@ describe('ProgressDisplay', () => {
     expect(lines[0]).toBe('▶ parent');
     expect(lines).toContain('  ▶ child [first]');
     expect(lines.filter((l) => l === '    · step Completed')).toHaveLength(2);
-    expect(lines.some((l) => /^ {2}✔ child \[first\] Completed in .+ \(2\/2 tasks\)$/.test(l))).toBe(
-      true,
-    );
+    expect(
+      lines.some((l) => /^ {2}✔ child \[first\] Completed in .+ \(2\/2 tasks\)$/.test(l)),
+    ).toBe(true);
     expect(lines).toContain('  · step Failed: Error: bad input');
     expect(lines.at(-1)).toMatch(/^✔ parent Completed in .+ \(1\/1 tasks, 1 failed\)$/);
   });
