@@ -171,7 +171,7 @@ export function renderReport(r: ReportInput): string {
       reliabilityDiagram({
         title: 'Reliability of the top-label probability',
         curves: [
-          { name: `${r.final.name} (${r.final.calibration})`, ...r.evaluation.reliability },
+          { name: `final: ${r.final.name}`, ...r.evaluation.reliability },
           ...r.families.map((f) => ({ name: `${f.family} (uncalibrated)`, ...f.reliability })),
         ],
         xLabel: 'mean predicted probability',

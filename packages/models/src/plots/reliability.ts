@@ -5,6 +5,7 @@ import {
   ensure,
   fmt,
   legend,
+  legendWidth,
   linearScale,
   svgClose,
   svgOpen,
@@ -59,7 +60,17 @@ export function reliabilityDiagram(o: ReliabilityDiagramOptions): string {
     );
   }
   const { width, height } = chartSize(owner, o, 440);
-  const area = { left: 64, top: 36, right: width - 170, bottom: height - 52 };
+  // Room for the legend: model names can be long ("gaussian_nb (uncalibrated)").
+  const legendRoom = legendWidth(
+    [{ label: 'perfectly calibrated' }, ...o.curves.map((c) => ({ label: c.name }))],
+    'model',
+  );
+  const area = {
+    left: 64,
+    top: 36,
+    right: width - Math.max(170, legendRoom + 24),
+    bottom: height - 52,
+  };
   const sx = linearScale([0, 1], [area.left, area.right]);
   const sy = linearScale([0, 1], [area.bottom, area.top]);
   const ticks = [0, 0.2, 0.4, 0.6, 0.8, 1];

@@ -185,6 +185,21 @@ export interface LegendEntry {
   readonly shape?: 'square' | 'circle' | 'line' | 'dashed';
 }
 
+/** Longest legend label drawn; longer ones are cut with `…` (the full text is the tooltip). */
+const MAX_LEGEND_LABEL = 28;
+
+const legendLabel = (label: string): string =>
+  label.length > MAX_LEGEND_LABEL ? `${label.slice(0, MAX_LEGEND_LABEL - 1)}…` : label;
+
+/** The width a {@link legend} of these entries takes, so that a chart can leave room for it. */
+export function legendWidth(entries: readonly { label: string }[], title?: string): number {
+  return Math.max(
+    60,
+    ...entries.map((e) => 28 + 7 * legendLabel(e.label).length),
+    title ? 8 * title.length : 0,
+  );
+}
+
 /** A legend in a column starting at (x, y), with a light frame. */
 export function legend(
   x: number,
@@ -193,11 +208,7 @@ export function legend(
   title?: string,
 ): string {
   const rowH = 18;
-  const width = Math.max(
-    60,
-    ...entries.map((e) => 28 + 7 * e.label.length),
-    title ? 8 * title.length : 0,
-  );
+  const width = legendWidth(entries, title);
   const height = entries.length * rowH + (title ? rowH : 0) + 8;
   let s = `<g class="legend"><rect x="${x}" y="${y}" width="${width}" height="${height}" fill="#ffffff" fill-opacity="0.85" stroke="#bbb"/>`;
   let cy = y + 4;
@@ -212,7 +223,9 @@ export function legend(
     else if (shape === 'line' || shape === 'dashed') {
       s += `<line x1="${x + 4}" y1="${mid}" x2="${x + 20}" y2="${mid}" stroke="${e.color}" stroke-width="2"${shape === 'dashed' ? ' stroke-dasharray="4 3"' : ''}/>`;
     } else s += `<rect x="${x + 6}" y="${mid - 6}" width="12" height="12" fill="${e.color}"/>`;
-    s += `<text x="${x + 26}" y="${mid}" dominant-baseline="middle">${escapeXml(e.label)}</text>`;
+    const text = legendLabel(e.label);
+    const tooltip = text === e.label ? '' : `<title>${escapeXml(e.label)}</title>`;
+    s += `<text x="${x + 26}" y="${mid}" dominant-baseline="middle">${tooltip}${escapeXml(text)}</text>`;
     cy += rowH;
   }
   return s + '</g>';
