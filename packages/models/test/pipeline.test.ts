@@ -119,7 +119,7 @@ describe('ClusteringPipeline', () => {
 
   it('gives identical metrics as plain code (TIDEFLOW_DISABLED)', async () => {
     configure({ tracker: false, cacheStore: createMemoryCacheStore(), logger: silentLogger });
-    const config = await small(['data.dim=2', 'tsne.enabled=false']);
+    const config = await small(['data.dim=2', 'tsne.enabled=false', 'strategy=best']);
     const engine = await new ClusteringPipeline().run(config);
     configure({ enabled: false });
     const plain = await new ClusteringPipeline().run(config);

@@ -6,7 +6,7 @@ import { ClusteringPipeline, resolvePipelineConfig, type PipelineResult } from '
 import { SqliteTracker, createSqliteCacheStore } from '@tideflow/tracker-sqlite';
 import { CliError, resolveStorePath, type CliIo } from '../context.js';
 import { printJson } from '../format/json.js';
-import { renderTable } from '../format/table.js';
+import { renderTable, truncate } from '../format/table.js';
 import type { GlobalOptions } from '../program.js';
 import { ProgressDisplay } from '../progress.js';
 import { DEFAULT_CACHE } from './cache.js';
@@ -63,13 +63,18 @@ export function formatSummary(result: PipelineResult, reportPath: string, width:
   return [
     table.trimEnd(),
     '',
-    `selected   ${result.model} (calibration: ${result.calibration})`,
+    `selected   ${result.model}`,
+    `calibrated ${result.calibration}`,
     `cv score   ${f4(result.cvScore)}   test accuracy ${f4(result.testAccuracy)}   test log loss ${f4(result.testLogLoss)}`,
     `conformal  ${c.method}, alpha ${c.alpha}: coverage ${f4(c.coverage)}, mean set size ${c.meanSize.toFixed(2)}`,
     `run        ${result.runId ?? '(not tracked)'}`,
     `report     ${reportPath}`,
     '',
-  ].join('\n');
+  ]
+    .join('\n')
+    .split('\n')
+    .map((line) => (line.startsWith('report') ? line : truncate(line, width)))
+    .join('\n');
 }
 
 /** `tideflow run clustering [...]`: the clustering-classification pipeline on the embedded SQLite defaults. */

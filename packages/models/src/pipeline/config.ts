@@ -293,8 +293,8 @@ export const PIPELINE_SCHEMA: SchemaNode = {
     strategy: {
       kind: 'enum',
       values: ['best', 'voting'],
-      default: 'best',
-      doc: 'Pick the best single model by CV score, or soft-vote the calibrated top models.',
+      default: 'voting',
+      doc: 'Soft-vote the calibrated top models (the default: the CV scores of good models differ by less than their noise, and the vote averages it out), or pick the best single model by CV score.',
     },
     voting: {
       kind: 'object',
