@@ -8,7 +8,8 @@ import { reliabilityDiagram } from '../plots/reliability.js';
 import { scatterPlot } from '../plots/scatter.js';
 import { setSizeHistogram } from '../plots/set-size.js';
 import { shapSummaryPlot } from '../plots/shap-summary.js';
-import type { PipelineConfig } from './config.js';
+import { PIPELINE_SCHEMA, type PipelineConfig } from './config.js';
+import { leaves } from './config-schema.js';
 import type { ConformalReport, Evaluation, Explanations } from './evaluation.js';
 import type { FeaturePlan } from './features-plan.js';
 
@@ -73,8 +74,19 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;bo
 .meta{color:#52606d;font-size:.9rem}.cards{display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0}
 .card{border:1px solid #d9e2ec;border-radius:8px;padding:.7rem 1rem;min-width:150px}.card b{display:block;font-size:1.3rem}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}th,td{border-bottom:1px solid #e4e7eb;padding:.3rem .7rem;text-align:left}
-td.num{text-align:right;font-variant-numeric:tabular-nums}figure{display:inline-block;margin:.5rem 1rem .5rem 0;vertical-align:top}
+pre.config{columns:3 320px;font-size:.8rem}td.num{text-align:right;font-variant-numeric:tabular-nums}figure{display:inline-block;margin:.5rem 1rem .5rem 0;vertical-align:top}
 figcaption{color:#52606d;font-size:.85rem;max-width:600px}svg{max-width:100%;height:auto}`;
+
+/** The configuration as `key.path: value` lines (compact enough to read at a glance). */
+function configLines(config: PipelineConfig): string {
+  const lines = leaves(PIPELINE_SCHEMA).map(({ key }) => {
+    const value = key
+      .split('.')
+      .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], config);
+    return `${key}: ${JSON.stringify(value)}`;
+  });
+  return lines.join('\n');
+}
 
 /** The self-contained HTML report: metrics, tables and inline SVG plots; no server or network needed. */
 export function renderReport(r: ReportInput): string {
@@ -262,7 +274,7 @@ export function renderReport(r: ReportInput): string {
 <p class="meta">${r.data.featureNames.length} features (${esc(r.data.featureNames.join(', '))}), ${k} classes · rows: ${sizes}</p>
 <div class="cards">${cards}</div>
 ${sections.join('\n')}
-<h2>Configuration</h2><pre>${esc(JSON.stringify(r.config, null, 2))}</pre>
+<h2>Configuration</h2><pre class="config">${esc(configLines(r.config))}</pre>
 </body></html>
 `;
 }
