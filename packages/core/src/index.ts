@@ -51,7 +51,7 @@ export type {
   HookContext,
   NormalizedHooks,
 } from './engine/options.js';
-export { State, STATE_NAMES } from './engine/state.js';
+export { State, STATE_NAMES, STATE_TYPES, FINAL_STATE_TYPES } from './engine/state.js';
 export type { StateType } from './engine/state.js';
 export { TaskFuture, wait, unmapped, Unmapped } from './engine/future.js';
 export type { RunStates } from './engine/future.js';
@@ -115,7 +115,6 @@ export {
 } from './tracking/errors.js';
 export {
   RUN_STATUSES,
-  STATE_TYPES,
   TAG_RUN_NAME,
   TAG_PARENT_RUN_ID,
   TAG_SOURCE_NAME,

@@ -1,16 +1,10 @@
+import { FINAL_STATE_TYPES, STATE_TYPES } from '@tideflow/core';
 import type { StateTransition, StateType } from '@tideflow/core';
 import { ownerDead } from './liveness.js';
 import type { SqliteStore } from './store.js';
 
-const UNFINISHED_TASK_STATES: StateType[] = ['PENDING', 'RUNNING', 'RETRYING'];
-const FINAL_STATES = new Set<StateType>([
-  'COMPLETED',
-  'CACHED',
-  'FAILED',
-  'TIMED_OUT',
-  'CANCELLED',
-  'CRASHED',
-]);
+const FINAL_STATES = FINAL_STATE_TYPES;
+const UNFINISHED_TASK_STATES: StateType[] = STATE_TYPES.filter((t) => !FINAL_STATES.has(t));
 
 /**
  * Marks the RUNNING runs of dead processes CRASHED, in one write transaction: the run status

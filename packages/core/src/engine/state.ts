@@ -23,7 +23,11 @@ export const STATE_NAMES: Readonly<Record<StateType, string>> = {
   CRASHED: 'Crashed',
 };
 
-const FINAL = new Set<StateType>([
+/** Every {@link StateType}, in lifecycle order. */
+export const STATE_TYPES: readonly StateType[] = Object.keys(STATE_NAMES) as StateType[];
+
+/** The state types that end a run (no state follows them). */
+export const FINAL_STATE_TYPES: ReadonlySet<StateType> = new Set<StateType>([
   'COMPLETED',
   'CACHED',
   'FAILED',
@@ -57,7 +61,7 @@ export class State<T = unknown> {
 
   /** Whether the run ended (no further state follows). */
   isFinal(): boolean {
-    return FINAL.has(this.type);
+    return FINAL_STATE_TYPES.has(this.type);
   }
 
   /** Whether the run ended with a result (Completed or Cached). */

@@ -23,19 +23,6 @@ export type LifecycleStage = 'active' | 'deleted';
 /** Which runs a search returns with respect to deletion. Default `ACTIVE_ONLY`. */
 export type RunViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
 
-/** Every {@link StateType}, in a stable order. */
-export const STATE_TYPES: readonly StateType[] = [
-  'PENDING',
-  'RUNNING',
-  'RETRYING',
-  'COMPLETED',
-  'CACHED',
-  'FAILED',
-  'TIMED_OUT',
-  'CANCELLED',
-  'CRASHED',
-];
-
 /** System tag holding the run's display name. */
 export const TAG_RUN_NAME = 'tideflow.runName';
 /** System tag holding the parent run id of a nested run. */

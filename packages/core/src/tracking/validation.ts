@@ -1,5 +1,6 @@
 import { InvalidArtifactPathError, TrackingInputError } from './errors.js';
-import { RUN_STATUSES, STATE_TYPES } from './tracker.js';
+import { STATE_TYPES } from '../engine/state.js';
+import { RUN_STATUSES } from './tracker.js';
 import type {
   FlowRunRecord,
   LogLine,
