@@ -7,22 +7,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { report } from '../../../scripts/bench-stats.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = join(repo, 'packages/cli/dist/bin.js');
 const data = join(repo, '..', 'shared', 'data');
 const quick = process.argv.includes('--quick');
-
-function report(
-  bench: string,
-  value: number,
-  unit: string,
-  extra: Record<string, unknown> = {},
-): void {
-  process.stdout.write(
-    JSON.stringify({ bench, value: Number(value.toPrecision(4)), unit, ...extra }) + '\n',
-  );
-}
 
 /** Runs `tideflow run clustering --json ...args` in `cwd`; returns the summary and the wall time. */
 function run(cwd: string, args: string[]): { summary: Record<string, unknown>; seconds: number } {

@@ -16,7 +16,7 @@ import {
 } from '../src/index.js';
 import type { CacheRequest, CacheStore } from '../src/index.js';
 import { SqliteKeyvStore, createSqliteCacheStore } from '../../tracker-sqlite/src/index.js';
-import { median, report } from './stats.js';
+import { median, report } from '../../../scripts/bench-stats.js';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const ROWS = 100_000;

@@ -1,6 +1,6 @@
 // 100,000 trivial tasks submitted in one flow with maxConcurrency 64: wall time and peak RSS.
 import { Registry, configure, flow, silentLogger, task } from '@tideflow/core';
-import { report } from './stats.js';
+import { report } from '../../../scripts/bench-stats.js';
 
 configure({ logger: silentLogger, tracker: false });
 const registry = new Registry();

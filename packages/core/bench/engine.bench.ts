@@ -1,6 +1,6 @@
 // Engine overheads: a sequential task call inside a flow, and a flow run, against bare calls.
 import { Registry, configure, flow, silentLogger, task } from '@tideflow/core';
-import { median, report } from './stats.js';
+import { median, report } from '../../../scripts/bench-stats.js';
 
 // The figure is without cache and tracker; the tracked variant is measured after.
 configure({ logger: silentLogger, tracker: false });

@@ -13,15 +13,10 @@ import {
   readCsv,
 } from '../src/index.js';
 import type { Classifier, Dataset } from '../src/index.js';
+import { median } from '../../../scripts/bench-stats.js';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const data = (name: string) => new URL(`../../../../shared/data/${name}.csv`, import.meta.url);
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 function emit(bench: string, seconds: number[], extra: Record<string, unknown> = {}): void {
   const value = median(seconds);

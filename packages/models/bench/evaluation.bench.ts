@@ -4,6 +4,7 @@
 // Modules are imported directly so the figures measure the code in the tree.
 import { readFileSync } from 'node:fs';
 import { parseCsv } from '../src/data/csv.js';
+import { median, report } from '../../../scripts/bench-stats.js';
 import type { Dataset } from '../src/data/dataset.js';
 import type { DenseMatrix } from '../src/data/matrix.js';
 import { takeRows } from '../src/data/matrix.js';
@@ -21,23 +22,6 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 function load(name: string): Dataset {
   const url = new URL(`../../../../shared/data/${name}.csv`, import.meta.url);
   return parseCsv(readFileSync(url, 'utf8'), { label: 'cluster', source: name });
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function report(
-  bench: string,
-  value: number,
-  unit: string,
-  extra: Record<string, unknown> = {},
-): void {
-  process.stdout.write(
-    JSON.stringify({ bench, value: Number(value.toPrecision(4)), unit, ...extra }) + '\n',
-  );
 }
 
 /** Wall-clock milliseconds of `reps` runs after `warmup` unmeasured ones. */

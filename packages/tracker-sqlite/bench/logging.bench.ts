@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteTracker } from '@tideflow/tracker-sqlite';
 import type { MetricInput } from '@tideflow/core';
+import { median } from '../../../scripts/bench-stats.js';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const root = mkdtempSync(join(tmpdir(), 'tideflow-bench-log-'));
 
 async function batched(batchSize: number, total: number, reps: number): Promise<number[]> {

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteTracker } from '@tideflow/tracker-sqlite';
+import { median } from '../../../scripts/bench-stats.js';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const root = mkdtempSync(join(tmpdir(), 'tideflow-bench-search-'));
 
 // A seeded PRNG (mulberry32) so that every run of the benchmark searches the same data.

@@ -1,3 +1,4 @@
+// Shared by every package's benchmarks (run with `npm run bench`): medians and JSON result lines.
 /** Median of a list of numbers. */
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
