@@ -4,7 +4,7 @@ import { EstimatorInputError, InvalidParameterError } from '../errors.js';
 import { BaseClassifier, checkJSONType, toInt32 } from '../estimators/base.js';
 import type { Classifier, EstimatorJSON } from '../estimators/classifier.js';
 import { classifierFromJSON, registerEstimator } from '../estimators/registry.js';
-import { checkChoice, encodeLabels } from '../estimators/validation.js';
+import { checkChoice } from '../estimators/validation.js';
 import { StratifiedKFold } from '../selection/stratified-kfold.js';
 import type { Calibrator } from './calibrator.js';
 import { calibratorFromJSON, fitCalibrator } from './calibrator.js';
@@ -72,9 +72,6 @@ export class CalibratedClassifier extends BaseClassifier<
   CalibratedClassifierParams,
   CalibratedModel
 > {
-  /** Sorted labels of the running `fit`: errors name them, and a prefit estimator's classes map to them. */
-  private fitClasses: Int32Array | undefined;
-
   constructor(params: Partial<CalibratedClassifierParams> & { estimator: Classifier }) {
     super('CalibratedClassifier', DEFAULTS, params);
     const e = this.params.estimator as Partial<Classifier> | undefined;
@@ -122,15 +119,6 @@ export class CalibratedClassifier extends BaseClassifier<
     return this.model.pairs;
   }
 
-  override fit(X: DenseMatrix, y: Int32Array): this {
-    this.fitClasses = encodeLabels(y).classes;
-    try {
-      return super.fit(X, y);
-    } finally {
-      this.fitClasses = undefined;
-    }
-  }
-
   override toJSON(): EstimatorJSON {
     const json = super.toJSON();
     return { ...json, params: { ...json.params, estimator: this.params.estimator.toJSON() } };
@@ -145,7 +133,7 @@ export class CalibratedClassifier extends BaseClassifier<
       if (counts[c] < cv) {
         throw new EstimatorInputError(
           this.typeName,
-          `class ${this.fitClasses?.[c] ?? c} has ${counts[c]} samples, fewer than the ${cv} folds; lower cv or gather more samples of that class.`,
+          `class ${this.fitLabels?.[c] ?? c} has ${counts[c]} samples, fewer than the ${cv} folds; lower cv or gather more samples of that class.`,
         );
       }
     }
@@ -225,7 +213,7 @@ export class CalibratedClassifier extends BaseClassifier<
   /** Calibrates a classifier fitted beforehand, whose classes are the original labels. */
   private calibratePrefit(X: DenseMatrix, y: Int32Array, nClasses: number): CalibratedPair {
     const clf = this.params.estimator;
-    const labels = this.fitClasses ?? new Int32Array(0);
+    const labels = this.fitLabels ?? new Int32Array(0);
     const cls = clf.classes;
     if (cls.length === 0) {
       throw new EstimatorInputError(

@@ -5,12 +5,7 @@ import { EstimatorInputError, InvalidParameterError } from '../errors.js';
 import { BaseClassifier, checkJSONType, toFloat64 } from '../estimators/base.js';
 import type { Classifier, EstimatorJSON } from '../estimators/classifier.js';
 import { classifierFromJSON, registerEstimator } from '../estimators/registry.js';
-import {
-  checkChoice,
-  checkNumber,
-  checkPredictInput,
-  encodeLabels,
-} from '../estimators/validation.js';
+import { checkChoice, checkNumber, checkPredictInput } from '../estimators/validation.js';
 import type { ConformalMethod } from './scores.js';
 import {
   CONFORMAL_METHODS,
@@ -81,8 +76,6 @@ const DEFAULTS: ConformalClassifierParams = {
  * ```
  */
 export class ConformalClassifier extends BaseClassifier<ConformalClassifierParams, ConformalModel> {
-  private fitClasses: Int32Array | undefined;
-
   constructor(params: Partial<ConformalClassifierParams> & { estimator: Classifier }) {
     super('ConformalClassifier', DEFAULTS, params);
     const e = this.params.estimator as Partial<Classifier> | undefined;
@@ -154,15 +147,6 @@ export class ConformalClassifier extends BaseClassifier<ConformalClassifierParam
     return sets.map((s) => Int32Array.from(s, (c) => classes[columns[c]]).sort());
   }
 
-  override fit(X: DenseMatrix, y: Int32Array): this {
-    this.fitClasses = encodeLabels(y).classes;
-    try {
-      return super.fit(X, y);
-    } finally {
-      this.fitClasses = undefined;
-    }
-  }
-
   override toJSON(): EstimatorJSON {
     const json = super.toJSON();
     return { ...json, params: { ...json.params, estimator: this.params.estimator.toJSON() } };
@@ -175,7 +159,7 @@ export class ConformalClassifier extends BaseClassifier<ConformalClassifierParam
     let calY = y;
     if (this.params.cv === 'prefit') {
       estimator = this.params.estimator;
-      const labels = this.fitClasses ?? new Int32Array(0);
+      const labels = this.fitLabels ?? new Int32Array(0);
       if (estimator.classes.length === 0) {
         throw new EstimatorInputError(
           this.typeName,

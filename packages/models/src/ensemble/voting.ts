@@ -8,7 +8,7 @@ import {
 import { BaseClassifier, checkJSONType, toInt32 } from '../estimators/base.js';
 import type { Classifier, EstimatorJSON } from '../estimators/classifier.js';
 import { classifierFromJSON, registerEstimator } from '../estimators/registry.js';
-import { checkChoice, encodeLabels } from '../estimators/validation.js';
+import { checkChoice } from '../estimators/validation.js';
 
 /** One member of an ensemble: a name (for reports) and a classifier. */
 export interface NamedClassifier {
@@ -62,9 +62,6 @@ const DEFAULTS: VotingClassifierParams = {
  * ```
  */
 export class VotingClassifier extends BaseClassifier<VotingClassifierParams, VotingModel> {
-  /** Sorted labels of the running `fit`, to place prefit members' classes. */
-  private fitClasses: Int32Array | undefined;
-
   constructor(
     params: Partial<VotingClassifierParams> & { estimators: readonly NamedClassifier[] },
   ) {
@@ -152,15 +149,6 @@ export class VotingClassifier extends BaseClassifier<VotingClassifierParams, Vot
     return new Map(this.params.estimators.map((m, i) => [m.name, members[i]]));
   }
 
-  override fit(X: DenseMatrix, y: Int32Array): this {
-    this.fitClasses = encodeLabels(y).classes;
-    try {
-      return super.fit(X, y);
-    } finally {
-      this.fitClasses = undefined;
-    }
-  }
-
   /** Class probabilities (soft voting only: hard voting throws `UnsupportedOperationError`). */
   override predictProba(X: DenseMatrix): DenseMatrix {
     if (this.params.voting === 'hard') {
@@ -182,7 +170,7 @@ export class VotingClassifier extends BaseClassifier<VotingClassifierParams, Vot
   }
 
   protected fitEncoded(X: DenseMatrix, y: Int32Array, nClasses: number): VotingModel {
-    const labels = this.fitClasses ?? new Int32Array(0);
+    const labels = this.fitLabels ?? new Int32Array(0);
     const members: Classifier[] = [];
     const columns: Int32Array[] = [];
     for (const { name, estimator } of this.params.estimators) {

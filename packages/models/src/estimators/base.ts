@@ -67,10 +67,21 @@ export abstract class BaseClassifier<P extends object, M> implements Classifier<
   /** Fits the model on `X` and labels `y` and returns it. */
   fit(X: DenseMatrix, y: Int32Array): this {
     const { classes, yIndex } = checkFitInput(this.typeName, X, y);
-    const model = this.fitEncoded(X, yIndex, classes.length);
-    this.#fitted = { classes, nFeatures: X.cols, model };
+    this.fitLabels = classes;
+    try {
+      const model = this.fitEncoded(X, yIndex, classes.length);
+      this.#fitted = { classes, nFeatures: X.cols, model };
+    } finally {
+      this.fitLabels = undefined;
+    }
     return this;
   }
+
+  /**
+   * During `fitEncoded`: the sorted original labels of the fit in progress (class index `i` is
+   * label `fitLabels[i]`), for estimators that place prefit members' classes or name labels in errors.
+   */
+  protected fitLabels: Int32Array | undefined;
 
   /** Class probabilities, one row per sample and one column per entry of `classes`. */
   predictProba(X: DenseMatrix): DenseMatrix {
