@@ -1,6 +1,7 @@
 import { TaskCache } from '../cache/task-cache.js';
 import { createMemoryCacheStore, type CacheStore } from '../cache/store.js';
 import { engineEvents } from '../engine/events.js';
+import type { TaskRunner } from '../engine/runner.js';
 import { ConsoleLogger, type Logger } from '../logger.js';
 import { MemoryTracker } from '../tracking/memory-tracker.js';
 import { openTracker } from '../tracking/open.js';
@@ -21,6 +22,11 @@ export interface TideflowConfig extends Partial<FileSettings> {
    * `trackingUri` setting (`memory:` unless set; `sqlite:///path` opens a SqliteTracker).
    */
   tracker?: Tracker | false;
+  /**
+   * The task runner of flows without their own `taskRunner` option and of `.submit` outside any
+   * flow. Default: an in-process concurrent runner per flow run (with its `maxConcurrency`).
+   */
+  taskRunner?: TaskRunner;
 }
 
 /** The resolved configuration the engine reads on every call. */
@@ -35,6 +41,8 @@ export interface ResolvedConfig {
   readonly taskCache: TaskCache;
   /** Records flow runs in the tracker (undefined when tracking is off). */
   readonly tracking?: TrackingRecorder;
+  /** The configured default task runner, if any. */
+  readonly taskRunner?: TaskRunner;
 }
 
 let explicit: TideflowConfig = {};
@@ -72,7 +80,14 @@ export function resetConfiguration(): void {
 /** The configuration in effect (resolved once, then cached until `configure` is called). */
 export function getConfig(): ResolvedConfig {
   if (resolved) return resolved;
-  const { enabled, logger: explicitLogger, cacheStore, tracker, ...fileSettings } = explicit;
+  const {
+    enabled,
+    logger: explicitLogger,
+    cacheStore,
+    tracker,
+    taskRunner,
+    ...fileSettings
+  } = explicit;
   if (enabled !== undefined) fileSettings.disabled = !enabled;
   const { values } = resolveFileSettings(fileSettings);
   const logger = explicitLogger ?? new ConsoleLogger({ level: values.loggingLevel });
@@ -88,6 +103,13 @@ export function getConfig(): ResolvedConfig {
     tracking = new TrackingRecorder(opened, logger);
     tracking.attach(engineEvents);
   }
-  resolved = { settings: values, enabled: !values.disabled, logger, taskCache, tracking };
+  resolved = {
+    settings: values,
+    enabled: !values.disabled,
+    logger,
+    taskCache,
+    tracking,
+    taskRunner,
+  };
   return resolved;
 }

@@ -240,7 +240,7 @@ export function submitTask(
 ): TaskFuture<unknown> {
   const parent = runStorage.getStore();
   const flow = parent?.flow;
-  const runner = flow?.runner ?? standaloneRunner;
+  const runner = flow?.runner ?? getConfig().taskRunner ?? standaloneRunner;
   if (!flow && runner.requiresFlowRun) {
     throw new MissingContextError(
       `Task "${def.name}" was submitted outside a flow run, but runner "${runner.name}" needs one.`,
@@ -278,6 +278,7 @@ async function executeFlow(
   const flowRun = new FlowRun(
     record,
     options.taskRunner ??
+      config.taskRunner ??
       new InProcessTaskRunner({
         maxConcurrency: options.maxConcurrency ?? config.settings.maxConcurrency,
       }),
