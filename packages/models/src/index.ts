@@ -263,8 +263,8 @@ export type {
   Explanations,
   ConformalReport,
 } from './pipeline/evaluation.js';
-export { renderReport } from './pipeline/report.js';
-export type { ReportInput } from './pipeline/report.js';
+export { renderReport, renderCharts } from './pipeline/report.js';
+export type { ReportInput, ReportCharts } from './pipeline/report.js';
 export { SVC } from './estimators/svm.js';
 export type { SVCParams, SVCModel, SVCPairModel } from './estimators/svm.js';
 export { selectBestModel } from './ensemble/select-best.js';

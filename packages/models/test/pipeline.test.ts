@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   MemoryTracker,
@@ -11,7 +14,9 @@ import {
 import {
   ClusteringPipeline,
   PipelineConfigError,
+  makeBlobs,
   resolvePipelineConfig,
+  writeCsv,
   type PipelineConfig,
 } from '../src/index.js';
 
@@ -129,6 +134,67 @@ describe('ClusteringPipeline', () => {
     expect(plain.testLogLoss).toBe(engine.testLogLoss);
     expect(plain.conformalCoverage).toBe(engine.conformalCoverage);
     expect(plain.evaluation).toEqual(engine.evaluation);
+  }, 300_000);
+});
+
+describe('feature options and wide data', () => {
+  it('runs polar coordinates with derived features and k-best selection', async () => {
+    configure({ tracker: false, cacheStore: createMemoryCacheStore(), logger: silentLogger });
+    const config = await small([
+      'data.dim=2',
+      'features.coordinates=polar',
+      'features.derived=true',
+      'features.selection=kbest',
+      'features.k=3',
+      'strategy=best',
+      'tsne.enabled=false',
+    ]);
+    const result = await new ClusteringPipeline().run(config);
+    expect(result.features).toMatchObject({
+      coordinates: 'polar',
+      derived: true,
+      selection: 'kbest',
+    });
+    expect(result.testAccuracy).toBeGreaterThan(0.75);
+    // Explanations stay in the input features: the transforms are inside the exported model.
+    expect(result.explanations.features).toEqual(['x', 'y']);
+  }, 300_000);
+
+  it('reads a 14-feature CSV: no polar coordinates, FRESH selection, Kernel SHAP beyond 12 features', async () => {
+    configure({ tracker: false, cacheStore: createMemoryCacheStore(), logger: silentLogger });
+    const dir = mkdtempSync(join(tmpdir(), 'tideflow-wide-'));
+    const blobs = makeBlobs({ n: 700, dim: 14, k: 3, std: 2, seed: 9 });
+    await writeCsv(
+      join(dir, 'wide.csv'),
+      { ...blobs, featureNames: blobs.featureNames, classNames: ['a', 'b', 'c'] },
+      { label: 'kind' },
+    );
+    const config = await small([
+      `data.path=${JSON.stringify(join(dir, 'wide.csv'))}`,
+      'data.label=kind',
+      'features.selection=fresh',
+      'models.knn.enabled=false',
+      'models.random_forest.enabled=false',
+      'explain.shapRows=10',
+      'explain.shapBackground=10',
+    ]);
+    const result = await new ClusteringPipeline().run(config);
+    expect(result.features.coordinates).toBe('cartesian');
+    expect(result.features.coordinateScores).toBeUndefined();
+    expect(result.explanations.shapAlgorithm).toBe('kernel');
+    expect(result.explanations.features).toHaveLength(14);
+    expect(result.testAccuracy).toBeGreaterThan(0.9);
+    await expect(
+      new ClusteringPipeline().run(
+        await small([
+          `data.path=${JSON.stringify(join(dir, 'wide.csv'))}`,
+          'features.coordinates=polar',
+        ]),
+      ),
+    ).rejects.toThrow(
+      /"features.coordinates": polar\/spherical coordinates need 2 or 3 features, the data has 14/,
+    );
+    rmSync(dir, { recursive: true, force: true });
   }, 300_000);
 });
 

@@ -9,6 +9,7 @@ import type { Classifier } from '../estimators/classifier.js';
 import { KNeighborsClassifier } from '../estimators/knn.js';
 import { tsne } from '../embed/tsne.js';
 import { Pipeline } from '../features/pipeline.js';
+import { cvScoreChart } from '../plots/cv-scores.js';
 import { crossValidate } from '../selection/cross-validate.js';
 import { GridSearchCV, RandomizedSearchCV, cvResultsRows } from '../selection/search.js';
 import { StratifiedKFold } from '../selection/stratified-kfold.js';
@@ -32,7 +33,7 @@ import {
 } from './evaluation.js';
 import { familyGrid, familyLabel, makeEstimator } from './families.js';
 import { checkPlan, featureSteps, supportsPolar, type FeaturePlan } from './features-plan.js';
-import { renderReport, type ReportInput } from './report.js';
+import { renderCharts, renderReport, type ReportCharts, type ReportInput } from './report.js';
 import { splitData, stratifiedSample, type Splits } from './splits.js';
 
 /** The outcome of one family's search. */
@@ -392,6 +393,14 @@ export class ClusteringPipeline {
       families.map((f) => asFlow(this.searchOne).submit(f, train, plan, config)),
     );
     for (const r of results) track.metric(`cv_score_${r.family}`, r.cvScore);
+    await track.image(
+      cvScoreChart({
+        title: `Cross-validation ${config.search.scoring} per fold`,
+        models: results.map((r) => ({ name: r.family, scores: r.foldScores })),
+        yLabel: config.search.scoring,
+      }),
+      { key: 'cv-scores', description: 'Fold scores of each family’s best candidate' },
+    );
     return results;
   }
 
@@ -491,10 +500,11 @@ export class ClusteringPipeline {
     };
   }
 
-  /** Renders the self-contained HTML report. */
+  /** Renders the report's charts and the self-contained HTML report. */
   @task({ cache: true })
-  async renderReport(input: ReportInput): Promise<string> {
-    return renderReport(input);
+  async renderReport(input: ReportInput): Promise<{ html: string; charts: ReportCharts }> {
+    const charts = renderCharts(input);
+    return { html: renderReport(input, charts), charts };
   }
 
   /** Stage 4: choose, calibrate, evaluate, explain and build conformal sets. */
@@ -550,7 +560,7 @@ export class ClusteringPipeline {
     });
     track.tag('model', stage.final.name);
     const view = this.view(stage, splits, config);
-    const html = await this.step(this.renderReport)({
+    const { html, charts } = await this.step(this.renderReport)({
       config,
       data: {
         featureNames: splits.train.featureNames,
@@ -591,6 +601,11 @@ export class ClusteringPipeline {
     // Plots and tables leave the pipeline as artifacts of the run; the model as a registered version.
     await Promise.all([
       track.artifact('report.html', html),
+      ...(Object.entries(charts) as [string, string | undefined][]).map(([key, svg]) =>
+        svg
+          ? track.image(svg, { key: `chart-${key}`, description: `${key} chart of the report` })
+          : undefined,
+      ),
       track.table(
         {
           columns: ['family', 'cv_score', 'cv_std', 'test_accuracy', 'test_log_loss'],

@@ -88,8 +88,103 @@ function configLines(config: PipelineConfig): string {
   return lines.join('\n');
 }
 
+/** The report's charts, as SVG strings by name (also logged as image artifacts of the run). */
+export interface ReportCharts {
+  /** Fold scores of each family. */
+  readonly cvScores: string;
+  /** Row-normalised confusion matrix of the final model. */
+  readonly confusion: string;
+  /** Reliability of the final model and of each family. */
+  readonly reliability: string;
+  /** Permutation importance. */
+  readonly permutation: string;
+  /** Mean |SHAP| importance. */
+  readonly shapImportance: string;
+  /** SHAP summary. */
+  readonly shapSummary: string;
+  /** Conformal set sizes. */
+  readonly setSizes: string;
+  /** The 2D view (data with decision regions, or t-SNE), when there is one. */
+  readonly view?: string;
+}
+
+/** Renders every chart of the report. */
+export function renderCharts(r: ReportInput): ReportCharts {
+  const classNames = r.data.classNames;
+  const k = classNames.length;
+  const ex = r.explanations;
+  const shap = ex.shap;
+  const confusion = Object.assign(denseMatrix(k, k, Float64Array.from(r.evaluation.confusion)), {
+    labels: Int32Array.from(classNames, (_, i) => i),
+  });
+  const viewChart = (): string | undefined => {
+    if (!r.view) return undefined;
+    const { points, kind, model } = r.view;
+    return scatterPlot({
+      title:
+        kind === 'tsne'
+          ? 't-SNE embedding (2D) of a test sample'
+          : 'Test data with the model’s decision regions',
+      points: points.X,
+      labels: points.y,
+      classNames,
+      xLabel: kind === 'tsne' ? 't-SNE 1' : points.featureNames[0],
+      yLabel: kind === 'tsne' ? 't-SNE 2' : points.featureNames[1],
+      regions: model ? { predict: (X) => model.predict(X) } : undefined,
+    });
+  };
+  return {
+    cvScores: cvScoreChart({
+      title: `Cross-validation ${r.config.search.scoring} per fold`,
+      models: r.families.map((f) => ({ name: f.family, scores: f.foldScores })),
+      yLabel: r.config.search.scoring,
+    }),
+    confusion: confusionMatrixPlot({
+      title: 'Confusion matrix (row-normalised)',
+      matrix: confusion,
+      classNames,
+      normalize: true,
+    }),
+    reliability: reliabilityDiagram({
+      title: 'Reliability of the top-label probability',
+      curves: [
+        { name: `final: ${r.final.name}`, ...r.evaluation.reliability },
+        ...r.families.map((f) => ({ name: `${f.family} (uncalibrated)`, ...f.reliability })),
+      ],
+      xLabel: 'mean predicted probability',
+      yLabel: 'fraction correct',
+    }),
+    permutation: importanceBarChart({
+      title: 'Permutation importance (accuracy drop)',
+      featureNames: ex.features,
+      series: [{ name: 'permutation', values: ex.permutation.mean, errors: ex.permutation.std }],
+    }),
+    shapImportance: importanceBarChart({
+      title: `Mean |SHAP| (${ex.shapAlgorithm})`,
+      featureNames: ex.features,
+      series: [{ name: 'mean |φ|', values: ex.shapMean }],
+      xLabel: 'mean |φ| of the class probabilities',
+    }),
+    shapSummary: shapSummaryPlot({
+      title: 'SHAP summary (predicted class)',
+      explanation: shap.explanation,
+      X: shap.rows,
+      featureNames: ex.features,
+      classNames,
+    }),
+    setSizes: setSizeHistogram({
+      title: 'Prediction set sizes',
+      series: [
+        { name: `${r.conformal.method}, α = ${r.conformal.alpha}`, sizes: r.conformal.sizes },
+      ],
+      maxSize: k,
+    }),
+    view: viewChart(),
+  };
+}
+
 /** The self-contained HTML report: metrics, tables and inline SVG plots; no server or network needed. */
-export function renderReport(r: ReportInput): string {
+export function renderReport(r: ReportInput, charts: ReportCharts = renderCharts(r)): string {
   const m = r.evaluation.metrics;
   const classNames = r.data.classNames;
   const k = classNames.length;
@@ -104,10 +199,6 @@ export function renderReport(r: ReportInput): string {
   ]
     .map(([label, value]) => `<div class="card">${esc(label)}<b>${esc(value)}</b></div>`)
     .join('');
-  const confusion = Object.assign(denseMatrix(k, k, Float64Array.from(r.evaluation.confusion)), {
-    labels: Int32Array.from(classNames, (_, i) => i),
-  });
-  const shap = ex.shap;
   const sections = [
     `<h2>Models</h2>`,
     table(
@@ -133,11 +224,7 @@ export function renderReport(r: ReportInput): string {
         ]),
     ),
     figure(
-      cvScoreChart({
-        title: `Cross-validation ${r.config.search.scoring} per fold`,
-        models: r.families.map((f) => ({ name: f.family, scores: f.foldScores })),
-        yLabel: r.config.search.scoring,
-      }),
+      charts.cvScores,
       `Fold scores of each family's best candidate (${r.config.search.folds}-fold stratified CV).`,
     ),
     `<h2>Features</h2><p>Coordinates: <b>${esc(r.plan.coordinates === 'polar' ? 'polar/spherical' : 'cartesian')}</b>${
@@ -170,53 +257,19 @@ export function renderReport(r: ReportInput): string {
         String(r.evaluation.perClass.support[i]),
       ]),
     ),
-    figure(
-      confusionMatrixPlot({
-        title: 'Confusion matrix (row-normalised)',
-        matrix: confusion,
-        classNames,
-        normalize: true,
-      }),
-      'Rows are true classes; the diagonal is each class’s recall.',
-    ),
-    figure(
-      reliabilityDiagram({
-        title: 'Reliability of the top-label probability',
-        curves: [
-          { name: `final: ${r.final.name}`, ...r.evaluation.reliability },
-          ...r.families.map((f) => ({ name: `${f.family} (uncalibrated)`, ...f.reliability })),
-        ],
-        xLabel: 'mean predicted probability',
-        yLabel: 'fraction correct',
-      }),
-      'Closer to the diagonal is better calibrated.',
-    ),
+    figure(charts.confusion, 'Rows are true classes; the diagonal is each class’s recall.'),
+    figure(charts.reliability, 'Closer to the diagonal is better calibrated.'),
     `<h2>Feature importance</h2>`,
     figure(
-      importanceBarChart({
-        title: 'Permutation importance (accuracy drop)',
-        featureNames: ex.features,
-        series: [{ name: 'permutation', values: ex.permutation.mean, errors: ex.permutation.std }],
-      }),
+      charts.permutation,
       `Mean drop of test accuracy when a feature is shuffled (${r.config.explain.permutationRepeats} repeats; bars show ± one std).`,
     ),
     figure(
-      importanceBarChart({
-        title: `Mean |SHAP| (${ex.shapAlgorithm})`,
-        featureNames: ex.features,
-        series: [{ name: 'mean |φ|', values: ex.shapMean }],
-        xLabel: 'mean |φ| of the class probabilities',
-      }),
+      charts.shapImportance,
       'Global importance: mean absolute Shapley value, averaged over classes.',
     ),
     figure(
-      shapSummaryPlot({
-        title: 'SHAP summary (predicted class)',
-        explanation: shap.explanation,
-        X: shap.rows,
-        featureNames: ex.features,
-        classNames,
-      }),
+      charts.shapSummary,
       'Each point is one test row: its Shapley value for the predicted class, coloured by the feature value.',
     ),
     `<h3>Local explanations</h3>`,
@@ -232,34 +285,14 @@ export function renderReport(r: ReportInput): string {
       ]),
     ),
     `<h2>Conformal prediction sets</h2><p>Method <b>${esc(r.conformal.method)}</b>, α = ${r.conformal.alpha}: coverage ${f4(r.conformal.coverage)} (target ≥ ${1 - r.conformal.alpha}), mean set size ${r.conformal.meanSize.toFixed(3)}.</p>`,
-    figure(
-      setSizeHistogram({
-        title: 'Prediction set sizes',
-        series: [
-          { name: `${r.conformal.method}, α = ${r.conformal.alpha}`, sizes: r.conformal.sizes },
-        ],
-        maxSize: k,
-      }),
-      'How many classes each test row’s set contains.',
-    ),
+    figure(charts.setSizes, 'How many classes each test row’s set contains.'),
   ];
   if (r.view) {
-    const { points, kind, model } = r.view;
+    const { kind } = r.view;
     sections.push(
       `<h2>${kind === 'tsne' ? 't-SNE view of the test data' : 'The data and decision regions'}</h2>`,
       figure(
-        scatterPlot({
-          title:
-            kind === 'tsne'
-              ? 't-SNE embedding (2D) of a test sample'
-              : 'Test data with the model’s decision regions',
-          points: points.X,
-          labels: points.y,
-          classNames,
-          xLabel: kind === 'tsne' ? 't-SNE 1' : points.featureNames[0],
-          yLabel: kind === 'tsne' ? 't-SNE 2' : points.featureNames[1],
-          regions: model ? { predict: (X) => model.predict(X) } : undefined,
-        }),
+        charts.view!,
         kind === 'tsne'
           ? 'Points coloured by true class; nearby points were near in 3D.'
           : 'Background: the predicted class over the plane.',
