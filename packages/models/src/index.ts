@@ -45,6 +45,7 @@ export {
   checkNumber,
   checkChoice,
   checkKnownParams,
+  mergeParams,
   encodeLabels,
 } from './estimators/validation.js';
 export type { EncodedLabels, NumberRule } from './estimators/validation.js';

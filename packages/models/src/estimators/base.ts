@@ -2,7 +2,7 @@ import type { DenseMatrix } from '../data/matrix.js';
 import { denseMatrix } from '../data/matrix.js';
 import { DataFormatError, NotFittedError } from '../errors.js';
 import type { Classifier, EstimatorJSON, Transformer } from './classifier.js';
-import { checkFitInput, checkKnownParams, checkMatrix, checkPredictInput } from './validation.js';
+import { checkFitInput, checkMatrix, checkPredictInput, mergeParams } from './validation.js';
 
 /** The fitted state common to every classifier, stored in `toJSON().state`. */
 interface ClassifierState<M> {
@@ -35,12 +35,7 @@ export abstract class BaseClassifier<P extends object, M> implements Classifier<
     defaults: P,
     params: Partial<P>,
   ) {
-    checkKnownParams(typeName, params, defaults);
-    const merged = { ...defaults };
-    for (const [k, v] of Object.entries(params)) {
-      if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
-    }
-    this.params = Object.freeze(merged);
+    this.params = mergeParams(typeName, defaults, params);
   }
 
   /** The sorted class labels seen by `fit` (empty before). */
@@ -176,12 +171,7 @@ export abstract class BaseTransformer<P extends object, M> implements Transforme
     defaults: P,
     params: Partial<P>,
   ) {
-    checkKnownParams(typeName, params, defaults);
-    const merged = { ...defaults };
-    for (const [k, v] of Object.entries(params)) {
-      if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
-    }
-    this.params = Object.freeze(merged);
+    this.params = mergeParams(typeName, defaults, params);
   }
 
   /** The number of input features seen by `fit`, or `undefined` before. */

@@ -4,7 +4,7 @@ import { EstimatorInputError, InvalidParameterError, NotFittedError } from '../e
 import { toInt32 } from '../estimators/base.js';
 import type { EstimatorJSON, Transformer } from '../estimators/classifier.js';
 import {
-  checkKnownParams,
+  mergeParams,
   checkLabels,
   checkMatrix,
   checkPredictInput,
@@ -41,12 +41,7 @@ export abstract class FeatureSelector<P extends object, D> implements Transforme
     defaults: P,
     params: Partial<P>,
   ) {
-    checkKnownParams(typeName, params, defaults);
-    const merged = { ...defaults };
-    for (const [k, v] of Object.entries(params)) {
-      if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
-    }
-    this.params = Object.freeze(merged);
+    this.params = mergeParams(typeName, defaults, params);
   }
 
   /** Indices of the kept input columns, ascending. Throws `NotFittedError` before `fit`. */
