@@ -18,7 +18,7 @@ export {
   SerializationError,
   CacheKeyError,
 } from './errors.js';
-export { ConsoleLogger, silentLogger, LOG_LEVELS } from './logger.js';
+export { ConsoleLogger, LevelLogger, silentLogger, LOG_LEVELS } from './logger.js';
 export type { Logger, LogLevel, ConsoleLoggerOptions } from './logger.js';
 export {
   SerializerRegistry,

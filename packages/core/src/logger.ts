@@ -47,30 +47,15 @@ function formatValue(v: unknown): string {
 }
 
 /**
- * The default logger: one human-readable line per event on stderr,
- * `HH:MM:SS.mmm LEVEL message key=value ...`.
+ * A base for loggers that handle every level in one method: subclasses implement `log` and
+ * `child`; the four level methods forward to `log`.
  */
-export class ConsoleLogger implements Logger {
-  private readonly level: number;
-  private readonly write: (line: string) => void;
-  private readonly bindings: Record<string, unknown>;
+export abstract class LevelLogger implements Logger {
+  /** Writes one event at `level`. */
+  protected abstract log(level: LogLevel, obj: Record<string, unknown>, msg?: string): void;
 
-  constructor(options: ConsoleLoggerOptions = {}) {
-    this.level = LOG_LEVELS[options.level ?? 'info'];
-    this.write = options.write ?? ((line) => process.stderr.write(line + '\n'));
-    this.bindings = options.bindings ?? {};
-  }
-
-  private log(level: LogLevel, obj: Record<string, unknown>, msg?: string): void {
-    if (LOG_LEVELS[level] < this.level) return;
-    const time = new Date().toISOString().slice(11, 23);
-    const fields = { ...this.bindings, ...obj };
-    const tail = Object.entries(fields)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}=${formatValue(v)}`)
-      .join(' ');
-    this.write(`${time} ${level.toUpperCase().padEnd(5)} ${msg ?? ''}${tail ? ' ' + tail : ''}`);
-  }
+  /** Returns a logger that adds `bindings` to every line. */
+  abstract child(bindings: Record<string, unknown>): Logger;
 
   debug(obj: Record<string, unknown>, msg?: string): void {
     this.log('debug', obj, msg);
@@ -84,6 +69,35 @@ export class ConsoleLogger implements Logger {
   error(obj: Record<string, unknown>, msg?: string): void {
     this.log('error', obj, msg);
   }
+}
+
+/**
+ * The default logger: one human-readable line per event on stderr,
+ * `HH:MM:SS.mmm LEVEL message key=value ...`.
+ */
+export class ConsoleLogger extends LevelLogger {
+  private readonly level: number;
+  private readonly write: (line: string) => void;
+  private readonly bindings: Record<string, unknown>;
+
+  constructor(options: ConsoleLoggerOptions = {}) {
+    super();
+    this.level = LOG_LEVELS[options.level ?? 'info'];
+    this.write = options.write ?? ((line) => process.stderr.write(line + '\n'));
+    this.bindings = options.bindings ?? {};
+  }
+
+  protected log(level: LogLevel, obj: Record<string, unknown>, msg?: string): void {
+    if (LOG_LEVELS[level] < this.level) return;
+    const time = new Date().toISOString().slice(11, 23);
+    const fields = { ...this.bindings, ...obj };
+    const tail = Object.entries(fields)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${formatValue(v)}`)
+      .join(' ');
+    this.write(`${time} ${level.toUpperCase().padEnd(5)} ${msg ?? ''}${tail ? ' ' + tail : ''}`);
+  }
+
   child(bindings: Record<string, unknown>): Logger {
     return new ConsoleLogger({
       level: (Object.keys(LOG_LEVELS) as LogLevel[]).find((l) => LOG_LEVELS[l] === this.level),

@@ -1,11 +1,11 @@
-import type { LogLevel, Logger } from '../logger.js';
+import { LevelLogger, type LogLevel, type Logger } from '../logger.js';
 import type { EventBus, RunInfo } from './events.js';
 
 /**
  * The logger of one run: lines go to the configured logger tagged with the flow run and task run,
  * and to the event bus (so trackers record them as run logs).
  */
-export class RunLogger implements Logger {
+export class RunLogger extends LevelLogger {
   private base?: Logger;
 
   constructor(
@@ -13,7 +13,9 @@ export class RunLogger implements Logger {
     private readonly events: EventBus,
     private readonly run: RunInfo,
     private readonly bindings: Record<string, unknown> = {},
-  ) {}
+  ) {
+    super();
+  }
 
   /** The root logger's child with this run's tags, made on first use (most runs never log). */
   private get target(): Logger {
@@ -26,7 +28,7 @@ export class RunLogger implements Logger {
     return this.base;
   }
 
-  private log(level: LogLevel, obj: Record<string, unknown>, msg?: string): void {
+  protected log(level: LogLevel, obj: Record<string, unknown>, msg?: string): void {
     this.target[level](obj, msg);
     if (this.events.active) {
       this.events.emit({
@@ -40,18 +42,6 @@ export class RunLogger implements Logger {
     }
   }
 
-  debug(obj: Record<string, unknown>, msg?: string): void {
-    this.log('debug', obj, msg);
-  }
-  info(obj: Record<string, unknown>, msg?: string): void {
-    this.log('info', obj, msg);
-  }
-  warn(obj: Record<string, unknown>, msg?: string): void {
-    this.log('warn', obj, msg);
-  }
-  error(obj: Record<string, unknown>, msg?: string): void {
-    this.log('error', obj, msg);
-  }
   child(bindings: Record<string, unknown>): Logger {
     return new RunLogger(this.root, this.events, this.run, { ...this.bindings, ...bindings });
   }
