@@ -1,7 +1,8 @@
 import { getConfig } from '../config/configure.js';
 import { DecoratorTargetError, ParameterValidationError } from '../errors.js';
 import { withOptions, type AnyFunction, type Definition } from './definition.js';
-import { callFlow, callTask, runFlow, submitFlow, submitTask } from './execute.js';
+import { callFlow, runFlow, submitFlow } from './flow-execution.js';
+import { callTask, submitTask } from './task-execution.js';
 import { TaskFuture, Unmapped, type RunStates } from './future.js';
 import type { FlowOptions, TaskOptions } from './options.js';
 import { State } from './state.js';
