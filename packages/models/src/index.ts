@@ -220,30 +220,34 @@ export { PALETTE, colorOf, escapeXml, niceTicks } from './plots/svg.js';
 export type { ChartOptions } from './plots/svg.js';
 
 // --- the clustering pipeline (issue 7)
-export { ClusteringPipeline, PIPELINE_TASKS } from './pipeline/clustering-pipeline.js';
+export { ClusteringPipeline } from './pipeline/clustering-pipeline.js';
 export type {
   FamilyResult,
   FinalModel,
   PipelineResult,
   EvaluationStage,
-} from './pipeline/clustering-pipeline.js';
+} from './pipeline/results.js';
+export { PIPELINE_TASKS, checkOverrides, withOverrides } from './pipeline/task-overrides.js';
+export { compareCoordinates, searchFamily } from './pipeline/search.js';
 export {
   PIPELINE_SCHEMA,
   MODEL_FAMILIES,
   defaultPipelineConfig,
   mergePipelineConfig,
+} from './pipeline/config.js';
+export {
   parseSetOverrides,
   readConfigFile,
   resolvePipelineConfig,
-} from './pipeline/config.js';
+} from './pipeline/config-load.js';
 export type {
   PipelineConfig,
   PipelineConfigInput,
   FamilyConfig,
   ModelFamily,
   TaskOverride,
-  ConfigSources,
 } from './pipeline/config.js';
+export type { ConfigSources } from './pipeline/config-load.js';
 export {
   PipelineConfigError,
   describeLeaf,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,7 +13,10 @@ import {
 } from '@tideflow/core';
 import {
   ClusteringPipeline,
+  PIPELINE_SCHEMA,
   PipelineConfigError,
+  describeLeaf,
+  leaves,
   makeBlobs,
   resolvePipelineConfig,
   writeCsv,
@@ -199,6 +202,16 @@ describe('feature options and wide data', () => {
 });
 
 describe('pipeline configuration', () => {
+  it('is documented key by key in docs/configuration.md (regenerate with npm run docs:config)', () => {
+    const doc = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
+    for (const { key, spec } of leaves(PIPELINE_SCHEMA)) {
+      const fallback = spec.default === null ? 'null' : JSON.stringify(spec.default);
+      expect(doc).toContain(
+        `| \`${key}\` | \`${fallback}\` | ${describeLeaf(spec)} | ${spec.doc} |`,
+      );
+    }
+  });
+
   it('names the key and the allowed values', async () => {
     await expect(resolvePipelineConfig({ set: ['strategy=median'] })).rejects.toThrow(
       'Invalid configuration at "strategy": expected one of "best", "voting", got "median".',

@@ -1,18 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { asFlow, asTask, flow, task, track, type TaskOptions } from '@tideflow/core';
+import { asFlow, asTask, flow, task, track } from '@tideflow/core';
 import { makeBlobs } from '../data/blobs.js';
 import { parseCsv } from '../data/csv.js';
 import type { Dataset } from '../data/dataset.js';
 import { VotingClassifier } from '../ensemble/voting.js';
-import type { Classifier } from '../estimators/classifier.js';
-import { KNeighborsClassifier } from '../estimators/knn.js';
 import { tsne } from '../embed/tsne.js';
-import { Pipeline } from '../features/pipeline.js';
 import { cvScoreChart } from '../plots/cv-scores.js';
-import { crossValidate } from '../selection/cross-validate.js';
-import { GridSearchCV, RandomizedSearchCV, cvResultsRows } from '../selection/search.js';
-import { StratifiedKFold } from '../selection/stratified-kfold.js';
 import {
   MODEL_FAMILIES,
   type FamilyConfig,
@@ -20,7 +14,6 @@ import {
   type PipelineConfig,
   type TaskOverride,
 } from './config.js';
-import { PipelineConfigError } from './config-schema.js';
 import { calibrate } from './calibrate.js';
 import {
   conformalSets,
@@ -28,109 +21,14 @@ import {
   explainModel,
   reliability,
   type ConformalReport,
-  type Evaluation,
   type Explanations,
 } from './evaluation.js';
-import { familyGrid, familyLabel, makeEstimator } from './families.js';
-import { checkPlan, featureSteps, supportsPolar, type FeaturePlan } from './features-plan.js';
+import { checkPlan, supportsPolar, type FeaturePlan } from './features-plan.js';
 import { renderCharts, renderReport, type ReportCharts, type ReportInput } from './report.js';
+import type { EvaluationStage, FamilyResult, FinalModel, PipelineResult } from './results.js';
+import { cell, compareCoordinates, searchFamily } from './search.js';
+import { checkOverrides, withOverrides } from './task-overrides.js';
 import { splitData, stratifiedSample, type Splits } from './splits.js';
-
-/** The outcome of one family's search. */
-export interface FamilyResult {
-  /** The family. */
-  readonly family: ModelFamily;
-  /** Its display name. */
-  readonly label: string;
-  /** The best hyper-parameters (without the `model__` prefix). */
-  readonly bestParams: Record<string, unknown>;
-  /** Mean CV score of the best candidate. */
-  readonly cvScore: number;
-  /** Standard deviation of its fold scores. */
-  readonly cvStd: number;
-  /** The CV results table (one row per candidate). */
-  readonly cvTable: { columns: string[]; rows: (string | number | null)[][] };
-  /** The best candidate's pipeline refitted on the training split. */
-  readonly model: Classifier;
-  /** The best candidate's score on each fold. */
-  readonly foldScores: number[];
-  /** Seconds the search and refit took. */
-  readonly seconds: number;
-}
-
-/** The model a run ends with. */
-export interface FinalModel {
-  /** `knn`, ..., or `voting(knn+svc+logistic)`. */
-  readonly name: string;
-  /** The families in it. */
-  readonly members: readonly ModelFamily[];
-  /** The fitted (and calibrated) classifier: raw features in, probabilities out. */
-  readonly model: Classifier;
-  /** The CV score that chose it (the best member's for voting). */
-  readonly cvScore: number;
-  /** The calibration applied (per member for voting), e.g. `sigmoid` or `knn: isotonic, svc: none`. */
-  readonly calibration: string;
-}
-
-/** What a pipeline run returns (and the CLI prints). */
-export interface PipelineResult {
-  /** The tracking run id of the top-level flow run, when tracked. */
-  readonly runId?: string;
-  /** The selected model's name. */
-  readonly model: string;
-  /** Its CV score (config `search.scoring`). */
-  readonly cvScore: number;
-  /** Test accuracy. */
-  readonly testAccuracy: number;
-  /** Test log loss. */
-  readonly testLogLoss: number;
-  /** Conformal coverage on the test split. */
-  readonly conformalCoverage: number;
-  /** Mean conformal set size on the test split. */
-  readonly conformalMeanSize: number;
-  /** The calibration of the selected model (per member for voting). */
-  readonly calibration: string;
-  /** The artifact path of the report in the run (`report.html`). */
-  readonly report: string;
-  /** Every searched family with its CV score and test metrics. */
-  readonly families: {
-    family: ModelFamily;
-    cvScore: number;
-    testAccuracy: number;
-    testLogLoss: number;
-  }[];
-  /** The feature plan. */
-  readonly features: FeaturePlan;
-  /** The final model's evaluation. */
-  readonly evaluation: Evaluation;
-  /** Conformal sets. */
-  readonly conformal: ConformalReport;
-  /** Explanations. */
-  readonly explanations: Explanations;
-  /** The report's HTML. */
-  readonly html: string;
-}
-
-/** What the evaluate stage returns: the final model, its evaluations, and each family's test scores. */
-export interface EvaluationStage {
-  /** The final (calibrated) model. */
-  final: FinalModel;
-  /** Its test evaluation. */
-  evaluation: Evaluation;
-  /** Each family's (uncalibrated) best model on the test split. */
-  familyMetrics: {
-    family: ModelFamily;
-    accuracy: number;
-    logLoss: number;
-    reliability: Evaluation['reliability'];
-  }[];
-  /** Permutation importance and Shapley values. */
-  explanations: Explanations;
-  /** Conformal sets. */
-  conformal: ConformalReport;
-  /** The t-SNE embedding of a test sample (3-feature data), else null. */
-  embedding: Dataset | null;
-}
 
 /** The key of a CSV task: the file's bytes, not its name, decide the cache entry. */
 function csvKey(ctx: { hash(value: unknown): string }, args: readonly unknown[]): string {
@@ -231,28 +129,7 @@ export class ClusteringPipeline {
     train: Dataset,
     search: PipelineConfig['search'],
   ): Promise<{ cartesian: number; polar: number }> {
-    const sample = stratifiedSample(train, 5_000, search.seed);
-    const score = (coordinates: 'cartesian' | 'polar'): number => {
-      const plan: FeaturePlan = {
-        coordinates,
-        derived: false,
-        selection: 'none',
-        k: 1,
-        fdrLevel: 0.05,
-        scale: true,
-        seed: 0,
-      };
-      const model = new Pipeline({
-        steps: [
-          ...featureSteps(plan, sample),
-          ['model', new KNeighborsClassifier({ nNeighbors: 15 })],
-        ],
-      });
-      const cv = new StratifiedKFold({ nSplits: search.folds, shuffle: true, seed: search.seed });
-      const result = crossValidate(model, sample.X, sample.y, { cv, scoring: search.scoring });
-      return mean(result.testScore);
-    };
-    return { cartesian: score('cartesian'), polar: score('polar') };
+    return compareCoordinates(train, search);
   }
 
   /** Stage 2: the features. */
@@ -291,70 +168,7 @@ export class ClusteringPipeline {
     plan: FeaturePlan,
     search: PipelineConfig['search'],
   ): Promise<FamilyResult> {
-    const started = performance.now();
-    const maxRows =
-      family === 'svc'
-        ? Math.min(search.maxSamples, familyConfig.maxSamples as number)
-        : search.maxSamples;
-    const sample = stratifiedSample(train, maxRows, search.seed);
-    const estimator = new Pipeline({
-      steps: [...featureSteps(plan, sample), ['model', makeEstimator(family, search.seed)]],
-    });
-    const cv = new StratifiedKFold({ nSplits: search.folds, shuffle: true, seed: search.seed });
-    const grid = familyGrid(family, familyConfig);
-    const searcher =
-      familyConfig.search === 'random'
-        ? new RandomizedSearchCV({
-            estimator,
-            paramDistributions: grid,
-            nIter: familyConfig.nIter,
-            seed: search.seed,
-            cv,
-            scoring: search.scoring,
-            refit: false,
-          })
-        : new GridSearchCV({
-            estimator,
-            paramGrid: grid,
-            cv,
-            scoring: search.scoring,
-            refit: false,
-          });
-    searcher.fit(sample.X, sample.y);
-    const best = searcher.bestParams;
-    // Kernel SVMs scale quadratically: the refit uses the same capped sample as the search.
-    const fitData = family === 'svc' ? sample : train;
-    const model = estimator.withParams(best).fit(fitData.X, fitData.y);
-    const rows = cvResultsRows(searcher.cvResults);
-    const paramKeys = Object.keys(grid);
-    const columns = [
-      ...paramKeys.map((k) => k.replace(/^model__/, '')),
-      'mean_test_score',
-      'std_test_score',
-      'rank_test_score',
-      'mean_fit_time',
-    ];
-    const table = rows.map((r) => [
-      ...paramKeys.map((k) => cell(r[`param_${k}`])),
-      cell(r.mean_test_score),
-      cell(r.std_test_score),
-      cell(r.rank_test_score),
-      cell(r.mean_fit_time),
-    ]);
-    const bi = searcher.bestIndex;
-    return {
-      family,
-      label: familyLabel(family),
-      bestParams: Object.fromEntries(
-        Object.entries(best).map(([k, v]) => [k.replace(/^model__/, ''), v]),
-      ),
-      cvScore: searcher.bestScore,
-      cvStd: searcher.cvResults.stdTestScore[bi],
-      cvTable: { columns, rows: table },
-      model,
-      foldScores: searcher.cvResults.splitTestScores.map((fold) => fold[bi]),
-      seconds: (performance.now() - started) / 1000,
-    };
+    return searchFamily(family, familyConfig, train, plan, search);
   }
 
   /** One family's search as a subflow: the search task, then its CV table and chart as artifacts. */
@@ -678,76 +492,8 @@ export class ClusteringPipeline {
 
   /** The callable of a step with the configuration's overrides for its task name applied. */
   private step<F extends (...args: never[]) => unknown>(method: F): F {
-    const callable = asTask(method as never) as unknown as {
-      definition: { name: string; options: TaskOptions };
-      with(o: TaskOptions): unknown;
-    };
-    const override = this.overrides[callable.definition.name];
-    if (!override) return method;
-    const { cacheExpiration, ...rest } = override;
-    const options: TaskOptions = { ...rest };
-    if (cacheExpiration !== undefined) {
-      const base = callable.definition.options.cache;
-      options.cache = {
-        ...(base === true || base === undefined ? {} : base),
-        expiration: cacheExpiration,
-      };
-    }
-    return callable.with(options) as F;
+    return withOverrides(method, this.overrides);
   }
-}
-
-/** Task names whose options the configuration may override. */
-export const PIPELINE_TASKS = [
-  'generateData',
-  'loadCsv',
-  'split',
-  'compareCoordinates',
-  'searchFamily',
-  'finalizeModel',
-  'evaluate',
-  'explain',
-  'conformal',
-  'embed',
-  'renderReport',
-].map((m) => `ClusteringPipeline.${m}`);
-
-const OVERRIDE_KEYS = new Set(['retries', 'retryDelayMs', 'timeoutMs', 'cacheExpiration']);
-
-function checkOverrides(tasks: Record<string, TaskOverride>): Record<string, TaskOverride> {
-  for (const [name, override] of Object.entries(tasks)) {
-    if (!PIPELINE_TASKS.includes(name)) {
-      throw new PipelineConfigError(
-        `tasks.${name}`,
-        `unknown task; the tasks are ${PIPELINE_TASKS.join(', ')}.`,
-      );
-    }
-    if (typeof override !== 'object' || override === null)
-      throw new PipelineConfigError(`tasks.${name}`, 'expected an object of task options.');
-    for (const key of Object.keys(override)) {
-      if (!OVERRIDE_KEYS.has(key)) {
-        throw new PipelineConfigError(
-          `tasks.${name}.${key}`,
-          `unknown task option; the options are ${[...OVERRIDE_KEYS].join(', ')}.`,
-        );
-      }
-    }
-  }
-  return tasks;
-}
-
-function mean(xs: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i];
-  return s / xs.length;
-}
-
-/** A table cell: JSON cannot hold NaN or ±Infinity, so those become their names. */
-function cell(v: unknown): string | number | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
-  if (typeof v === 'string') return v;
-  return JSON.stringify(v);
 }
 
 function prefixKeys(prefix: string, values: Record<string, unknown>): Record<string, unknown> {

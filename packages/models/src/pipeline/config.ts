@@ -1,6 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { PipelineConfigError, defaultsOf, mergeChecked, type SchemaNode } from './config-schema.js';
 
 /** The model families the pipeline can search. */
@@ -510,83 +507,6 @@ export function mergePipelineConfig(base: PipelineConfig, overrides: unknown): P
     throw new PipelineConfigError('models', `enable at least one of ${MODEL_FAMILIES.join(', ')}.`);
   }
   return merged;
-}
-
-/** Parses a scalar written on the command line: JSON when it parses (numbers, lists, null, booleans), else the string. */
-function parseValue(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    // Lists of bare words, as YAML flow sequences: [uniform, distance].
-    return parseYaml(text) as unknown;
-  }
-}
-
-/**
- * Turns `--set key.path=value` assignments into an overrides object: `models.knn.nNeighbors=[5,15]`,
- * `strategy=voting`, `data.label=species`.
- */
-export function parseSetOverrides(assignments: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const assignment of assignments) {
-    const eq = assignment.indexOf('=');
-    if (eq <= 0) throw new PipelineConfigError(assignment, 'expected key.path=value.');
-    const path = assignment.slice(0, eq).trim().split('.');
-    let node = out;
-    for (const part of path.slice(0, -1)) {
-      node[part] ??= {};
-      node = node[part] as Record<string, unknown>;
-    }
-    node[path[path.length - 1]] = parseValue(assignment.slice(eq + 1).trim());
-  }
-  return out;
-}
-
-/** Reads a YAML or JSON configuration file. */
-export async function readConfigFile(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new PipelineConfigError('--config', `cannot read ${path}: ${(error as Error).message}`);
-  }
-  try {
-    return extname(path).toLowerCase() === '.json'
-      ? (JSON.parse(text) as unknown)
-      : (parseYaml(text) as unknown);
-  } catch (error) {
-    throw new PipelineConfigError(
-      '--config',
-      `${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
-    );
-  }
-}
-
-/** Where a configuration comes from, lowest precedence first. */
-export interface ConfigSources {
-  /** A YAML or JSON file. */
-  file?: string;
-  /** `--set` assignments. */
-  set?: readonly string[];
-  /** Overrides from code or CLI flags (`--dim`, `--data`, ...), applied last. */
-  overrides?: unknown;
-}
-
-/** Resolves the configuration: defaults < file < `--set` < overrides. */
-export async function resolvePipelineConfig(sources: ConfigSources = {}): Promise<PipelineConfig> {
-  let config = defaultPipelineConfig();
-  if (sources.file)
-    config = mergePipelineConfig(config, (await readConfigFile(sources.file)) ?? {});
-  if (sources.set?.length) config = mergePipelineConfig(config, parseSetOverrides(sources.set));
-  if (sources.overrides) config = mergePipelineConfig(config, sources.overrides);
-  if (config.data.path && config.data.source === 'blobs') config.data.source = 'csv';
-  if (config.data.source === 'csv' && !config.data.path) {
-    throw new PipelineConfigError(
-      'data.path',
-      'data.source is csv but no file is given (--data FILE.csv).',
-    );
-  }
-  return config;
 }
 
 export { PipelineConfigError };

@@ -1,0 +1,134 @@
+import type { Dataset } from '../data/dataset.js';
+import { KNeighborsClassifier } from '../estimators/knn.js';
+import { Pipeline } from '../features/pipeline.js';
+import { crossValidate } from '../selection/cross-validate.js';
+import { GridSearchCV, RandomizedSearchCV, cvResultsRows } from '../selection/search.js';
+import { StratifiedKFold } from '../selection/stratified-kfold.js';
+import type { FamilyConfig, ModelFamily, PipelineConfig } from './config.js';
+import { familyGrid, familyLabel, makeEstimator } from './families.js';
+import { featureSteps, type FeaturePlan } from './features-plan.js';
+import type { FamilyResult } from './results.js';
+import { stratifiedSample } from './splits.js';
+
+function mean(xs: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i];
+  return s / xs.length;
+}
+
+/** A table cell: JSON cannot hold NaN or ±Infinity, so those become their names. */
+export function cell(v: unknown): string | number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+/**
+ * Compares cartesian and polar/spherical features by CV of a reference model (kNN, k = 15, on
+ * standardised features) on a sample of at most 5,000 training rows.
+ */
+export function compareCoordinates(
+  train: Dataset,
+  search: PipelineConfig['search'],
+): { cartesian: number; polar: number } {
+  const sample = stratifiedSample(train, 5_000, search.seed);
+  const score = (coordinates: 'cartesian' | 'polar'): number => {
+    const plan: FeaturePlan = {
+      coordinates,
+      derived: false,
+      selection: 'none',
+      k: 1,
+      fdrLevel: 0.05,
+      scale: true,
+      seed: 0,
+    };
+    const model = new Pipeline({
+      steps: [
+        ...featureSteps(plan, sample),
+        ['model', new KNeighborsClassifier({ nNeighbors: 15 })],
+      ],
+    });
+    const cv = new StratifiedKFold({ nSplits: search.folds, shuffle: true, seed: search.seed });
+    const result = crossValidate(model, sample.X, sample.y, { cv, scoring: search.scoring });
+    return mean(result.testScore);
+  };
+  return { cartesian: score('cartesian'), polar: score('polar') };
+}
+
+/**
+ * Searches one family's grid by stratified CV on a sample of at most `search.maxSamples` training
+ * rows (SVC: `maxSamples` of its own), then refits the best candidate on the training split.
+ */
+export function searchFamily(
+  family: ModelFamily,
+  familyConfig: FamilyConfig,
+  train: Dataset,
+  plan: FeaturePlan,
+  search: PipelineConfig['search'],
+): FamilyResult {
+  const started = performance.now();
+  const maxRows =
+    family === 'svc'
+      ? Math.min(search.maxSamples, familyConfig.maxSamples as number)
+      : search.maxSamples;
+  const sample = stratifiedSample(train, maxRows, search.seed);
+  const estimator = new Pipeline({
+    steps: [...featureSteps(plan, sample), ['model', makeEstimator(family, search.seed)]],
+  });
+  const cv = new StratifiedKFold({ nSplits: search.folds, shuffle: true, seed: search.seed });
+  const grid = familyGrid(family, familyConfig);
+  const searcher =
+    familyConfig.search === 'random'
+      ? new RandomizedSearchCV({
+          estimator,
+          paramDistributions: grid,
+          nIter: familyConfig.nIter,
+          seed: search.seed,
+          cv,
+          scoring: search.scoring,
+          refit: false,
+        })
+      : new GridSearchCV({
+          estimator,
+          paramGrid: grid,
+          cv,
+          scoring: search.scoring,
+          refit: false,
+        });
+  searcher.fit(sample.X, sample.y);
+  const best = searcher.bestParams;
+  // Kernel SVMs scale quadratically: the refit uses the same capped sample as the search.
+  const fitData = family === 'svc' ? sample : train;
+  const model = estimator.withParams(best).fit(fitData.X, fitData.y);
+  const rows = cvResultsRows(searcher.cvResults);
+  const paramKeys = Object.keys(grid);
+  const columns = [
+    ...paramKeys.map((k) => k.replace(/^model__/, '')),
+    'mean_test_score',
+    'std_test_score',
+    'rank_test_score',
+    'mean_fit_time',
+  ];
+  const table = rows.map((r) => [
+    ...paramKeys.map((k) => cell(r[`param_${k}`])),
+    cell(r.mean_test_score),
+    cell(r.std_test_score),
+    cell(r.rank_test_score),
+    cell(r.mean_fit_time),
+  ]);
+  const bi = searcher.bestIndex;
+  return {
+    family,
+    label: familyLabel(family),
+    bestParams: Object.fromEntries(
+      Object.entries(best).map(([k, v]) => [k.replace(/^model__/, ''), v]),
+    ),
+    cvScore: searcher.bestScore,
+    cvStd: searcher.cvResults.stdTestScore[bi],
+    cvTable: { columns, rows: table },
+    model,
+    foldScores: searcher.cvResults.splitTestScores.map((fold) => fold[bi]),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
