@@ -6,10 +6,9 @@ import { readFileSync } from 'node:fs';
 import { parseCsv } from '../src/data/csv.js';
 import { median, report } from '../../../scripts/bench-stats.js';
 import type { Dataset } from '../src/data/dataset.js';
-import type { DenseMatrix } from '../src/data/matrix.js';
 import { takeRows } from '../src/data/matrix.js';
+import { neighborAccuracy } from '../src/embed/neighbor-accuracy.js';
 import { tsne } from '../src/embed/tsne.js';
-import { KDTree } from '../src/estimators/kd-tree.js';
 import { KNeighborsClassifier } from '../src/estimators/knn.js';
 import { GaussianNB } from '../src/estimators/naive-bayes.js';
 import { exactShap } from '../src/explain/exact-shap.js';
@@ -36,32 +35,6 @@ function timeMs<T>(fn: () => T, reps: number, warmup = 1): { times: number[]; la
     times.push(performance.now() - t0);
   }
   return { times, last };
-}
-
-/** Leave-one-out 5-NN class accuracy. */
-function knn5Accuracy(X: DenseMatrix, y: Int32Array): number {
-  const nb = new KDTree(X).query(X, 6);
-  let hits = 0;
-  for (let i = 0; i < X.rows; i++) {
-    const votes = new Map<number, number>();
-    let used = 0;
-    for (let t = 0; t < 6 && used < 5; t++) {
-      const j = nb.indices[i * 6 + t];
-      if (j === i) continue;
-      used++;
-      votes.set(y[j], (votes.get(y[j]) ?? 0) + 1);
-    }
-    let best = -1;
-    let bestVotes = -1;
-    for (const [label, v] of [...votes].sort((a, b) => a[0] - b[0])) {
-      if (v > bestVotes) {
-        bestVotes = v;
-        best = label;
-      }
-    }
-    if (best === y[i]) hits++;
-  }
-  return hits / X.rows;
 }
 
 const range = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
@@ -132,14 +105,14 @@ const background = takeRows(train.X, range(100));
     reps: times.length,
     target_ms: 10000,
     kl: Number(last.klDivergence.toFixed(4)),
-    knn5_acc_3d: knn5Accuracy(X3, y3),
-    knn5_acc_2d: knn5Accuracy(last.embedding, y3),
+    knn5_acc_3d: neighborAccuracy(X3, y3),
+    knn5_acc_2d: neighborAccuracy(last.embedding, y3),
   });
 }
 {
   const { embedding } = tsne(test.X, { seed: 0 });
-  const acc3 = knn5Accuracy(test.X, test.y);
-  const acc2 = knn5Accuracy(embedding, test.y);
+  const acc3 = neighborAccuracy(test.X, test.y);
+  const acc2 = neighborAccuracy(embedding, test.y);
   report('tsne_blobs3d_test_knn5_gap', Math.abs(acc3 - acc2) * 100, 'points', {
     knn5_acc_3d: acc3,
     knn5_acc_2d: acc2,

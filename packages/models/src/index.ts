@@ -29,6 +29,7 @@ export {
   toInt32,
   toMatrix,
 } from './estimators/base.js';
+export { Parameterized } from './estimators/parameterized.js';
 export {
   registerEstimator,
   registeredEstimatorTypes,
@@ -194,6 +195,7 @@ export type {
   ShapExplanation,
   ShapImportance,
 } from './explain/shapley.js';
+export { neighborAccuracy } from './embed/neighbor-accuracy.js';
 export { tsne } from './embed/tsne.js';
 export type { TsneOptions, TsneResult } from './embed/tsne.js';
 export { DecisionTreeClassifier } from './estimators/tree.js';

@@ -1,36 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { DenseMatrix } from '../src/data/matrix.js';
 import { denseMatrix } from '../src/data/matrix.js';
 import { Random } from '../src/data/random.js';
+import { neighborAccuracy } from '../src/embed/neighbor-accuracy.js';
 import { tsne } from '../src/embed/tsne.js';
-import { KDTree } from '../src/estimators/kd-tree.js';
 import { loadBlobs } from './evaluation-fixtures.js';
-
-/** Leave-one-out 5-NN accuracy (majority vote, ties to the smaller label). */
-function looKnnAccuracy(X: DenseMatrix, y: Int32Array, k = 5): number {
-  const nb = new KDTree(X).query(X, k + 1);
-  let hits = 0;
-  for (let i = 0; i < X.rows; i++) {
-    const votes = new Map<number, number>();
-    let used = 0;
-    for (let t = 0; t <= k && used < k; t++) {
-      const j = nb.indices[i * (k + 1) + t];
-      if (j === i) continue;
-      used++;
-      votes.set(y[j], (votes.get(y[j]) ?? 0) + 1);
-    }
-    let best = -1;
-    let bestVotes = -1;
-    for (const [label, v] of [...votes].sort((a, b) => a[0] - b[0])) {
-      if (v > bestVotes) {
-        bestVotes = v;
-        best = label;
-      }
-    }
-    if (best === y[i]) hits++;
-  }
-  return hits / X.rows;
-}
 
 describe('tsne', () => {
   it("keeps blobs3d_5k test rows' 5-NN class accuracy within 2 points of 3D", () => {
@@ -39,8 +12,8 @@ describe('tsne', () => {
     expect(embedding.rows).toBe(1000);
     expect(embedding.cols).toBe(2);
     expect(embedding.data.every(Number.isFinite)).toBe(true);
-    const acc3 = looKnnAccuracy(test.X, test.y);
-    const acc2 = looKnnAccuracy(embedding, test.y);
+    const acc3 = neighborAccuracy(test.X, test.y);
+    const acc2 = neighborAccuracy(embedding, test.y);
     expect(Math.abs(acc2 - acc3)).toBeLessThanOrEqual(0.02);
     expect(klDivergence).toBeGreaterThan(0);
     expect(klDivergence).toBeLessThan(2);
@@ -58,7 +31,7 @@ describe('tsne', () => {
     const a = tsne(X, { perplexity: 20, nIter: 400, init: 'random', seed: 9 });
     const b = tsne(X, { perplexity: 20, nIter: 400, init: 'random', seed: 9 });
     expect(Array.from(a.embedding.data)).toEqual(Array.from(b.embedding.data));
-    expect(looKnnAccuracy(a.embedding, y)).toBe(1);
+    expect(neighborAccuracy(a.embedding, y)).toBe(1);
     const c = tsne(X, { perplexity: 20, nIter: 400, init: 'random', seed: 10 });
     expect(Array.from(c.embedding.data)).not.toEqual(Array.from(a.embedding.data));
   });
@@ -69,7 +42,7 @@ describe('tsne', () => {
     const { embedding } = tsne(X, { perplexity: 5, nIter: 300 });
     expect(embedding.data.every(Number.isFinite)).toBe(true);
     expect(
-      looKnnAccuracy(
+      neighborAccuracy(
         embedding,
         Int32Array.from({ length: 60 }, (_, i) => (i < 30 ? 0 : 1)),
       ),

@@ -49,7 +49,12 @@ class RunBuffer {
   ended = false;
   warned = false;
 
-  constructor(readonly info: RunInfo) {}
+  /** The flow's parameters, flattened once for the run's params and its flow-run record. */
+  readonly parameters: Record<string, string>;
+
+  constructor(readonly info: RunInfo) {
+    this.parameters = flattenParams(info.parameters);
+  }
 
   get size(): number {
     return this.metrics.length + this.taskRuns.length + this.logs.length;
@@ -140,11 +145,6 @@ export class TrackingRecorder {
     await run.chain;
   }
 
-  /** Writes everything buffered for every run. */
-  async flushAll(): Promise<void> {
-    await Promise.all([...this.runs.keys()].map((id) => this.flush(id)));
-  }
-
   private readonly onEvent = (event: EngineEvent): void => {
     const run = event.run;
     if (event.type === 'run.created') {
@@ -218,7 +218,7 @@ export class TrackingRecorder {
   private startRun(info: RunInfo): void {
     const run = new RunBuffer(info);
     this.runs.set(info.id, run);
-    const parameters = flattenParams(info.parameters);
+    const parameters = run.parameters;
     const parentRunId =
       info.flowRunId && this.runs.has(info.flowRunId) ? info.flowRunId : undefined;
     const parent = parentRunId ? this.runs.get(parentRunId) : undefined;
@@ -249,7 +249,7 @@ export class TrackingRecorder {
           flowName: info.name,
           state: state.type,
           stateHistory: run.flowStates,
-          parameters: flattenParams(info.parameters),
+          parameters: run.parameters,
         });
         await tracker.updateRun(info.id, { status, endTime: state.timestamp });
       })

@@ -2,7 +2,8 @@ import type { DenseMatrix } from '../data/matrix.js';
 import { denseMatrix } from '../data/matrix.js';
 import { DataFormatError, NotFittedError } from '../errors.js';
 import type { Classifier, EstimatorJSON, Transformer } from './classifier.js';
-import { checkFitInput, checkMatrix, checkPredictInput, mergeParams } from './validation.js';
+import { Parameterized } from './parameterized.js';
+import { checkFitInput, checkMatrix, checkPredictInput } from './validation.js';
 
 /** The fitted state common to every classifier, stored in `toJSON().state`. */
 interface ClassifierState<M> {
@@ -20,23 +21,11 @@ interface ClassifierState<M> {
  * @typeParam P - the hyper-parameters.
  * @typeParam M - the fitted model's data (typed arrays and plain objects).
  */
-export abstract class BaseClassifier<P extends object, M> implements Classifier<P> {
-  /** The hyper-parameters, defaults filled in. */
-  readonly params: Readonly<P>;
+export abstract class BaseClassifier<P extends object, M>
+  extends Parameterized<P>
+  implements Classifier<P>
+{
   #fitted: ClassifierState<M> | undefined;
-
-  /**
-   * @param typeName - the registered type name, used in errors and in `toJSON().type`.
-   * @param defaults - every hyper-parameter's default.
-   * @param params - overrides; unknown keys are refused.
-   */
-  protected constructor(
-    readonly typeName: string,
-    defaults: P,
-    params: Partial<P>,
-  ) {
-    this.params = mergeParams(typeName, defaults, params);
-  }
 
   /** The sorted class labels seen by `fit` (empty before). */
   get classes(): Int32Array {
@@ -92,12 +81,6 @@ export abstract class BaseClassifier<P extends object, M> implements Classifier<
     const out = new Int32Array(idx.length);
     for (let i = 0; i < idx.length; i++) out[i] = classes[idx[i]];
     return out;
-  }
-
-  /** A new, unfitted estimator of the same type with `params` overriding the current ones. */
-  withParams(params: Partial<P>): this {
-    const Ctor = this.constructor as new (p: Partial<P>) => this;
-    return new Ctor({ ...this.params, ...params });
   }
 
   /** The JSON form: type name, parameters and fitted state (typed arrays kept as such). */
@@ -156,23 +139,11 @@ export abstract class BaseClassifier<P extends object, M> implements Classifier<
  * @typeParam P - the hyper-parameters.
  * @typeParam M - the fitted state's data.
  */
-export abstract class BaseTransformer<P extends object, M> implements Transformer<P> {
-  /** The hyper-parameters, defaults filled in. */
-  readonly params: Readonly<P>;
+export abstract class BaseTransformer<P extends object, M>
+  extends Parameterized<P>
+  implements Transformer<P>
+{
   #fitted: { nFeatures: number; model: M } | undefined;
-
-  /**
-   * @param typeName - the registered type name.
-   * @param defaults - every hyper-parameter's default.
-   * @param params - overrides; unknown keys are refused.
-   */
-  protected constructor(
-    readonly typeName: string,
-    defaults: P,
-    params: Partial<P>,
-  ) {
-    this.params = mergeParams(typeName, defaults, params);
-  }
 
   /** The number of input features seen by `fit`, or `undefined` before. */
   get nFeatures(): number | undefined {
@@ -201,12 +172,6 @@ export abstract class BaseTransformer<P extends object, M> implements Transforme
   transform(X: DenseMatrix): DenseMatrix {
     checkPredictInput(this.typeName, X, this.#fitted?.nFeatures);
     return this.apply(X);
-  }
-
-  /** A new, unfitted transformer with `params` overriding the current ones. */
-  withParams(params: Partial<P>): this {
-    const Ctor = this.constructor as new (p: Partial<P>) => this;
-    return new Ctor({ ...this.params, ...params });
   }
 
   /** The JSON form: type name, parameters and fitted state. */

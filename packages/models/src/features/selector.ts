@@ -2,13 +2,9 @@ import type { DenseMatrix } from '../data/matrix.js';
 import { denseMatrix } from '../data/matrix.js';
 import { EstimatorInputError, InvalidParameterError, NotFittedError } from '../errors.js';
 import { toInt32 } from '../estimators/base.js';
+import { Parameterized } from '../estimators/parameterized.js';
 import type { EstimatorJSON, Transformer } from '../estimators/classifier.js';
-import {
-  mergeParams,
-  checkLabels,
-  checkMatrix,
-  checkPredictInput,
-} from '../estimators/validation.js';
+import { checkLabels, checkMatrix, checkPredictInput } from '../estimators/validation.js';
 
 /** The fitted state every feature selector stores: which input columns it keeps. */
 interface SelectorState<D> {
@@ -26,23 +22,11 @@ interface SelectorState<D> {
  * @typeParam P - the hyper-parameters.
  * @typeParam D - what the selector learned besides the kept columns (scores, p-values...).
  */
-export abstract class FeatureSelector<P extends object, D> implements Transformer<P> {
-  /** The hyper-parameters, defaults filled in. */
-  readonly params: Readonly<P>;
+export abstract class FeatureSelector<P extends object, D>
+  extends Parameterized<P>
+  implements Transformer<P>
+{
   private state: SelectorState<D> | undefined;
-
-  /**
-   * @param typeName - the registered type name, used in errors and `toJSON().type`.
-   * @param defaults - every hyper-parameter's default.
-   * @param params - overrides; unknown keys are refused.
-   */
-  protected constructor(
-    readonly typeName: string,
-    defaults: P,
-    params: Partial<P>,
-  ) {
-    this.params = mergeParams(typeName, defaults, params);
-  }
 
   /** Indices of the kept input columns, ascending. Throws `NotFittedError` before `fit`. */
   get support(): Int32Array {
@@ -102,12 +86,6 @@ export abstract class FeatureSelector<P extends object, D> implements Transforme
       );
     }
     return Array.from(support, (j) => input[j]);
-  }
-
-  /** A new, unfitted selector with `params` overriding the current ones. */
-  withParams(params: Partial<P>): this {
-    const Ctor = this.constructor as new (p: Partial<P>) => this;
-    return new Ctor({ ...this.params, ...params });
   }
 
   /** The JSON form: type name, parameters and the kept columns with what was learned. */

@@ -19,7 +19,6 @@ import {
   conformalSets,
   evaluateModel,
   explainModel,
-  reliability,
   type ConformalReport,
   type Explanations,
 } from './evaluation.js';
@@ -272,7 +271,7 @@ export class ClusteringPipeline {
         family: r.family,
         accuracy: e.metrics.accuracy,
         logLoss: e.metrics.logLoss,
-        reliability: reliability(r.model, test),
+        reliability: e.reliability,
       };
     });
     return { evaluation: evaluateModel(final.model, test), familyMetrics };

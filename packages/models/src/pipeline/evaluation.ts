@@ -60,14 +60,16 @@ function safe(f: () => number): number {
   }
 }
 
-/** Top-label reliability curve: confidence = the largest probability, outcome = prediction correct. */
+/**
+ * Top-label reliability curve of predictions already made: confidence = the largest probability,
+ * outcome = prediction correct.
+ */
 export function reliability(
-  model: Classifier,
-  data: Dataset,
+  proba: DenseMatrix,
+  pred: Int32Array,
+  y: Int32Array,
   nBins = 10,
 ): Evaluation['reliability'] {
-  const proba = model.predictProba(data.X);
-  const pred = model.predict(data.X);
   const k = proba.cols;
   const confidence = new Float64Array(proba.rows);
   const correct = new Float64Array(proba.rows);
@@ -76,7 +78,7 @@ export function reliability(
     for (let j = 0; j < k; j++) best = Math.max(best, proba.data[i * k + j]);
     // Normalised rows can exceed 1 by a rounding error, which calibrationCurve (as scikit-learn's) rejects.
     confidence[i] = Math.min(1, best);
-    correct[i] = pred[i] === data.y[i] ? 1 : 0;
+    correct[i] = pred[i] === y[i] ? 1 : 0;
   }
   const curve = calibrationCurve(correct, confidence, { nBins, strategy: 'uniform' });
   return {
@@ -112,7 +114,7 @@ export function evaluateModel(model: Classifier, data: Dataset): Evaluation {
       support: [...prf.support],
     },
     confusion: [...confusionMatrix(data.y, pred, { labels }).data],
-    reliability: reliability(model, data),
+    reliability: reliability(proba, pred, data.y),
   };
 }
 
