@@ -122,6 +122,10 @@ describe('tideflow run clustering', () => {
       /--dim must be 2 or 3/,
     );
     expect((await cli(ws, 'run', 'clustering', '--label', 'x')).stderr).toMatch(/need --data/);
+    const proto = await cli(ws, 'run', 'clustering', '--set', '__proto__.polluted=1');
+    expect(proto.code).toBe(1);
+    expect(proto.stderr).toMatch(/"__proto__": "__proto__" is not allowed as a configuration key/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const bad = await cli(ws, 'run', 'clustering', '--set', 'strategy=median');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(
