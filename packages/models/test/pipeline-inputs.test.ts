@@ -94,6 +94,25 @@ describe('pipeline inputs are checked before any task runs', () => {
     }
   });
 
+  it('checks the headers before reading the data: label, duplicates, separator', async () => {
+    configure({ tracker: false, logger: silentLogger, cacheStore: createMemoryCacheStore() });
+    for (const [name, text, label, message] of [
+      ['semi.csv', 'a;b;label\n1;2;0\n', null, /it looks ";"-separated/],
+      ['dup.csv', 'label,f1,label\n0,1,0\n', null, /line 1: duplicate column name "label"/],
+      ['nolabel.csv', 'a,b,c\n1,2,3\n', 'species', /no label column "species"/],
+      ['empty.csv', '\n\n', null, /empty file, expected a header row/],
+    ] as const) {
+      const path = file(name, text);
+      const config = await csvConfig(path);
+      config.data.label = label;
+      const { tasks, error } = await tasksDuring(() => new ClusteringPipeline().run(config));
+      expect(error).toBeInstanceOf(DataFormatError);
+      expect((error as Error).message).toContain(path);
+      expect((error as Error).message).toMatch(message);
+      expect(tasks).toEqual([]);
+    }
+  });
+
   it('refuses a test file or label without a training file', async () => {
     await expect(resolvePipelineConfig({ set: ['data.testPath=test.csv'] })).rejects.toThrow(
       PipelineConfigError,
@@ -126,6 +145,6 @@ describe('pipeline inputs are checked before any task runs', () => {
     expect((error as Error).message).toBe(
       `${lacking}: the feature columns do not match the training data's "a", "b", "c": missing "c".`,
     );
-    expect(tasks).toEqual(['loadCsv', 'loadCsv']);
+    expect(tasks).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { DataFormatError } from '../errors.js';
 import { resolveColumns } from './csv-header.js';
@@ -45,7 +46,7 @@ export function parseCsv(text: string, options: ReadCsvOptions = {}): Dataset {
   while (li < lines.length && lines[li].trim() === '') li++;
   if (li >= lines.length)
     throw new DataFormatError(`${source}: empty file, expected a header row.`);
-  const header = splitLine(lines[li], source, li + 1).map((h) => h.trim());
+  const header = headerCells(lines[li], source, li + 1);
   const nCols = header.length;
   const { labelCol, featureCols, featureNames } = resolveColumns(header, source, options);
   const labelName = header[labelCol];
@@ -113,6 +114,42 @@ export function parseCsv(text: string, options: ReadCsvOptions = {}): Dataset {
     featureNames: [...featureNames],
     classNames,
   };
+}
+
+/** The trimmed cells of a header line. */
+function headerCells(line: string, source: string, lineNo: number): string[] {
+  return splitLine(line, source, lineNo).map((h) => h.trim());
+}
+
+/**
+ * Reads only the header of a CSV file (its first non-empty line, from the first 1 MiB) and
+ * resolves its columns as {@link parseCsv} would, so that a wrong label, duplicate columns or test
+ * columns that do not match the training features are found before the whole file is read.
+ *
+ * @returns The names of the feature columns, in the order `parseCsv` reads them.
+ * @throws DataFormatError naming the file (and line and column where it applies).
+ */
+export function checkCsvHeader(
+  path: string,
+  options: Pick<ReadCsvOptions, 'label' | 'featureNames'> = {},
+): readonly string[] {
+  let head: string;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buffer = Buffer.alloc(1 << 20);
+      head = buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    throw unreadable(path, error);
+  }
+  const body = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
+  const lines = body.split(/\r\n|\r|\n/);
+  const li = lines.findIndex((line) => line.trim() !== '');
+  if (li < 0) throw new DataFormatError(`${path}: empty file, expected a header row.`);
+  return resolveColumns(headerCells(lines[li], path, li + 1), path, options).featureNames;
 }
 
 /**

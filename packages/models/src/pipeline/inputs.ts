@@ -1,13 +1,15 @@
 import { statSync } from 'node:fs';
 import { DataFormatError } from '../errors.js';
-import { unreadable } from '../data/csv.js';
+import { checkCsvHeader, unreadable } from '../data/csv.js';
 import type { PipelineConfig } from './config.js';
 
 /**
- * Checks, before any task runs, that the configured data files exist and are files: a missing
- * test file is named at once rather than after the training file has been read.
+ * Checks, before any task runs, that the configured data files exist, are files, and have headers
+ * the run can use (a label column, unique names, comma-separated; a test file with the training
+ * file's feature columns): a bad test file is named at once rather than after the training file
+ * has been read.
  *
- * @throws DataFormatError naming the configuration key and the file.
+ * @throws DataFormatError naming the configuration key or the file.
  */
 export function checkDataFiles(data: PipelineConfig['data']): void {
   if (data.source !== 'csv') return;
@@ -24,4 +26,7 @@ export function checkDataFiles(data: PipelineConfig['data']): void {
     }
     if (!isFile) throw new DataFormatError(`${key}: ${path} is not a file.`);
   }
+  const label = data.label ?? undefined;
+  const featureNames = checkCsvHeader(data.path!, { label });
+  if (data.testPath) checkCsvHeader(data.testPath, { label, featureNames });
 }
