@@ -89,6 +89,12 @@ export async function resolvePipelineConfig(sources: ConfigSources = {}): Promis
   if (sources.set?.length) config = mergePipelineConfig(config, parseSetOverrides(sources.set));
   if (sources.overrides) config = mergePipelineConfig(config, sources.overrides);
   if (config.data.path && config.data.source === 'blobs') config.data.source = 'csv';
+  if (config.data.source === 'blobs' && (config.data.testPath || config.data.label)) {
+    throw new PipelineConfigError(
+      config.data.testPath ? 'data.testPath' : 'data.label',
+      'a test file and a label column need a training CSV (data.path, --data FILE.csv).',
+    );
+  }
   if (config.data.source === 'csv' && !config.data.path) {
     throw new PipelineConfigError(
       'data.path',
