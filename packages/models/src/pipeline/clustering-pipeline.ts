@@ -27,7 +27,7 @@ import { renderCharts, renderReport, type ReportCharts, type ReportInput } from 
 import type { EvaluationStage, FamilyResult, FinalModel, PipelineResult } from './results.js';
 import { cell, compareCoordinates, searchFamily } from './search.js';
 import { checkOverrides, withOverrides } from './task-overrides.js';
-import { splitData, stratifiedSample, type Splits } from './splits.js';
+import { applySplit, splitRows, stratifiedSample, type SplitRows, type Splits } from './splits.js';
 
 /** The key of a CSV task: the file's bytes, not its name, decide the cache entry. */
 function csvKey(ctx: { hash(value: unknown): string }, args: readonly unknown[]): string {
@@ -93,14 +93,17 @@ export class ClusteringPipeline {
     });
   }
 
-  /** Splits into train / calibration / conformal / test, stratified. */
+  /**
+   * Splits into train / calibration / conformal / test, stratified. Returns row indices, so the
+   * cache holds the data once (as the loading task's result), not a second time as its parts.
+   */
   @task({ cache: true })
   async split(
     data: Dataset,
     test: Dataset | null,
     config: PipelineConfig['split'],
-  ): Promise<Splits> {
-    return splitData(data, test, config);
+  ): Promise<SplitRows> {
+    return splitRows(data.y, test !== null, config);
   }
 
   /** Stage 1: the data. */
@@ -121,7 +124,7 @@ export class ClusteringPipeline {
     } else {
       all = await this.step(this.generateData)(data);
     }
-    const splits = await this.step(this.split)(all, test, config.split);
+    const splits = applySplit(all, test, await this.step(this.split)(all, test, config.split));
     track.params({
       rows: all.X.rows + (test?.X.rows ?? 0),
       features: all.X.cols,
