@@ -225,7 +225,7 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
       const row = this.live(key);
       return Promise.resolve(row ? (this.read(key, row) as StoredData<Value>) : undefined);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error);
     }
   }
 
@@ -239,7 +239,7 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
         }),
       );
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error);
     }
   }
 
