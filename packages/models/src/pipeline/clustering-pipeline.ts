@@ -27,7 +27,13 @@ import { renderCharts, renderReport, type ReportCharts, type ReportInput } from 
 import type { EvaluationStage, FamilyResult, FinalModel, PipelineResult } from './results.js';
 import { cell, compareCoordinates, searchFamily } from './search.js';
 import { checkOverrides, withOverrides } from './task-overrides.js';
-import { splitData, stratifiedSample, type Splits } from './splits.js';
+import {
+  splitData,
+  splitOptions,
+  stratifiedSample,
+  type SplitOptions,
+  type Splits,
+} from './splits.js';
 
 /** The key of a CSV task: the file's bytes, not its name, decide the cache entry. */
 function csvKey(ctx: { hash(value: unknown): string }, args: readonly unknown[]): string {
@@ -95,12 +101,8 @@ export class ClusteringPipeline {
 
   /** Splits into train / calibration / conformal / test, stratified. */
   @task({ cache: true })
-  async split(
-    data: Dataset,
-    test: Dataset | null,
-    config: PipelineConfig['split'],
-  ): Promise<Splits> {
-    return splitData(data, test, config);
+  async split(data: Dataset, test: Dataset | null, options: SplitOptions): Promise<Splits> {
+    return splitData(data, test, options);
   }
 
   /** Stage 1: the data. */
@@ -121,7 +123,7 @@ export class ClusteringPipeline {
     } else {
       all = await this.step(this.generateData)(data);
     }
-    const splits = await this.step(this.split)(all, test, config.split);
+    const splits = await this.step(this.split)(all, test, splitOptions(config));
     track.params({
       rows: all.X.rows + (test?.X.rows ?? 0),
       features: all.X.cols,
