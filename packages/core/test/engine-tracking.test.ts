@@ -233,3 +233,58 @@ describe('track.* failures', () => {
     expect(lines.some((l) => l.includes('WARN') && l.includes('disk full'))).toBe(true);
   });
 });
+
+/** Keeps the thread busy for `ms` (CPU-bound work: no timer or write can run meanwhile). */
+function spin(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // busy
+  }
+}
+
+describe('recorded times are the engine clock at each transition', () => {
+  it('a CPU-bound child flow and task keep their real start times and durations', async () => {
+    const { tracker, registry } = setup();
+    const crunch = task(
+      function crunch() {
+        spin(300);
+        return 1;
+      },
+      { registry },
+    );
+    const child = flow(
+      async function child() {
+        spin(600);
+        return crunch();
+      },
+      { registry },
+    );
+    const parent = flow(
+      async function parent() {
+        spin(200);
+        return child();
+      },
+      { registry, experiment: 'times' },
+    );
+    const before = Date.now();
+    await parent();
+    const after = Date.now();
+    const experimentIds = (await tracker.listExperiments()).map((e) => e.experimentId);
+    const { runs } = await tracker.searchRuns({ experimentIds });
+    const byName = new Map(runs.map((r) => [r.data.tags['tideflow.flowName'], r.info]));
+    const p = byName.get('parent')!;
+    const c = byName.get('child')!;
+    expect(p.startTime).toBeGreaterThanOrEqual(before);
+    expect(p.startTime).toBeLessThan(before + 50);
+    expect(p.endTime! - p.startTime).toBeGreaterThanOrEqual(1100);
+    expect(c.startTime - p.startTime).toBeGreaterThanOrEqual(195);
+    expect(c.endTime! - c.startTime).toBeGreaterThanOrEqual(895);
+    expect(c.endTime).toBeLessThanOrEqual(after);
+    const [t] = await tracker.listTaskRuns(c.runId);
+    expect(t.startTime! - c.startTime).toBeGreaterThanOrEqual(595);
+    expect(t.durationMs).toBeGreaterThanOrEqual(295);
+    const flowRecord = await tracker.getFlowRun(c.runId);
+    expect(flowRecord!.stateHistory[0].timestamp).toBeGreaterThanOrEqual(c.startTime);
+    expect(flowRecord!.stateHistory.at(-1)!.timestamp).toBe(c.endTime);
+  });
+});
