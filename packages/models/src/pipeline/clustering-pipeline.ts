@@ -5,6 +5,7 @@ import { parseCsv, readDataFile, unreadable } from '../data/csv.js';
 import type { Dataset } from '../data/dataset.js';
 import { VotingClassifier } from '../ensemble/voting.js';
 import { tsne } from '../embed/tsne.js';
+import { StandardScaler } from '../features/scaler.js';
 import { cvScoreChart } from '../plots/cv-scores.js';
 import {
   MODEL_FAMILIES,
@@ -321,7 +322,10 @@ export class ClusteringPipeline {
   async embed(test: Dataset, config: PipelineConfig['tsne']): Promise<Dataset> {
     const sample = stratifiedSample(test, config.sample, config.seed);
     const perplexity = Math.min(config.perplexity, Math.floor((sample.X.rows - 1) / 3));
-    const { embedding } = tsne(sample.X, { perplexity, seed: config.seed });
+    // Standardised first, as the models see the data: raw units (1e306, or one wide feature) would
+    // swamp the distances.
+    const scaled = new StandardScaler().fit(sample.X).transform(sample.X);
+    const { embedding } = tsne(scaled, { perplexity, seed: config.seed });
     return {
       X: embedding,
       y: sample.y,
