@@ -96,20 +96,20 @@ describe('flow runs as tracking runs', () => {
     expect(table).toBeDefined();
   });
 
-  it('makes subflows child runs and maps failures and cancellations to MLflow statuses', async () => {
+  it('makes subflows child runs in the parent experiment and maps failures and cancellations to MLflow statuses', async () => {
     const { tracker, registry } = setup();
     const child = flow(
-      async function childFlow(fail: boolean) {
+      async function childFlow(config: { seed: number; model: string }, fail: boolean) {
         if (fail) throw new Error('child failed');
         return 1;
       },
-      { registry },
+      { registry, experiment: 'ignored-for-children' },
     );
     const parent = flow(
-      async function parentFlow() {
-        await child(false);
+      async function parentFlow(config: { seed: number; model: string }) {
+        await child(config, false);
         try {
-          await child(true);
+          await child({ ...config, model: 'svm' }, true);
         } catch {
           // the parent goes on
         }
@@ -117,17 +117,31 @@ describe('flow runs as tracking runs', () => {
       },
       { registry },
     );
-    await parent();
+    await parent({ seed: 7, model: 'knn' });
+    expect((await tracker.listExperiments()).map((e) => e.name)).not.toContain('childFlow');
+    expect(await tracker.getExperimentByName('ignored-for-children')).toBeUndefined();
     const parentExp = await tracker.getExperimentByName('parentFlow');
-    const childExp = await tracker.getExperimentByName('childFlow');
-    const [parentRun] = (await tracker.searchRuns({ experimentIds: [parentExp!.experimentId] }))
-      .runs;
-    const children = (await tracker.searchRuns({ experimentIds: [childExp!.experimentId] })).runs;
+    const { runs } = await tracker.searchRuns({
+      experimentIds: [parentExp!.experimentId],
+      orderBy: ['attributes.start_time ASC'],
+    });
+    const [parentRun, ...children] = runs;
+    expect(parentRun.info.parentRunId).toBe(null);
+    expect(parentRun.data.params).toEqual({ 'config.seed': '7', 'config.model': 'knn' });
     expect(children.map((r) => r.info.parentRunId)).toEqual([
       parentRun.info.runId,
       parentRun.info.runId,
     ]);
-    expect(children.map((r) => r.info.status).sort()).toEqual(['FAILED', 'FINISHED']);
+    expect(children.map((r) => r.data.tags['tideflow.parentRunId'])).toEqual([
+      parentRun.info.runId,
+      parentRun.info.runId,
+    ]);
+    // Children log only what differs from the parent's params.
+    expect(children.map((r) => r.data.params)).toEqual([
+      { fail: 'false' },
+      { 'config.model': 'svm', fail: 'true' },
+    ]);
+    expect(children.map((r) => r.info.status)).toEqual(['FINISHED', 'FAILED']);
 
     const controller = new AbortController();
     const slow = flow(

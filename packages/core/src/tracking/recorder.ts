@@ -56,6 +56,8 @@ class RunBuffer {
   persisting?: Promise<void>;
   ended = false;
   warned = false;
+  /** The run's experiment, once its run is created (its child runs go to the same one). */
+  experimentId?: string;
 
   /** The flow's parameters, flattened once for the run's params and its flow-run record. */
   readonly parameters: Record<string, string>;
@@ -262,9 +264,19 @@ export class TrackingRecorder {
     const parentRunId =
       info.flowRunId && this.runs.has(info.flowRunId) ? info.flowRunId : undefined;
     const parent = parentRunId ? this.runs.get(parentRunId) : undefined;
+    // A child run records only the params its parent does not already hold with the same value
+    // (a configuration passed down to every stage is logged once, on the top-level run).
+    const own = parent
+      ? Object.fromEntries(
+          Object.entries(parameters).filter(([k, v]) => parent.parameters[k] !== v),
+        )
+      : parameters;
     run.chain = (parent ? parent.chain : Promise.resolve()).then(async () => {
       const tracker = await this.tracker;
-      const experimentId = await tracker.getOrCreateExperiment(info.experiment ?? info.name);
+      // As in MLflow, a nested run belongs to its parent's experiment.
+      const experimentId =
+        parent?.experimentId ?? (await tracker.getOrCreateExperiment(info.experiment ?? info.name));
+      run.experimentId = experimentId;
       await tracker.createRun({
         experimentId,
         runId: info.id,
@@ -272,7 +284,7 @@ export class TrackingRecorder {
         startTime,
         tags: { 'tideflow.flowName': info.name },
       });
-      if (Object.keys(parameters).length) await tracker.logBatch(info.id, { params: parameters });
+      if (Object.keys(own).length) await tracker.logBatch(info.id, { params: own });
     });
     run.chain = run.chain.catch((error: unknown) => this.warn(run, error));
   }
