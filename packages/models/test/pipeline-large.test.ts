@@ -32,13 +32,13 @@ describe('the split as row indices', () => {
     expect(splits.calibration).toEqual(halves.train);
     expect(splits.conformal).toEqual(halves.test);
     expect(splits.test).toEqual(parts.test);
-    const rows = splitRows(data.y, false, options);
+    const rows = splitRows(data, null, options);
     const all = [...rows.train, ...rows.calibration, ...rows.conformal, ...rows.test!].sort(
       (a, b) => a - b,
     );
     expect(all).toEqual(Array.from({ length: 900 }, (_, i) => i));
     // A given test set is kept as it is.
-    const given = splitRows(data.y, true, options);
+    const given = splitRows(data, parts.test, options);
     expect(given.test).toBeNull();
     expect(applySplit(data, parts.test, given).test).toBe(parts.test);
   });

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import {
   ExperimentAlreadyExistsError,
@@ -375,7 +376,10 @@ export class SqliteTracker implements Tracker {
   async searchRuns(options: SearchRunsOptions = {}): Promise<SearchRunsResult> {
     const s = this.s;
     const q = parseSearch(options);
-    const { sql, params } = compileSearch(q);
+    if (q.maxResults === 0) return { runs: [] };
+    const { sql, params } = compileSearch(q, {
+      artifactUriPrefix: pathToFileURL(this.artifactRoot).href + '/',
+    });
     return s.read(() => {
       const ids = s
         .stmt(sql)

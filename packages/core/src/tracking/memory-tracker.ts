@@ -17,7 +17,8 @@ import {
   TrackingInputError,
   TrackingStoreError,
 } from './errors.js';
-import { runComparator, runMatches } from './filter.js';
+import { runComparator, runMatches } from './run-matching.js';
+import type { RunSearchContext } from './run-matching.js';
 import { generateRunName, newRunId, systemTags } from './identity.js';
 import { ModelRegistryState, prepareLoggedModel } from './models.js';
 import { encodePageToken, parseSearch } from './paging.js';
@@ -264,7 +265,12 @@ export class MemoryTracker implements Tracker {
   async searchRuns(options: SearchRunsOptions = {}): Promise<SearchRunsResult> {
     this.open();
     const q = parseSearch(options);
+    if (q.maxResults === 0) return { runs: [] };
     const experiments = q.experimentIds === undefined ? undefined : new Set(q.experimentIds);
+    const context: RunSearchContext = {
+      artifactUri: (runId) => `memory:///${runId}`,
+      datasets: () => [],
+    };
     const matches: Run[] = [];
     for (const stored of this.runs.values()) {
       const { lifecycleStage, experimentId } = stored.info;
@@ -272,9 +278,9 @@ export class MemoryTracker implements Tracker {
       if (q.runViewType === 'DELETED_ONLY' && lifecycleStage !== 'deleted') continue;
       if (experiments && !experiments.has(experimentId)) continue;
       const run = this.view(stored);
-      if (runMatches(run, q.clauses)) matches.push(run);
+      if (runMatches(run, q.clauses, context)) matches.push(run);
     }
-    matches.sort(runComparator(q.orderBy));
+    matches.sort(runComparator(q.orderBy, context));
     const end = q.offset + q.maxResults;
     const runs = matches.slice(q.offset, end);
     return end < matches.length ? { runs, nextPageToken: encodePageToken(end) } : { runs };

@@ -1,5 +1,5 @@
 import { TrackingInputError } from './errors.js';
-import { parseOrderBy, parseSearchFilter } from './filter.js';
+import { parseOrderByList, parseSearchFilter } from './filter.js';
 import type { FilterClause, OrderByClause } from './filter.js';
 import type { RunViewType, SearchRunsOptions } from './tracker.js';
 
@@ -16,7 +16,7 @@ export interface ParsedSearch {
   clauses: FilterClause[];
   /** Order-by clauses. */
   orderBy: OrderByClause[];
-  /** Page size. */
+  /** Page size; 0 asks for an empty page, as in MLflow. */
   maxResults: number;
   /** Rows to skip. */
   offset: number;
@@ -46,9 +46,9 @@ function decodePageToken(token: string): number {
 /** Checks and parses search options; throws `FilterSyntaxError` or `TrackingInputError`. */
 export function parseSearch(options: SearchRunsOptions = {}): ParsedSearch {
   const maxResults = options.maxResults ?? DEFAULT_MAX_RESULTS;
-  if (!Number.isSafeInteger(maxResults) || maxResults < 1 || maxResults > MAX_RESULTS_LIMIT) {
+  if (!Number.isSafeInteger(maxResults) || maxResults < 0 || maxResults > MAX_RESULTS_LIMIT) {
     throw new TrackingInputError(
-      `maxResults must be an integer from 1 to ${MAX_RESULTS_LIMIT}, got ${maxResults}.`,
+      `maxResults must be an integer from 0 to ${MAX_RESULTS_LIMIT}, got ${maxResults}.`,
     );
   }
   const runViewType = options.runViewType ?? 'ACTIVE_ONLY';
@@ -60,7 +60,7 @@ export function parseSearch(options: SearchRunsOptions = {}): ParsedSearch {
   return {
     experimentIds: options.experimentIds,
     clauses: parseSearchFilter(options.filter),
-    orderBy: (options.orderBy ?? []).map(parseOrderBy),
+    orderBy: parseOrderByList(options.orderBy ?? []),
     maxResults,
     offset: options.pageToken === undefined ? 0 : decodePageToken(options.pageToken),
     runViewType,

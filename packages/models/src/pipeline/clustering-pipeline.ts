@@ -5,6 +5,7 @@ import { parseCsv, readDataFile, unreadable } from '../data/csv.js';
 import type { Dataset } from '../data/dataset.js';
 import { VotingClassifier } from '../ensemble/voting.js';
 import { tsne } from '../embed/tsne.js';
+import { StandardScaler } from '../features/scaler.js';
 import { cvScoreChart } from '../plots/cv-scores.js';
 import {
   MODEL_FAMILIES,
@@ -27,7 +28,15 @@ import { renderCharts, renderReport, type ReportCharts, type ReportInput } from 
 import type { EvaluationStage, FamilyResult, FinalModel, PipelineResult } from './results.js';
 import { cell, compareCoordinates, searchFamily } from './search.js';
 import { checkOverrides, withOverrides } from './task-overrides.js';
-import { applySplit, splitRows, stratifiedSample, type SplitRows, type Splits } from './splits.js';
+import {
+  applySplit,
+  splitOptions,
+  splitRows,
+  stratifiedSample,
+  type SplitOptions,
+  type SplitRows,
+  type Splits,
+} from './splits.js';
 
 /** The key of a CSV task: the file's bytes, not its name, decide the cache entry. */
 function csvKey(ctx: { hash(value: unknown): string }, args: readonly unknown[]): string {
@@ -98,12 +107,8 @@ export class ClusteringPipeline {
    * cache holds the data once (as the loading task's result), not a second time as its parts.
    */
   @task({ cache: true })
-  async split(
-    data: Dataset,
-    test: Dataset | null,
-    config: PipelineConfig['split'],
-  ): Promise<SplitRows> {
-    return splitRows(data.y, test !== null, config);
+  async split(data: Dataset, test: Dataset | null, options: SplitOptions): Promise<SplitRows> {
+    return splitRows(data, test, options);
   }
 
   /** Stage 1: the data. */
@@ -124,7 +129,11 @@ export class ClusteringPipeline {
     } else {
       all = await this.step(this.generateData)(data);
     }
-    const splits = applySplit(all, test, await this.step(this.split)(all, test, config.split));
+    const splits = applySplit(
+      all,
+      test,
+      await this.step(this.split)(all, test, splitOptions(config)),
+    );
     track.params({
       rows: all.X.rows + (test?.X.rows ?? 0),
       features: all.X.cols,
@@ -322,7 +331,10 @@ export class ClusteringPipeline {
   async embed(test: Dataset, config: PipelineConfig['tsne']): Promise<Dataset> {
     const sample = stratifiedSample(test, config.sample, config.seed);
     const perplexity = Math.min(config.perplexity, Math.floor((sample.X.rows - 1) / 3));
-    const { embedding } = tsne(sample.X, { perplexity, seed: config.seed });
+    // Standardised first, as the models see the data: raw units (1e306, or one wide feature) would
+    // swamp the distances.
+    const scaled = new StandardScaler().fit(sample.X).transform(sample.X);
+    const { embedding } = tsne(scaled, { perplexity, seed: config.seed });
     return {
       X: embedding,
       y: sample.y,
