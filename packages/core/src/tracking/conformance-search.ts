@@ -1,5 +1,6 @@
 import type { ConformanceContext } from './conformance.js';
-import type { RunStatus, Tracker } from './tracker.js';
+import type { RunStatus } from './tracker.js';
+import type { Tracker } from './tracker-bridge.js';
 
 interface Fixture {
   exp: string;
