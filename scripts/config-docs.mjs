@@ -32,7 +32,9 @@ The clustering pipeline's configuration resolves, lowest precedence first:
 4. the command's own flags: \`--dim 2\`, \`--data train.csv --label species --test-data test.csv\`.
 
 In code, \`resolvePipelineConfig({ file, set, overrides })\` does the same. An unknown key or a bad
-value fails before anything runs, naming the key and what it accepts:
+value fails before anything runs, naming the key and what it accepts. Keys that name object
+prototypes (\`__proto__\`, \`constructor\`, \`prototype\`) are refused wherever they appear, in
+files, \`--set\` and task overrides:
 
 \`\`\`text
 error: Invalid configuration at "strategy": expected one of "best", "voting", got "median".

@@ -63,5 +63,21 @@ describe('Dockerfile', () => {
     expect(summary.test_accuracy).toBeGreaterThan(0.7);
     expect(existsSync(summary.report as string)).toBe(true);
     expect(existsSync(join(app, '.tideflow', 'tideflow.db'))).toBe(true);
+    // The next commands the README names: `npm ci` linked the committed bin shim, so npx runs the
+    // workspace's CLI (never a download of some package called tideflow).
+    const npx = (...args: string[]): string =>
+      execFileSync('npx', ['--no-install', 'tideflow', ...args], {
+        cwd: app,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+    const version = (
+      JSON.parse(readFileSync(join(app, 'packages', 'cli', 'package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
+    expect(npx('--version').trim()).toBe(version);
+    const runs = JSON.parse(npx('runs', 'ls', '--json')) as { runs: { runId: string }[] };
+    expect(runs.runs.length).toBeGreaterThan(0);
   }, 1_800_000);
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { COMMANDS } from './commands/index.js';
 import type { CliIo } from './context.js';
@@ -8,6 +9,13 @@ export interface GlobalOptions {
   trackingUri?: string;
 }
 
+/** The version of `@tideflow/cli`, from its package.json (next to `src/` and `dist/`). */
+export const CLI_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
 /**
  * Builds the `tideflow` program: global options, then every command module in
  * `commands/index.ts`. Output goes through `io`; errors throw instead of exiting (see `main`).
@@ -15,6 +23,7 @@ export interface GlobalOptions {
 export function createProgram(io: CliIo): Command {
   const program = new Command('tideflow')
     .description('Workflow orchestration and experiment tracking for TypeScript.')
+    .version(CLI_VERSION, '-V, --version', 'print the version of tideflow')
     .option(
       '--tracking-uri <uri>',
       'tracking store: sqlite:///relative.db or sqlite:////absolute.db (default: .tideflow/tideflow.db; env TIDEFLOW_TRACKING_URI)',

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatTime } from '../src/format/values.js';
+import { SqliteTracker } from '@tideflow/tracker-sqlite';
 import { cli, seed, widest, workspace } from './helpers.js';
 
 const ws = workspace();
@@ -108,6 +109,7 @@ describe('tideflow runs ls', () => {
       parentRunId: null,
       params: { 'data.n_samples': '5000', model: 'nb' },
       metrics: { accuracy: 'NaN', log_loss: 0.5 },
+      childCount: 0,
     });
     expect(Object.keys(runs[0])).toEqual([
       'runId',
@@ -122,12 +124,64 @@ describe('tideflow runs ls', () => {
       'params',
       'metrics',
       'tags',
+      'childCount',
     ]);
     expect(Object.keys(tags)).toEqual([...Object.keys(tags)].sort());
     expect(tags.team).toBe('ml');
     expect(r.stdout).toBe(
       (await cli(ws, 'runs', 'ls', '--filter', "attributes.run_name = 'nb'", '--json')).stdout,
     );
+  });
+
+  it("lists top-level runs with their child count; --all adds children, --parent lists one run's", async () => {
+    const nested = workspace();
+    try {
+      const t = new SqliteTracker({ path: join(nested.cwd, '.tideflow', 'tideflow.db') });
+      const experimentId = await t.getOrCreateExperiment('pipeline');
+      const top = await t.createRun({
+        experimentId,
+        runId: 'dddd0001',
+        name: 'top',
+        startTime: 10,
+      });
+      for (const [i, name] of ['data', 'search'].entries()) {
+        await t.createRun({
+          experimentId,
+          runId: `eeee000${i}`,
+          name,
+          parentRunId: top.info.runId,
+          startTime: 20 + i,
+        });
+      }
+      await t.createRun({ experimentId, runId: 'ffff0001', name: 'alone', startTime: 5 });
+      await t.close();
+      const ls = async (...args: string[]) =>
+        JSON.parse((await cli(nested, 'runs', 'ls', ...args, '--json')).stdout).runs.map(
+          (r: { runId: string; childCount: number }) => [r.runId, r.childCount],
+        );
+      expect(await ls()).toEqual([
+        ['dddd0001', 2],
+        ['ffff0001', 0],
+      ]);
+      expect(await ls('--all')).toEqual([
+        ['eeee0001', 0],
+        ['eeee0000', 0],
+        ['dddd0001', 2],
+        ['ffff0001', 0],
+      ]);
+      expect(await ls('--parent', 'dddd')).toEqual([
+        ['eeee0001', 0],
+        ['eeee0000', 0],
+      ]);
+      expect(await ls('-e', 'pipeline', '--filter', "attributes.run_name = 'top'")).toEqual([
+        ['dddd0001', 2],
+      ]);
+      const table = (await cli(nested, 'runs', 'ls')).stdout.split('\n');
+      expect(table[0]).toMatch(/\sCHILDREN$/);
+      expect(table[1]).toMatch(/^dddd0001\s.*\s2$/);
+    } finally {
+      rmSync(nested.cwd, { recursive: true, force: true });
+    }
   });
 
   it('reports a malformed filter with its position, and bad options, with exit code 1', async () => {

@@ -122,6 +122,18 @@ describe('tideflow run clustering', () => {
       /--dim must be 2 or 3/,
     );
     expect((await cli(ws, 'run', 'clustering', '--label', 'x')).stderr).toMatch(/need --data/);
+    expect((await cli(ws, 'run', 'clustering', '--dim', '2', '--data', 'x.csv')).stderr).toMatch(
+      /--dim sets the dimension of generated clusters; it cannot be used with --data/,
+    );
+    const missing = await cli(ws, 'run', 'clustering', '--data', 'nope.csv');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(
+      `data.path: ${join(ws.cwd, 'nope.csv')}: cannot read the data file: no such file.`,
+    );
+    const proto = await cli(ws, 'run', 'clustering', '--set', '__proto__.polluted=1');
+    expect(proto.code).toBe(1);
+    expect(proto.stderr).toMatch(/"__proto__": "__proto__" is not allowed as a configuration key/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const bad = await cli(ws, 'run', 'clustering', '--set', 'strategy=median');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(

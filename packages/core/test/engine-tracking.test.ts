@@ -96,20 +96,20 @@ describe('flow runs as tracking runs', () => {
     expect(table).toBeDefined();
   });
 
-  it('makes subflows child runs and maps failures and cancellations to MLflow statuses', async () => {
+  it('makes subflows child runs in the parent experiment and maps failures and cancellations to MLflow statuses', async () => {
     const { tracker, registry } = setup();
     const child = flow(
-      async function childFlow(fail: boolean) {
+      async function childFlow(config: { seed: number; model: string }, fail: boolean) {
         if (fail) throw new Error('child failed');
         return 1;
       },
-      { registry },
+      { registry, experiment: 'ignored-for-children' },
     );
     const parent = flow(
-      async function parentFlow() {
-        await child(false);
+      async function parentFlow(config: { seed: number; model: string }) {
+        await child(config, false);
         try {
-          await child(true);
+          await child({ ...config, model: 'svm' }, true);
         } catch {
           // the parent goes on
         }
@@ -117,17 +117,31 @@ describe('flow runs as tracking runs', () => {
       },
       { registry },
     );
-    await parent();
+    await parent({ seed: 7, model: 'knn' });
+    expect((await tracker.listExperiments()).map((e) => e.name)).not.toContain('childFlow');
+    expect(await tracker.getExperimentByName('ignored-for-children')).toBeUndefined();
     const parentExp = await tracker.getExperimentByName('parentFlow');
-    const childExp = await tracker.getExperimentByName('childFlow');
-    const [parentRun] = (await tracker.searchRuns({ experimentIds: [parentExp!.experimentId] }))
-      .runs;
-    const children = (await tracker.searchRuns({ experimentIds: [childExp!.experimentId] })).runs;
+    const { runs } = await tracker.searchRuns({
+      experimentIds: [parentExp!.experimentId],
+      orderBy: ['attributes.start_time ASC'],
+    });
+    const [parentRun, ...children] = runs;
+    expect(parentRun.info.parentRunId).toBe(null);
+    expect(parentRun.data.params).toEqual({ 'config.seed': '7', 'config.model': 'knn' });
     expect(children.map((r) => r.info.parentRunId)).toEqual([
       parentRun.info.runId,
       parentRun.info.runId,
     ]);
-    expect(children.map((r) => r.info.status).sort()).toEqual(['FAILED', 'FINISHED']);
+    expect(children.map((r) => r.data.tags['tideflow.parentRunId'])).toEqual([
+      parentRun.info.runId,
+      parentRun.info.runId,
+    ]);
+    // Children log only what differs from the parent's params.
+    expect(children.map((r) => r.data.params)).toEqual([
+      { fail: 'false' },
+      { 'config.model': 'svm', fail: 'true' },
+    ]);
+    expect(children.map((r) => r.info.status)).toEqual(['FINISHED', 'FAILED']);
 
     const controller = new AbortController();
     const slow = flow(
@@ -231,5 +245,60 @@ describe('track.* failures', () => {
     expect(state.type).toBe('COMPLETED');
     expect(state.result()).toBeUndefined();
     expect(lines.some((l) => l.includes('WARN') && l.includes('disk full'))).toBe(true);
+  });
+});
+
+/** Keeps the thread busy for `ms` (CPU-bound work: no timer or write can run meanwhile). */
+function spin(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // busy
+  }
+}
+
+describe('recorded times are the engine clock at each transition', () => {
+  it('a CPU-bound child flow and task keep their real start times and durations', async () => {
+    const { tracker, registry } = setup();
+    const crunch = task(
+      function crunch() {
+        spin(300);
+        return 1;
+      },
+      { registry },
+    );
+    const child = flow(
+      async function child() {
+        spin(600);
+        return crunch();
+      },
+      { registry },
+    );
+    const parent = flow(
+      async function parent() {
+        spin(200);
+        return child();
+      },
+      { registry, experiment: 'times' },
+    );
+    const before = Date.now();
+    await parent();
+    const after = Date.now();
+    const experimentIds = (await tracker.listExperiments()).map((e) => e.experimentId);
+    const { runs } = await tracker.searchRuns({ experimentIds });
+    const byName = new Map(runs.map((r) => [r.data.tags['tideflow.flowName'], r.info]));
+    const p = byName.get('parent')!;
+    const c = byName.get('child')!;
+    expect(p.startTime).toBeGreaterThanOrEqual(before);
+    expect(p.startTime).toBeLessThan(before + 50);
+    expect(p.endTime! - p.startTime).toBeGreaterThanOrEqual(1100);
+    expect(c.startTime - p.startTime).toBeGreaterThanOrEqual(195);
+    expect(c.endTime! - c.startTime).toBeGreaterThanOrEqual(895);
+    expect(c.endTime).toBeLessThanOrEqual(after);
+    const [t] = await tracker.listTaskRuns(c.runId);
+    expect(t.startTime! - c.startTime).toBeGreaterThanOrEqual(595);
+    expect(t.durationMs).toBeGreaterThanOrEqual(295);
+    const flowRecord = await tracker.getFlowRun(c.runId);
+    expect(flowRecord!.stateHistory[0].timestamp).toBeGreaterThanOrEqual(c.startTime);
+    expect(flowRecord!.stateHistory.at(-1)!.timestamp).toBe(c.endTime);
   });
 });

@@ -183,6 +183,15 @@ export { exactShap, binomial } from './explain/exact-shap.js';
 export type { ExactShapOptions } from './explain/exact-shap.js';
 export { kernelShap } from './explain/kernel-shap.js';
 export type { KernelShapOptions } from './explain/kernel-shap.js';
+export { kmeansBackground } from './explain/background.js';
+export type { WeightedBackground, KmeansBackgroundOptions } from './explain/background.js';
+export { planShap, planPermutation, secondsPerRow } from './explain/budget.js';
+export type {
+  ShapBudgetInput,
+  ShapPlan,
+  PermutationBudgetInput,
+  PermutationPlan,
+} from './explain/budget.js';
 export {
   shapValue,
   shapImportance,
@@ -263,11 +272,18 @@ export { featureSteps, checkPlan, supportsPolar } from './pipeline/features-plan
 export type { FeaturePlan } from './pipeline/features-plan.js';
 export { splitData, stratifiedSample } from './pipeline/splits.js';
 export type { Splits } from './pipeline/splits.js';
-export { evaluateModel, explainModel, conformalSets, reliability } from './pipeline/evaluation.js';
+export {
+  evaluateModel,
+  explainModel,
+  explanationReductions,
+  conformalSets,
+  reliability,
+} from './pipeline/evaluation.js';
 export type {
   TestMetrics,
   Evaluation,
   Explanations,
+  ExplanationBudget,
   ConformalReport,
 } from './pipeline/evaluation.js';
 export { renderReport, renderCharts } from './pipeline/report.js';

@@ -176,9 +176,11 @@ describe('CSV', () => {
       'data.csv, line 3: expected 3 cells as in the header, got 2.',
     );
     expect(err('x,y,label\n1,abc,0\n')).toBe(
-      'data.csv, line 2, column "y": "abc" is not a finite number.',
+      'data.csv, line 2, column "y": "abc" is not a finite decimal number; if "y" is the label column, name it (label option, --label y).',
     );
-    expect(err('x,y,label\n1,,0\n')).toMatch(/line 2, column "y": "" is not a finite number/);
+    expect(err('x,y,label\n1,,0\n')).toMatch(
+      /line 2, column "y": "" is not a finite decimal number\.$/,
+    );
     expect(err('x,y,label\n1,2,0\n', 'cluster')).toBe(
       'data.csv: no label column "cluster"; the columns are "x", "y", "label".',
     );

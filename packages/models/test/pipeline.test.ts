@@ -226,7 +226,7 @@ describe('pipeline configuration', () => {
       PipelineConfigError,
     );
     const config = await resolvePipelineConfig({
-      set: ['models.knn.weights=[uniform, distance]', 'data.label=species'],
+      set: ['models.knn.weights=[uniform, distance]', 'data.path=x.csv', 'data.label=species'],
     });
     expect(config.models.knn.weights).toEqual(['uniform', 'distance']);
     expect(config.data.label).toBe('species');

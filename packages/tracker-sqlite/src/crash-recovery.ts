@@ -7,9 +7,33 @@ const FINAL_STATES = FINAL_STATE_TYPES;
 const UNFINISHED_TASK_STATES: StateType[] = STATE_TYPES.filter((t) => !FINAL_STATES.has(t));
 
 /**
+ * The last moment the store knows the run's process was alive: the latest of its start, its last
+ * heartbeat, its flow and task state changes, its metrics and its log lines. The process died
+ * after that moment (and, on this host, before the store was next opened).
+ */
+function lastSignOfLife(
+  store: SqliteStore,
+  run: { id: number; heartbeatAt: number | null },
+  flowHistory: readonly StateTransition[],
+): number {
+  const row = store
+    .stmt(
+      `SELECT MAX(
+         (SELECT start_time FROM runs WHERE id = @id),
+         COALESCE((SELECT MAX(COALESCE(end_time, start_time)) FROM task_runs WHERE run_id = @id), 0),
+         COALESCE((SELECT MAX(timestamp) FROM latest_metrics WHERE run_id = @id), 0),
+         COALESCE((SELECT MAX(timestamp) FROM run_logs WHERE run_id = @id), 0)
+       ) AS t`,
+    )
+    .get({ id: run.id }) as { t: number };
+  const states = flowHistory.length ? flowHistory[flowHistory.length - 1].timestamp : 0;
+  return Math.max(row.t, run.heartbeatAt ?? 0, states);
+}
+
+/**
  * Marks the RUNNING runs of dead processes CRASHED, in one write transaction: the run status
- * (ended at its last heartbeat), its flow-run state and its unfinished task runs. Returns the
- * run ids marked.
+ * (ended at its last sign of life, see {@link lastSignOfLife}), its flow-run state and its
+ * unfinished task runs. Returns the run ids marked.
  */
 export function markCrashedRuns(store: SqliteStore, staleAfterMs: number): string[] {
   return store.write(() => {
@@ -31,19 +55,18 @@ export function markCrashedRuns(store: SqliteStore, staleAfterMs: number): strin
         continue;
       const message = `The process (pid ${r.pid} on ${r.host}) that ran this stopped without ending the run.`;
       const entry: StateTransition = { type: 'CRASHED', name: 'Crashed', timestamp: now, message };
-      store
-        .stmt(
-          `UPDATE runs SET status = 'CRASHED', end_time = COALESCE(end_time, heartbeat_at, ?) WHERE id = ?`,
-        )
-        .run(now, r.id);
       const flow = store
         .stmt('SELECT state, state_history FROM flow_runs WHERE run_id = ?')
         .get(r.id) as { state: StateType; state_history: string } | undefined;
+      const flowHistory = flow ? (JSON.parse(flow.state_history) as StateTransition[]) : [];
+      const endTime = lastSignOfLife(store, { id: r.id, heartbeatAt: r.heartbeat_at }, flowHistory);
+      store
+        .stmt(`UPDATE runs SET status = 'CRASHED', end_time = COALESCE(end_time, ?) WHERE id = ?`)
+        .run(endTime, r.id);
       if (flow && !FINAL_STATES.has(flow.state)) {
-        const history = [...(JSON.parse(flow.state_history) as StateTransition[]), entry];
         store
           .stmt(`UPDATE flow_runs SET state = 'CRASHED', state_history = ? WHERE run_id = ?`)
-          .run(JSON.stringify(history), r.id);
+          .run(JSON.stringify([...flowHistory, entry]), r.id);
       }
       const tasks = store
         .stmt(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteTracker } from '@tideflow/tracker-sqlite';
-import { firstLine, startWorker } from './workers/spawn.js';
+import { firstLine, startWorker, type Worker } from './workers/spawn.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tideflow-sqlite-crash-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -33,6 +33,54 @@ describe('runs left RUNNING by a dead process', { timeout: 60_000 }, () => {
     await tracker.close();
   });
 
+  it('kill -9 of a flow of cached tasks: what finished is COMPLETED with real durations, the running task CRASHED, a rerun hits the cache', async () => {
+    const dir = join(root, 'cached-flow');
+    const until = async (w: Worker, text: string): Promise<void> => {
+      for (let i = 0; i < 600 && !w.stdout().includes(text); i++) {
+        if (w.child.exitCode !== null) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      if (!w.stdout().includes(text)) throw new Error(`no "${text}"; stderr: ${w.stderr()}`);
+    };
+    const doomed = startWorker('cached-flow', [dir]);
+    const runId = (await firstLine(doomed)).slice('run '.length);
+    await until(doomed, 'done 9\n');
+    await new Promise((r) => setTimeout(r, 100));
+    doomed.child.kill('SIGKILL');
+    await doomed.exited;
+
+    const tracker = new SqliteTracker({ path: join(dir, 'tideflow.db') });
+    const run = await tracker.getRun(runId);
+    expect(run.info.status).toBe('CRASHED');
+    const flowRun = await tracker.getFlowRun(runId);
+    expect(flowRun?.flowName).toBe('twenty');
+    expect(flowRun?.stateHistory.map((s) => s.type)).toEqual(['PENDING', 'RUNNING', 'CRASHED']);
+    const tasks = await tracker.listTaskRuns(runId);
+    const completed = tasks.filter((t) => t.state === 'COMPLETED');
+    expect(completed.length).toBeGreaterThanOrEqual(10);
+    for (const t of completed) expect(t.durationMs).toBeGreaterThanOrEqual(190);
+    expect(tasks.slice(0, completed.length)).toEqual(completed);
+    const rest = tasks.slice(completed.length);
+    expect(rest.map((t) => t.state)).toEqual(['CRASHED']);
+    expect(rest[0].startTime).toBeGreaterThanOrEqual(completed.at(-1)!.endTime!);
+    // The run ends at the last moment the store knew the process alive, not at its start.
+    expect(run.info.endTime).toBeGreaterThanOrEqual(rest[0].startTime!);
+    expect(run.info.endTime! - run.info.startTime).toBeGreaterThanOrEqual(completed.length * 190);
+    await tracker.close();
+
+    const rerun = startWorker('cached-flow', [dir]);
+    const again = (await firstLine(rerun)).slice('run '.length);
+    expect(await rerun.exited).toBe(0);
+    const check = new SqliteTracker({ path: join(dir, 'tideflow.db') });
+    const states = (await check.listTaskRuns(again)).map((t) => t.state);
+    expect(states).toEqual([
+      ...completed.map(() => 'CACHED'),
+      ...Array.from({ length: 20 - completed.length }, () => 'COMPLETED'),
+    ]);
+    expect((await check.getRun(again)).info.status).toBe('FINISHED');
+    await check.close();
+  });
+
   it('stay RUNNING while their process lives, and are swept by markCrashedRuns after it dies', async () => {
     const path = join(root, 'alive', 'tideflow.db');
     const alive = startWorker('crash', [path, 'wait']);
@@ -58,10 +106,9 @@ describe('runs left RUNNING by a dead process', { timeout: 60_000 }, () => {
       now,
       fresh,
     );
-    db.prepare(`UPDATE runs SET host = 'elsewhere', heartbeat_at = ? WHERE run_uuid = ?`).run(
-      now - 120_000,
-      stale,
-    );
+    db.prepare(
+      `UPDATE runs SET host = 'elsewhere', start_time = ?, heartbeat_at = ? WHERE run_uuid = ?`,
+    ).run(now - 180_000, now - 120_000, stale);
     db.close();
     const tracker = new SqliteTracker({ path, staleAfterMs: 60_000 });
     expect((await tracker.getRun(fresh)).info.status).toBe('RUNNING');

@@ -37,6 +37,10 @@ function flagOverrides(opts: RunOptions, cwd: string): Record<string, unknown> {
   if (opts.data) Object.assign(data, { source: 'csv', path: resolve(cwd, opts.data) });
   if (opts.label) data.label = opts.label;
   if (opts.testData) data.testPath = resolve(cwd, opts.testData);
+  if (opts.dim !== undefined && opts.data)
+    throw new CliError(
+      '--dim sets the dimension of generated clusters; it cannot be used with --data.',
+    );
   if ((opts.label || opts.testData) && !opts.data)
     throw new CliError('--label and --test-data need --data FILE.csv.');
   return Object.keys(data).length ? { data } : {};

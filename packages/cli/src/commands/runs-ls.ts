@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
-import { parseOrderBy, parseSearchFilter } from '@tideflow/core';
+import { TAG_PARENT_RUN_ID, parseOrderBy, parseSearchFilter } from '@tideflow/core';
+import type { Tracker } from '@tideflow/core';
 import type { Column } from '../format/table.js';
 import type { CliIo } from '../context.js';
 import { withStore } from '../context.js';
@@ -8,7 +9,7 @@ import { printJson, runJson } from '../format/json.js';
 import { renderTable } from '../format/table.js';
 import { formatDuration, formatNumber, formatTime, shortId } from '../format/values.js';
 import type { GlobalOptions } from '../program.js';
-import { experimentsById, resolveExperimentIds, runDuration } from './shared.js';
+import { experimentsById, resolveExperimentIds, resolveRun, runDuration } from './shared.js';
 
 interface LsOptions extends GlobalOptions {
   experiment: string[];
@@ -17,6 +18,8 @@ interface LsOptions extends GlobalOptions {
   maxResults?: number;
   pageToken?: string;
   json?: boolean;
+  all?: boolean;
+  parent?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -36,6 +39,38 @@ function mentionedMetrics(filter: string | undefined, orderBy: readonly string[]
   return [...new Set(keys)].slice(0, 3);
 }
 
+const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+/** The filter of a listing: the user's, and top-level runs only (or one run's children). */
+function scopedFilter(filter: string | undefined, all: boolean, parentId?: string): string {
+  const scope = parentId
+    ? `tags.\`${TAG_PARENT_RUN_ID}\` = ${quote(parentId)}`
+    : all
+      ? undefined
+      : `tags.\`${TAG_PARENT_RUN_ID}\` IS NULL`;
+  return [filter, scope].filter((c) => c !== undefined && c.trim() !== '').join(' and ');
+}
+
+/** How many child runs each of `runIds` has (the search filter has no IN for tags: one per run). */
+async function childCounts(
+  tracker: Tracker,
+  runIds: readonly string[],
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const id of runIds) {
+    const filter = scopedFilter(undefined, false, id);
+    let n = 0;
+    let pageToken: string | undefined;
+    do {
+      const page = await tracker.searchRuns({ filter, maxResults: 1000, pageToken });
+      n += page.runs.length;
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    counts.set(id, n);
+  }
+  return counts;
+}
+
 /** `tideflow runs ls`. */
 export function registerRunsLs(runs: Command, io: CliIo): void {
   runs
@@ -51,6 +86,8 @@ export function registerRunsLs(runs: Command, io: CliIo): void {
     .option('-o, --order-by <clause>', 'e.g. "metrics.acc DESC" (repeatable)', collect, [])
     .option('-n, --max-results <n>', 'at most this many runs (default 1000)', positiveInt)
     .option('--page-token <token>', 'continue from the nextPageToken of a --json listing')
+    .option('-a, --all', 'include child runs (subflows); default: top-level runs only')
+    .option('--parent <run>', "only this run's child runs")
     .option('--json', 'print JSON')
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<LsOptions>();
@@ -58,24 +95,37 @@ export function registerRunsLs(runs: Command, io: CliIo): void {
         const experimentIds = opts.experiment.length
           ? await resolveExperimentIds(tracker, opts.experiment)
           : undefined;
+        const parentId = opts.parent
+          ? (await resolveRun(tracker, opts.parent)).info.runId
+          : undefined;
+        const filter = scopedFilter(opts.filter, opts.all ?? false, parentId);
         const result = await tracker.searchRuns({
           ...(experimentIds && { experimentIds }),
-          ...(opts.filter !== undefined && { filter: opts.filter }),
+          ...(filter && { filter }),
           orderBy: opts.orderBy,
           ...(opts.maxResults !== undefined && { maxResults: opts.maxResults }),
           ...(opts.pageToken !== undefined && { pageToken: opts.pageToken }),
         });
         const experiments = await experimentsById(tracker);
+        const children = await childCounts(
+          tracker,
+          result.runs.map((r) => r.info.runId),
+        );
         if (opts.json) {
           io.stdout(
             printJson({
-              runs: result.runs.map((r) => runJson(r, experiments.get(r.info.experimentId))),
+              runs: result.runs.map((r) => ({
+                ...runJson(r, experiments.get(r.info.experimentId)),
+                childCount: children.get(r.info.runId) ?? 0,
+              })),
               nextPageToken: result.nextPageToken ?? null,
             }),
           );
           return;
         }
         const metricKeys = mentionedMetrics(opts.filter, opts.orderBy);
+        // The column appears when some listed run has child runs.
+        const withChildren = [...children.values()].some((n) => n > 0);
         const columns: Column[] = [
           { header: 'RUN ID', min: 8 },
           { header: 'NAME', min: 8 },
@@ -83,6 +133,7 @@ export function registerRunsLs(runs: Command, io: CliIo): void {
           { header: 'STATUS', min: 8 },
           { header: 'STARTED', min: 16 },
           { header: 'DURATION', align: 'right', min: 8 },
+          ...(withChildren ? [{ header: 'CHILDREN', align: 'right', min: 3 } as Column] : []),
           ...metricKeys.map((k): Column => ({ header: k, align: 'right', min: 6 })),
         ];
         const rows = result.runs.map((r) => [
@@ -92,6 +143,7 @@ export function registerRunsLs(runs: Command, io: CliIo): void {
           r.info.status,
           formatTime(r.info.startTime),
           formatDuration(runDuration(r)),
+          ...(withChildren ? [String(children.get(r.info.runId) ?? 0)] : []),
           ...metricKeys.map((k) => formatNumber(r.data.metrics[k])),
         ]);
         io.stdout(renderTable(columns, rows, io.columns ?? 80));

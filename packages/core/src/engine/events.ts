@@ -26,8 +26,8 @@ export interface RunInfo {
 
 /** The events the engine emits, by type. */
 export interface EngineEvents {
-  /** A flow or task run was created (its first state, Pending, follows). */
-  'run.created': { run: RunInfo };
+  /** A flow or task run was created at `timestamp` (its first state, Pending, follows). */
+  'run.created': { run: RunInfo; timestamp: number };
   /** A run entered a new state. `cacheKey` is set on Cached states and on completed cached runs. */
   'run.state': { run: RunInfo; state: State; previous?: State; attempt: number; cacheKey?: string };
   /** A line was logged through a run logger. */

@@ -47,6 +47,9 @@ async function executeFlow(
       signal: external.length ? AbortSignal.any(external) : NEVER_ABORTED,
       attempt: async () => {
         flowRun.newAttempt();
+        // With a durable store the run and its Running flow-run record exist before the body runs.
+        const written = config.tracking?.persist(record.id);
+        if (written) await written;
         if (external.some((s) => s.aborted)) onExternalAbort();
         const active = new ActiveRunImpl(record, flowRun.signal, flowRun, logger);
         const timeoutMs = options.timeoutMs;

@@ -65,7 +65,8 @@ export class RunRecord implements RunStates {
 
   /** Emits `run.created` (call once, before the first state). */
   announce(): void {
-    if (engineEvents.active) engineEvents.emit({ type: 'run.created', run: this.info });
+    if (engineEvents.active)
+      engineEvents.emit({ type: 'run.created', run: this.info, timestamp: Date.now() });
   }
 
   /** Enters a new state and tells subscribers. */

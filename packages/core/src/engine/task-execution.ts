@@ -116,7 +116,13 @@ async function executeTask(
         record,
         logger: config.logger,
         signal: flow?.signal ?? NEVER_ABORTED,
-        attempt: () => taskAttempt(record, thisArg, callArgs, flow),
+        attempt: () => {
+          // With a durable store the Running record is written before the body runs (kill -9).
+          const written = config.tracking?.persist(flow?.id);
+          return written
+            ? written.then(() => taskAttempt(record, thisArg, callArgs, flow))
+            : taskAttempt(record, thisArg, callArgs, flow);
+        },
         cancellation: cancelled,
       });
     } finally {
@@ -131,7 +137,13 @@ async function executeTask(
     flow,
     config.taskCache,
     config.settings.refreshCache,
-    run,
+    async () => {
+      const value = await run();
+      // A result that reaches the cache has its task-run record in a durable store first.
+      const written = config.tracking?.persist(flow?.id);
+      if (written) await written;
+      return value;
+    },
   );
 }
 

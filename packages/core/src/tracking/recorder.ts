@@ -2,7 +2,9 @@ import type { EngineEvent, EventBus, RunInfo } from '../engine/events.js';
 import type { State, StateType } from '../engine/state.js';
 import type { Logger } from '../logger.js';
 import { flattenParams } from './flatten.js';
+import { MemoryTracker } from './memory-tracker.js';
 import type {
+  FlowRunRecord,
   LogLine,
   MetricInput,
   ParamValue,
@@ -29,9 +31,9 @@ function transition(state: State): StateTransition {
   return { type: state.type, name: state.name, timestamp: state.timestamp, message: state.message };
 }
 
-/** A task run being recorded (written once, when it ends). */
-interface LiveTask {
-  record: TaskRunRecord;
+/** Copies a task-run record as it is now (the live one keeps changing while a write is queued). */
+function snapshot(record: TaskRunRecord): TaskRunRecord {
+  return { ...record, stateHistory: record.stateHistory.slice() };
 }
 
 /** What is buffered for one tracking run (= one flow run). */
@@ -39,15 +41,23 @@ class RunBuffer {
   metrics: MetricInput[] = [];
   params: Record<string, ParamValue> = {};
   tags: Record<string, string> = {};
-  taskRuns: TaskRunRecord[] = [];
+  /** Task runs changed since the last write (live records, copied when written). */
+  dirtyTasks = new Map<string, TaskRunRecord>();
   logs: LogLine[] = [];
+  /** Whether the flow-run record changed since the last write. */
+  flowDirty = false;
   readonly flowStates: StateTransition[] = [];
-  readonly tasks = new Map<string, LiveTask>();
+  /** The task runs that have not ended yet. */
+  readonly tasks = new Map<string, TaskRunRecord>();
   /** Every write for this run, in order. */
   chain: Promise<void> = Promise.resolve();
   timer?: NodeJS.Timeout;
+  /** The write that {@link TrackingRecorder.persist} callers of this turn of the event loop share. */
+  persisting?: Promise<void>;
   ended = false;
   warned = false;
+  /** The run's experiment, once its run is created (its child runs go to the same one). */
+  experimentId?: string;
 
   /** The flow's parameters, flattened once for the run's params and its flow-run record. */
   readonly parameters: Record<string, string>;
@@ -57,26 +67,35 @@ class RunBuffer {
   }
 
   get size(): number {
-    return this.metrics.length + this.taskRuns.length + this.logs.length;
+    return this.metrics.length + this.dirtyTasks.size + this.logs.length;
   }
 }
 
 /**
  * Records the engine's flow runs in a {@link Tracker}: a flow run is a tracking run of the same id
  * (experiment = flow name unless set; params = its parameters flattened `a.b.c`), a subflow a child
- * run, and each task run a task-run record. Values given to `track.*` are buffered and written in
- * batches off the hot path; a top-level flow call resolves after its run is written.
+ * run, and each task run a task-run record. Every time recorded is the engine's clock at the
+ * transition. The run, its flow-run record and each task-run record are written when they start
+ * and again when they change, in batches off the hot path; with a tracker that outlives the process
+ * (anything but the {@link MemoryTracker}), {@link TrackingRecorder.persist} lets the engine wait
+ * for those writes before a body runs, so a killed process leaves its runs behind. A top-level flow
+ * call resolves after its run is written.
  */
 export class TrackingRecorder {
   private readonly runs = new Map<string, RunBuffer>();
   private unsubscribe?: () => void;
+  /** Whether records must reach the store before work starts (false for the in-memory tracker). */
+  private durable = true;
 
   constructor(
     /** The tracker, or the promise of one (opening a store may be async). */
     readonly tracker: Promise<Tracker>,
     private readonly logger: Logger,
   ) {
-    tracker.catch(() => {});
+    tracker.then(
+      (t) => (this.durable = !(t instanceof MemoryTracker)),
+      () => {},
+    );
   }
 
   /** Starts listening to `bus`. */
@@ -145,10 +164,31 @@ export class TrackingRecorder {
     await run.chain;
   }
 
+  /**
+   * With a store that outlives the process: writes what is buffered for flow run `runId` (its
+   * run and flow-run record, the task runs that just started or ended) and returns the promise of
+   * that write, which never rejects. Callers within one turn of the event loop share one write.
+   * Returns undefined when there is nothing to wait for (in-memory tracker, untracked run), so
+   * the hot path of untracked or in-memory runs does not await at all.
+   */
+  persist(runId: string | undefined): Promise<void> | undefined {
+    if (!this.durable || runId === undefined) return undefined;
+    const run = this.runs.get(runId);
+    if (!run) return undefined;
+    run.persisting ??= new Promise<void>((resolve) => {
+      setImmediate(() => {
+        run.persisting = undefined;
+        this.enqueueBuffered(run);
+        void run.chain.then(resolve);
+      });
+    });
+    return run.persisting;
+  }
+
   private readonly onEvent = (event: EngineEvent): void => {
     const run = event.run;
     if (event.type === 'run.created') {
-      if (run.kind === 'flow') this.startRun(run);
+      if (run.kind === 'flow') this.startRun(run, event.timestamp);
       return;
     }
     const owner = this.runs.get(run.kind === 'flow' ? run.id : (run.flowRunId ?? ''));
@@ -165,7 +205,12 @@ export class TrackingRecorder {
     }
     if (run.kind === 'flow') {
       owner.flowStates.push(transition(event.state));
-      if (event.state.isFinal()) this.endRun(owner, event.state);
+      if (event.state.isFinal()) {
+        this.endRun(owner, event.state);
+      } else {
+        owner.flowDirty = true;
+        this.schedule(owner);
+      }
       return;
     }
     this.taskState(owner, run, event.state, event.attempt, event.cacheKey);
@@ -178,26 +223,23 @@ export class TrackingRecorder {
     attempt: number,
     cacheKey?: string,
   ): void {
-    let live = owner.tasks.get(run.id);
-    if (!live) {
-      live = {
-        record: {
-          taskRunId: run.id,
-          taskName: run.name,
-          state: state.type,
-          stateHistory: [],
-          startTime: null,
-          endTime: null,
-          durationMs: null,
-          attempts: 0,
-          cacheKey: null,
-          cacheHit: false,
-          error: null,
-        },
+    let r = owner.tasks.get(run.id);
+    if (!r) {
+      r = {
+        taskRunId: run.id,
+        taskName: run.name,
+        state: state.type,
+        stateHistory: [],
+        startTime: null,
+        endTime: null,
+        durationMs: null,
+        attempts: 0,
+        cacheKey: null,
+        cacheHit: false,
+        error: null,
       };
-      owner.tasks.set(run.id, live);
+      owner.tasks.set(run.id, r);
     }
-    const r = live.record;
     r.state = state.type;
     r.stateHistory.push(transition(state));
     r.attempts = attempt;
@@ -210,51 +252,68 @@ export class TrackingRecorder {
       r.cacheHit = state.type === 'CACHED';
       if (state.isFailed()) r.error = state.message ?? String(state.error);
       owner.tasks.delete(run.id);
-      owner.taskRuns.push(r);
-      this.schedule(owner);
     }
+    owner.dirtyTasks.set(run.id, r);
+    this.schedule(owner);
   }
 
-  private startRun(info: RunInfo): void {
+  private startRun(info: RunInfo, startTime: number): void {
     const run = new RunBuffer(info);
     this.runs.set(info.id, run);
     const parameters = run.parameters;
     const parentRunId =
       info.flowRunId && this.runs.has(info.flowRunId) ? info.flowRunId : undefined;
     const parent = parentRunId ? this.runs.get(parentRunId) : undefined;
+    // A child run records only the params its parent does not already hold with the same value
+    // (a configuration passed down to every stage is logged once, on the top-level run).
+    const own = parent
+      ? Object.fromEntries(
+          Object.entries(parameters).filter(([k, v]) => parent.parameters[k] !== v),
+        )
+      : parameters;
     run.chain = (parent ? parent.chain : Promise.resolve()).then(async () => {
       const tracker = await this.tracker;
-      const experimentId = await tracker.getOrCreateExperiment(info.experiment ?? info.name);
+      // As in MLflow, a nested run belongs to its parent's experiment.
+      const experimentId =
+        parent?.experimentId ?? (await tracker.getOrCreateExperiment(info.experiment ?? info.name));
+      run.experimentId = experimentId;
       await tracker.createRun({
         experimentId,
         runId: info.id,
         parentRunId,
-        startTime: Date.now(),
+        startTime,
         tags: { 'tideflow.flowName': info.name },
       });
-      if (Object.keys(parameters).length) await tracker.logBatch(info.id, { params: parameters });
+      if (Object.keys(own).length) await tracker.logBatch(info.id, { params: own });
     });
     run.chain = run.chain.catch((error: unknown) => this.warn(run, error));
   }
 
   private endRun(run: RunBuffer, state: State): void {
     run.ended = true;
+    run.flowDirty = false;
     this.enqueueBuffered(run);
     const info = run.info;
     const status = runStatus(state.type);
+    const record = this.flowRecord(run, state.type);
     run.chain = run.chain
       .then(async () => {
         const tracker = await this.tracker;
-        await tracker.setFlowRun(info.id, {
-          flowName: info.name,
-          state: state.type,
-          stateHistory: run.flowStates,
-          parameters: run.parameters,
-        });
+        await tracker.setFlowRun(info.id, record);
         await tracker.updateRun(info.id, { status, endTime: state.timestamp });
       })
       .catch((error: unknown) => this.warn(run, error))
       .finally(() => this.runs.delete(info.id));
+  }
+
+  /** The flow-run record as it is now. */
+  private flowRecord(run: RunBuffer, state: StateType): FlowRunRecord {
+    return {
+      flowName: run.info.name,
+      state,
+      stateHistory: run.flowStates.slice(),
+      parameters: run.parameters,
+    };
   }
 
   private schedule(run: RunBuffer): void {
@@ -272,24 +331,31 @@ export class TrackingRecorder {
       clearTimeout(run.timer);
       run.timer = undefined;
     }
-    const { metrics, params, tags, taskRuns, logs } = run;
+    const { metrics, params, tags, dirtyTasks, logs } = run;
+    const flow = run.flowDirty
+      ? this.flowRecord(run, run.flowStates[run.flowStates.length - 1].type)
+      : undefined;
     if (
+      !flow &&
       !metrics.length &&
       !Object.keys(params).length &&
       !Object.keys(tags).length &&
-      !taskRuns.length &&
+      !dirtyTasks.size &&
       !logs.length
     )
       return;
     run.metrics = [];
     run.params = {};
     run.tags = {};
-    run.taskRuns = [];
     run.logs = [];
+    run.flowDirty = false;
+    const taskRuns = dirtyTasks.size ? [...dirtyTasks.values()].map(snapshot) : [];
+    if (dirtyTasks.size) run.dirtyTasks = new Map();
     const runId = run.info.id;
     run.chain = run.chain
       .then(async () => {
         const tracker = await this.tracker;
+        if (flow) await tracker.setFlowRun(runId, flow);
         if (metrics.length || Object.keys(params).length || Object.keys(tags).length) {
           await tracker.logBatch(runId, { metrics, params, tags });
         }

@@ -1,5 +1,7 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { DataFormatError } from '../errors.js';
+import { resolveColumns } from './csv-header.js';
 import type { Dataset } from './dataset.js';
 import { denseMatrix } from './matrix.js';
 
@@ -13,35 +15,41 @@ export interface ReadCsvOptions {
    * Default: the distinct labels, sorted numerically when all are numbers, else as strings.
    */
   classNames?: readonly string[];
+  /**
+   * The feature columns to read, by header name and in this order (e.g. the training set's
+   * `featureNames` when reading its test set, whose columns may come in another order). A missing
+   * or extra feature column is an error naming both. Default: every column but the label, in file
+   * order.
+   */
+  featureNames?: readonly string[];
   /** Name of the source used in error messages (the file path for `readCsv`). */
   source?: string;
 }
 
+/** Cells `Number()` reads but a CSV number must not be: hexadecimal, binary and octal literals. */
+const NOT_DECIMAL = /[xXbBoO]/;
+
 /**
  * Parses CSV text with a header row into a {@link Dataset}: every column except the label column
- * is a numeric feature; labels become class indices with their names kept in `classNames`.
+ * is a numeric feature (decimal notation); labels become class indices with their names kept in
+ * `classNames`. Lines may end in LF, CRLF or CR.
  *
- * Throws `DataFormatError` naming the line and column for ragged rows, non-numeric or empty
- * feature cells, and a missing label column.
+ * Throws `DataFormatError` naming the source, line and column for: an empty or header-only file,
+ * unnamed or duplicate column names, a missing label column, no feature column (a `;`-separated
+ * file), ragged rows, non-numeric or empty feature cells and empty label cells.
  */
 export function parseCsv(text: string, options: ReadCsvOptions = {}): Dataset {
   const source = options.source ?? 'CSV';
-  const lines = text.split('\n');
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const lines = body.split(!body.includes('\n') && body.includes('\r') ? '\r' : '\n');
   let li = 0;
   while (li < lines.length && lines[li].trim() === '') li++;
   if (li >= lines.length)
     throw new DataFormatError(`${source}: empty file, expected a header row.`);
-  const header = splitLine(lines[li], source, li + 1).map((h) => h.trim());
+  const header = headerCells(lines[li], source, li + 1);
   const nCols = header.length;
-  const labelName = options.label ?? header[nCols - 1];
-  const labelCol = header.indexOf(labelName);
-  if (labelCol < 0) {
-    throw new DataFormatError(
-      `${source}: no label column "${labelName}"; the columns are ${header.map((h) => `"${h}"`).join(', ')}.`,
-    );
-  }
-  const featureCols: number[] = [];
-  for (let j = 0; j < nCols; j++) if (j !== labelCol) featureCols.push(j);
+  const { labelCol, featureCols, featureNames } = resolveColumns(header, source, options);
+  const labelName = header[labelCol];
   const d = featureCols.length;
 
   let values = new Float64Array(Math.max(16, (lines.length - li) * d));
@@ -63,16 +71,28 @@ export function parseCsv(text: string, options: ReadCsvOptions = {}): Dataset {
     }
     for (let f = 0; f < d; f++) {
       const cell = cells[featureCols[f]];
-      const v = cell.trim() === '' ? NaN : Number(cell);
-      if (!Number.isFinite(v)) {
+      const v = Number(cell);
+      if (!Number.isFinite(v) || cell.trim() === '' || NOT_DECIMAL.test(cell)) {
         throw new DataFormatError(
-          `${source}, line ${l + 1}, column "${header[featureCols[f]]}": ${JSON.stringify(cell)} is not a finite number.`,
+          `${source}, line ${l + 1}, column "${featureNames[f]}": ${JSON.stringify(cell)} is not a finite decimal number` +
+            (options.label === undefined && Number.isNaN(v) && cell.trim() !== ''
+              ? `; if "${featureNames[f]}" is the label column, name it (label option, --label ${featureNames[f]}).`
+              : '.'),
         );
       }
       values[n * d + f] = v;
     }
-    labels.push(cells[labelCol].trim());
+    const label = cells[labelCol].trim();
+    if (label === '') {
+      throw new DataFormatError(
+        `${source}, line ${l + 1}, column "${labelName}": empty label; every row needs a class.`,
+      );
+    }
+    labels.push(label);
     n++;
+  }
+  if (n === 0) {
+    throw new DataFormatError(`${source}: no data rows after the header (line ${li + 1}).`);
   }
 
   const classNames = options.classNames ? [...options.classNames] : sortedDistinct(labels);
@@ -91,15 +111,76 @@ export function parseCsv(text: string, options: ReadCsvOptions = {}): Dataset {
   return {
     X: denseMatrix(n, d, values.slice(0, n * d)),
     y,
-    featureNames: featureCols.map((j) => header[j]),
+    featureNames: [...featureNames],
     classNames,
   };
 }
 
+/** The trimmed cells of a header line. */
+function headerCells(line: string, source: string, lineNo: number): string[] {
+  return splitLine(line, source, lineNo).map((h) => h.trim());
+}
+
+/**
+ * Reads only the header of a CSV file (its first non-empty line, from the first 1 MiB) and
+ * resolves its columns as {@link parseCsv} would, so that a wrong label, duplicate columns or test
+ * columns that do not match the training features are found before the whole file is read.
+ *
+ * @returns The names of the feature columns, in the order `parseCsv` reads them.
+ * @throws DataFormatError naming the file (and line and column where it applies).
+ */
+export function checkCsvHeader(
+  path: string,
+  options: Pick<ReadCsvOptions, 'label' | 'featureNames'> = {},
+): readonly string[] {
+  let head: string;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buffer = Buffer.alloc(1 << 20);
+      head = buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    throw unreadable(path, error);
+  }
+  const body = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
+  const lines = body.split(/\r\n|\r|\n/);
+  const li = lines.findIndex((line) => line.trim() !== '');
+  if (li < 0) throw new DataFormatError(`${path}: empty file, expected a header row.`);
+  return resolveColumns(headerCells(lines[li], path, li + 1), path, options).featureNames;
+}
+
+/**
+ * Reads a text file, turning a missing or unreadable file into a `DataFormatError` that names it
+ * (instead of a bare `ENOENT`).
+ */
+export async function readDataFile(path: string | URL): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw unreadable(path, error);
+  }
+}
+
+/** The `DataFormatError` for a file that cannot be read. */
+export function unreadable(path: string | URL, error: unknown): DataFormatError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EISDIR'
+        ? 'it is a directory, not a file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : (error as Error).message;
+  return new DataFormatError(`${String(path)}: cannot read the data file: ${why}.`);
+}
+
 /** Reads a CSV file (see {@link parseCsv}); errors name the file. */
 export async function readCsv(path: string | URL, options: ReadCsvOptions = {}): Promise<Dataset> {
-  const text = await readFile(path, 'utf8');
-  return parseCsv(text, { source: String(path), ...options });
+  return parseCsv(await readDataFile(path), { source: String(path), ...options });
 }
 
 /** Options of {@link formatCsv} and {@link writeCsv}. */

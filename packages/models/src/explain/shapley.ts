@@ -21,6 +21,11 @@ export interface ShapOptions {
    * background row's value in turn (interventional Shapley values).
    */
   readonly background: DenseMatrix;
+  /**
+   * Weight of each background row (e.g. the cluster shares of `kmeansBackground`); normalised
+   * to add up to 1. @default equal weights
+   */
+  readonly backgroundWeights?: Float64Array;
   /** Most background rows accepted; more make every evaluation slower. Default 1,000. */
   readonly maxBackground?: number;
   /** Most rows per `predictProba` call (explained rows × background rows). Default 250,000. */
@@ -108,6 +113,7 @@ export class CoalitionEvaluator {
   readonly prediction: DenseMatrix;
   private readonly chunk: number;
   private readonly background: DenseMatrix;
+  private readonly weights: Float64Array;
 
   constructor(
     private readonly owner: string,
@@ -142,6 +148,7 @@ export class CoalitionEvaluator {
       );
     }
     this.background = bg;
+    this.weights = backgroundWeights(owner, bg.rows, options.backgroundWeights);
     this.rows = X.rows;
     this.features = X.cols;
     this.chunk = Math.max(1, Math.floor(maxBatchRows / bg.rows));
@@ -150,8 +157,7 @@ export class CoalitionEvaluator {
     this.baseValue = new Float64Array(this.classes);
     for (let b = 0; b < bg.rows; b++)
       for (let c = 0; c < this.classes; c++)
-        this.baseValue[c] += bgProba.data[b * this.classes + c];
-    for (let c = 0; c < this.classes; c++) this.baseValue[c] /= bg.rows;
+        this.baseValue[c] += this.weights[b] * bgProba.data[b * this.classes + c];
     this.prediction = model.predictProba(X);
     if (this.prediction.cols !== this.classes || this.prediction.rows !== X.rows) {
       throw new EstimatorInputError(
@@ -170,7 +176,7 @@ export class CoalitionEvaluator {
     masks: readonly Uint8Array[],
     visit: (k: number, start: number, count: number, v: Float64Array) => void,
   ): void {
-    const { features: p, classes: K, background } = this;
+    const { features: p, classes: K, background, weights } = this;
     const B = background.rows;
     const v = new Float64Array(this.chunk * K);
     for (let start = 0; start < this.rows; start += this.chunk) {
@@ -193,12 +199,40 @@ export class CoalitionEvaluator {
         for (let i = 0; i < count; i++) {
           for (let b = 0; b < B; b++) {
             const o = (i * B + b) * K;
-            for (let c = 0; c < K; c++) v[i * K + c] += proba.data[o + c];
+            for (let c = 0; c < K; c++) v[i * K + c] += weights[b] * proba.data[o + c];
           }
-          for (let c = 0; c < K; c++) v[i * K + c] /= B;
         }
         visit(k, start, count, v);
       }
     }
   }
+}
+
+/** The background weights normalised to add up to 1 (equal when not given), checked. */
+function backgroundWeights(
+  owner: string,
+  rows: number,
+  given: Float64Array | undefined,
+): Float64Array {
+  if (given === undefined) return new Float64Array(rows).fill(1 / rows);
+  if (!(given instanceof Float64Array) || given.length !== rows) {
+    throw new InvalidParameterError(
+      owner,
+      'backgroundWeights',
+      `must be a Float64Array with one weight per background row (${rows}).`,
+    );
+  }
+  let sum = 0;
+  for (const w of given) {
+    if (!(w >= 0) || !Number.isFinite(w)) {
+      throw new InvalidParameterError(
+        owner,
+        'backgroundWeights',
+        `must be finite and ≥ 0, got ${w}.`,
+      );
+    }
+    sum += w;
+  }
+  if (sum === 0) throw new InvalidParameterError(owner, 'backgroundWeights', 'add up to 0.');
+  return given.map((w) => w / sum);
 }

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { asFlow, asTask, flow, task, track } from '@tideflow/core';
 import { makeBlobs } from '../data/blobs.js';
-import { parseCsv } from '../data/csv.js';
+import { parseCsv, readDataFile, unreadable } from '../data/csv.js';
 import type { Dataset } from '../data/dataset.js';
 import { VotingClassifier } from '../ensemble/voting.js';
 import { tsne } from '../embed/tsne.js';
@@ -22,6 +21,7 @@ import {
   type ConformalReport,
   type Explanations,
 } from './evaluation.js';
+import { checkDataFiles } from './inputs.js';
 import { checkPlan, supportsPolar, type FeaturePlan } from './features-plan.js';
 import { renderCharts, renderReport, type ReportCharts, type ReportInput } from './report.js';
 import type { EvaluationStage, FamilyResult, FinalModel, PipelineResult } from './results.js';
@@ -31,8 +31,14 @@ import { splitData, stratifiedSample, type Splits } from './splits.js';
 
 /** The key of a CSV task: the file's bytes, not its name, decide the cache entry. */
 function csvKey(ctx: { hash(value: unknown): string }, args: readonly unknown[]): string {
-  const [path, label, classNames] = args as [string, string | null, readonly string[] | null];
-  return ctx.hash([readFileSync(path), label, classNames]);
+  const [path, ...options] = args as [string, ...unknown[]];
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw unreadable(path, error);
+  }
+  return ctx.hash([bytes, ...options]);
 }
 
 /**
@@ -68,17 +74,21 @@ export class ClusteringPipeline {
     return { X: blobs.X, y: blobs.y, featureNames, classNames: blobs.classNames };
   }
 
-  /** Reads a CSV file; cached by the file's contents. */
+  /**
+   * Reads a CSV file; cached by the file's contents. A test file passes the training data's
+   * class and feature names: its columns are matched by header name.
+   */
   @task({ cache: { key: csvKey } })
   async loadCsv(
     path: string,
     label: string | null,
     classNames: readonly string[] | null,
+    featureNames: readonly string[] | null = null,
   ): Promise<Dataset> {
-    const text = await readFile(path, 'utf8');
-    return parseCsv(text, {
+    return parseCsv(await readDataFile(path), {
       label: label ?? undefined,
       classNames: classNames ?? undefined,
+      featureNames: featureNames ?? undefined,
       source: path,
     });
   }
@@ -102,7 +112,12 @@ export class ClusteringPipeline {
     if (data.source === 'csv') {
       all = await this.step(this.loadCsv)(data.path!, data.label, null);
       if (data.testPath)
-        test = await this.step(this.loadCsv)(data.testPath, data.label, all.classNames);
+        test = await this.step(this.loadCsv)(
+          data.testPath,
+          data.label,
+          all.classNames,
+          all.featureNames,
+        );
     } else {
       all = await this.step(this.generateData)(data);
     }
@@ -355,6 +370,7 @@ export class ClusteringPipeline {
   @flow({ name: 'clustering' })
   async run(config: PipelineConfig): Promise<PipelineResult> {
     this.overrides = checkOverrides(config.tasks);
+    checkDataFiles(config.data);
     const splits = await this.prepareData(config);
     const plan = await this.engineerFeatures(splits.train, config);
     const results = await this.searchModels(splits.train, plan, config);

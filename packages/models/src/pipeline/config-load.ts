@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { PipelineConfigError } from './config-schema.js';
+import { PipelineConfigError, checkKeyName } from './config-schema.js';
 import { defaultPipelineConfig, mergePipelineConfig, type PipelineConfig } from './config.js';
 
 /** Parses a scalar written on the command line: JSON when it parses (numbers, lists, null, booleans), else the string. */
@@ -19,15 +19,32 @@ function parseValue(text: string): unknown {
  * `strategy=voting`, `data.label=species`.
  */
 export function parseSetOverrides(assignments: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // Prototype-free nodes: no key of an assignment can reach Object.prototype.
+  const out = Object.create(null) as Record<string, unknown>;
   for (const assignment of assignments) {
     const eq = assignment.indexOf('=');
     if (eq <= 0) throw new PipelineConfigError(assignment, 'expected key.path=value.');
-    const path = assignment.slice(0, eq).trim().split('.');
+    const key = assignment.slice(0, eq).trim();
+    const path = key.split('.');
+    path.forEach((part, i) => {
+      const prefix = path.slice(0, i + 1).join('.');
+      if (part === '')
+        throw new PipelineConfigError(key, 'empty key segment; expected key.path=value.');
+      checkKeyName(part, prefix);
+    });
     let node = out;
-    for (const part of path.slice(0, -1)) {
-      node[part] ??= {};
-      node = node[part] as Record<string, unknown>;
+    for (const [i, part] of path.slice(0, -1).entries()) {
+      const next = Object.hasOwn(node, part) ? node[part] : undefined;
+      if (
+        next !== undefined &&
+        (typeof next !== 'object' || next === null || Array.isArray(next))
+      ) {
+        throw new PipelineConfigError(
+          path.slice(0, i + 1).join('.'),
+          `is set to a value by one --set and used as an object by another (${key}).`,
+        );
+      }
+      node = (next ?? (node[part] = Object.create(null))) as Record<string, unknown>;
     }
     node[path[path.length - 1]] = parseValue(assignment.slice(eq + 1).trim());
   }
@@ -72,6 +89,12 @@ export async function resolvePipelineConfig(sources: ConfigSources = {}): Promis
   if (sources.set?.length) config = mergePipelineConfig(config, parseSetOverrides(sources.set));
   if (sources.overrides) config = mergePipelineConfig(config, sources.overrides);
   if (config.data.path && config.data.source === 'blobs') config.data.source = 'csv';
+  if (config.data.source === 'blobs' && (config.data.testPath || config.data.label)) {
+    throw new PipelineConfigError(
+      config.data.testPath ? 'data.testPath' : 'data.label',
+      'a test file and a label column need a training CSV (data.path, --data FILE.csv).',
+    );
+  }
   if (config.data.source === 'csv' && !config.data.path) {
     throw new PipelineConfigError(
       'data.path',

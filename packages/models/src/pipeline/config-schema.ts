@@ -13,6 +13,37 @@ export class PipelineConfigError extends TideflowError {
   }
 }
 
+/**
+ * Keys that name an object's prototype machinery rather than data. A configuration that uses
+ * them (`--set __proto__.x=1`, `constructor.prototype.x=1`, a YAML `__proto__:` key) could
+ * change the prototype of every object in the process, so they are refused wherever they occur.
+ */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Throws a {@link PipelineConfigError} naming `path` when `key` is a reserved prototype key. */
+export function checkKeyName(key: string, path: string): void {
+  if (RESERVED_KEYS.has(key)) {
+    throw new PipelineConfigError(
+      path,
+      `"${key}" is not allowed as a configuration key (it names object prototypes, not settings).`,
+    );
+  }
+}
+
+/** Checks every key of a plain value (objects and lists, at any depth) with {@link checkKeyName}. */
+function checkKeyNames(value: unknown, path: string): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => checkKeyNames(item, `${path}[${i}]`));
+    return;
+  }
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = path ? `${path}.${key}` : key;
+    checkKeyName(key, childPath);
+    checkKeyNames(child, childPath);
+  }
+}
+
 /** A leaf of the configuration schema: how one key is checked and documented. */
 export type LeafSpec =
   | {
@@ -154,6 +185,7 @@ export function checkLeaf(key: string, spec: LeafSpec, value: unknown): unknown 
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new PipelineConfigError(key, `expected an object, got ${JSON.stringify(value)}.`);
       }
+      checkKeyNames(value, key);
       return value;
   }
 }
@@ -185,8 +217,10 @@ export function mergeChecked(
   }
   const out = { ...(base as Record<string, unknown>) };
   for (const [key, value] of Object.entries(overrides)) {
-    const child = node.fields[key];
     const childPath = path ? `${path}.${key}` : key;
+    checkKeyName(key, childPath);
+    // Own keys only: `toString` or `hasOwnProperty` must not resolve through Object.prototype.
+    const child = Object.hasOwn(node.fields, key) ? node.fields[key] : undefined;
     if (!child) {
       throw new PipelineConfigError(
         childPath,

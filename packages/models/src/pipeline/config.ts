@@ -347,21 +347,42 @@ export const PIPELINE_SCHEMA: SchemaNode = {
           default: 5,
           min: 1,
           integer: true,
-          doc: 'Shuffles per feature for permutation importance.',
+          doc: 'Shuffles per feature for permutation importance (fewer when the time budget needs it).',
+        },
+        permutationRows: {
+          kind: 'number',
+          default: 2_000,
+          min: 10,
+          integer: true,
+          doc: 'Permutation importance scores a stratified, seeded sample of at most this many test rows.',
+        },
+        permutationSeconds: {
+          kind: 'number',
+          default: 10,
+          min: 0,
+          exclusiveMin: true,
+          doc: 'Time budget of permutation importance: beyond it, fewer rows (down to 200), then fewer repeats.',
         },
         shapBackground: {
           kind: 'number',
           default: 100,
           min: 1,
           integer: true,
-          doc: 'Background rows for Shapley values.',
+          doc: 'Background rows for Shapley values: a weighted k-means summary of the training split (as shap.kmeans).',
         },
         shapRows: {
           kind: 'number',
           default: 200,
           min: 1,
           integer: true,
-          doc: 'Test rows explained for the mean |SHAP| importance.',
+          doc: 'Test rows explained for the mean |SHAP| importance (a stratified, seeded sample).',
+        },
+        shapSeconds: {
+          kind: 'number',
+          default: 10,
+          min: 0,
+          exclusiveMin: true,
+          doc: 'Time budget of the Shapley values, from the measured cost of one model row: beyond it, a smaller background (down to 10 rows), fewer Kernel SHAP coalitions (down to 2M + 2), fewer rows (down to 20). The report says what was reduced.',
         },
         localRows: {
           kind: 'number',
@@ -470,8 +491,11 @@ export interface PipelineConfig {
   /** Explanations. */
   explain: {
     permutationRepeats: number;
+    permutationRows: number;
+    permutationSeconds: number;
     shapBackground: number;
     shapRows: number;
+    shapSeconds: number;
     localRows: number;
     seed: number;
   };

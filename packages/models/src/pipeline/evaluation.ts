@@ -6,8 +6,16 @@ import { takeRows, type DenseMatrix } from '../data/matrix.js';
 import type { Classifier } from '../estimators/classifier.js';
 import { exactShap } from '../explain/exact-shap.js';
 import { kernelShap } from '../explain/kernel-shap.js';
+import { kmeansBackground } from '../explain/background.js';
+import {
+  planPermutation,
+  planShap,
+  secondsPerRow,
+  type PermutationPlan,
+  type ShapPlan,
+} from '../explain/budget.js';
 import { permutationImportance } from '../explain/permutation.js';
-import { sampleBackground, shapImportance, type ShapExplanation } from '../explain/shapley.js';
+import { shapImportance, type ShapExplanation } from '../explain/shapley.js';
 import {
   accuracy,
   balancedAccuracy,
@@ -118,6 +126,19 @@ export function evaluateModel(model: Classifier, data: Dataset): Evaluation {
   };
 }
 
+/** What the explanations used, against what the data and the configuration offered. */
+export interface ExplanationBudget {
+  /** Measured seconds of one model row, which turns the time budgets into model rows. */
+  readonly secondsPerRow: number;
+  /** The Shapley plan, with the test rows and training rows it chose from. */
+  readonly shap: ShapPlan & { readonly testRows: number; readonly trainRows: number };
+  /** The permutation plan, with the test rows and repeats it chose from. */
+  readonly permutation: PermutationPlan & {
+    readonly testRows: number;
+    readonly configuredRepeats: number;
+  };
+}
+
 /** Global and local explanations of a model on the test split. */
 export interface Explanations {
   /** Feature names (the model's input features). */
@@ -134,37 +155,69 @@ export interface Explanations {
   readonly local: { x: number[]; label: number; predicted: number; phi: number[]; base: number }[];
   /** The Shapley values of the explained rows, and those rows (for the summary plot). */
   readonly shap: { explanation: ShapExplanation; rows: DenseMatrix };
+  /** The rows, background, coalitions and repeats used, chosen within the time budgets. */
+  readonly budget: ExplanationBudget;
 }
 
-/** Permutation importance and Shapley values (exact up to 12 features, Kernel SHAP beyond). */
+/** Training rows the k-means background summary is computed from, at most (a stratified sample). */
+const BACKGROUND_SOURCE_ROWS = 10_000;
+
+/**
+ * Permutation importance and Shapley values (exact up to 12 features, Kernel SHAP beyond), each
+ * within its time budget (`explain.permutationSeconds`, `explain.shapSeconds`): the model's cost
+ * per row is measured once, and {@link planPermutation} / {@link planShap} choose how many test
+ * rows, repeats, background rows (a k-means summary of the training split, as shap's `kmeans`)
+ * and coalitions fit. Rows are stratified, seeded samples of the test split.
+ */
 export function explainModel(
   model: Classifier,
   test: Dataset,
   background: Dataset,
   config: PipelineConfig['explain'],
 ): Explanations {
-  const perm = permutationImportance(model, test.X, test.y, {
-    nRepeats: config.permutationRepeats,
+  const cost = secondsPerRow(model, test.X);
+  const permPlan = planPermutation({
+    features: test.X.cols,
+    rows: Math.min(config.permutationRows, test.X.rows),
+    repeats: config.permutationRepeats,
+    secondsPerRow: cost,
+    seconds: config.permutationSeconds,
+  });
+  const permRows = stratifiedSample(test, permPlan.rows, config.seed);
+  const perm = permutationImportance(model, permRows.X, permRows.y, {
+    nRepeats: permPlan.repeats,
     seed: config.seed,
   });
-  const rows = stratifiedSample(test, config.shapRows, config.seed);
-  const bg = sampleBackground(
-    background.X,
-    Math.min(config.shapBackground, background.X.rows),
-    config.seed,
-  );
-  const exact = test.X.cols <= 12;
-  const shap = exact
-    ? exactShap(model, rows.X, { background: bg })
-    : kernelShap(model, rows.X, { background: bg, seed: config.seed });
+  const source = stratifiedSample(background, BACKGROUND_SOURCE_ROWS, config.seed);
+  const shapPlan = planShap({
+    features: test.X.cols,
+    rows: Math.min(config.shapRows, test.X.rows),
+    background: Math.min(config.shapBackground, source.X.rows),
+    secondsPerRow: cost,
+    seconds: config.shapSeconds,
+  });
+  const rows = stratifiedSample(test, shapPlan.rows, config.seed);
+  const bg = kmeansBackground(source.X, shapPlan.background, { seed: config.seed });
+  const shapOptions = { background: bg.data, backgroundWeights: bg.weights };
+  const shap =
+    shapPlan.algorithm === 'exact'
+      ? exactShap(model, rows.X, shapOptions)
+      : kernelShap(model, rows.X, {
+          ...shapOptions,
+          nSamples: shapPlan.coalitions,
+          seed: config.seed,
+        });
   const importance = shapImportance(shap);
   const nLocal = Math.min(config.localRows, rows.X.rows);
-  const predicted = model.predict(
-    takeRows(
-      rows.X,
-      Array.from({ length: nLocal }, (_, i) => i),
-    ),
-  );
+  const predicted =
+    nLocal > 0
+      ? model.predict(
+          takeRows(
+            rows.X,
+            Array.from({ length: nLocal }, (_, i) => i),
+          ),
+        )
+      : new Int32Array(0);
   const local = Array.from({ length: nLocal }, (_, r) => {
     const cls = predicted[r];
     const c = Math.max(0, model.classes.indexOf(cls));
@@ -189,10 +242,50 @@ export function explainModel(
     },
     shapMean: [...importance.overall],
     shapPerClass: [...importance.perClass.data],
-    shapAlgorithm: exact ? 'exact' : 'kernel',
+    shapAlgorithm: shapPlan.algorithm,
     local,
     shap: { explanation: shap, rows: rows.X },
+    budget: {
+      secondsPerRow: cost,
+      shap: { ...shapPlan, testRows: test.X.rows, trainRows: background.X.rows },
+      permutation: {
+        ...permPlan,
+        testRows: test.X.rows,
+        configuredRepeats: config.permutationRepeats,
+      },
+    },
   };
+}
+
+/**
+ * What the explanations left out, in words for the report: one sentence per reduction (rows
+ * sampled, background summarised, coalitions sampled, repeats cut); empty when nothing was.
+ */
+export function explanationReductions(budget: ExplanationBudget): string[] {
+  const out: string[] = [];
+  const p = budget.permutation;
+  if (p.rows < p.testRows)
+    out.push(
+      `Permutation importance scored a stratified sample of ${p.rows} of ${p.testRows} test rows.`,
+    );
+  if (p.repeats < p.configuredRepeats)
+    out.push(
+      `Permutation importance used ${p.repeats} of ${p.configuredRepeats} repeats to fit its time budget.`,
+    );
+  const s = budget.shap;
+  if (s.rows < s.testRows)
+    out.push(`Shapley values explain a stratified sample of ${s.rows} of ${s.testRows} test rows.`);
+  if (s.background < s.trainRows)
+    out.push(
+      `The Shapley background is a ${s.background}-row weighted k-means summary of ${s.trainRows} training rows.`,
+    );
+  if (s.algorithm === 'kernel')
+    out.push(
+      s.coalitions < s.fullCoalitions
+        ? `Kernel SHAP evaluated ${s.coalitions} coalitions per row (${s.fullCoalitions} without the time budget).`
+        : `Kernel SHAP evaluated ${s.coalitions} coalitions per row.`,
+    );
+  return out;
 }
 
 /** Conformal prediction sets on the test split. */

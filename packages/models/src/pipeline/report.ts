@@ -10,7 +10,12 @@ import { setSizeHistogram } from '../plots/set-size.js';
 import { shapSummaryPlot } from '../plots/shap-summary.js';
 import { PIPELINE_SCHEMA, type PipelineConfig } from './config.js';
 import { leaves } from './config-schema.js';
-import type { ConformalReport, Evaluation, Explanations } from './evaluation.js';
+import {
+  explanationReductions,
+  type ConformalReport,
+  type Evaluation,
+  type Explanations,
+} from './evaluation.js';
 import type { FeaturePlan } from './features-plan.js';
 
 /** Everything the report shows. */
@@ -260,9 +265,10 @@ export function renderReport(r: ReportInput, charts: ReportCharts = renderCharts
     figure(charts.confusion, 'Rows are true classes; the diagonal is each class’s recall.'),
     figure(charts.reliability, 'Closer to the diagonal is better calibrated.'),
     `<h2>Feature importance</h2>`,
+    ...explanationReductions(ex.budget).map((s) => `<p class="note">${esc(s)}</p>`),
     figure(
       charts.permutation,
-      `Mean drop of test accuracy when a feature is shuffled (${r.config.explain.permutationRepeats} repeats; bars show ± one std).`,
+      `Mean drop of test accuracy when a feature is shuffled (${ex.budget.permutation.repeats} repeats; bars show ± one std).`,
     ),
     figure(
       charts.shapImportance,
