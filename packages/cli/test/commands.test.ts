@@ -76,7 +76,11 @@ describe('tideflow runs ls', () => {
       'elsewhere',
     ]);
     const nan = await cli(ws, 'runs', 'ls', '-o', 'metrics.accuracy DESC');
-    expect(nan.stdout.split('\n')[1]).toMatch(/^bbbb3333.*NaN$/);
+    // MLflow's order: NaN after every number, in both directions.
+    const rows = nan.stdout.trimEnd().split('\n');
+    expect(rows[1]).toMatch(/^aaaa2222.*0\.93$/);
+    expect(rows.at(-2)).toMatch(/^bbbb3333.*NaN$/);
+    expect(rows.at(-1)).toMatch(/^cccc4444.*-$/);
   });
 
   it('pages with --max-results and --page-token', async () => {

@@ -120,6 +120,7 @@ export {
   TAG_PARENT_RUN_ID,
   TAG_SOURCE_NAME,
   TAG_GIT_COMMIT,
+  TAG_USER,
 } from './tracking/tracker.js';
 export type {
   RunStatus,
@@ -166,22 +167,25 @@ export type {
 } from './tracking/tracker.js';
 export { Tracker } from './tracking/tracker-bridge.js';
 export { MemoryTracker } from './tracking/memory-tracker.js';
-export {
-  parseSearchFilter,
-  parseOrderBy,
-  likeToRegExp,
-  runValue,
-  clauseMatches,
-  runMatches,
-  runComparator,
-} from './tracking/filter.js';
+export { parseSearchFilter, parseOrderBy, parseOrderByList } from './tracking/filter.js';
 export type {
   FilterEntity,
   FilterOperator,
   RunAttribute,
+  DatasetField,
   FilterClause,
   OrderByClause,
 } from './tracking/filter.js';
+export {
+  likeToRegExp,
+  runValue,
+  clauseMatches,
+  clauseMatchesRun,
+  runMatches,
+  runComparator,
+} from './tracking/run-matching.js';
+export type { DatasetFields, RunSearchContext } from './tracking/run-matching.js';
+export { compareCodePoints, codePointLength } from './tracking/code-points.js';
 export { trackerConformance } from './tracking/conformance.js';
 export type {
   ConformanceAssertion,
@@ -200,6 +204,7 @@ export {
   MAX_KEY_LENGTH,
   MAX_PARAM_VALUE_LENGTH,
   MAX_TAG_VALUE_LENGTH,
+  MAX_SEGMENT_BYTES,
   validateKey,
   paramToString,
   validateTagValue,

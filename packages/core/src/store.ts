@@ -26,6 +26,8 @@ export type {
   OrderByClause,
   RunAttribute,
 } from './tracking/filter.js';
-export { likeToRegExp, runMatches, runComparator } from './tracking/filter.js';
+export type { DatasetField } from './tracking/filter.js';
+export { likeToRegExp, runMatches, runComparator } from './tracking/run-matching.js';
+export type { DatasetFields, RunSearchContext } from './tracking/run-matching.js';
 export { isNewer } from './tracking/validation.js';
 export { MemoryTrackerStore } from './tracking/memory-tracker.js';

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  codePointLength,
+  compareCodePoints,
   FilterSyntaxError,
+  parseOrderByList,
   likeToRegExp,
   parseOrderBy,
   parseSearchFilter,
@@ -41,7 +44,6 @@ describe('parseSearchFilter', () => {
     expect(parseSearchFilter("tags.tideflow.runName = 'x'")[0].key).toBe('tideflow.runName');
     expect(parseSearchFilter('metrics.layer.1 > 0')[0].key).toBe('layer.1');
     expect(parseSearchFilter('metrics.1st > 0')[0].key).toBe('1st');
-    expect(parseSearchFilter('metrics.acc<>1')[0].op).toBe('!=');
     expect(parseSearchFilter('attr.created >= 5')[0]).toEqual({
       entity: 'attribute',
       key: 'start_time',
@@ -78,7 +80,7 @@ describe('parseSearchFilter', () => {
       ['tags.a IS 1', 10, /NULL or NOT NULL/],
       ['attributes.status IS NULL', 18, /not supported/],
       ["params.a > 'x'", 9, /not supported for params\.a/],
-      ["params.a IN ('x')", 9, /only supported for attributes/],
+      ["params.a IN ('x')", 9, /only supported for datasets\.\* and attributes/],
       ["attributes.run_id IN 'x'", 21, /expected "\("/],
       ['attributes.run_id IN (1)', 22, /quoted string in the IN list/],
       ["attributes.run_id IN ('a' 'b')", 26, /"," or "\)"/],
@@ -90,6 +92,43 @@ describe('parseSearchFilter', () => {
       expect({ filter, position: e.position }).toEqual({ filter, position });
       expect(e.message).toMatch(message);
     }
+  });
+});
+
+describe('MLflow names', () => {
+  it('reads datasets.* clauses, bare and back-quoted attribute names', () => {
+    expect(
+      parseSearchFilter("datasets.digest = 'ab12' and datasets.context IN ('training', 'eval')"),
+    ).toEqual([
+      { entity: 'dataset', key: 'digest', op: '=', value: 'ab12' },
+      { entity: 'dataset', key: 'context', op: 'IN', value: ['training', 'eval'] },
+    ]);
+    expect(parseSearchFilter("`run name` = 'x'")[0]).toMatchObject({ key: 'run_name' });
+    expect(parseSearchFilter("`attributes`.`Run name` = 'x'")[0]).toMatchObject({
+      entity: 'attribute',
+      key: 'run_name',
+    });
+    expect(parseSearchFilter('end_time IS NULL')[0]).toMatchObject({ key: 'end_time' });
+    expect(syntaxError("datasets.size = '1'").message).toMatch(/unknown dataset field "size"/);
+    expect(syntaxError('datasets.digest IS NULL').message).toMatch(/not supported/);
+  });
+
+  it('refuses ordering by datasets and a field named twice', () => {
+    expect(() => parseOrderBy('datasets.name')).toThrow(/cannot be ordered by datasets/);
+    expect(() => parseOrderByList(['metrics.a', 'metric.a DESC'])).toThrow(/duplicate fields/);
+    expect(parseOrderByList(['metrics.a', 'params.a'])).toHaveLength(2);
+  });
+});
+
+describe('code points', () => {
+  it('compares by code point and counts surrogate pairs once', () => {
+    expect(compareCodePoints('\uFF21', '\u{1F600}')).toBeLessThan(0);
+    expect('\uFF21' < '\u{1F600}').toBe(false);
+    expect(compareCodePoints('a', 'ab')).toBeLessThan(0);
+    expect(compareCodePoints('\u{1F600}x', '\u{1F600}x')).toBe(0);
+    expect(compareCodePoints('\u{1F601}', '\u{1F600}')).toBeGreaterThan(0);
+    expect(codePointLength('\u{1F600}'.repeat(3) + 'ab')).toBe(5);
+    expect(codePointLength('\uD83D')).toBe(1);
   });
 });
 

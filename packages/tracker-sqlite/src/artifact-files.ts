@@ -26,7 +26,8 @@ export class ArtifactFiles {
   stage(runId: string, path: string, bytes: Uint8Array): { commit(): void; abort(): void } {
     const file = this.file(runId, path);
     mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    // The temporary name does not extend the target's: a 255-byte file name stays writable.
+    const tmp = join(dirname(file), `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     writeFileSync(tmp, bytes);
     let done = false;
     return {

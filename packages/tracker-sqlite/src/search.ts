@@ -1,3 +1,4 @@
+import { TAG_USER } from '@tideflow/core';
 import type {
   FilterClause,
   OrderByClause,
@@ -14,7 +15,13 @@ export interface CompiledQuery {
   params: unknown[];
 }
 
-const ATTRIBUTE_COLUMNS: Record<RunAttribute, string> = {
+/** What the compiled search needs to know of the store. */
+export interface SearchStoreInfo {
+  /** The URI of the artifact root, with a trailing `/`: a run's artifact URI is this + its id. */
+  artifactUriPrefix: string;
+}
+
+const ATTRIBUTE_COLUMNS: Record<Exclude<RunAttribute, 'artifact_uri'>, string> = {
   run_id: 'r.run_uuid',
   run_name: 'r.name',
   status: 'r.status',
@@ -22,15 +29,30 @@ const ATTRIBUTE_COLUMNS: Record<RunAttribute, string> = {
   experiment_id: 'CAST(r.experiment_id AS TEXT)',
   start_time: 'r.start_time',
   end_time: 'r.end_time',
+  user_id: `(SELECT u.value FROM tags u WHERE u.run_id = r.id AND u.key = '${TAG_USER}')`,
 };
 
-/** `tf_like(pattern, value, caseInsensitive)` is registered by the tracker on each connection. */
-function comparison(column: string, c: FilterClause, params: unknown[]): string {
+/** The SQL of an attribute's value and its bindings; `artifact_uri` binds the store's prefix. */
+function attributeSql(key: RunAttribute, store: SearchStoreInfo): [string, unknown[]] {
+  if (key !== 'artifact_uri') return [ATTRIBUTE_COLUMNS[key], []];
+  return ['(? || r.run_uuid)', [store.artifactUriPrefix]];
+}
+
+/**
+ * A comparison of a column (an expression with its own bindings) and pushes the bindings in text
+ * order. `tf_like(pattern, value, caseInsensitive)` is registered by the tracker on each connection.
+ */
+function comparison(
+  [column, columnParams]: [string, unknown[]],
+  c: FilterClause,
+  params: unknown[],
+): string {
+  if (c.op === 'LIKE' || c.op === 'ILIKE') {
+    params.push(c.value, ...columnParams, c.op === 'ILIKE' ? 1 : 0);
+    return `tf_like(?, ${column}, ?)`;
+  }
+  params.push(...columnParams);
   switch (c.op) {
-    case 'LIKE':
-    case 'ILIKE':
-      params.push(c.value, c.op === 'ILIKE' ? 1 : 0);
-      return `tf_like(?, ${column}, ?)`;
     case 'IN':
     case 'NOT IN': {
       const list = c.value as string[];
@@ -46,9 +68,11 @@ function comparison(column: string, c: FilterClause, params: unknown[]): string 
   }
 }
 
-function clauseSql(c: FilterClause, params: unknown[]): string {
+function clauseSql(c: FilterClause, store: SearchStoreInfo, params: unknown[]): string {
   if (c.entity === 'attribute')
-    return comparison(ATTRIBUTE_COLUMNS[c.key as RunAttribute], c, params);
+    return comparison(attributeSql(c.key as RunAttribute, store), c, params);
+  // No store API logs dataset inputs yet, so no run has one.
+  if (c.entity === 'dataset') return '0';
   const table = c.entity === 'metric' ? 'latest_metrics' : c.entity === 'param' ? 'params' : 'tags';
   // Each clause is an EXISTS on the (run_id, key) primary key: one index probe per candidate run.
   if (c.op === 'IS NULL' || c.op === 'IS NOT NULL') {
@@ -62,7 +86,7 @@ function clauseSql(c: FilterClause, params: unknown[]): string {
     params.push(c.value);
     cond = '(x.value != ? OR x.is_nan = 1)';
   } else {
-    cond = comparison('x.value', c, params);
+    cond = comparison(['x.value', []], c, params);
   }
   return `EXISTS (SELECT 1 FROM ${table} x WHERE x.run_id = r.id AND x.key = ? AND ${cond})`;
 }
@@ -70,16 +94,23 @@ function clauseSql(c: FilterClause, params: unknown[]): string {
 function orderSql(o: OrderByClause, i: number, joins: string[], joinParams: unknown[]): string[] {
   const dir = o.ascending ? 'ASC' : 'DESC';
   if (o.entity === 'attribute') {
-    const col = ATTRIBUTE_COLUMNS[o.key as RunAttribute];
+    // A constant prefix before the run id: ordering by artifact_uri is ordering by run id.
+    const col =
+      o.key === 'artifact_uri'
+        ? 'r.run_uuid'
+        : ATTRIBUTE_COLUMNS[o.key as Exclude<RunAttribute, 'artifact_uri'>];
     return [`(${col} IS NULL)`, `${col} ${dir}`];
   }
   const table = o.entity === 'metric' ? 'latest_metrics' : o.entity === 'param' ? 'params' : 'tags';
   const alias = `o${i}`;
   joins.push(`LEFT JOIN ${table} ${alias} ON ${alias}.run_id = r.id AND ${alias}.key = ?`);
   joinParams.push(o.key);
-  // Absent values last in both directions; NaN above every number.
+  // MLflow's order: values in the asked direction, then NaN, then absent values, both directions.
   return o.entity === 'metric'
-    ? [`(${alias}.run_id IS NULL)`, `${alias}.is_nan ${dir}`, `${alias}.value ${dir}`]
+    ? [
+        `(CASE WHEN ${alias}.run_id IS NULL THEN 2 WHEN ${alias}.is_nan = 1 THEN 1 ELSE 0 END)`,
+        `${alias}.value ${dir}`,
+      ]
     : [`(${alias}.run_id IS NULL)`, `${alias}.value ${dir}`];
 }
 
@@ -112,9 +143,9 @@ export function compileScope(scope: RunScope): CompiledQuery {
  * Compiles a parsed search to one SELECT of internal run ids, with the filter pushed into SQL.
  * It asks for one row more than the page so the caller knows whether a next page exists.
  */
-export function compileSearch(q: ParsedSearch): CompiledQuery {
+export function compileSearch(q: ParsedSearch, store: SearchStoreInfo): CompiledQuery {
   const { where, whereParams } = scopeConditions(q);
-  for (const c of q.clauses) where.push(clauseSql(c, whereParams));
+  for (const c of q.clauses) where.push(clauseSql(c, store, whereParams));
   const joins: string[] = [];
   const joinParams: unknown[] = [];
   const order = q.orderBy.flatMap((o, i) => orderSql(o, i, joins, joinParams));

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import {
   ExperimentAlreadyExistsError,
@@ -90,12 +91,15 @@ export class SqliteTrackerStore implements TrackerStore {
   private readonly ownRunning = new Set<number>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly staleAfterMs: number;
+  /** The `file:` URI of the artifact root, with a trailing `/`. */
+  private readonly artifactUriPrefix: string;
 
   /** Opens (creating or migrating) the database; rejects with `TrackingStoreError` if it cannot. */
   constructor(options: SqliteTrackerOptions) {
     this.path = resolve(options.path);
     this.artifactRoot = resolve(options.artifactRoot ?? join(dirname(this.path), 'artifacts'));
     this.staleAfterMs = options.staleAfterMs ?? 3_600_000;
+    this.artifactUriPrefix = pathToFileURL(this.artifactRoot).href + '/';
     if (options.create === false && !existsSync(this.path))
       throw new TrackingStoreNotFoundError(options.uri ?? this.path, this.path);
     mkdirSync(dirname(this.path), { recursive: true });
@@ -313,6 +317,10 @@ export class SqliteTrackerStore implements TrackerStore {
     );
   }
 
+  artifactUri(runId: string): string {
+    return this.artifactUriPrefix + runId;
+  }
+
   async listRuns(scope: RunScope): Promise<Run[]> {
     const s = this.store;
     const { sql, params } = compileScope(scope);
@@ -329,7 +337,7 @@ export class SqliteTrackerStore implements TrackerStore {
 
   async searchRuns(q: ParsedSearch): Promise<SearchRunsResult> {
     const s = this.store;
-    const { sql, params } = compileSearch(q);
+    const { sql, params } = compileSearch(q, { artifactUriPrefix: this.artifactUriPrefix });
     return s.read(() => {
       const ids = s
         .stmt(sql)

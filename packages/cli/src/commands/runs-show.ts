@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { TAG_GIT_COMMIT, TAG_PARENT_RUN_ID, TAG_RUN_NAME, TAG_SOURCE_NAME } from '@tideflow/core';
+import {
+  TAG_GIT_COMMIT,
+  TAG_PARENT_RUN_ID,
+  TAG_RUN_NAME,
+  TAG_SOURCE_NAME,
+  TAG_USER,
+} from '@tideflow/core';
 import type { Run, TaskRunRecord, Tracker } from '@tideflow/core';
 import type { CliIo } from '../context.js';
 import { withStore } from '../context.js';
@@ -9,7 +15,13 @@ import { formatBytes, formatDuration, formatNumber, formatTime } from '../format
 import type { GlobalOptions } from '../program.js';
 import { experimentsById, resolveRun, runDuration } from './shared.js';
 
-const SYSTEM_TAGS = new Set([TAG_RUN_NAME, TAG_PARENT_RUN_ID, TAG_SOURCE_NAME, TAG_GIT_COMMIT]);
+const SYSTEM_TAGS = new Set([
+  TAG_RUN_NAME,
+  TAG_PARENT_RUN_ID,
+  TAG_SOURCE_NAME,
+  TAG_GIT_COMMIT,
+  TAG_USER,
+]);
 
 /** Every run nested under `runId` (subflows, their subflows, ...), parents before children. */
 async function descendants(tracker: Tracker, runId: string): Promise<Run[]> {
@@ -104,6 +116,7 @@ export function registerRunsShow(runs: Command, io: CliIo): void {
         out += field('Duration', formatDuration(runDuration(run)));
         if (run.info.parentRunId) out += field('Parent', run.info.parentRunId);
         if (run.data.tags[TAG_SOURCE_NAME]) out += field('Source', run.data.tags[TAG_SOURCE_NAME]);
+        if (run.data.tags[TAG_USER]) out += field('User', run.data.tags[TAG_USER]);
         if (run.data.tags[TAG_GIT_COMMIT])
           out += field('Git commit', run.data.tags[TAG_GIT_COMMIT]);
         if (flowRun) out += field('Flow', `${flowRun.flowName}: ${flowRun.state}`);

@@ -63,12 +63,21 @@ export function conformanceArtifacts({ t, withTracker }: ConformanceContext): vo
           'C:\\x',
           'a\\b',
           '..',
+          'line\nbreak.txt',
+          'dir/carriage\r.txt',
+          // One segment longer than a file name can be (255 bytes): 256 ASCII, 128 two-byte.
+          `plots/${'a'.repeat(256)}.svg`,
+          `${'é'.repeat(128)}/x.txt`,
         ]) {
           await expect(tr.logArtifact(id, bad, 'x')).rejects.toMatchObject(
             code('INVALID_ARTIFACT_PATH'),
           );
         }
         expect(await tr.listArtifacts(id)).toEqual([]);
+        // The longest names a file system takes are kept, in both stores.
+        const longest = `${'é'.repeat(127)}/${'b'.repeat(255)}`;
+        await tr.logArtifact(id, longest, 'ok');
+        expect((await tr.listArtifacts(id)).map((a) => a.path)).toEqual([longest]);
       }),
     );
 

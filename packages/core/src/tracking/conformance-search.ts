@@ -1,4 +1,6 @@
 import type { ConformanceContext } from './conformance.js';
+import type { ConformanceTestApi } from './conformance.js';
+import { TAG_USER } from './tracker.js';
 import type { RunStatus } from './tracker.js';
 import type { Tracker } from './tracker-bridge.js';
 
@@ -102,10 +104,10 @@ export function conformanceSearch({ t, withTracker }: ConformanceContext): void 
     );
 
     it(
-      'orders by metrics, params and attributes with absent values last and NaN above numbers',
+      'orders by metrics, params and attributes with NaN after numbers and absent values last',
       withTracker(async (tr) => {
         const fx = await seed(tr);
-        expect(await names(tr, fx, '', ['metrics.acc DESC'])).toEqual(['d', 'a', 'e', 'b', 'c']);
+        expect(await names(tr, fx, '', ['metrics.acc DESC'])).toEqual(['a', 'e', 'b', 'd', 'c']);
         expect(await names(tr, fx, '', ['metrics.acc'])).toEqual(['b', 'e', 'a', 'd', 'c']);
         expect(await names(tr, fx, '', ['metrics.acc ASC'])).toEqual(['b', 'e', 'a', 'd', 'c']);
         expect(await names(tr, fx, '', ['params.model', 'attributes.start_time'])).toEqual([
@@ -155,11 +157,16 @@ export function conformanceSearch({ t, withTracker }: ConformanceContext): void 
         await expect(tr.searchRuns({ pageToken: 'garbage!' })).rejects.toMatchObject({
           code: 'TRACKING_INPUT',
         });
-        await expect(tr.searchRuns({ maxResults: 0 })).rejects.toMatchObject({
+        expect(await tr.searchRuns({ experimentIds: [fx.exp], maxResults: 0 })).toEqual({
+          runs: [],
+        });
+        await expect(tr.searchRuns({ maxResults: -1 })).rejects.toMatchObject({
           code: 'TRACKING_INPUT',
         });
       }),
     );
+
+    mlflowParity(t, withTracker);
 
     it(
       'rejects a malformed filter or order-by with FilterSyntaxError and its position',
@@ -189,4 +196,160 @@ export function conformanceSearch({ t, withTracker }: ConformanceContext): void 
       }),
     );
   });
+}
+
+/** The error a promise rejects with; a promise that resolves fails the test. */
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected the call to reject');
+}
+
+/** The cases where MLflow's own search tests (test_search_utils.py, its SQL store) set the rule. */
+function mlflowParity(t: ConformanceTestApi, withTracker: ConformanceContext['withTracker']): void {
+  const { it, expect } = t;
+  const names = async (tr: Tracker, exp: string, filter: string, orderBy?: string[]) =>
+    (await tr.searchRuns({ experimentIds: [exp], filter, ...(orderBy && { orderBy }) })).runs.map(
+      (r) => r.info.name,
+    );
+
+  it(
+    'puts NaN after every number in both directions and absent values last (MLflow)',
+    withTracker(async (tr) => {
+      const exp = await tr.createExperiment('nan-order');
+      const values: [string, number | undefined][] = [
+        ['nan', Number.NaN],
+        ['none', undefined],
+        ['minf', -Infinity],
+        ['m1000', -1000],
+        ['zero', 0],
+        ['p1000', 1000],
+        ['inf', Infinity],
+      ];
+      let start = 1;
+      for (const [name, x] of values) {
+        const run = await tr.createRun({ experimentId: exp, name, startTime: start++ });
+        if (x !== undefined) await tr.logMetric(run.info.runId, 'x', x);
+      }
+      expect(await names(tr, exp, '', ['metrics.x DESC'])).toEqual([
+        'inf',
+        'p1000',
+        'zero',
+        'm1000',
+        'minf',
+        'nan',
+        'none',
+      ]);
+      expect(await names(tr, exp, '', ['metrics.x ASC'])).toEqual([
+        'minf',
+        'm1000',
+        'zero',
+        'p1000',
+        'inf',
+        'nan',
+        'none',
+      ]);
+    }),
+  );
+
+  it(
+    'orders strings by code point, as SQLite and MLflow do',
+    withTracker(async (tr) => {
+      const exp = await tr.createExperiment('code-points');
+      // UTF-16 puts the emoji (a surrogate pair, 0xD83D...) before U+FF21; code points do not.
+      const values: [string, string][] = [
+        ['\u{1F600}', 'emoji'],
+        ['\uFF21', 'fullwidth'],
+        ['z', 'ascii'],
+      ];
+      let start = 1;
+      for (const [value, name] of values) {
+        const run = await tr.createRun({ experimentId: exp, name: value, startTime: start++ });
+        await tr.logBatch(run.info.runId, { params: { p: value }, tags: { t: value, n: name } });
+      }
+      const order = async (orderBy: string) =>
+        (await tr.searchRuns({ experimentIds: [exp], orderBy: [orderBy] })).runs.map(
+          (r) => r.data.tags.n,
+        );
+      expect(await order('params.p ASC')).toEqual(['ascii', 'fullwidth', 'emoji']);
+      expect(await order('tags.t DESC')).toEqual(['emoji', 'fullwidth', 'ascii']);
+      expect(await order('attributes.run_name ASC')).toEqual(['ascii', 'fullwidth', 'emoji']);
+    }),
+  );
+
+  it(
+    'refuses what MLflow refuses: <>, wrong-case attributes, padded or repeated order-by fields',
+    withTracker(async (tr) => {
+      const filters: [string, number, RegExp][] = [
+        ['metrics.acc <> 1', 12, /invalid comparator "<>"/],
+        ["attributes.STATUS = 'FAILED'", 0, /unknown attribute "STATUS".*case-sensitive/],
+        ["Status = 'FAILED'", 0, /unknown attribute "Status"/],
+      ];
+      for (const [filter, position, message] of filters) {
+        const e = await rejection(tr.searchRuns({ filter }));
+        expect(e).toMatchObject({ code: 'FILTER_SYNTAX', position });
+        expect(e.message).toMatch(message);
+      }
+      const orders: [string[], RegExp][] = [
+        [['params.my_param '], /whitespace after/],
+        [[' params.my_param'], /whitespace before/],
+        [['param.p', 'param.p'], /`order_by` contains duplicate fields/],
+        [['params.p ASC', 'parameters.p DESC'], /duplicate fields: params\.p/],
+      ];
+      for (const [orderBy, message] of orders) {
+        const e = await rejection(tr.searchRuns({ orderBy }));
+        expect(e).toMatchObject({ code: 'FILTER_SYNTAX' });
+        expect(e.message).toMatch(message);
+      }
+    }),
+  );
+
+  it(
+    'reads unprefixed and back-quoted names, run-name aliases, user_id and artifact_uri',
+    withTracker(async (tr) => {
+      const exp = await tr.createExperiment('names');
+      const a = await tr.createRun({ experimentId: exp, name: 'a', startTime: 10 });
+      const b = await tr.createRun({
+        experimentId: exp,
+        name: 'b',
+        startTime: 20,
+        tags: { [TAG_USER]: 'alice' },
+      });
+      await tr.logBatch(a.info.runId, { metrics: [{ key: 'acc', value: 0.9 }], tags: { x: '1' } });
+      const n = (filter: string, orderBy?: string[]) => names(tr, exp, filter, orderBy);
+      expect(
+        await n(`run_name = 'a' AND run_id IN ('${a.info.runId}', '${b.info.runId}')`),
+      ).toEqual(['a']);
+      expect(await n('', ['start_time ASC'])).toEqual(['a', 'b']);
+      expect(await n('', ['start_time DESC'])).toEqual(['b', 'a']);
+      expect(await n('`metric`.acc > 0.5')).toEqual(['a']);
+      expect(await n("`tags`.x = '1'")).toEqual(['a']);
+      expect(await n("attributes.`Run name` = 'b'")).toEqual(['b']);
+      expect(await n("`run name` = 'b'")).toEqual(['b']);
+      expect(await n("attributes.`Run Name` LIKE '_'", ['`Run name` DESC'])).toEqual(['b', 'a']);
+      expect(await n('Created > 15')).toEqual(['b']);
+      expect(await n("attributes.user_id = 'alice'")).toEqual(['b']);
+      const own = a.data.tags[TAG_USER];
+      if (own !== undefined) expect(await n(`user_id = '${own}'`)).toEqual(['a']);
+      expect(await n(`attributes.artifact_uri LIKE '%${a.info.runId}'`)).toEqual(['a']);
+      expect(await n(`attributes.artifact_uri != '${a.info.runId}'`)).toEqual(['b', 'a']);
+    }),
+  );
+
+  it(
+    'counts string limits in characters (code points), not UTF-16 units',
+    withTracker(async (tr) => {
+      const run = await tr.createRun();
+      const emoji = '\u{1F600}';
+      await tr.logParam(run.info.runId, 'p', emoji.repeat(6000));
+      await tr.setTag(run.info.runId, 't', emoji.repeat(8000));
+      expect([...(await tr.getRun(run.info.runId)).data.params.p]).toHaveLength(6000);
+      const e = await rejection(tr.logParam(run.info.runId, 'q', emoji.repeat(6001)));
+      expect(e).toMatchObject({ code: 'TRACKING_INPUT' });
+      expect(e.message).toMatch(/6001 characters/);
+    }),
+  );
 }

@@ -1,12 +1,11 @@
 import { FilterSyntaxError } from './errors.js';
-import type { Run } from './tracker.js';
 
 // A hand-written scanner and parser: MLflow's grammar (AND-joined comparisons, quoted and
 // backquoted names) is small, and we need exact error positions, which generic SQL parsers for
 // JS do not report for this dialect.
 
 /** What a filter or order-by clause refers to. */
-export type FilterEntity = 'metric' | 'param' | 'tag' | 'attribute';
+export type FilterEntity = 'metric' | 'param' | 'tag' | 'attribute' | 'dataset';
 
 /** A comparison operator of a filter clause. */
 export type FilterOperator =
@@ -25,13 +24,23 @@ export type FilterOperator =
 
 /** A run attribute usable in filters and order-by clauses. */
 export type RunAttribute =
-  'run_id' | 'run_name' | 'status' | 'experiment_id' | 'start_time' | 'end_time';
+  | 'run_id'
+  | 'run_name'
+  | 'status'
+  | 'experiment_id'
+  | 'start_time'
+  | 'end_time'
+  | 'user_id'
+  | 'artifact_uri';
+
+/** A dataset field usable in filters: `datasets.name`, `datasets.digest`, `datasets.context`. */
+export type DatasetField = 'name' | 'digest' | 'context';
 
 /** One parsed filter clause. */
 export interface FilterClause {
   /** What the clause refers to. */
   entity: FilterEntity;
-  /** The metric/param/tag key, or the {@link RunAttribute}. */
+  /** The metric/param/tag key, the {@link RunAttribute} or the {@link DatasetField}. */
   key: string;
   /** The operator. */
   op: FilterOperator;
@@ -62,17 +71,31 @@ const ENTITY_ALIASES: Record<string, FilterEntity> = {
   attributes: 'attribute',
   attr: 'attribute',
   run: 'attribute',
+  dataset: 'dataset',
+  datasets: 'dataset',
 };
 
+// Attribute names are case-sensitive, as in MLflow; these are its aliases (`translate_key_alias`).
 const ATTRIBUTE_ALIASES: Record<string, RunAttribute> = {
   run_id: 'run_id',
   run_name: 'run_name',
+  'run name': 'run_name',
+  'Run name': 'run_name',
+  'Run Name': 'run_name',
   status: 'status',
   experiment_id: 'experiment_id',
   start_time: 'start_time',
   created: 'start_time',
+  Created: 'start_time',
   end_time: 'end_time',
+  user_id: 'user_id',
+  artifact_uri: 'artifact_uri',
 };
+
+const DATASET_FIELDS = new Set<string>(['name', 'digest', 'context']);
+
+/** Attributes whose `IN` / `NOT IN` lists are accepted. */
+const IN_ATTRIBUTES = new Set<string>(['run_id', 'run_name', 'status', 'experiment_id']);
 
 /** Attributes compared as numbers; the others are strings. */
 const NUMERIC_ATTRIBUTES = new Set<string>(['start_time', 'end_time']);
@@ -92,7 +115,10 @@ type TokenKind =
 interface Token {
   kind: TokenKind;
   text: string;
+  /** Index of the first character in the input. */
   pos: number;
+  /** Index just past the last character (quotes included). */
+  end: number;
 }
 
 const IDENT_CHAR = /[A-Za-z0-9_\-/:]/;
@@ -125,31 +151,32 @@ function tokenize(input: string): Token[] {
         }
         text += input[i++];
       }
-      tokens.push({ kind: c === '`' ? 'backquoted' : 'quoted', text, pos: start });
+      tokens.push({ kind: c === '`' ? 'backquoted' : 'quoted', text, pos: start, end: i });
       continue;
     }
     const two = input.slice(i, i + 2);
     if (two === '!=' || two === '>=' || two === '<=' || two === '<>') {
-      tokens.push({ kind: 'op', text: two === '<>' ? '!=' : two, pos: start });
+      // `<>` is scanned so that the parser can name it: MLflow refuses it as a comparator.
+      tokens.push({ kind: 'op', text: two, pos: start, end: i + 2 });
       i += 2;
       continue;
     }
     if (c === '=' || c === '>' || c === '<') {
-      tokens.push({ kind: 'op', text: c, pos: start });
+      tokens.push({ kind: 'op', text: c, pos: start, end: i + 1 });
       i++;
       continue;
     }
     const prev = tokens.at(-1);
-    const adjacent = prev !== undefined && prev.pos + prev.text.length === i;
-    if (c === '.' && adjacent && prev.kind === 'ident') {
-      tokens.push({ kind: 'dot', text: '.', pos: start });
+    const adjacent = prev !== undefined && prev.end === i;
+    if (c === '.' && adjacent && (prev.kind === 'ident' || prev.kind === 'backquoted')) {
+      tokens.push({ kind: 'dot', text: '.', pos: start, end: i + 1 });
       i++;
       continue;
     }
     if (adjacent && prev.kind === 'dot' && IDENT_CHAR.test(c)) {
       // Right after "name." comes a key, which may start with a digit: "metrics.1st".
       while (i < input.length && IDENT_CHAR.test(input[i])) i++;
-      tokens.push({ kind: 'ident', text: input.slice(start, i), pos: start });
+      tokens.push({ kind: 'ident', text: input.slice(start, i), pos: start, end: i });
       continue;
     }
     if (c === '(' || c === ')' || c === ',') {
@@ -157,24 +184,25 @@ function tokenize(input: string): Token[] {
         kind: c === '(' ? 'lparen' : c === ')' ? 'rparen' : 'comma',
         text: c,
         pos: start,
+        end: i + 1,
       });
       i++;
       continue;
     }
     const num = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/.exec(input.slice(i));
     if (num && (c !== '+' && c !== '-' ? true : tokens.at(-1)?.kind === 'op')) {
-      tokens.push({ kind: 'number', text: num[0], pos: start });
+      tokens.push({ kind: 'number', text: num[0], pos: start, end: i + num[0].length });
       i += num[0].length;
       continue;
     }
     if (IDENT_CHAR.test(c)) {
       while (i < input.length && IDENT_CHAR.test(input[i])) i++;
-      tokens.push({ kind: 'ident', text: input.slice(start, i), pos: start });
+      tokens.push({ kind: 'ident', text: input.slice(start, i), pos: start, end: i });
       continue;
     }
     throw new FilterSyntaxError(input, start, `unexpected character ${JSON.stringify(c)}`);
   }
-  tokens.push({ kind: 'end', text: '', pos: input.length });
+  tokens.push({ kind: 'end', text: '', pos: input.length, end: input.length });
   return tokens;
 }
 
@@ -201,27 +229,39 @@ class Parser {
     return token.kind === 'ident' && token.text.toUpperCase() === word;
   }
 
-  /** `entity.key`, where key is bare (may contain dots), backquoted or double-quoted. */
+  /**
+   * `entity.key`, where the entity may be backquoted and the key bare (may contain dots),
+   * backquoted or double-quoted; or a bare or backquoted attribute name (`run_name`,
+   * `` `Run name` ``), as MLflow reads a name without a prefix.
+   */
   identifier(): { entity: FilterEntity; key: string; pos: number } {
     const head = this.next();
-    if (head.kind !== 'ident')
+    if (head.kind !== 'ident' && head.kind !== 'backquoted')
       this.fail(
         head,
         'expected a name like metrics.<key>, params.<key>, tags.<key> or attributes.<name>',
       );
     // A bare head may already hold the dotted key ("tags.a.b" scans as one identifier).
-    const dot = head.text.indexOf('.');
+    const dot = head.kind === 'ident' ? head.text.indexOf('.') : -1;
+    const prefixed = dot >= 0 || this.peek().kind === 'dot';
+    if (!prefixed) {
+      if (head.kind === 'ident' && ENTITY_ALIASES[head.text.toLowerCase()])
+        this.fail(this.peek(), `expected "." after "${head.text}"`);
+      return { entity: 'attribute', key: this.attribute(head, head.text), pos: head.pos };
+    }
     const entityWord = dot < 0 ? head.text : head.text.slice(0, dot);
     const entity = ENTITY_ALIASES[entityWord.toLowerCase()];
     if (!entity) {
-      this.fail(head, `unknown entity "${entityWord}"; use metrics, params, tags or attributes`);
+      this.fail(
+        head,
+        `unknown entity "${entityWord}"; use metrics, params, tags, attributes or datasets`,
+      );
     }
     let key: string;
     if (dot >= 0) {
       key = head.text.slice(dot + 1);
     } else {
-      const sep = this.next();
-      if (sep.kind !== 'dot') this.fail(sep, `expected "." after "${entityWord}"`);
+      this.next();
       const k = this.next();
       if (
         k.kind === 'ident' ||
@@ -237,17 +277,20 @@ class Parser {
       }
     }
     if (key === '') this.fail(head, 'empty key name');
-    if (entity === 'attribute') {
-      const attribute = ATTRIBUTE_ALIASES[key.toLowerCase()];
-      if (!attribute) {
-        this.fail(
-          head,
-          `unknown attribute "${key}"; use one of ${Object.keys(ATTRIBUTE_ALIASES).join(', ')}`,
-        );
-      }
-      key = attribute;
-    }
+    if (entity === 'attribute') key = this.attribute(head, key);
+    if (entity === 'dataset' && !DATASET_FIELDS.has(key))
+      this.fail(head, `unknown dataset field "${key}"; use datasets.name, digest or context`);
     return { entity, key, pos: head.pos };
+  }
+
+  /** Resolves an attribute name (case-sensitive) or one of MLflow's aliases. */
+  private attribute(at: Token, name: string): RunAttribute {
+    const attribute = ATTRIBUTE_ALIASES[name];
+    if (!attribute) {
+      const names = [...new Set(Object.values(ATTRIBUTE_ALIASES))].join(', ');
+      this.fail(at, `unknown attribute "${name}" (names are case-sensitive); use one of ${names}`);
+    }
+    return attribute;
   }
 
   clause(): FilterClause {
@@ -255,6 +298,7 @@ class Parser {
     const opToken = this.next();
     let op: FilterOperator;
     if (opToken.kind === 'op') {
+      if (opToken.text === '<>') this.fail(opToken, 'invalid comparator "<>"; use !=');
       op = opToken.text as FilterOperator;
     } else if (
       this.isWord(opToken, 'LIKE') ||
@@ -281,8 +325,11 @@ class Parser {
     }
     const numeric = entity === 'metric' || (entity === 'attribute' && NUMERIC_ATTRIBUTES.has(key));
     if (op === 'IS NULL' || op === 'IS NOT NULL') {
-      if (entity !== 'tag' && entity !== 'param' && entity !== 'metric' && key !== 'end_time') {
-        this.fail(opToken, `IS NULL is not supported for attributes.${key}`);
+      if (
+        entity === 'dataset' ||
+        (entity !== 'tag' && entity !== 'param' && entity !== 'metric' && key !== 'end_time')
+      ) {
+        this.fail(opToken, `IS NULL is not supported for ${describe(entity, key)}`);
       }
       return { entity, key, op, value: null };
     }
@@ -305,13 +352,10 @@ class Parser {
       );
     }
     if (op === 'IN' || op === 'NOT IN') {
-      if (
-        entity !== 'attribute' ||
-        (key !== 'run_id' && key !== 'status' && key !== 'experiment_id' && key !== 'run_name')
-      ) {
+      if (entity !== 'dataset' && (entity !== 'attribute' || !IN_ATTRIBUTES.has(key))) {
         this.fail(
           opToken,
-          `${op} is only supported for attributes run_id, run_name, status, experiment_id`,
+          `${op} is only supported for datasets.* and attributes run_id, run_name, status, experiment_id`,
         );
       }
       const open = this.next();
@@ -378,10 +422,11 @@ function tokenizeWithDottedNames(input: string): Token[] {
       prev.kind === 'ident' &&
       t.kind === 'dot' &&
       raw[k + 1]?.kind === 'ident' &&
-      prev.pos + prev.text.length === t.pos &&
-      t.pos + 1 === raw[k + 1].pos
+      prev.end === t.pos &&
+      t.end === raw[k + 1].pos
     ) {
       prev.text += '.' + raw[k + 1].text;
+      prev.end = raw[k + 1].end;
       k++;
       continue;
     }
@@ -399,139 +444,40 @@ export function parseSearchFilter(filter: string | undefined): FilterClause[] {
   return new Parser(filter, tokenizeWithDottedNames(filter)).filter();
 }
 
-/** Parses one order-by clause (`metrics.acc DESC`). Throws `FilterSyntaxError` if malformed. */
+/**
+ * Parses one order-by clause (`metrics.acc DESC`). Throws `FilterSyntaxError` if malformed,
+ * including leading or trailing whitespace (`"params.p "`), which MLflow refuses too.
+ */
 export function parseOrderBy(clause: string): OrderByClause {
   if (clause.trim() === '') throw new FilterSyntaxError(clause, 0, 'empty order-by clause');
-  return new Parser(clause, tokenizeWithDottedNames(clause)).orderBy();
-}
-
-const likeCache = new Map<string, RegExp>();
-
-/**
- * Compiles a SQL LIKE pattern (`%` any run, `_` one character, no escape) to a RegExp.
- * `caseInsensitive` gives ILIKE. Both stores use this one matcher so they agree exactly.
- */
-export function likeToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
-  const cacheKey = (caseInsensitive ? 'i:' : 's:') + pattern;
-  let re = likeCache.get(cacheKey);
-  if (!re) {
-    let src = '';
-    for (const ch of pattern) {
-      if (ch === '%') src += '[\\s\\S]*';
-      else if (ch === '_') src += '[\\s\\S]';
-      else src += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    }
-    re = new RegExp(`^${src}$`, caseInsensitive ? 'iu' : 'u');
-    if (likeCache.size > 1000) likeCache.clear();
-    likeCache.set(cacheKey, re);
-  }
-  return re;
-}
-
-/** The value a clause refers to in a run: a number, a string, or `undefined` when absent. */
-export function runValue(run: Run, entity: FilterEntity, key: string): number | string | undefined {
-  switch (entity) {
-    case 'metric':
-      return run.data.metrics[key];
-    case 'param':
-      return run.data.params[key];
-    case 'tag':
-      return run.data.tags[key];
-    case 'attribute':
-      switch (key as RunAttribute) {
-        case 'run_id':
-          return run.info.runId;
-        case 'run_name':
-          return run.info.name;
-        case 'status':
-          return run.info.status;
-        case 'experiment_id':
-          return run.info.experimentId;
-        case 'start_time':
-          return run.info.startTime;
-        case 'end_time':
-          return run.info.endTime ?? undefined;
-      }
-  }
+  const lead = clause.length - clause.trimStart().length;
+  if (lead > 0) throw new FilterSyntaxError(clause, 0, 'whitespace before the order-by clause');
+  const trimmed = clause.trimEnd().length;
+  if (trimmed < clause.length)
+    throw new FilterSyntaxError(clause, trimmed, 'whitespace after the order-by clause');
+  const parsed = new Parser(clause, tokenizeWithDottedNames(clause)).orderBy();
+  if (parsed.entity === 'dataset')
+    throw new FilterSyntaxError(clause, 0, 'runs cannot be ordered by datasets.*');
+  return parsed;
 }
 
 /**
- * Whether a run satisfies one clause. An absent value matches only `IS NULL`; NaN follows IEEE
- * rules (only `!=` holds).
+ * Parses a list of order-by clauses; a field named twice (in either direction) is a
+ * `FilterSyntaxError`, as MLflow's "`order_by` contains duplicate fields".
  */
-export function clauseMatches(clause: FilterClause, actual: number | string | undefined): boolean {
-  const { op, value } = clause;
-  if (op === 'IS NULL') return actual === undefined;
-  if (op === 'IS NOT NULL') return actual !== undefined;
-  if (actual === undefined) return false;
-  switch (op) {
-    case '=':
-      return actual === value;
-    case '!=':
-      return actual !== value;
-    case '>':
-      return (actual as number) > (value as number);
-    case '>=':
-      return (actual as number) >= (value as number);
-    case '<':
-      return (actual as number) < (value as number);
-    case '<=':
-      return (actual as number) <= (value as number);
-    case 'LIKE':
-      return likeToRegExp(value as string, false).test(actual as string);
-    case 'ILIKE':
-      return likeToRegExp(value as string, true).test(actual as string);
-    case 'IN':
-      return (value as string[]).includes(actual as string);
-    case 'NOT IN':
-      return !(value as string[]).includes(actual as string);
-  }
-}
-
-/** Whether a run satisfies every clause. */
-export function runMatches(run: Run, clauses: readonly FilterClause[]): boolean {
-  for (const c of clauses) {
-    if (!clauseMatches(c, runValue(run, c.entity, c.key))) return false;
-  }
-  return true;
-}
-
-/**
- * Compares two sort values: absent values sort last in both directions; NaN sorts above every
- * number (last ascending, first descending).
- */
-function compareValues(
-  a: number | string | undefined,
-  b: number | string | undefined,
-  ascending: boolean,
-): number {
-  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? 1 : -1;
-  let c: number;
-  if (typeof a === 'number' && typeof b === 'number') {
-    const an = Number.isNaN(a);
-    const bn = Number.isNaN(b);
-    c = an || bn ? (an === bn ? 0 : an ? 1 : -1) : a < b ? -1 : a > b ? 1 : 0;
-  } else {
-    c = a < b ? -1 : a > b ? 1 : 0;
-  }
-  return ascending ? c : -c;
-}
-
-/**
- * A comparator for runs by order-by clauses, then newest `start_time` first, then `run_id`
- * ascending, so that pages are stable.
- */
-export function runComparator(orderBy: readonly OrderByClause[]): (a: Run, b: Run) => number {
-  return (a, b) => {
-    for (const o of orderBy) {
-      const c = compareValues(
-        runValue(a, o.entity, o.key),
-        runValue(b, o.entity, o.key),
-        o.ascending,
+export function parseOrderByList(clauses: readonly string[]): OrderByClause[] {
+  const seen = new Set<string>();
+  return clauses.map((clause) => {
+    const o = parseOrderBy(clause);
+    const id = `${o.entity}\0${o.key}`;
+    if (seen.has(id)) {
+      throw new FilterSyntaxError(
+        clause,
+        0,
+        `\`order_by\` contains duplicate fields: ${describe(o.entity, o.key)} appears twice in ${JSON.stringify(clauses)}`,
       );
-      if (c !== 0) return c;
     }
-    if (a.info.startTime !== b.info.startTime) return b.info.startTime - a.info.startTime;
-    return a.info.runId < b.info.runId ? -1 : a.info.runId > b.info.runId ? 1 : 0;
-  };
+    seen.add(id);
+    return o;
+  });
 }

@@ -1,7 +1,14 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { TAG_GIT_COMMIT, TAG_PARENT_RUN_ID, TAG_RUN_NAME, TAG_SOURCE_NAME } from './tracker.js';
+import { userInfo } from 'node:os';
+import {
+  TAG_GIT_COMMIT,
+  TAG_PARENT_RUN_ID,
+  TAG_RUN_NAME,
+  TAG_SOURCE_NAME,
+  TAG_USER,
+} from './tracker.js';
 
 /** A new run id: 32 lowercase hex digits, as MLflow's. */
 export function newRunId(): string {
@@ -125,5 +132,16 @@ export function systemTags(name: string, parentRunId: string | undefined): Recor
   if (source) tags[TAG_SOURCE_NAME] = source;
   const commit = gitCommit();
   if (commit) tags[TAG_GIT_COMMIT] = commit;
+  const user = currentUser();
+  if (user) tags[TAG_USER] = user;
   return tags;
+}
+
+/** The operating-system user name, or `null` where the platform has none (some containers). */
+function currentUser(): string | null {
+  try {
+    return userInfo().username || null;
+  } catch {
+    return null;
+  }
 }

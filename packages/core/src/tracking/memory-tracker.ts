@@ -181,6 +181,10 @@ export class MemoryTrackerStore implements TrackerStore {
     this.run(runId).info.lifecycleStage = stage;
   }
 
+  artifactUri(runId: string): string {
+    return `memory:///${runId}`;
+  }
+
   async listRuns(scope: RunScope): Promise<Run[]> {
     const experiments = scope.experimentIds && new Set(scope.experimentIds);
     const runs: Run[] = [];

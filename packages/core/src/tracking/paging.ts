@@ -1,5 +1,7 @@
 import { TrackingInputError } from './errors.js';
-import { parseOrderBy, parseSearchFilter, runComparator, runMatches } from './filter.js';
+import { parseOrderByList, parseSearchFilter } from './filter.js';
+import { runComparator, runMatches } from './run-matching.js';
+import type { RunSearchContext } from './run-matching.js';
 import type { FilterClause, OrderByClause } from './filter.js';
 import type { Run, RunViewType, SearchRunsOptions, SearchRunsResult } from './tracker.js';
 
@@ -16,7 +18,7 @@ export interface ParsedSearch {
   clauses: FilterClause[];
   /** Order-by clauses. */
   orderBy: OrderByClause[];
-  /** Page size. */
+  /** Page size; 0 asks for an empty page, as in MLflow. */
   maxResults: number;
   /** Rows to skip. */
   offset: number;
@@ -46,9 +48,9 @@ function decodePageToken(token: string): number {
 /** Checks and parses search options; throws `FilterSyntaxError` or `TrackingInputError`. */
 export function parseSearch(options: SearchRunsOptions = {}): ParsedSearch {
   const maxResults = options.maxResults ?? DEFAULT_MAX_RESULTS;
-  if (!Number.isSafeInteger(maxResults) || maxResults < 1 || maxResults > MAX_RESULTS_LIMIT) {
+  if (!Number.isSafeInteger(maxResults) || maxResults < 0 || maxResults > MAX_RESULTS_LIMIT) {
     throw new TrackingInputError(
-      `maxResults must be an integer from 1 to ${MAX_RESULTS_LIMIT}, got ${maxResults}.`,
+      `maxResults must be an integer from 0 to ${MAX_RESULTS_LIMIT}, got ${maxResults}.`,
     );
   }
   const runViewType = options.runViewType ?? 'ACTIVE_ONLY';
@@ -60,7 +62,7 @@ export function parseSearch(options: SearchRunsOptions = {}): ParsedSearch {
   return {
     experimentIds: options.experimentIds,
     clauses: parseSearchFilter(options.filter),
-    orderBy: (options.orderBy ?? []).map(parseOrderBy),
+    orderBy: parseOrderByList(options.orderBy ?? []),
     maxResults,
     offset: options.pageToken === undefined ? 0 : decodePageToken(options.pageToken),
     runViewType,
@@ -71,8 +73,14 @@ export function parseSearch(options: SearchRunsOptions = {}): ParsedSearch {
  * One page of a search over every run of its scope: the filter, the order (ties: newest start,
  * then run id) and the page, for stores without a search of their own.
  */
-export function pageOfRuns(runs: readonly Run[], q: ParsedSearch): SearchRunsResult {
-  const matches = runs.filter((run) => runMatches(run, q.clauses)).sort(runComparator(q.orderBy));
+export function pageOfRuns(
+  runs: readonly Run[],
+  q: ParsedSearch,
+  context: RunSearchContext,
+): SearchRunsResult {
+  const matches = runs
+    .filter((run) => runMatches(run, q.clauses, context))
+    .sort(runComparator(q.orderBy, context));
   const end = q.offset + q.maxResults;
   const page = matches.slice(q.offset, end);
   return end < matches.length

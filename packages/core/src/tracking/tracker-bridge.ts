@@ -204,8 +204,14 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
   async searchRuns(options: SearchRunsOptions = {}): Promise<SearchRunsResult> {
     const store = this.live;
     const q = parseSearch(options);
+    if (q.maxResults === 0) return { runs: [] };
     if (store.searchRuns) return store.searchRuns(q);
-    return pageOfRuns(await store.listRuns(q), q);
+    // No store API logs dataset inputs yet, so no run has one.
+    const context = {
+      artifactUri: (runId: string) => store.artifactUri(runId),
+      datasets: () => [],
+    };
+    return pageOfRuns(await store.listRuns(q), q, context);
   }
 
   /** Logs a param; the same value again is a no-op, a different one rejects with `ParamOverwriteError`. */

@@ -97,6 +97,8 @@ export interface TrackerStore {
   updateRun(runId: string, update: UpdateRunOptions): Promise<TrackingRunInfo>;
   /** Sets a run's lifecycle stage (allowed on deleted runs); idempotent. */
   setRunLifecycle(runId: string, stage: LifecycleStage): Promise<void>;
+  /** The URI of a run's artifact location (MLflow's `artifact_uri`, which searches filter on), e.g. `file:///srv/artifacts/<runId>`. */
+  artifactUri(runId: string): string;
   /** Every run in the scope, in any order. */
   listRuns(scope: RunScope): Promise<Run[]>;
   /** Optional: one page of a parsed search, filtered, ordered (ties: newest start, then run id) and paged like the emulation over `listRuns`. */

@@ -32,6 +32,8 @@ export const TAG_PARENT_RUN_ID = 'tideflow.parentRunId';
 export const TAG_SOURCE_NAME = 'tideflow.source.name';
 /** System tag holding the git commit of the working tree the run started from, when known. */
 export const TAG_GIT_COMMIT = 'tideflow.source.git.commit';
+/** System tag holding the operating-system user who started the run (MLflow's `user_id`). */
+export const TAG_USER = 'tideflow.user';
 
 /** An experiment: a named group of runs. */
 export interface Experiment {
@@ -173,11 +175,16 @@ export interface SearchRunsOptions {
   /**
    * An MLflow filter: clauses joined by `AND`, e.g.
    * `metrics.acc > 0.9 and params.model = 'svm' and tags.x LIKE 'a%' and attributes.status = 'FINISHED'`.
+   * Attribute names may go without a prefix (`run_name = 'x'`); `datasets.name`, `datasets.digest`
+   * and `datasets.context` match runs that logged such an input.
    */
   filter?: string;
   /** Order-by clauses, e.g. `['metrics.acc DESC', 'attributes.start_time']`. Default: newest first. */
   orderBy?: readonly string[];
-  /** Page size, 1 to 50,000. Default 1,000. */
+  /**
+   * Page size, 0 to 50,000 (0 gives an empty page, as in MLflow).
+   * @default 1000
+   */
   maxResults?: number;
   /** The `nextPageToken` of the previous page. */
   pageToken?: string;

@@ -1,3 +1,4 @@
+import { codePointLength } from './code-points.js';
 import { InvalidArtifactPathError, TrackingInputError } from './errors.js';
 import { STATE_TYPES } from '../engine/state.js';
 import { RUN_STATUSES } from './tracker.js';
@@ -17,6 +18,10 @@ export const MAX_KEY_LENGTH = 250;
 export const MAX_PARAM_VALUE_LENGTH = 6000;
 /** Longest tag value, as in MLflow. */
 export const MAX_TAG_VALUE_LENGTH = 8000;
+/** Longest artifact path segment in UTF-8 bytes: a file name on ext4, APFS, NTFS and most others. */
+export const MAX_SEGMENT_BYTES = 255;
+
+const utf8 = new TextEncoder();
 
 // MLflow's rule for metric/param/tag names: these characters only, and no path tricks, because
 // names may become file names in some stores.
@@ -29,9 +34,9 @@ export function validateKey(kind: 'metric' | 'param' | 'tag', key: unknown): ass
       `A ${kind} key must be a non-empty string, got ${JSON.stringify(key)}.`,
     );
   }
-  if (key.length > MAX_KEY_LENGTH) {
+  if (key.length > MAX_KEY_LENGTH && codePointLength(key) > MAX_KEY_LENGTH) {
     throw new TrackingInputError(
-      `The ${kind} key "${key.slice(0, 40)}..." has ${key.length} characters; the limit is ${MAX_KEY_LENGTH}.`,
+      `The ${kind} key "${key.slice(0, 40)}..." has ${codePointLength(key)} characters; the limit is ${MAX_KEY_LENGTH}.`,
     );
   }
   if (!KEY_RE.test(key)) {
@@ -54,9 +59,9 @@ export function paramToString(key: string, value: ParamValue): string {
     );
   }
   const s = String(value);
-  if (s.length > MAX_PARAM_VALUE_LENGTH) {
+  if (s.length > MAX_PARAM_VALUE_LENGTH && codePointLength(s) > MAX_PARAM_VALUE_LENGTH) {
     throw new TrackingInputError(
-      `Param "${key}" has a value of ${s.length} characters; the limit is ${MAX_PARAM_VALUE_LENGTH}.`,
+      `Param "${key}" has a value of ${codePointLength(s)} characters; the limit is ${MAX_PARAM_VALUE_LENGTH}.`,
     );
   }
   return s;
@@ -67,9 +72,9 @@ export function validateTagValue(key: string, value: unknown): asserts value is 
   if (typeof value !== 'string') {
     throw new TrackingInputError(`Tag "${key}" must be a string, got ${typeof value}.`);
   }
-  if (value.length > MAX_TAG_VALUE_LENGTH) {
+  if (value.length > MAX_TAG_VALUE_LENGTH && codePointLength(value) > MAX_TAG_VALUE_LENGTH) {
     throw new TrackingInputError(
-      `Tag "${key}" has a value of ${value.length} characters; the limit is ${MAX_TAG_VALUE_LENGTH}.`,
+      `Tag "${key}" has a value of ${codePointLength(value)} characters; the limit is ${MAX_TAG_VALUE_LENGTH}.`,
     );
   }
 }
@@ -130,7 +135,7 @@ export function validateTime(what: string, t: unknown): asserts t is number {
 
 /** Checks an experiment or registered model name. */
 export function validateName(what: string, name: unknown): asserts name is string {
-  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_KEY_LENGTH) {
+  if (typeof name !== 'string' || name.trim() === '' || codePointLength(name) > MAX_KEY_LENGTH) {
     throw new TrackingInputError(
       `${what} must be a non-empty string of at most ${MAX_KEY_LENGTH} characters, got ${JSON.stringify(name)}.`,
     );
@@ -146,6 +151,7 @@ export function validateArtifactPath(path: unknown): asserts path is string {
     throw new InvalidArtifactPathError(String(path), 'it must be a non-empty string');
   }
   if (path.includes('\0')) throw new InvalidArtifactPathError(path, 'it contains a NUL character');
+  if (/[\r\n]/.test(path)) throw new InvalidArtifactPathError(path, 'it contains a line break');
   if (path.includes('\\')) throw new InvalidArtifactPathError(path, 'it contains a backslash');
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) {
     throw new InvalidArtifactPathError(path, 'it is absolute');
@@ -157,6 +163,13 @@ export function validateArtifactPath(path: unknown): asserts path is string {
   }
   if (path.length > 1000)
     throw new InvalidArtifactPathError(path.slice(0, 60), 'it is longer than 1000 characters');
+  const long = segments.find((s) => s.length > 85 && utf8.encode(s).length > MAX_SEGMENT_BYTES);
+  if (long !== undefined) {
+    throw new InvalidArtifactPathError(
+      path.slice(0, 60),
+      `its segment "${long.slice(0, 20)}…" is longer than ${MAX_SEGMENT_BYTES} bytes, too long for a file name`,
+    );
+  }
 }
 
 /** Checks a typed-artifact key or a logged model name: one path segment of safe characters. */
