@@ -12,6 +12,10 @@ import {
 import {
   ClusteringPipeline,
   DataFormatError,
+  EstimatorInputError,
+  denseMatrix,
+  minimumClassRows,
+  splitData,
   PipelineConfigError,
   resolvePipelineConfig,
   type PipelineConfig,
@@ -146,5 +150,36 @@ describe('pipeline inputs are checked before any task runs', () => {
       `${lacking}: the feature columns do not match the training data's "a", "b", "c": missing "c".`,
     );
     expect(tasks).toEqual([]);
+  });
+
+  it('names a class too small for the splits, CV folds or calibration, before any model is fitted', async () => {
+    configure({ tracker: false, logger: silentLogger, cacheStore: createMemoryCacheStore() });
+    const text = rows(120, 1, ['a', 'b', 'c', 'label']) + '9,9,9,lonely\n9.5,9,9,lonely\n';
+    const config = await csvConfig(file('lonely.csv', text));
+    const { tasks, error } = await tasksDuring(() => new ClusteringPipeline().run(config));
+    expect(error).toBeInstanceOf(EstimatorInputError);
+    expect((error as Error).message).toBe(
+      `ClusteringPipeline.split: ${join(dir, 'lonely.csv')}: class "lonely" has 2 rows; the splits need at least 20 rows of each class (split.testSize 0.2, split.calibrationSize 0.2, search.folds 3, calibration.method auto: 2 folds). Add rows of that class, remove it, or lower those settings.`,
+    );
+    expect(tasks).toEqual(['loadCsv', 'split']);
+  });
+
+  it('checks the parts too: the allocation of remainders can leave a class short', () => {
+    const y = Int32Array.from([...Array<number>(20).fill(0), ...Array<number>(20).fill(1)]);
+    const data = {
+      X: denseMatrix(40, 1, new Float64Array(40)),
+      y,
+      featureNames: ['x'],
+      classNames: ['small', 'tiny'],
+    };
+    const options = { testSize: 0.2, calibrationSize: 0.2, seed: 7 };
+    expect(minimumClassRows({ ...options, need: { train: 5, calibration: 2 } }, false)).toBe(20);
+    expect(() => splitData(data, null, { ...options, need: { train: 5, calibration: 2 } })).toThrow(
+      /class "tiny" has 20 rows, of which the calibration split got 1; it needs at least 2\./,
+    );
+    expect(splitData(data, null, options).calibration.X.rows).toBe(3);
+    expect(() =>
+      splitData(data, null, { ...options, need: { train: 17, calibration: 1 } }),
+    ).toThrow(/class "small" has 20 rows; the splits need at least \d+ rows of each class/);
   });
 });

@@ -6,9 +6,12 @@
 /**
  * Fits P(y = +1 | f) = 1 / (1 + exp(A·f + B)) to decision values `dec` with labels ±1 by Newton's
  * method with backtracking (Lin, Lin & Weng 2007, as libsvm's `sigmoid_train`), using Platt's
- * smoothed targets. Returns [A, B].
+ * smoothed targets. Returns [A, B]. Non-finite decision values (from overflowing kernels on
+ * unscaled data near ±1e308) are clamped to the largest finite ones, NaN to 0, so that the
+ * sigmoid stays finite.
  */
-export function fitPlattSigmoid(dec: Float64Array, labels: Int8Array): [number, number] {
+export function fitPlattSigmoid(raw: Float64Array, labels: Int8Array): [number, number] {
+  const dec = finiteDecisions(raw);
   const l = dec.length;
   let prior1 = 0;
   for (const v of labels) if (v > 0) prior1++;
@@ -66,12 +69,28 @@ export function fitPlattSigmoid(dec: Float64Array, labels: Int8Array): [number, 
     }
     if (step < 1e-10) break;
   }
-  return [A, B];
+  // A failed fit (a singular Hessian) falls back to the prior: no information from f.
+  return Number.isFinite(A) && Number.isFinite(B)
+    ? [A, B]
+    : [0, Math.log((prior0 + 1) / (prior1 + 1))];
 }
 
-/** P(y = +1 | f) from a fitted sigmoid, clipped to [1e-7, 1 − 1e-7] as libsvm does. */
+/** `dec` with ±Infinity replaced by ± the largest finite magnitude in it (or 1), NaN by 0. */
+function finiteDecisions(dec: Float64Array): Float64Array {
+  if (dec.every(Number.isFinite)) return dec;
+  let max = 0;
+  for (const v of dec) if (Number.isFinite(v)) max = Math.max(max, Math.abs(v));
+  const bound = max || 1;
+  return dec.map((v) => (Number.isNaN(v) ? 0 : Math.max(-bound, Math.min(bound, v))));
+}
+
+/**
+ * P(y = +1 | f) from a fitted sigmoid, clipped to [1e-7, 1 − 1e-7] as libsvm does; an undefined
+ * decision value (NaN, from an overflowing kernel) gives 0.5, never a non-finite probability.
+ */
 export function plattProbability(f: number, A: number, B: number): number {
   const z = f * A + B;
+  if (Number.isNaN(z)) return 0.5;
   const p = z >= 0 ? Math.exp(-z) / (1 + Math.exp(-z)) : 1 / (1 + Math.exp(z));
   return Math.min(Math.max(p, 1e-7), 1 - 1e-7);
 }

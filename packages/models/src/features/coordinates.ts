@@ -22,7 +22,9 @@ export function cartesianToPolar(X: DenseMatrix): DenseMatrix {
   for (let i = 0; i < X.rows; i++) {
     const x = a[2 * i];
     const y = a[2 * i + 1];
-    o[2 * i] = Math.sqrt(x * x + y * y);
+    // Squares of values beyond 1e154 overflow; Math.hypot does not (and is only needed then).
+    const r = Math.sqrt(x * x + y * y);
+    o[2 * i] = Number.isFinite(r) ? r : Math.hypot(x, y);
     o[2 * i + 1] = Math.atan2(y, x);
   }
   return out;
@@ -56,7 +58,8 @@ export function cartesianToSpherical(X: DenseMatrix): DenseMatrix {
     const x = a[3 * i];
     const y = a[3 * i + 1];
     const z = a[3 * i + 2];
-    const r = Math.sqrt(x * x + y * y + z * z);
+    const squares = Math.sqrt(x * x + y * y + z * z);
+    const r = Number.isFinite(squares) ? squares : Math.hypot(x, y, z);
     o[3 * i] = r;
     // Rounding can push z/r just past ±1; clamp so that arccos stays defined.
     o[3 * i + 1] = r > 0 ? Math.acos(Math.min(1, Math.max(-1, z / r))) : 0;

@@ -72,15 +72,24 @@ export class StandardScaler extends BaseTransformer<StandardScalerParams, Standa
 
   protected fitModel(X: DenseMatrix): StandardScalerModel {
     const { rows: n, cols: d, data } = X;
+    // Features beyond 1e150 would overflow the sums of values and squares (1e308 · n, (1e308)²):
+    // they are summed divided by a power of two near their largest magnitude, which is exact, so
+    // ordinary features keep scikit-learn's arithmetic bit for bit.
+    const unit = new Float64Array(d).fill(1);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < d; j++) unit[j] = Math.max(unit[j], Math.abs(data[i * d + j]));
+    }
+    for (let j = 0; j < d; j++)
+      unit[j] = unit[j] > 1e150 ? 2 ** Math.min(1023, Math.ceil(Math.log2(unit[j]))) : 1;
     const mean = new Float64Array(d);
     const scale = new Float64Array(d).fill(1);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j];
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j] / unit[j];
     for (let j = 0; j < d; j++) mean[j] /= n;
     if (this.params.withStd) {
       const ss = new Float64Array(d);
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < d; j++) {
-          const e = data[i * d + j] - mean[j];
+          const e = data[i * d + j] / unit[j] - mean[j];
           ss[j] += e * e;
         }
       }
@@ -89,9 +98,10 @@ export class StandardScaler extends BaseTransformer<StandardScalerParams, Standa
         // scikit-learn's _is_constant_feature: a variance within rounding error of 0 counts as
         // constant, and constant features keep scale 1 instead of dividing by ~0.
         const bound = n * Number.EPSILON * v + (n * mean[j] * Number.EPSILON) ** 2;
-        scale[j] = v <= bound ? 1 : Math.sqrt(v);
+        scale[j] = v <= bound ? 1 : Math.sqrt(v) * unit[j];
       }
     }
+    for (let j = 0; j < d; j++) mean[j] *= unit[j];
     if (!this.params.withMean) mean.fill(0);
     return { mean, scale };
   }
@@ -101,7 +111,12 @@ export class StandardScaler extends BaseTransformer<StandardScalerParams, Standa
     const d = X.cols;
     const out = denseMatrix(X.rows, d);
     for (let i = 0; i < X.rows; i++) {
-      for (let j = 0; j < d; j++) out.data[i * d + j] = (X.data[i * d + j] - mean[j]) / scale[j];
+      for (let j = 0; j < d; j++) {
+        const x = X.data[i * d + j];
+        const e = x - mean[j];
+        // x − mean can overflow when both are near ±1.8e308; the quotients cannot.
+        out.data[i * d + j] = Number.isFinite(e) ? e / scale[j] : x / scale[j] - mean[j] / scale[j];
+      }
     }
     return out;
   }

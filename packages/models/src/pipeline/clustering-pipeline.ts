@@ -5,6 +5,7 @@ import { parseCsv, readDataFile, unreadable } from '../data/csv.js';
 import type { Dataset } from '../data/dataset.js';
 import { VotingClassifier } from '../ensemble/voting.js';
 import { tsne } from '../embed/tsne.js';
+import { StandardScaler } from '../features/scaler.js';
 import { cvScoreChart } from '../plots/cv-scores.js';
 import {
   MODEL_FAMILIES,
@@ -27,7 +28,13 @@ import { renderCharts, renderReport, type ReportCharts, type ReportInput } from 
 import type { EvaluationStage, FamilyResult, FinalModel, PipelineResult } from './results.js';
 import { cell, compareCoordinates, searchFamily } from './search.js';
 import { checkOverrides, withOverrides } from './task-overrides.js';
-import { splitData, stratifiedSample, type Splits } from './splits.js';
+import {
+  splitData,
+  splitOptions,
+  stratifiedSample,
+  type SplitOptions,
+  type Splits,
+} from './splits.js';
 
 /** The key of a CSV task: the file's bytes, not its name, decide the cache entry. */
 function csvKey(ctx: { hash(value: unknown): string }, args: readonly unknown[]): string {
@@ -95,12 +102,8 @@ export class ClusteringPipeline {
 
   /** Splits into train / calibration / conformal / test, stratified. */
   @task({ cache: true })
-  async split(
-    data: Dataset,
-    test: Dataset | null,
-    config: PipelineConfig['split'],
-  ): Promise<Splits> {
-    return splitData(data, test, config);
+  async split(data: Dataset, test: Dataset | null, options: SplitOptions): Promise<Splits> {
+    return splitData(data, test, options);
   }
 
   /** Stage 1: the data. */
@@ -121,7 +124,7 @@ export class ClusteringPipeline {
     } else {
       all = await this.step(this.generateData)(data);
     }
-    const splits = await this.step(this.split)(all, test, config.split);
+    const splits = await this.step(this.split)(all, test, splitOptions(config));
     track.params({
       rows: all.X.rows + (test?.X.rows ?? 0),
       features: all.X.cols,
@@ -319,7 +322,10 @@ export class ClusteringPipeline {
   async embed(test: Dataset, config: PipelineConfig['tsne']): Promise<Dataset> {
     const sample = stratifiedSample(test, config.sample, config.seed);
     const perplexity = Math.min(config.perplexity, Math.floor((sample.X.rows - 1) / 3));
-    const { embedding } = tsne(sample.X, { perplexity, seed: config.seed });
+    // Standardised first, as the models see the data: raw units (1e306, or one wide feature) would
+    // swamp the distances.
+    const scaled = new StandardScaler().fit(sample.X).transform(sample.X);
+    const { embedding } = tsne(scaled, { perplexity, seed: config.seed });
     return {
       X: embedding,
       y: sample.y,
