@@ -1,7 +1,8 @@
 // The same pipeline with its task cache in Redis (any keyv store works): run it twice and the
 // second run is served from Redis. It needs a Redis server: REDIS_URL, by default
 // redis://127.0.0.1:6379.
-import { createKeyv, type KeyvRedis } from '@keyv/redis';
+import { createKeyv } from '@keyv/redis';
+import type KeyvRedis from '@keyv/redis';
 import { configure, engineEvents } from '@tideflow/core';
 import { ClusteringPipeline, resolvePipelineConfig } from '@tideflow/models';
 
