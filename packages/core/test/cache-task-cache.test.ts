@@ -305,6 +305,21 @@ describe('TaskCache.run', () => {
     expect(t.logger.warnings[0].fields.reason).toContain(a);
   });
 
+  it('warns with the cause when the adapter of a Keyv store fails (keyv alone would stay silent)', async () => {
+    const adapter = new Map<string, unknown>();
+    const failing = Object.assign(adapter, {
+      get: (): unknown => {
+        throw new Error('row 7 of /data/cache.db is unreadable');
+      },
+    });
+    const t = setup(true, new Keyv({ store: failing }));
+    const result = await t.call(3, 1);
+    expect(result.hit).toBe(false);
+    expect(t.logger.warnings.map((w) => w.msg)).toEqual([
+      'cache lookup failed (row 7 of /data/cache.db is unreadable); running the task',
+    ]);
+  });
+
   it('runs the task when the store fails, with a warning', async () => {
     const broken: CacheStore = {
       get: () => Promise.reject(new Error('connection refused')),
@@ -317,8 +332,8 @@ describe('TaskCache.run', () => {
     expect(result).toMatchObject({ hit: false, stored: false });
     expect(result.value).toEqual(fit(3, 1));
     expect(t.logger.warnings.map((w) => w.msg)).toEqual([
-      'cache lookup failed; running the task',
-      'could not write the result to the cache store',
+      'cache lookup failed (connection refused); running the task',
+      'could not write the result to the cache store (connection refused)',
     ]);
   });
 });

@@ -3,8 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { deserialize as v8Deserialize, serialize as v8Serialize } from 'node:v8';
 import Database from 'better-sqlite3';
+import { CacheStoreError } from '@tideflow/core';
 import { Keyv } from 'keyv';
 import type { KeyvStoreAdapter, StoredData } from 'keyv';
+import { isBusy, writeWhenUnlocked } from './lock-wait.js';
 
 /** Options of {@link SqliteKeyvStore}. */
 export interface SqliteKeyvStoreOptions {
@@ -12,7 +14,11 @@ export interface SqliteKeyvStoreOptions {
   path: string;
   /** The table holding the entries. Default `tideflow_cache`. */
   table?: string;
-  /** How long a write waits for another process holding the database lock, in ms. Default 5000. */
+  /**
+   * How long a write waits for another process holding the database lock, in ms. The wait is
+   * asynchronous (the event loop keeps running); past it the write fails with a
+   * `CacheStoreError` naming the file. Default 5000.
+   */
   busyTimeout?: number;
 }
 
@@ -99,7 +105,9 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
   readonly opts: SqliteKeyvStoreAdapterOptions;
   /** Set by keyv: keys of this namespace start with `<namespace>:`. */
   namespace?: string;
-  private readonly db: Database.Database;
+  private readonly db!: Database.Database;
+  private readonly path: string;
+  private readonly busyTimeout: number;
   private readonly selectOne: Database.Statement<[string], Row>;
   private readonly upsert: Database.Statement<[string, Buffer | string, number, number | null]>;
   private readonly deleteOne: Database.Statement<[string]>;
@@ -114,18 +122,34 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
     }
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.opts = { dialect: 'sqlite', url: `sqlite://${options.path}`, table };
-    this.db = new Database(options.path);
-    this.db.pragma('journal_mode = WAL');
-    // WAL + NORMAL survives process crashes; a power loss can only drop the latest entries,
-    // which for a cache means a recomputation.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeout ?? 5000))}`);
-    this.db.exec(
-      `CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, value BLOB NOT NULL, ` +
-        `kind INTEGER NOT NULL, expires INTEGER);` +
-        `CREATE INDEX IF NOT EXISTS ${table}_expires ON ${table} (expires) WHERE expires IS NOT NULL;`,
+    this.path = options.path;
+    this.busyTimeout = Math.max(0, Math.floor(options.busyTimeout ?? 5000));
+    try {
+      this.db = new Database(options.path);
+      // Opening may wait for the lock (switching a new file to WAL needs it); writes never do.
+      this.db.pragma(`busy_timeout = ${this.busyTimeout}`);
+      this.db.pragma('journal_mode = WAL');
+      // WAL + NORMAL survives process crashes; a power loss can only drop the latest entries,
+      // which for a cache means a recomputation.
+      this.db.pragma('synchronous = NORMAL');
+      this.db.exec(
+        `CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, value BLOB NOT NULL, ` +
+          `kind INTEGER NOT NULL, expires INTEGER);` +
+          `CREATE INDEX IF NOT EXISTS ${table}_expires ON ${table} (expires) WHERE expires IS NOT NULL;`,
+      );
+      this.db.pragma('busy_timeout = 0');
+    } catch (error) {
+      throw new CacheStoreError(
+        `Cannot open the SQLite cache store ${options.path}: ${(error as Error).message}` +
+          ((error as { code?: unknown }).code === 'SQLITE_NOTADB'
+            ? ' (the file exists but is not an SQLite database; move it away or delete it)'
+            : ''),
+        { cause: error },
+      );
+    }
+    this.bestEffort(() =>
+      this.db.prepare(`DELETE FROM ${table} WHERE expires <= ?`).run(Date.now()),
     );
-    this.db.prepare(`DELETE FROM ${table} WHERE expires <= ?`).run(Date.now());
     this.selectOne = this.db.prepare(`SELECT value, kind, expires FROM ${table} WHERE key = ?`);
     this.upsert = this.db.prepare(
       `INSERT INTO ${table} (key, value, kind, expires) VALUES (?, ?, ?, ?) ` +
@@ -143,19 +167,53 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
     );
   }
 
-  private read(row: Row): StoredData<unknown> {
+  /** Runs a write that may be skipped (housekeeping): a locked database skips it. */
+  private bestEffort(write: () => unknown): void {
+    try {
+      write();
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+    }
+  }
+
+  /** Runs a write, waiting asynchronously while another process holds the lock. */
+  private locked<T>(what: string, write: () => T): Promise<T> {
+    return writeWhenUnlocked(
+      write,
+      this.busyTimeout,
+      (waited, cause) =>
+        new CacheStoreError(
+          `SQLite cache store ${this.path}: could not ${what}: another process held the ` +
+            `database lock for ${waited} ms (SQLITE_BUSY, busyTimeout ${this.busyTimeout} ms).`,
+          { cause },
+        ),
+    );
+  }
+
+  private read(key: string, row: Row): StoredData<unknown> {
     if (row.kind === TEXT) return row.value;
     const expires = row.expires ?? undefined;
     if (row.kind === BYTES || row.kind === STRING) return { value: row.value, expires };
-    const value: unknown = v8Deserialize(row.value as Buffer);
-    return { value, expires };
+    if (row.kind !== V8) throw this.corrupt(key, `unknown value kind ${row.kind}`);
+    try {
+      const value: unknown = v8Deserialize(row.value as Buffer);
+      return { value, expires };
+    } catch (error) {
+      throw this.corrupt(key, (error as Error).message);
+    }
+  }
+
+  private corrupt(key: string, detail: string): CacheStoreError {
+    return new CacheStoreError(
+      `SQLite cache store ${this.path}: the row of key "${key}" is unreadable (${detail}).`,
+    );
   }
 
   private live(key: string): Row | undefined {
     const row = this.selectOne.get(key);
     if (!row) return undefined;
     if (row.expires !== null && row.expires <= Date.now()) {
-      this.deleteOne.run(key);
+      this.bestEffort(() => this.deleteOne.run(key));
       return undefined;
     }
     return row;
@@ -163,32 +221,41 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
 
   /** The value stored under `key` (keyv's string, or `{ value, expires }`), or `undefined`. */
   get<Value>(key: string): Promise<StoredData<Value> | undefined> {
-    const row = this.live(key);
-    return Promise.resolve(row ? (this.read(row) as StoredData<Value>) : undefined);
+    try {
+      const row = this.live(key);
+      return Promise.resolve(row ? (this.read(key, row) as StoredData<Value>) : undefined);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** The values stored under `keys`, in order, with `undefined` for missing ones. */
   getMany<Value>(keys: string[]): Promise<Array<StoredData<Value | undefined>>> {
-    return Promise.resolve(
-      keys.map((key) => {
-        const row = this.live(key);
-        return row ? (this.read(row) as StoredData<Value>) : undefined;
-      }),
-    );
+    try {
+      return Promise.resolve(
+        keys.map((key) => {
+          const row = this.live(key);
+          return row ? (this.read(key, row) as StoredData<Value>) : undefined;
+        }),
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Stores `value` under `key`, replacing any previous row; resolves `true` once written. */
-  set(key: string, value: unknown, ttl?: number): Promise<boolean> {
-    this.write(key, value, ttl);
-    return Promise.resolve(true);
+  async set(key: string, value: unknown, ttl?: number): Promise<boolean> {
+    await this.locked(`write key "${key}"`, () => this.write(key, value, ttl));
+    return true;
   }
 
   /** Stores several entries in one transaction. */
-  setMany(entries: Array<{ key: string; value: unknown; ttl?: number }>): Promise<void> {
-    this.db.transaction(() => {
-      for (const { key, value, ttl } of entries) this.write(key, value, ttl);
-    })();
-    return Promise.resolve();
+  async setMany(entries: Array<{ key: string; value: unknown; ttl?: number }>): Promise<void> {
+    await this.locked(`write ${entries.length} entries`, () =>
+      this.db.transaction(() => {
+        for (const { key, value, ttl } of entries) this.write(key, value, ttl);
+      })(),
+    );
   }
 
   private write(key: string, value: unknown, ttl: number | undefined): void {
@@ -213,17 +280,20 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
   }
 
   /** Removes `key`; resolves `true` when a row was removed. */
-  delete(key: string): Promise<boolean> {
-    return Promise.resolve(this.deleteOne.run(key).changes > 0);
+  async delete(key: string): Promise<boolean> {
+    return this.locked(`delete key "${key}"`, () => this.deleteOne.run(key).changes > 0);
   }
 
   /** Removes several keys in one transaction; resolves `true` when any row was removed. */
-  deleteMany(keys: string[]): Promise<boolean> {
-    let removed = 0;
-    this.db.transaction(() => {
-      for (const key of keys) removed += this.deleteOne.run(key).changes;
-    })();
-    return Promise.resolve(removed > 0);
+  async deleteMany(keys: string[]): Promise<boolean> {
+    const removed = await this.locked(`delete ${keys.length} keys`, () => {
+      let n = 0;
+      this.db.transaction(() => {
+        for (const key of keys) n += this.deleteOne.run(key).changes;
+      })();
+      return n;
+    });
+    return removed > 0;
   }
 
   /** Whether a live (unexpired) row exists for `key`. */
@@ -232,9 +302,8 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
   }
 
   /** Removes every row of this store's namespace (every row when it has none). */
-  clear(): Promise<void> {
-    this.deleteRange.run(this.range(this.namespace));
-    return Promise.resolve();
+  async clear(): Promise<void> {
+    await this.locked('clear', () => this.deleteRange.run(this.range(this.namespace)));
   }
 
   /** The key range of a namespace: from `ns:` up to `ns;` (`;` follows `:`). */
@@ -250,7 +319,7 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
     let after = '';
     for (;;) {
       const rows = this.page.all({ ...range, after, now: Date.now(), limit: 256 });
-      for (const row of rows) yield [row.key, this.read(row) as Awaited<Value>];
+      for (const row of rows) yield [row.key, this.read(row.key, row) as Awaited<Value>];
       if (rows.length < 256) return;
       after = rows[rows.length - 1].key;
     }
@@ -277,5 +346,7 @@ export function createSqliteCacheStore(options: SqliteKeyvStoreOptions): Keyv {
     store: new SqliteKeyvStore(options),
     serialize: undefined,
     deserialize: undefined,
+    // keyv would turn a failed read into a silent miss; the task cache warns with the cause.
+    throwOnErrors: true,
   });
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -210,5 +210,91 @@ describe('createSqliteCacheStore (bytes stored as BLOBs)', () => {
     expect(() => new SqliteKeyvStore({ path: ':memory:', table: 'x; DROP TABLE y' })).toThrow(
       /table name/,
     );
+  });
+
+  it('says which file is not a database', () => {
+    const path = freshPath();
+    writeFileSync(path, 'this is not a database, just some text that happens to be long enough');
+    expect(() => new SqliteKeyvStore({ path })).toThrow(
+      expect.objectContaining({ code: 'CACHE_STORE', message: expect.stringContaining(path) }),
+    );
+  });
+
+  it('warns, naming the file and key, for a row it cannot decode (keyv would make it a silent miss)', async () => {
+    const path = freshPath();
+    const store = createSqliteCacheStore({ path });
+    const { key } = await cachedFit(store, 200);
+    const db = new Database(path);
+    const changed = db
+      .prepare("UPDATE tideflow_cache SET kind = 3, value = ? WHERE key = 'keyv:' || ?")
+      .run(Buffer.from('garbage'), key).changes;
+    expect(changed).toBe(1);
+    db.close();
+    const logger = recordingLogger();
+    const again = await cachedFit(store, 200, logger);
+    expect(again.ran).toBe(true);
+    expect(logger.warnings).toEqual([expect.stringContaining(path)]);
+    expect(logger.warnings[0]).toContain(key);
+    await store.disconnect();
+  });
+});
+
+describe('SqliteKeyvStore while another connection holds the write lock', () => {
+  /** The longest gap between ticks of a 10 ms interval timer while `work` runs. */
+  async function longestStall(work: () => Promise<unknown>): Promise<number> {
+    let last = performance.now();
+    let worst = 0;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      worst = Math.max(worst, now - last);
+      last = now;
+    }, 10);
+    try {
+      await work();
+    } finally {
+      clearInterval(timer);
+    }
+    return Math.max(worst, performance.now() - last);
+  }
+
+  it('waits without blocking the event loop, then writes', async () => {
+    const path = freshPath();
+    const store = createSqliteCacheStore({ path });
+    const holder = new Database(path);
+    holder.exec('BEGIN IMMEDIATE');
+    const release = setTimeout(() => holder.exec('COMMIT'), 600);
+    let ok: unknown;
+    const stall = await longestStall(async () => {
+      ok = await store.set('k', Buffer.from([1, 2, 3]));
+    });
+    clearTimeout(release);
+    holder.close();
+    expect(ok).toBe(true);
+    expect(stall).toBeLessThan(100);
+    expect(Buffer.from((await store.get('k')) as Uint8Array)).toEqual(Buffer.from([1, 2, 3]));
+    await store.disconnect();
+  });
+
+  it('gives up after busyTimeout with an error naming the file and the cause', async () => {
+    const path = freshPath();
+    const adapter = new SqliteKeyvStore({ path, busyTimeout: 150 });
+    const holder = new Database(path);
+    holder.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(adapter.set('k', 'v')).rejects.toMatchObject({
+        code: 'CACHE_STORE',
+        message: expect.stringMatching(/cache store .*held the database lock.*SQLITE_BUSY/),
+      });
+      const logger = recordingLogger();
+      const locked = await cachedFit(new Keyv({ store: adapter, throwOnErrors: true }), 10, logger);
+      expect(locked.ran).toBe(true);
+      expect(logger.warnings).toEqual([
+        expect.stringMatching(/^could not write the result to the cache store \(.*SQLITE_BUSY/),
+      ]);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+      await adapter.disconnect();
+    }
   });
 });

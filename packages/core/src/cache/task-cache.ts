@@ -169,6 +169,16 @@ function unhashable(taskName: string, label: string, error: unknown): unknown {
 }
 
 /**
+ * Makes a `Keyv` store throw what its adapter throws: keyv otherwise turns a failed read into a
+ * silent miss (and a failed write into `false`), so a corrupt entry or a locked file would go
+ * unreported. The cache catches these errors and warns with their cause.
+ */
+function surfaceErrors(store: CacheStore): void {
+  const keyv = store as { throwOnErrors?: unknown };
+  if (keyv.throwOnErrors === false) keyv.throwOnErrors = true;
+}
+
+/**
  * Computes cache keys for task calls and runs them through a store: a hit returns the stored
  * value, a miss computes and stores it. This is what the engine calls for every cached task.
  *
@@ -268,6 +278,7 @@ export class TaskCache {
     const store = options.store ?? this.store;
     let pending = this.inflight.get(store);
     if (!pending) {
+      surfaceErrors(store);
       pending = new Map();
       this.inflight.set(store, pending);
     }
@@ -325,7 +336,7 @@ export class TaskCache {
       } catch (error) {
         this.logger.warn(
           { task, key, error: (error as Error).message },
-          'cache lookup failed; running the task',
+          `cache lookup failed (${(error as Error).message}); running the task`,
         );
       }
       if (stored !== undefined && stored !== null) {
@@ -361,7 +372,7 @@ export class TaskCache {
     } catch (error) {
       this.logger.warn(
         { task, key, error: (error as Error).message },
-        'could not write the result to the cache store',
+        `could not write the result to the cache store (${(error as Error).message})`,
       );
     }
     return { value, hit: false, stored, payload };
