@@ -7,6 +7,8 @@ import type { CliIo } from './context.js';
 export interface GlobalOptions {
   /** `--tracking-uri`. */
   trackingUri?: string;
+  /** `--wide`: tables never cut cells, even on a terminal. */
+  wide?: boolean;
 }
 
 /** The version of `@tideflow/cli`, from its package.json (next to `src/` and `dist/`). */
@@ -28,6 +30,7 @@ export function createProgram(io: CliIo): Command {
       '--tracking-uri <uri>',
       'tracking store: sqlite:///relative.db or sqlite:////absolute.db (default: .tideflow/tideflow.db; env TIDEFLOW_TRACKING_URI)',
     )
+    .option('--wide', 'never cut table cells to fit the terminal (piped output is never cut)')
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),

@@ -99,6 +99,12 @@ describe('tideflow cache', () => {
       'Removed 2 cache entries of A.first.\n',
     );
     expect(JSON.parse((await cli(ws, 'cache', 'info', '--json')).stdout).entries).toBe(1);
+    const unknown = await cli(ws, 'cache', 'clear', '--task', 'A.frist');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(
+      /No cached results of task "A\.frist"\. Tasks in the cache: B\.second\./,
+    );
+    expect(JSON.parse((await cli(ws, 'cache', 'info', '--json')).stdout).entries).toBe(1);
     expect((await cli(ws, 'cache', 'clear')).stdout).toBe('Removed 1 cache entry.\n');
   });
 });

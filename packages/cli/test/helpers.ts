@@ -31,6 +31,8 @@ export async function cli(
     stderr: (s) => (stderr += s),
     env: ws.env,
     cwd: ws.cwd,
+    // An 80-column terminal unless a test says otherwise (undefined: output piped).
+    columns: 80,
   };
   const code = await main(['node', 'tideflow', ...args], io);
   return { code, stdout, stderr };

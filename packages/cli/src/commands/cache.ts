@@ -3,9 +3,12 @@ import type { Command } from 'commander';
 import { cacheInfo, clearCache } from '@tideflow/core';
 import { createSqliteCacheStore } from '@tideflow/tracker-sqlite';
 import type { CliIo } from '../context.js';
+import { CliError } from '../context.js';
 import { printJson } from '../format/json.js';
 import { renderTable } from '../format/table.js';
 import { formatBytes } from '../format/values.js';
+import { outputWidth } from '../format/width.js';
+import type { GlobalOptions } from '../program.js';
 
 /** The default task cache of flows run from the CLI, relative to the working directory. */
 export const DEFAULT_CACHE = join('.tideflow', 'cache.sqlite');
@@ -21,7 +24,8 @@ export function registerCache(program: Command, io: CliIo): void {
     .description('Entries and sizes per task.')
     .option(...pathOption)
     .option('--json', 'print JSON')
-    .action(async (opts: { cache?: string; json?: boolean }) => {
+    .action(async (_opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions & { cache?: string; json?: boolean }>();
       const store = open(opts.cache);
       try {
         const info = await cacheInfo(store);
@@ -46,7 +50,7 @@ export function registerCache(program: Command, io: CliIo): void {
               ...info.tasks.map((t) => [t.task, String(t.entries), formatBytes(t.bytes)]),
               ['(total)', String(info.entries), formatBytes(info.bytes)],
             ],
-            io.columns ?? 80,
+            outputWidth(io, opts.wide),
           ),
         );
       } finally {
@@ -64,6 +68,14 @@ export function registerCache(program: Command, io: CliIo): void {
     .action(async (opts: { cache?: string; task?: string }) => {
       const store = open(opts.cache);
       try {
+        if (opts.task !== undefined) {
+          const known = (await cacheInfo(store)).tasks.map((t) => t.task);
+          if (!known.includes(opts.task)) {
+            throw new CliError(
+              `No cached results of task "${opts.task}". Tasks in the cache: ${known.join(', ') || 'none'}.`,
+            );
+          }
+        }
         const removed = await clearCache(store, { task: opts.task });
         io.stdout(
           `Removed ${removed ?? 'all'} cache entr${removed === 1 ? 'y' : 'ies'}${opts.task ? ` of ${opts.task}` : ''}.\n`,

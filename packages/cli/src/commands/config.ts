@@ -11,6 +11,8 @@ import {
 import { CliError, type CliIo } from '../context.js';
 import { printJson } from '../format/json.js';
 import { renderTable } from '../format/table.js';
+import { outputWidth } from '../format/width.js';
+import type { GlobalOptions } from '../program.js';
 
 function settingKey(key: string): SettingKey {
   if (!(key in SETTINGS)) {
@@ -38,7 +40,8 @@ export function registerConfig(program: Command, io: CliIo): void {
     .command('view')
     .description('Show every setting, its value and where it comes from.')
     .option('--json', 'print JSON')
-    .action((opts: { json?: boolean }) => {
+    .action((_opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions & { json?: boolean }>();
       const { values, sources } = resolveFileSettings({}, io.env);
       const profile = activeProfileName(io.env);
       const keys = Object.keys(SETTINGS) as SettingKey[];
@@ -66,7 +69,7 @@ export function registerConfig(program: Command, io: CliIo): void {
             { header: 'ENV', min: 10 },
           ],
           keys.map((k) => [k, show(values[k]), sources[k], SETTINGS[k].env]),
-          io.columns ?? 80,
+          outputWidth(io, opts.wide),
         ),
       );
     });

@@ -5,6 +5,7 @@ import { printJson, sortedRecord } from '../format/json.js';
 import { renderTable } from '../format/table.js';
 import { formatTime } from '../format/values.js';
 import type { GlobalOptions } from '../program.js';
+import { outputWidth } from '../format/width.js';
 
 /** `tideflow experiments ls`. */
 export function registerExperiments(program: Command, io: CliIo): void {
@@ -36,7 +37,7 @@ export function registerExperiments(program: Command, io: CliIo): void {
           renderTable(
             [{ header: 'ID', align: 'right' }, { header: 'NAME', min: 12 }, { header: 'CREATED' }],
             experiments.map((e) => [e.experimentId, e.name, formatTime(e.creationTime)]),
-            io.columns ?? 80,
+            outputWidth(io, opts.wide),
           ),
         );
       });

@@ -5,10 +5,15 @@ import { printJson, sortedRecord } from '../format/json.js';
 import { renderTable } from '../format/table.js';
 import { formatTime } from '../format/values.js';
 import type { GlobalOptions } from '../program.js';
+import { registerModelsAlias } from './models-alias.js';
+import { registerModelsShow } from './models-show.js';
+import { outputWidth } from '../format/width.js';
 
-/** `tideflow models ls`. */
+/** `tideflow models ls|show|versions|alias`. */
 export function registerModels(program: Command, io: CliIo): void {
-  const group = program.command('models').description('List registered models.');
+  const group = program
+    .command('models')
+    .description('List and inspect registered models; set and delete aliases.');
   group
     .command('ls')
     .description('List registered models with their latest version and aliases.')
@@ -47,9 +52,11 @@ export function registerModels(program: Command, io: CliIo): void {
                 .join(', ') || '-',
               formatTime(m.updatedAt),
             ]),
-            io.columns ?? 80,
+            outputWidth(io, opts.wide),
           ),
         );
       });
     });
+  registerModelsShow(group, io);
+  registerModelsAlias(group, io);
 }

@@ -4,10 +4,12 @@ import type { CliIo } from '../context.js';
 import { CliError, withStore } from '../context.js';
 import { jsonNumber, printJson, runJson } from '../format/json.js';
 import type { JsonValue } from '../format/json.js';
+import { distinctLabels } from '../format/labels.js';
 import { renderTable } from '../format/table.js';
 import { formatDuration, formatNumber, formatTime, shortId } from '../format/values.js';
 import type { GlobalOptions } from '../program.js';
 import { experimentsById, resolveRun, runDuration } from './shared.js';
+import { outputWidth } from '../format/width.js';
 
 const LABEL_MAX = 26;
 const RUN_COLUMN_MIN = 16;
@@ -69,12 +71,17 @@ export function registerRunsCompare(runs: Command, io: CliIo): void {
             selected.map((r) => formatNumber(r.data.metrics[k])),
           ]),
         ];
-        const labeled = rows.map(([label, values]): [string, string[]] => [
-          (new Set(values).size > 1 ? '* ' : '  ') + label,
+        const width = outputWidth(io, opts.wide);
+        // Long param names (`params.config.models.gaussian…`) lose their middle, not their end.
+        const names = distinctLabels(
+          rows.map(([label]) => label),
+          width === Infinity ? Infinity : LABEL_MAX - 2,
+        );
+        const labeled = rows.map(([, values], i): [string, string[]] => [
+          (new Set(values).size > 1 ? '* ' : '  ') + names[i],
           values,
         ]);
-        const width = io.columns ?? 80;
-        const labelWidth = Math.min(LABEL_MAX, Math.max(...labeled.map(([l]) => l.length)));
+        const labelWidth = Math.max(...labeled.map(([l]) => [...l].length));
         // As many runs per table as fit at their minimum width; more runs continue below.
         const perTable = Math.max(1, Math.floor((width - labelWidth) / (RUN_COLUMN_MIN + 2)));
         const tables: string[] = [];

@@ -10,6 +10,7 @@ import { renderTable } from '../format/table.js';
 import { formatDuration, formatNumber, formatTime, shortId } from '../format/values.js';
 import type { GlobalOptions } from '../program.js';
 import { experimentsById, resolveExperimentIds, resolveRun, runDuration } from './shared.js';
+import { outputWidth } from '../format/width.js';
 
 interface LsOptions extends GlobalOptions {
   experiment: string[];
@@ -146,7 +147,7 @@ export function registerRunsLs(runs: Command, io: CliIo): void {
           ...(withChildren ? [String(children.get(r.info.runId) ?? 0)] : []),
           ...metricKeys.map((k) => formatNumber(r.data.metrics[k])),
         ]);
-        io.stdout(renderTable(columns, rows, io.columns ?? 80));
+        io.stdout(renderTable(columns, rows, outputWidth(io, opts.wide)));
         if (result.nextPageToken) io.stdout(`(more runs: --page-token ${result.nextPageToken})\n`);
       });
     });

@@ -14,6 +14,7 @@ import { renderTable, truncate } from '../format/table.js';
 import { formatBytes, formatDuration, formatNumber, formatTime } from '../format/values.js';
 import type { GlobalOptions } from '../program.js';
 import { experimentsById, resolveRun, runDuration } from './shared.js';
+import { outputWidth } from '../format/width.js';
 
 const SYSTEM_TAGS = new Set([
   TAG_RUN_NAME,
@@ -101,7 +102,7 @@ export function registerRunsShow(runs: Command, io: CliIo): void {
           );
           return;
         }
-        const width = io.columns ?? 80;
+        const width = outputWidth(io, opts.wide);
         const field = (label: string, value: string) =>
           `  ${label.padEnd(11)} ${truncate(value, width - 14)}\n`;
         let out = `Run ${id}\n`;

@@ -1,0 +1,146 @@
+import type { Command } from 'commander';
+import type { LoggedModel, ModelVersion, Tracker } from '@tideflow/core';
+import type { CliIo } from '../context.js';
+import { withStore } from '../context.js';
+import { jsonNumber, printJson, sortedRecord } from '../format/json.js';
+import type { JsonValue } from '../format/json.js';
+import { renderTable } from '../format/table.js';
+import { formatBytes, formatNumber, formatTime, shortId } from '../format/values.js';
+import { outputWidth } from '../format/width.js';
+import type { GlobalOptions } from '../program.js';
+
+type Options = GlobalOptions & { json?: boolean };
+
+/** Every version of a registered model, oldest first, with the logged model each points at. */
+async function versionsOf(
+  tracker: Tracker,
+  name: string,
+): Promise<{ version: ModelVersion; model: LoggedModel | undefined }[]> {
+  const latest = await tracker.getModelVersion(name, 'latest');
+  const out: { version: ModelVersion; model: LoggedModel | undefined }[] = [];
+  for (let v = 1; v <= latest.version; v++) {
+    const version = v === latest.version ? latest : await tracker.getModelVersion(name, v);
+    const logged = await tracker.listLoggedModels(version.runId);
+    out.push({ version, model: logged.find((m) => m.name === version.modelName) });
+  }
+  return out;
+}
+
+function versionJson(version: ModelVersion, model: LoggedModel | undefined): JsonValue {
+  return {
+    version: version.version,
+    aliases: version.aliases,
+    runId: version.runId,
+    modelName: version.modelName,
+    source: version.source,
+    description: version.description,
+    createdAt: version.createdAt,
+    flavor: model?.flavor ?? null,
+    signature: model?.signature ? (structuredClone(model.signature) as unknown as JsonValue) : null,
+    metrics: sortedRecord(model?.metrics ?? {}, jsonNumber),
+  };
+}
+
+/** The metrics of a version in one cell: `accuracy=0.93 log_loss=0.2`. */
+function metricsCell(model: LoggedModel | undefined): string {
+  const entries = Object.entries(model?.metrics ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  return entries.map(([k, v]) => `${k}=${formatNumber(v)}`).join(' ') || '-';
+}
+
+/** `tideflow models show NAME` and `tideflow models versions NAME`. */
+export function registerModelsShow(models: Command, io: CliIo): void {
+  models
+    .command('show')
+    .description('Show a registered model: aliases and its latest version (signature, metrics).')
+    .argument('<name>', 'registered model name')
+    .option('--json', 'print JSON')
+    .action(async (name: string, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<Options>();
+      await withStore(io, opts.trackingUri, async (tracker) => {
+        const registered = (await tracker.listRegisteredModels()).find((m) => m.name === name);
+        const latest = await tracker.getModelVersion(name, 'latest');
+        const model = (await tracker.listLoggedModels(latest.runId)).find(
+          (m) => m.name === latest.modelName,
+        );
+        if (opts.json) {
+          io.stdout(
+            printJson({
+              name,
+              createdAt: registered?.createdAt ?? null,
+              updatedAt: registered?.updatedAt ?? null,
+              aliases: sortedRecord(registered?.aliases ?? {}),
+              latestVersion: versionJson(latest, model),
+            }),
+          );
+          return;
+        }
+        const width = outputWidth(io, opts.wide);
+        const field = (label: string, value: string) => `  ${label.padEnd(14)} ${value}\n`;
+        let out = `Model ${name}\n`;
+        out += field('Latest', `v${latest.version} (run ${latest.runId}, ${latest.modelName})`);
+        out += field(
+          'Aliases',
+          Object.entries(registered?.aliases ?? {})
+            .map(([a, v]) => `${a}=v${v}`)
+            .join(', ') || '-',
+        );
+        out += field('Updated', formatTime(registered?.updatedAt));
+        if (latest.description) out += field('Description', latest.description);
+        if (model) {
+          out += field('Flavor', model.flavor);
+          out += field('Size', formatBytes(model.size));
+          const inputs = model.signature?.inputs.map((f) => f.name ?? f.type) ?? [];
+          if (inputs.length) out += field('Inputs', inputs.join(', '));
+          const outputs = model.signature?.outputs.map((f) => f.name ?? f.type) ?? [];
+          if (outputs.length) out += field('Outputs', outputs.join(', '));
+          out += `\nMetrics (v${latest.version})\n`;
+          const keys = Object.keys(model.metrics).sort();
+          out += keys.length
+            ? renderTable(
+                [{ header: 'KEY', min: 10 }, { header: 'VALUE' }],
+                keys.map((k) => [k, formatNumber(model.metrics[k])]),
+                width - 2,
+              ).replace(/^(?=.)/gm, '  ')
+            : '  (none)\n';
+        }
+        io.stdout(out);
+      });
+    });
+
+  models
+    .command('versions')
+    .description('List every version of a registered model with its aliases, run and metrics.')
+    .argument('<name>', 'registered model name')
+    .option('--json', 'print JSON')
+    .action(async (name: string, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<Options>();
+      await withStore(io, opts.trackingUri, async (tracker) => {
+        const versions = await versionsOf(tracker, name);
+        if (opts.json) {
+          io.stdout(
+            printJson({ name, versions: versions.map((v) => versionJson(v.version, v.model)) }),
+          );
+          return;
+        }
+        io.stdout(
+          renderTable(
+            [
+              { header: 'VERSION', align: 'right' },
+              { header: 'ALIASES', min: 8 },
+              { header: 'RUN', min: 8 },
+              { header: 'CREATED' },
+              { header: 'METRICS', min: 10 },
+            ],
+            versions.map(({ version, model }) => [
+              `v${version.version}`,
+              version.aliases.join(', ') || '-',
+              shortId(version.runId),
+              formatTime(version.createdAt),
+              metricsCell(model),
+            ]),
+            outputWidth(io, opts.wide),
+          ),
+        );
+      });
+    });
+}
