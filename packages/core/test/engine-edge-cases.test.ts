@@ -69,6 +69,7 @@ describe('edge cases of options and bodies', () => {
     const registry = new Registry();
     const nothing = task(
       async function nothing() {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the case under test
         throw undefined;
       },
       { registry },
@@ -78,6 +79,7 @@ describe('edge cases of options and bodies', () => {
     );
     const state = await task(
       async function nullish() {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the case under test
         throw null;
       },
       { registry },

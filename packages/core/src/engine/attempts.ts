@@ -80,7 +80,7 @@ export async function runAttempts(driver: AttemptDriver): Promise<unknown> {
       if (hooks.onCompletion.length) await runHooks(hooks.onCompletion, record, logger);
       return value;
     } catch (caught) {
-      error = caught ?? new NothingThrownError(record.name, caught as null | undefined);
+      error = caught ?? new NothingThrownError(record.name, caught);
     }
     let cancelled = driver.cancellation(error);
     if (!cancelled && (await shouldRetry(driver, error))) {
