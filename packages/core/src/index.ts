@@ -113,6 +113,7 @@ export {
   TrackingInputError,
   ModelNotFoundError,
   TrackingStoreError,
+  TrackingStoreNotFoundError,
 } from './tracking/errors.js';
 export {
   RUN_STATUSES,
@@ -123,7 +124,6 @@ export {
   TAG_USER,
 } from './tracking/tracker.js';
 export type {
-  Tracker,
   RunStatus,
   LifecycleStage,
   RunViewType,
@@ -166,6 +166,7 @@ export type {
   LogLine,
   GetLogsOptions,
 } from './tracking/tracker.js';
+export { Tracker } from './tracking/tracker-bridge.js';
 export { MemoryTracker } from './tracking/memory-tracker.js';
 export { parseSearchFilter, parseOrderBy, parseOrderByList } from './tracking/filter.js';
 export type {
@@ -229,7 +230,6 @@ export {
   assertReplaceable,
 } from './tracking/artifacts.js';
 export type { EncodedArtifact } from './tracking/artifacts.js';
-export { prepareLoggedModel, parseVersionRef } from './tracking/models.js';
 export { newRunId, generateRunName, gitCommit, systemTags } from './tracking/identity.js';
 
 // Caching of task results.
@@ -294,4 +294,4 @@ export type {
 export { TrackingRecorder } from './tracking/recorder.js';
 export { flattenParams } from './tracking/flatten.js';
 export { openTracker, registerTrackerScheme } from './tracking/open.js';
-export type { TrackerUriFactory } from './tracking/open.js';
+export type { TrackerUriFactory, OpenTrackerOptions } from './tracking/open.js';
