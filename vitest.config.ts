@@ -1,15 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const pkg = (name: string) =>
-  fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+const pkg = (name: string, entry = 'index') =>
+  fileURLToPath(new URL(`./packages/${name}/src/${entry}.ts`, import.meta.url));
 
 export default defineConfig({
   // Test files sit outside each package's tsconfig `include`, so say explicitly what tsconfig.base.json says:
   // legacy decorators with metadata (TC39 decorators are tested by compiling a fixture with tsc).
   oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
   resolve: {
+    // Subpaths first: an alias matches a prefix, so `@tideflow/core` alone would swallow them.
     alias: {
+      '@tideflow/core/store': pkg('core', 'store'),
       '@tideflow/core': pkg('core'),
       '@tideflow/tracker-sqlite': pkg('tracker-sqlite'),
       '@tideflow/models': pkg('models'),

@@ -1,8 +1,13 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { TideflowError, resolveFileSettings } from '@tideflow/core';
+import {
+  TideflowError,
+  TrackingStoreNotFoundError,
+  openTracker,
+  resolveFileSettings,
+} from '@tideflow/core';
 import type { Tracker } from '@tideflow/core';
-import { SqliteTracker, parseSqliteUri } from '@tideflow/tracker-sqlite';
+// The embedded default store registers the sqlite: scheme when imported.
+import '@tideflow/tracker-sqlite';
 
 /** Where the CLI reads its environment and writes its output; tests pass their own. */
 export interface CliIo {
@@ -43,43 +48,54 @@ export class CliError extends TideflowError {
 export const DEFAULT_STORE = join('.tideflow', 'tideflow.db');
 
 /**
- * The database file the CLI reads: `--tracking-uri`, else `TIDEFLOW_TRACKING_URI` or the active
- * profile's `trackingUri`, else `.tideflow/tideflow.db` under the working directory.
+ * The tracking URI the CLI opens: `--tracking-uri`, else `TIDEFLOW_TRACKING_URI` or the active
+ * profile's `trackingUri`, else `sqlite:///.tideflow/tideflow.db` (made absolute under the
+ * working directory). `memory:` is refused: it lives only inside one process.
  */
-export function resolveStorePath(io: CliIo, trackingUri: string | undefined): string {
+export function resolveTrackingUri(io: CliIo, trackingUri: string | undefined): string {
   const { values, sources } = resolveFileSettings(
     trackingUri === undefined ? {} : { trackingUri },
     io.env,
   );
-  if (sources.trackingUri === 'default') return join(io.cwd, DEFAULT_STORE);
+  if (sources.trackingUri === 'default') return `sqlite:///${join(io.cwd, DEFAULT_STORE)}`;
   if (values.trackingUri === 'memory:') {
     throw new CliError(
       'The tracking URI is "memory:", which lives only inside one process; point --tracking-uri or ' +
-        'TIDEFLOW_TRACKING_URI at a sqlite:/// store to read runs from the CLI.',
+        'TIDEFLOW_TRACKING_URI at a sqlite:/// store (or another persistent scheme) to read runs from the CLI.',
     );
   }
-  return parseSqliteUri(values.trackingUri, io.cwd);
+  return values.trackingUri;
 }
 
-/** Opens the store for reading commands; a missing file is an error, not a new empty store. */
-export function openStore(io: CliIo, trackingUri: string | undefined): Tracker {
-  const path = resolveStorePath(io, trackingUri);
-  if (!existsSync(path)) {
-    throw new CliError(
-      `No tracking store at ${path}. Run a flow from this directory first, or pass ` +
-        '--tracking-uri sqlite:///path/to/tideflow.db (or set TIDEFLOW_TRACKING_URI).',
-    );
+/**
+ * Opens the store of the tracking URI through its registered scheme. Reading commands pass
+ * `create: false`: a missing store is an error, not a new empty store.
+ */
+export async function openStore(
+  io: CliIo,
+  trackingUri: string | undefined,
+  { create = false }: { create?: boolean } = {},
+): Promise<Tracker> {
+  try {
+    return await openTracker(resolveTrackingUri(io, trackingUri), { cwd: io.cwd, create });
+  } catch (error) {
+    if (error instanceof TrackingStoreNotFoundError) {
+      throw new CliError(
+        `No tracking store at ${error.location}. Run a flow from this directory first, or pass ` +
+          '--tracking-uri sqlite:///path/to/tideflow.db (or set TIDEFLOW_TRACKING_URI).',
+      );
+    }
+    throw error;
   }
-  return new SqliteTracker({ path });
 }
 
-/** Runs `fn` with the store open, closing it afterwards. */
+/** Runs `fn` with the store open for reading, closing it afterwards. */
 export async function withStore<T>(
   io: CliIo,
   trackingUri: string | undefined,
   fn: (t: Tracker) => Promise<T>,
 ): Promise<T> {
-  const tracker = openStore(io, trackingUri);
+  const tracker = await openStore(io, trackingUri);
   try {
     return await fn(tracker);
   } finally {

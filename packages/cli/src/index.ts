@@ -9,7 +9,7 @@ export { createProgram } from './program.js';
 export type { GlobalOptions } from './program.js';
 export {
   processIo,
-  resolveStorePath,
+  resolveTrackingUri,
   openStore,
   withStore,
   CliError,

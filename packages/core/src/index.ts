@@ -115,6 +115,7 @@ export {
   ModelNotFoundError,
   ModelUriError,
   TrackingStoreError,
+  TrackingStoreNotFoundError,
 } from './tracking/errors.js';
 export {
   RUN_STATUSES,
@@ -125,7 +126,6 @@ export {
   TAG_USER,
 } from './tracking/tracker.js';
 export type {
-  Tracker,
   RunStatus,
   LifecycleStage,
   RunViewType,
@@ -168,6 +168,7 @@ export type {
   LogLine,
   GetLogsOptions,
 } from './tracking/tracker.js';
+export { Tracker } from './tracking/tracker-bridge.js';
 export { MemoryTracker } from './tracking/memory-tracker.js';
 export { parseSearchFilter, parseOrderBy, parseOrderByList } from './tracking/filter.js';
 export type {
@@ -231,7 +232,6 @@ export {
   assertReplaceable,
 } from './tracking/artifacts.js';
 export type { EncodedArtifact } from './tracking/artifacts.js';
-export { prepareLoggedModel, parseVersionRef } from './tracking/models.js';
 export { newRunId, generateRunName, gitCommit, systemTags } from './tracking/identity.js';
 
 // Caching of task results.
@@ -296,4 +296,4 @@ export type {
 export { TrackingRecorder } from './tracking/recorder.js';
 export { flattenParams } from './tracking/flatten.js';
 export { openTracker, registerTrackerScheme } from './tracking/open.js';
-export type { TrackerUriFactory } from './tracking/open.js';
+export type { TrackerUriFactory, OpenTrackerOptions } from './tracking/open.js';

@@ -74,7 +74,9 @@ describe('settings resolution', () => {
         {},
         { TIDEFLOW_HOME: '/nonexistent', TIDEFLOW_TRACKING_URI: 'mysql://x' },
       ),
-    ).toThrow(/expected "memory:" or "sqlite:\/\/\/path/);
+    ).toThrow(
+      /TIDEFLOW_TRACKING_URI: expected a tracking URI of a registered scheme \(memory:, sqlite:\)/,
+    );
     const broken = mkdtempSync(join(tmpdir(), 'tideflow-home-'));
     writeFileSync(join(broken, 'profiles.json'), '{not json');
     expect(() => resolveFileSettings({}, { TIDEFLOW_HOME: broken })).toThrow(

@@ -1,28 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import {
-  ArtifactNotFoundError,
-  ModelNotFoundError,
-  assertReplaceable,
-  decodeTypedArtifact,
-  encodeFileArtifact,
-  encodeTypedArtifact,
-  parseVersionRef,
-  prepareLoggedModel,
-  validateAlias,
-  validateName,
-} from '@tideflow/core';
+import { ArtifactNotFoundError, ModelNotFoundError } from '@tideflow/core';
 import type {
   ArtifactInfo,
   ArtifactType,
-  EncodedArtifact,
   LoggedModel,
-  LogModelInput,
   ModelSignature,
   ModelVersion,
   RegisteredModel,
-  TypedArtifact,
-  TypedArtifactInput,
 } from '@tideflow/core';
+import { assertReplaceable } from '@tideflow/core/store';
+import type { EncodedArtifact, ModelVersionInsert, ModelVersionRef } from '@tideflow/core/store';
 import type { RunRef, SqliteStore } from './store.js';
 
 interface ArtifactRow {
@@ -52,10 +38,10 @@ function toInfo(r: ArtifactRow): ArtifactInfo {
 }
 
 /** Inside a write transaction: writes the files, then their rows; a failure removes staged files. */
-function putArtifacts(
+function putArtifactsIn(
   store: SqliteStore,
   run: RunRef,
-  artifacts: EncodedArtifact[],
+  artifacts: readonly EncodedArtifact[],
 ): ArtifactInfo[] {
   const typeAt = store.stmt('SELECT type FROM artifacts WHERE run_id = ? AND path = ?');
   for (const a of artifacts) {
@@ -81,41 +67,32 @@ function putArtifacts(
   }
 }
 
-/** `Tracker.logArtifact`. */
-export function logArtifact(
+/** `TrackerStore.putArtifacts`. */
+export function putArtifacts(
   store: SqliteStore,
   runId: string,
-  path: string,
-  data: Uint8Array | string,
-): ArtifactInfo {
-  const encoded = encodeFileArtifact(path, data);
-  return store.write(() => putArtifacts(store, store.writableRun(runId), [encoded])[0]);
+  artifacts: readonly EncodedArtifact[],
+): ArtifactInfo[] {
+  return store.write(() => putArtifactsIn(store, store.writableRun(runId), artifacts));
 }
 
-/** `Tracker.logTypedArtifact`: the next version of a key is computed under the write lock. */
-export function logTypedArtifact(
+/** `TrackerStore.putVersionedArtifact`: the next version of a key is taken under the write lock. */
+export function putVersionedArtifact(
   store: SqliteStore,
   runId: string,
-  artifact: TypedArtifactInput,
+  key: string,
+  encode: (version: number) => EncodedArtifact,
 ): ArtifactInfo {
   return store.write(() => {
     const run = store.writableRun(runId);
-    let version: number | null = null;
-    if (artifact?.key !== undefined) {
-      const row = store
-        .stmt('SELECT MAX(version) AS v FROM artifacts WHERE run_id = ? AND key = ?')
-        .get(run.id, artifact.key) as {
-        v: number | null;
-      };
-      version = (row.v ?? 0) + 1;
-    }
-    return putArtifacts(store, run, [
-      encodeTypedArtifact(artifact, version, randomUUID().slice(0, 8)),
-    ])[0];
+    const row = store
+      .stmt('SELECT MAX(version) AS v FROM artifacts WHERE run_id = ? AND key = ?')
+      .get(run.id, key) as { v: number | null };
+    return putArtifactsIn(store, run, [encode((row.v ?? 0) + 1)])[0];
   });
 }
 
-/** `Tracker.listArtifacts`. */
+/** `TrackerStore.listArtifacts`. */
 export function listArtifacts(store: SqliteStore, runId: string, prefix?: string): ArtifactInfo[] {
   const run = store.run(runId);
   const rows = (
@@ -132,46 +109,32 @@ export function listArtifacts(store: SqliteStore, runId: string, prefix?: string
   return rows.map(toInfo);
 }
 
-/** `Tracker.readArtifact`. */
-export function readArtifact(store: SqliteStore, runId: string, path: string): Uint8Array {
+/** The run, if it has an artifact recorded at `path`; `RunNotFoundError` for an unknown run. */
+function recordedArtifact(store: SqliteStore, runId: string, path: string): RunRef | undefined {
   const run = store.run(runId);
-  if (!store.stmt('SELECT 1 FROM artifacts WHERE run_id = ? AND path = ?').get(run.id, path)) {
-    throw new ArtifactNotFoundError(runId, String(path));
-  }
-  return store.files.read(run.runUuid, path);
+  return store.stmt('SELECT 1 FROM artifacts WHERE run_id = ? AND path = ?').get(run.id, path)
+    ? run
+    : undefined;
 }
 
-/** `Tracker.getTypedArtifact`. */
-export function getTypedArtifact(
+/** `TrackerStore.readArtifact`. */
+export function readArtifact(
   store: SqliteStore,
   runId: string,
-  key: string,
-  version?: number,
-): TypedArtifact {
-  const run = store.run(runId);
-  const row = (
-    version === undefined
-      ? store
-          .stmt(
-            `SELECT ${ARTIFACT_COLUMNS} FROM artifacts WHERE run_id = ? AND key = ? ORDER BY version DESC LIMIT 1`,
-          )
-          .get(run.id, key)
-      : store
-          .stmt(
-            `SELECT ${ARTIFACT_COLUMNS} FROM artifacts WHERE run_id = ? AND key = ? AND version = ?`,
-          )
-          .get(run.id, key, version)
-  ) as ArtifactRow | undefined;
-  if (!row) throw new ArtifactNotFoundError(runId, `${key}@${version ?? 'latest'}`);
-  const info = toInfo(row);
-  return {
-    info,
-    content: decodeTypedArtifact(
-      info.type,
-      info.mediaType,
-      store.files.read(run.runUuid, info.path),
-    ),
-  };
+  path: string,
+): Uint8Array | undefined {
+  const run = recordedArtifact(store, runId, path);
+  return run && store.files.read(run.runUuid, path);
+}
+
+/** `TrackerStore.localArtifactPath`. */
+export function localArtifactPath(
+  store: SqliteStore,
+  runId: string,
+  path: string,
+): string | undefined {
+  const run = recordedArtifact(store, runId, path);
+  return run && store.files.file(run.runUuid, path);
 }
 
 // JSON has no NaN or Infinity: model metrics keep them as tagged strings.
@@ -184,15 +147,22 @@ const decodeMetrics = (s: string) =>
     typeof v === 'string' && v.startsWith('__num:') ? Number(v.slice(6)) : v,
   ) as Record<string, number>;
 
-/** `Tracker.logModel`: the bytes, the descriptor and the row land together. */
-export function logModel(store: SqliteStore, runId: string, model: LogModelInput): LoggedModel {
+/** `TrackerStore.putModel`: the bytes, the descriptor and the row land together. */
+export function putModel(
+  store: SqliteStore,
+  runId: string,
+  logged: LoggedModel,
+  files: readonly EncodedArtifact[],
+): boolean {
   return store.write(() => {
     const run = store.writableRun(runId);
-    const taken = !!store
-      .stmt('SELECT 1 FROM logged_models WHERE run_id = ? AND name = ?')
-      .get(run.id, model?.name);
-    const { logged, files } = prepareLoggedModel(runId, model, taken, Date.now());
-    putArtifacts(store, run, files);
+    if (
+      store
+        .stmt('SELECT 1 FROM logged_models WHERE run_id = ? AND name = ?')
+        .get(run.id, logged.name)
+    )
+      return false;
+    putArtifactsIn(store, run, files);
     store
       .stmt(
         'INSERT INTO logged_models (run_id, name, flavor, signature, metrics, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -206,7 +176,7 @@ export function logModel(store: SqliteStore, runId: string, model: LogModelInput
         logged.size,
         logged.createdAt,
       );
-    return logged;
+    return true;
   });
 }
 
@@ -219,7 +189,7 @@ interface ModelRow {
   created_at: number;
 }
 
-/** `Tracker.listLoggedModels`. */
+/** `TrackerStore.listLoggedModels`. */
 export function listLoggedModels(store: SqliteStore, runId: string): LoggedModel[] {
   const run = store.run(runId);
   const rows = store
@@ -267,16 +237,11 @@ function toVersion(store: SqliteStore, r: VersionRow): ModelVersion {
   };
 }
 
-/** `Tracker.registerModel`: the version number is taken under the write lock. */
-export function registerModel(
-  store: SqliteStore,
-  name: string,
-  options: { runId: string; modelName?: string; description?: string },
-): ModelVersion {
+/** `TrackerStore.insertModelVersion`: the version number is taken under the write lock. */
+export function insertModelVersion(store: SqliteStore, insert: ModelVersionInsert): ModelVersion {
+  const { name, modelName, createdAt: now } = insert;
   return store.write(() => {
-    const run = store.writableRun(options?.runId);
-    validateName('A registered model name', name);
-    const modelName = options.modelName ?? name;
+    const run = store.writableRun(insert.runId);
     if (
       !store
         .stmt('SELECT 1 FROM logged_models WHERE run_id = ? AND name = ?')
@@ -284,7 +249,6 @@ export function registerModel(
     ) {
       throw new ArtifactNotFoundError(run.runUuid, `models/${modelName}/model.bin`);
     }
-    const now = Date.now();
     store
       .stmt(
         'INSERT INTO registered_models (name, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET updated_at = excluded.updated_at',
@@ -299,7 +263,7 @@ export function registerModel(
       run_uuid: run.runUuid,
       model_name: modelName,
       source: `models/${modelName}/model.bin`,
-      description: options.description ?? null,
+      description: insert.description,
       created_at: now,
     };
     store
@@ -324,14 +288,14 @@ function requireModel(store: SqliteStore, name: string): void {
     throw new ModelNotFoundError(String(name));
 }
 
-/** `Tracker.setModelAlias`. */
+/** `TrackerStore.setModelAlias`. */
 export function setModelAlias(
   store: SqliteStore,
   name: string,
   alias: string,
   version: number,
+  now: number,
 ): void {
-  validateAlias(alias);
   store.write(() => {
     requireModel(store, name);
     if (
@@ -342,34 +306,36 @@ export function setModelAlias(
     store
       .stmt('INSERT OR REPLACE INTO model_aliases (name, alias, version) VALUES (?, ?, ?)')
       .run(name, alias, version);
-    store.stmt('UPDATE registered_models SET updated_at = ? WHERE name = ?').run(Date.now(), name);
+    store.stmt('UPDATE registered_models SET updated_at = ? WHERE name = ?').run(now, name);
   });
 }
 
-/** `Tracker.deleteModelAlias`. */
-export function deleteModelAlias(store: SqliteStore, name: string, alias: string): void {
+/** `TrackerStore.deleteModelAlias`. */
+export function deleteModelAlias(
+  store: SqliteStore,
+  name: string,
+  alias: string,
+  now: number,
+): void {
   store.write(() => {
     requireModel(store, name);
     if (
       store.stmt('DELETE FROM model_aliases WHERE name = ? AND alias = ?').run(name, alias)
         .changes > 0
     ) {
-      store
-        .stmt('UPDATE registered_models SET updated_at = ? WHERE name = ?')
-        .run(Date.now(), name);
+      store.stmt('UPDATE registered_models SET updated_at = ? WHERE name = ?').run(now, name);
     }
   });
 }
 
-/** `Tracker.getModelVersion`. */
+/** `TrackerStore.getModelVersion`. */
 export function getModelVersion(
   store: SqliteStore,
   name: string,
-  versionOrAlias: number | string,
-): ModelVersion {
+  ref: ModelVersionRef,
+): ModelVersion | undefined {
   return store.read(() => {
     requireModel(store, name);
-    const ref = parseVersionRef(versionOrAlias);
     let version: number | undefined;
     if ('latest' in ref) {
       version = (
@@ -389,12 +355,11 @@ export function getModelVersion(
     const row = store
       .stmt('SELECT * FROM model_versions WHERE name = ? AND version = ?')
       .get(name, version) as VersionRow | undefined;
-    if (!row) throw new ModelNotFoundError(name, String(versionOrAlias));
-    return toVersion(store, row);
+    return row && toVersion(store, row);
   });
 }
 
-/** `Tracker.listRegisteredModels`. */
+/** `TrackerStore.listRegisteredModels`. */
 export function listRegisteredModels(store: SqliteStore): RegisteredModel[] {
   return store.read(() => {
     const models = store

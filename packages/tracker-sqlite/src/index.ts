@@ -1,6 +1,6 @@
 export { SqliteKeyvStore, createSqliteCacheStore } from './cache-store.js';
 export type { SqliteKeyvStoreOptions, SqliteKeyvStoreAdapterOptions } from './cache-store.js';
-export { SqliteTracker } from './sqlite-tracker.js';
+export { SqliteTracker, SqliteTrackerStore } from './sqlite-tracker.js';
 export type { SqliteTrackerOptions } from './sqlite-tracker.js';
 export { parseSqliteUri } from './uri.js';
 export { MIGRATIONS, LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './schema.js';

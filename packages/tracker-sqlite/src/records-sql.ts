@@ -1,9 +1,4 @@
-import {
-  TrackingInputError,
-  validateFlowRun,
-  validateLogLines,
-  validateTaskRun,
-} from '@tideflow/core';
+import { TrackingInputError } from '@tideflow/core';
 import type {
   FlowRunRecord,
   GetLogsOptions,
@@ -22,9 +17,8 @@ function toJson(what: string, value: unknown): string {
   }
 }
 
-/** `Tracker.setFlowRun`. */
-export function setFlowRun(store: SqliteStore, runId: string, record: FlowRunRecord): void {
-  validateFlowRun(record);
+/** `TrackerStore.putFlowRun`. */
+export function putFlowRun(store: SqliteStore, runId: string, record: FlowRunRecord): void {
   const history = toJson('The state history', record.stateHistory);
   const parameters = toJson(`The parameters of flow "${record.flowName}"`, record.parameters ?? {});
   store.write(() => {
@@ -37,7 +31,7 @@ export function setFlowRun(store: SqliteStore, runId: string, record: FlowRunRec
   });
 }
 
-/** `Tracker.getFlowRun`. */
+/** `TrackerStore.getFlowRun`. */
 export function getFlowRun(store: SqliteStore, runId: string): FlowRunRecord | undefined {
   const run = store.run(runId);
   const row = store
@@ -53,9 +47,8 @@ export function getFlowRun(store: SqliteStore, runId: string): FlowRunRecord | u
   };
 }
 
-/** `Tracker.upsertTaskRun`: a new task run gets the next sequence number, an update keeps its own. */
-export function upsertTaskRun(store: SqliteStore, runId: string, r: TaskRunRecord): void {
-  validateTaskRun(r);
+/** `TrackerStore.putTaskRun`: a new task run gets the next sequence number, an update keeps its own. */
+export function putTaskRun(store: SqliteStore, runId: string, r: TaskRunRecord): void {
   const history = toJson('The state history', r.stateHistory);
   store.write(() => {
     const run = store.writableRun(runId);
@@ -102,7 +95,7 @@ interface TaskRow {
   error: string | null;
 }
 
-/** `Tracker.listTaskRuns`. */
+/** `TrackerStore.listTaskRuns`. */
 export function listTaskRuns(store: SqliteStore, runId: string): TaskRunRecord[] {
   const run = store.run(runId);
   const rows = store
@@ -123,9 +116,8 @@ export function listTaskRuns(store: SqliteStore, runId: string): TaskRunRecord[]
   }));
 }
 
-/** `Tracker.logLines`. */
-export function logLines(store: SqliteStore, runId: string, lines: readonly LogLine[]): void {
-  validateLogLines(lines);
+/** `TrackerStore.appendLogs`. */
+export function appendLogs(store: SqliteStore, runId: string, lines: readonly LogLine[]): void {
   store.write(() => {
     const run = store.writableRun(runId);
     const insert = store.stmt(
@@ -135,7 +127,7 @@ export function logLines(store: SqliteStore, runId: string, lines: readonly LogL
   });
 }
 
-/** `Tracker.getLogs`. */
+/** `TrackerStore.getLogs`. */
 export function getLogs(
   store: SqliteStore,
   runId: string,

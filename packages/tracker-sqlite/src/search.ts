@@ -1,5 +1,11 @@
 import { TAG_USER } from '@tideflow/core';
-import type { FilterClause, OrderByClause, ParsedSearch, RunAttribute } from '@tideflow/core';
+import type {
+  FilterClause,
+  OrderByClause,
+  ParsedSearch,
+  RunAttribute,
+  RunScope,
+} from '@tideflow/core/store';
 
 /** A compiled statement: SQL text and its positional bindings, in text order. */
 export interface CompiledQuery {
@@ -108,22 +114,37 @@ function orderSql(o: OrderByClause, i: number, joins: string[], joinParams: unkn
     : [`(${alias}.run_id IS NULL)`, `${alias}.value ${dir}`];
 }
 
+/** The conditions on `runs r` that select a search's scope: deletion and experiments. */
+function scopeConditions(scope: RunScope): { where: string[]; whereParams: unknown[] } {
+  const where: string[] = [];
+  const whereParams: unknown[] = [];
+  if (scope.runViewType !== 'ALL') {
+    where.push('r.lifecycle_stage = ?');
+    whereParams.push(scope.runViewType === 'ACTIVE_ONLY' ? 'active' : 'deleted');
+  }
+  if (scope.experimentIds !== undefined) {
+    const ids = scope.experimentIds.map((id) => (/^\d+$/.test(id) ? Number(id) : -1));
+    where.push(ids.length ? `r.experiment_id IN (${ids.map(() => '?').join(', ')})` : '0');
+    whereParams.push(...ids);
+  }
+  return { where, whereParams };
+}
+
+/** One SELECT of the internal ids of every run in a scope, in insertion order. */
+export function compileScope(scope: RunScope): CompiledQuery {
+  const { where, whereParams } = scopeConditions(scope);
+  return {
+    sql: `SELECT r.id FROM runs r${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id`,
+    params: whereParams,
+  };
+}
+
 /**
  * Compiles a parsed search to one SELECT of internal run ids, with the filter pushed into SQL.
  * It asks for one row more than the page so the caller knows whether a next page exists.
  */
 export function compileSearch(q: ParsedSearch, store: SearchStoreInfo): CompiledQuery {
-  const where: string[] = [];
-  const whereParams: unknown[] = [];
-  if (q.runViewType !== 'ALL') {
-    where.push('r.lifecycle_stage = ?');
-    whereParams.push(q.runViewType === 'ACTIVE_ONLY' ? 'active' : 'deleted');
-  }
-  if (q.experimentIds !== undefined) {
-    const ids = q.experimentIds.map((id) => (/^\d+$/.test(id) ? Number(id) : -1));
-    where.push(ids.length ? `r.experiment_id IN (${ids.map(() => '?').join(', ')})` : '0');
-    whereParams.push(...ids);
-  }
+  const { where, whereParams } = scopeConditions(q);
   for (const c of q.clauses) where.push(clauseSql(c, store, whereParams));
   const joins: string[] = [];
   const joinParams: unknown[] = [];

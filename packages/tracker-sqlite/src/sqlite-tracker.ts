@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
@@ -8,47 +8,36 @@ import {
   ParamOverwriteError,
   RunAlreadyExistsError,
   TAG_RUN_NAME,
-  TrackingInputError,
+  Tracker,
   TrackingStoreError,
-  encodePageToken,
-  generateRunName,
-  likeToRegExp,
-  newRunId,
-  paramToString,
-  parseSearch,
-  systemTags,
-  validateKey,
-  validateName,
-  validateRunId,
-  validateStatus,
-  validateTagValue,
-  validateTime,
+  TrackingStoreNotFoundError,
 } from '@tideflow/core';
+import { encodePageToken, likeToRegExp } from '@tideflow/core/store';
+import type {
+  BatchWrite,
+  EncodedArtifact,
+  ExperimentInsert,
+  ModelVersionInsert,
+  ModelVersionRef,
+  ParsedSearch,
+  RunScope,
+  TrackerStore,
+} from '@tideflow/core/store';
 import type {
   ArtifactInfo,
-  CreateExperimentOptions,
-  CreateRunOptions,
   Experiment,
   FlowRunRecord,
   GetLogsOptions,
-  LogBatchInput,
+  LifecycleStage,
   LoggedModel,
   LogLine,
-  LogMetricOptions,
-  LogModelInput,
   MetricPoint,
   ModelVersion,
-  ParamValue,
   RegisteredModel,
-  RegisterModelOptions,
   Run,
-  SearchRunsOptions,
   SearchRunsResult,
   TaskRunRecord,
-  Tracker,
   TrackingRunInfo,
-  TypedArtifact,
-  TypedArtifactInput,
   UpdateRunOptions,
 } from '@tideflow/core';
 import { ArtifactFiles } from './artifact-files.js';
@@ -59,7 +48,7 @@ import { insertMetrics } from './metrics-sql.js';
 import * as records from './records-sql.js';
 import { hydrateRuns } from './hydrate.js';
 import { migrate } from './schema.js';
-import { compileSearch } from './search.js';
+import { compileScope, compileSearch } from './search.js';
 import { SqliteStore, metricValue } from './store.js';
 import { parseSqliteUri } from './uri.js';
 
@@ -77,23 +66,23 @@ export interface SqliteTrackerOptions {
   staleAfterMs?: number;
   /** Mark the runs of dead processes CRASHED when the store opens. Default `true`. */
   detectCrashes?: boolean;
+  /**
+   * Create the database when the file does not exist; with `false` a missing file throws
+   * `TrackingStoreNotFoundError` and nothing is written.
+   *
+   * @default true
+   */
+  create?: boolean;
+  /** The tracking URI the path came from, for error messages. Default: the path. */
+  uri?: string;
 }
 
 /**
- * A {@link Tracker} on one SQLite file (better-sqlite3, WAL): the default store of flows run
- * from the CLI. Several processes can log to the same file at once; each write is one
- * transaction that waits up to `busyTimeoutMs` for the lock. Artifacts are files under
- * `<root>/artifacts/<run_id>/`. Runs left RUNNING by a dead process become CRASHED on open.
- *
- * @example
- * ```ts
- * const tracker = new SqliteTracker({ path: '.tideflow/tideflow.db' });
- * const run = await tracker.createRun({ experimentId: await tracker.getOrCreateExperiment('demo') });
- * await tracker.logBatch(run.info.runId, { metrics: [{ key: 'loss', value: 0.3, step: 1 }] });
- * await tracker.close();
- * ```
+ * The {@link TrackerStore} on one SQLite file (better-sqlite3, WAL) under {@link SqliteTracker}.
+ * Each write is one transaction that takes the write lock up front and waits up to
+ * `busyTimeoutMs` for it; artifact files live under `<artifactRoot>/<run_id>/`.
  */
-export class SqliteTracker implements Tracker {
+export class SqliteTrackerStore implements TrackerStore {
   /** The absolute path of the database file. */
   readonly path: string;
   /** The absolute root of artifact files. */
@@ -102,20 +91,17 @@ export class SqliteTracker implements Tracker {
   private readonly ownRunning = new Set<number>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly staleAfterMs: number;
-  private closed = false;
+  /** The `file:` URI of the artifact root, with a trailing `/`. */
+  private readonly artifactUriPrefix: string;
 
-  /** Opens (creating or migrating) the store at `sqlite:///relative.db` or `sqlite:////absolute.db`. */
-  static fromUri(
-    uri: string,
-    options: Omit<SqliteTrackerOptions, 'path'> & { cwd?: string } = {},
-  ): SqliteTracker {
-    return new SqliteTracker({ ...options, path: parseSqliteUri(uri, options.cwd) });
-  }
-
+  /** Opens (creating or migrating) the database; rejects with `TrackingStoreError` if it cannot. */
   constructor(options: SqliteTrackerOptions) {
     this.path = resolve(options.path);
     this.artifactRoot = resolve(options.artifactRoot ?? join(dirname(this.path), 'artifacts'));
     this.staleAfterMs = options.staleAfterMs ?? 3_600_000;
+    this.artifactUriPrefix = pathToFileURL(this.artifactRoot).href + '/';
+    if (options.create === false && !existsSync(this.path))
+      throw new TrackingStoreNotFoundError(options.uri ?? this.path, this.path);
     mkdirSync(dirname(this.path), { recursive: true });
     let db: Database.Database;
     try {
@@ -146,15 +132,9 @@ export class SqliteTracker implements Tracker {
     this.heartbeat.unref();
   }
 
-  private get s(): SqliteStore {
-    if (this.closed)
-      throw new TrackingStoreError(`The SQLite tracker of ${this.path} is closed; open a new one.`);
-    return this.store;
-  }
-
   /** Records that this process is alive on the RUNNING runs it owns. */
   private beat(): void {
-    if (this.closed || this.ownRunning.size === 0) return;
+    if (this.ownRunning.size === 0) return;
     try {
       this.store.write(() => {
         const stmt = this.store.stmt(
@@ -167,48 +147,35 @@ export class SqliteTracker implements Tracker {
     }
   }
 
-  /**
-   * Marks CRASHED the RUNNING runs whose process is gone (dead pid on this host, or no heartbeat
-   * for `staleAfterMs` from another host), with their running flow and task records. Runs on
-   * open; call it again to sweep a long-lived store. Resolves to the ids marked.
-   */
-  async markCrashedRuns(): Promise<string[]> {
-    return markCrashedRuns(this.s, this.staleAfterMs);
+  /** See {@link SqliteTracker.markCrashedRuns}. */
+  markCrashedRuns(): string[] {
+    return markCrashedRuns(this.store, this.staleAfterMs);
   }
 
-  async createExperiment(name: string, options: CreateExperimentOptions = {}): Promise<string> {
-    const s = this.s;
-    validateName('An experiment name', name);
-    const tags = Object.entries(options.tags ?? {});
-    for (const [k, v] of tags) {
-      validateKey('tag', k);
-      validateTagValue(k, v);
-    }
+  async insertExperiment(e: ExperimentInsert): Promise<string> {
+    const s = this.store;
     return s.write(() => {
-      if (s.stmt('SELECT 1 FROM experiments WHERE name = ?').get(name))
-        throw new ExperimentAlreadyExistsError(name);
-      const now = Date.now();
+      if (s.stmt('SELECT 1 FROM experiments WHERE name = ?').get(e.name))
+        throw new ExperimentAlreadyExistsError(e.name);
       const id = Number(
         s
           .stmt('INSERT INTO experiments (name, creation_time, last_update_time) VALUES (?, ?, ?)')
-          .run(name, now, now).lastInsertRowid,
+          .run(e.name, e.creationTime, e.creationTime).lastInsertRowid,
       );
       const tag = s.stmt(
         'INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)',
       );
-      for (const [k, v] of tags) tag.run(id, k, v);
+      for (const [k, v] of Object.entries(e.tags)) tag.run(id, k, v);
       return String(id);
     });
   }
 
-  async getOrCreateExperiment(name: string): Promise<string> {
-    const s = this.s;
-    validateName('An experiment name', name);
+  async getOrInsertExperiment(name: string, creationTime: number): Promise<string> {
+    const s = this.store;
     return s.write(() => {
-      const now = Date.now();
       s.stmt(
         'INSERT INTO experiments (name, creation_time, last_update_time) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING',
-      ).run(name, now, now);
+      ).run(name, creationTime, creationTime);
       return String(
         (
           s.stmt('SELECT experiment_id FROM experiments WHERE name = ?').get(name) as {
@@ -220,7 +187,7 @@ export class SqliteTracker implements Tracker {
   }
 
   private experiments(where: string, ...params: unknown[]): Experiment[] {
-    const s = this.s;
+    const s = this.store;
     return s.read(() => {
       const rows = s
         .stmt(
@@ -250,12 +217,10 @@ export class SqliteTracker implements Tracker {
     });
   }
 
-  async getExperiment(experimentId: string): Promise<Experiment> {
-    const [e] = /^\d+$/.test(String(experimentId))
-      ? this.experiments('WHERE experiment_id = ?', Number(experimentId))
-      : [];
-    if (!e) throw new ExperimentNotFoundError(String(experimentId));
-    return e;
+  async getExperiment(experimentId: string): Promise<Experiment | undefined> {
+    return /^\d+$/.test(experimentId)
+      ? this.experiments('WHERE experiment_id = ?', Number(experimentId))[0]
+      : undefined;
   }
 
   async getExperimentByName(name: string): Promise<Experiment | undefined> {
@@ -266,22 +231,10 @@ export class SqliteTracker implements Tracker {
     return this.experiments(`WHERE lifecycle_stage = 'active'`);
   }
 
-  async createRun(options: CreateRunOptions = {}): Promise<Run> {
-    const s = this.s;
-    const experimentId = options.experimentId ?? '0';
-    if (options.runId !== undefined) validateRunId(options.runId);
-    const status = options.status ?? 'RUNNING';
-    validateStatus(status);
-    const startTime = options.startTime ?? Date.now();
-    validateTime('startTime', startTime);
-    if (options.name !== undefined) validateName('A run name', options.name);
-    const name = options.name ?? options.tags?.[TAG_RUN_NAME] ?? generateRunName();
-    const tags = Object.entries({ ...systemTags(name, options.parentRunId), ...options.tags });
-    for (const [k, v] of tags) {
-      validateKey('tag', k);
-      validateTagValue(k, v);
-    }
-    const runId = options.runId ?? newRunId();
+  async insertRun(info: TrackingRunInfo, tags: Record<string, string>): Promise<void> {
+    const s = this.store;
+    const { runId, experimentId, status } = info;
+    const running = status === 'RUNNING';
     const id = s.write(() => {
       if (
         !/^\d+$/.test(experimentId) ||
@@ -291,8 +244,7 @@ export class SqliteTracker implements Tracker {
       }
       if (s.stmt('SELECT 1 FROM runs WHERE run_uuid = ?').get(runId))
         throw new RunAlreadyExistsError(runId);
-      if (options.parentRunId !== undefined) s.run(options.parentRunId);
-      const running = status === 'RUNNING';
+      if (info.parentRunId !== null) s.run(info.parentRunId);
       const rowId = Number(
         s
           .stmt(
@@ -302,34 +254,34 @@ export class SqliteTracker implements Tracker {
           .run(
             runId,
             Number(experimentId),
-            name,
+            info.name,
             status,
-            startTime,
-            options.parentRunId ?? null,
+            info.startTime,
+            info.parentRunId,
             running ? process.pid : null,
             running ? THIS_HOST : null,
             running ? Date.now() : null,
           ).lastInsertRowid,
       );
       const tag = s.stmt('INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?)');
-      for (const [k, v] of tags) tag.run(rowId, k, v);
+      for (const [k, v] of Object.entries(tags)) tag.run(rowId, k, v);
       return rowId;
     });
-    if (status === 'RUNNING') this.ownRunning.add(id);
-    return this.getRun(runId);
+    if (running) this.ownRunning.add(id);
   }
 
-  async getRun(runId: string): Promise<Run> {
-    const s = this.s;
-    return s.read(() => hydrateRuns(s, [s.run(runId).id])[0]);
+  async getRun(runId: string): Promise<Run | undefined> {
+    const s = this.store;
+    return s.read(() => {
+      const id = s.stmt('SELECT id FROM runs WHERE run_uuid = ?').pluck().get(runId) as
+        number | undefined;
+      return id === undefined ? undefined : hydrateRuns(s, [id])[0];
+    });
   }
 
   async updateRun(runId: string, update: UpdateRunOptions): Promise<TrackingRunInfo> {
-    const s = this.s;
-    if (update.status !== undefined) validateStatus(update.status);
-    if (update.endTime !== undefined) validateTime('endTime', update.endTime);
-    if (update.name !== undefined) validateName('A run name', update.name);
-    const id = s.write(() => {
+    const s = this.store;
+    const [id, run] = s.write(() => {
       const run = s.writableRun(runId);
       if (update.status !== undefined) {
         const running = update.status === 'RUNNING';
@@ -351,35 +303,41 @@ export class SqliteTracker implements Tracker {
           update.name,
         );
       }
-      return run.id;
+      return [run.id, hydrateRuns(s, [run.id])[0]] as const;
     });
     if (update.status === 'RUNNING') this.ownRunning.add(id);
     else if (update.status !== undefined) this.ownRunning.delete(id);
-    return (await this.getRun(runId)).info;
+    return run.info;
   }
 
-  private setLifecycle(runId: string, stage: 'active' | 'deleted'): void {
-    const s = this.s;
+  async setRunLifecycle(runId: string, stage: LifecycleStage): Promise<void> {
+    const s = this.store;
     s.write(() =>
       s.stmt('UPDATE runs SET lifecycle_stage = ? WHERE id = ?').run(stage, s.run(runId).id),
     );
   }
 
-  async deleteRun(runId: string): Promise<void> {
-    this.setLifecycle(runId, 'deleted');
+  artifactUri(runId: string): string {
+    return this.artifactUriPrefix + runId;
   }
 
-  async restoreRun(runId: string): Promise<void> {
-    this.setLifecycle(runId, 'active');
+  async listRuns(scope: RunScope): Promise<Run[]> {
+    const s = this.store;
+    const { sql, params } = compileScope(scope);
+    return s.read(() =>
+      hydrateRuns(
+        s,
+        s
+          .stmt(sql)
+          .pluck()
+          .all(...params) as number[],
+      ),
+    );
   }
 
-  async searchRuns(options: SearchRunsOptions = {}): Promise<SearchRunsResult> {
-    const s = this.s;
-    const q = parseSearch(options);
-    if (q.maxResults === 0) return { runs: [] };
-    const { sql, params } = compileSearch(q, {
-      artifactUriPrefix: pathToFileURL(this.artifactRoot).href + '/',
-    });
+  async searchRuns(q: ParsedSearch): Promise<SearchRunsResult> {
+    const s = this.store;
+    const { sql, params } = compileSearch(q, { artifactUriPrefix: this.artifactUriPrefix });
     return s.read(() => {
       const ids = s
         .stmt(sql)
@@ -391,73 +349,39 @@ export class SqliteTracker implements Tracker {
     });
   }
 
-  async logParam(runId: string, key: string, value: ParamValue): Promise<void> {
-    await this.logBatch(runId, { params: { [key]: value } });
-  }
-
-  async logMetric(
-    runId: string,
-    key: string,
-    value: number,
-    options: LogMetricOptions = {},
-  ): Promise<void> {
-    await this.logBatch(runId, { metrics: [{ key, value, ...options }] });
-  }
-
-  async setTag(runId: string, key: string, value: string): Promise<void> {
-    await this.logBatch(runId, { tags: { [key]: value } });
-  }
-
-  async deleteTag(runId: string, key: string): Promise<void> {
-    const s = this.s;
-    validateKey('tag', key);
-    s.write(() =>
-      s.stmt('DELETE FROM tags WHERE run_id = ? AND key = ?').run(s.writableRun(runId).id, key),
-    );
-  }
-
-  async logBatch(runId: string, batch: LogBatchInput): Promise<void> {
-    const s = this.s;
-    // Params and tags are checked before the transaction; metric points (checked while they are
-    // bound, to avoid a second pass) and the param overwrite check run inside it, where a throw
-    // rolls the whole batch back.
-    const now = Date.now();
-    const metrics = batch.metrics ?? [];
-    if (!Array.isArray(metrics))
-      throw new TrackingInputError('logBatch needs `metrics` to be an array.');
-    const params = Object.entries(batch.params ?? {}).map(([k, v]): [string, string] => {
-      validateKey('param', k);
-      return [k, paramToString(k, v)];
-    });
-    const tags = Object.entries(batch.tags ?? {});
-    for (const [k, v] of tags) {
-      validateKey('tag', k);
-      validateTagValue(k, v);
-    }
+  async writeBatch(runId: string, batch: BatchWrite): Promise<void> {
+    const s = this.store;
     s.write(() => {
       const run = s.writableRun(runId);
-      if (params.length) {
+      if (batch.params.length) {
         const get = s.stmt('SELECT value FROM params WHERE run_id = ? AND key = ?').pluck();
         const put = s.stmt('INSERT OR IGNORE INTO params (run_id, key, value) VALUES (?, ?, ?)');
-        for (const [k, v] of params) {
+        for (const [k, v] of batch.params) {
           const old = get.get(run.id, k) as string | undefined;
           if (old !== undefined && old !== v) throw new ParamOverwriteError(runId, k, old, v);
           put.run(run.id, k, v);
         }
       }
-      if (tags.length) {
+      if (batch.tags.length) {
         const put = s.stmt('INSERT OR REPLACE INTO tags (run_id, key, value) VALUES (?, ?, ?)');
-        for (const [k, v] of tags) {
+        for (const [k, v] of batch.tags) {
           put.run(run.id, k, v);
           if (k === TAG_RUN_NAME) s.stmt('UPDATE runs SET name = ? WHERE id = ?').run(v, run.id);
         }
       }
-      if (metrics.length) insertMetrics(s, run.id, metrics, now);
+      if (batch.metrics.length) insertMetrics(s, run.id, batch.metrics);
     });
   }
 
+  async deleteTag(runId: string, key: string): Promise<void> {
+    const s = this.store;
+    s.write(() =>
+      s.stmt('DELETE FROM tags WHERE run_id = ? AND key = ?').run(s.writableRun(runId).id, key),
+    );
+  }
+
   async getMetricHistory(runId: string, key: string): Promise<MetricPoint[]> {
-    const s = this.s;
+    const s = this.store;
     const rows = s
       .stmt(
         'SELECT step, timestamp, value, is_nan FROM metrics WHERE run_id = ? AND key = ? ORDER BY step, timestamp, rowid',
@@ -476,82 +400,132 @@ export class SqliteTracker implements Tracker {
     }));
   }
 
-  async logArtifact(runId: string, path: string, data: Uint8Array | string): Promise<ArtifactInfo> {
-    return artifacts.logArtifact(this.s, runId, path, data);
+  async putArtifacts(runId: string, list: readonly EncodedArtifact[]): Promise<ArtifactInfo[]> {
+    return artifacts.putArtifacts(this.store, runId, list);
   }
 
-  async logTypedArtifact(runId: string, artifact: TypedArtifactInput): Promise<ArtifactInfo> {
-    return artifacts.logTypedArtifact(this.s, runId, artifact);
+  async putVersionedArtifact(
+    runId: string,
+    key: string,
+    encode: (version: number) => EncodedArtifact,
+  ): Promise<ArtifactInfo> {
+    return artifacts.putVersionedArtifact(this.store, runId, key, encode);
   }
 
   async listArtifacts(runId: string, prefix?: string): Promise<ArtifactInfo[]> {
-    return artifacts.listArtifacts(this.s, runId, prefix);
+    return artifacts.listArtifacts(this.store, runId, prefix);
   }
 
-  async readArtifact(runId: string, path: string): Promise<Uint8Array> {
-    return artifacts.readArtifact(this.s, runId, path);
+  async readArtifact(runId: string, path: string): Promise<Uint8Array | undefined> {
+    return artifacts.readArtifact(this.store, runId, path);
   }
 
-  async getTypedArtifact(runId: string, key: string, version?: number): Promise<TypedArtifact> {
-    return artifacts.getTypedArtifact(this.s, runId, key, version);
+  async localArtifactPath(runId: string, path: string): Promise<string | undefined> {
+    return artifacts.localArtifactPath(this.store, runId, path);
   }
 
-  async logModel(runId: string, model: LogModelInput): Promise<LoggedModel> {
-    return artifacts.logModel(this.s, runId, model);
+  async putModel(
+    runId: string,
+    model: LoggedModel,
+    files: readonly EncodedArtifact[],
+  ): Promise<boolean> {
+    return artifacts.putModel(this.store, runId, model, files);
   }
 
   async listLoggedModels(runId: string): Promise<LoggedModel[]> {
-    return artifacts.listLoggedModels(this.s, runId);
+    return artifacts.listLoggedModels(this.store, runId);
   }
 
-  async registerModel(name: string, options: RegisterModelOptions): Promise<ModelVersion> {
-    return artifacts.registerModel(this.s, name, options);
+  async insertModelVersion(insert: ModelVersionInsert): Promise<ModelVersion> {
+    return artifacts.insertModelVersion(this.store, insert);
   }
 
-  async setModelAlias(name: string, alias: string, version: number): Promise<void> {
-    artifacts.setModelAlias(this.s, name, alias, version);
+  async setModelAlias(name: string, alias: string, version: number, now: number): Promise<void> {
+    artifacts.setModelAlias(this.store, name, alias, version, now);
   }
 
-  async deleteModelAlias(name: string, alias: string): Promise<void> {
-    artifacts.deleteModelAlias(this.s, name, alias);
+  async deleteModelAlias(name: string, alias: string, now: number): Promise<void> {
+    artifacts.deleteModelAlias(this.store, name, alias, now);
   }
 
-  async getModelVersion(name: string, versionOrAlias: number | string): Promise<ModelVersion> {
-    return artifacts.getModelVersion(this.s, name, versionOrAlias);
+  async getModelVersion(name: string, ref: ModelVersionRef): Promise<ModelVersion | undefined> {
+    return artifacts.getModelVersion(this.store, name, ref);
   }
 
   async listRegisteredModels(): Promise<RegisteredModel[]> {
-    return artifacts.listRegisteredModels(this.s);
+    return artifacts.listRegisteredModels(this.store);
   }
 
-  async setFlowRun(runId: string, record: FlowRunRecord): Promise<void> {
-    records.setFlowRun(this.s, runId, record);
+  async putFlowRun(runId: string, record: FlowRunRecord): Promise<void> {
+    records.putFlowRun(this.store, runId, record);
   }
 
   async getFlowRun(runId: string): Promise<FlowRunRecord | undefined> {
-    return records.getFlowRun(this.s, runId);
+    return records.getFlowRun(this.store, runId);
   }
 
-  async upsertTaskRun(runId: string, record: TaskRunRecord): Promise<void> {
-    records.upsertTaskRun(this.s, runId, record);
+  async putTaskRun(runId: string, record: TaskRunRecord): Promise<void> {
+    records.putTaskRun(this.store, runId, record);
   }
 
   async listTaskRuns(runId: string): Promise<TaskRunRecord[]> {
-    return records.listTaskRuns(this.s, runId);
+    return records.listTaskRuns(this.store, runId);
   }
 
-  async logLines(runId: string, lines: readonly LogLine[]): Promise<void> {
-    records.logLines(this.s, runId, lines);
+  async appendLogs(runId: string, lines: readonly LogLine[]): Promise<void> {
+    records.appendLogs(this.store, runId, lines);
   }
 
-  async getLogs(runId: string, options?: GetLogsOptions): Promise<LogLine[]> {
-    return records.getLogs(this.s, runId, options);
+  async getLogs(runId: string, options: GetLogsOptions): Promise<LogLine[]> {
+    return records.getLogs(this.store, runId, options);
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
     clearInterval(this.heartbeat);
     this.store.db.close();
+  }
+}
+
+/**
+ * A {@link Tracker} on one SQLite file: the default store of flows run from the CLI. Several
+ * processes can log to the same file at once. Runs left RUNNING by a dead process become
+ * CRASHED on open.
+ *
+ * @example
+ * ```ts
+ * const tracker = new SqliteTracker({ path: '.tideflow/tideflow.db' });
+ * const run = await tracker.createRun({ experimentId: await tracker.getOrCreateExperiment('demo') });
+ * await tracker.logBatch(run.info.runId, { metrics: [{ key: 'loss', value: 0.3, step: 1 }] });
+ * await tracker.close();
+ * ```
+ */
+export class SqliteTracker extends Tracker<SqliteTrackerStore> {
+  /** The absolute path of the database file. */
+  readonly path: string;
+  /** The absolute root of artifact files. */
+  readonly artifactRoot: string;
+
+  /** Opens (creating or migrating) the store at `sqlite:///relative.db` or `sqlite:////absolute.db`. */
+  static fromUri(
+    uri: string,
+    options: Omit<SqliteTrackerOptions, 'path'> & { cwd?: string } = {},
+  ): SqliteTracker {
+    return new SqliteTracker({ uri, ...options, path: parseSqliteUri(uri, options.cwd) });
+  }
+
+  /** Opens (creating or migrating) the store; throws `TrackingStoreError` if it cannot. */
+  constructor(options: SqliteTrackerOptions) {
+    super(new SqliteTrackerStore(options));
+    this.path = this.store.path;
+    this.artifactRoot = this.store.artifactRoot;
+  }
+
+  /**
+   * Marks CRASHED the RUNNING runs whose process is gone (dead pid on this host, or no heartbeat
+   * for `staleAfterMs` from another host), with their running flow and task records. Runs on
+   * open; call it again to sweep a long-lived store. Resolves to the ids marked.
+   */
+  async markCrashedRuns(): Promise<string[]> {
+    return this.live.markCrashedRuns();
   }
 }

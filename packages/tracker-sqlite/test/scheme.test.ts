@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -37,5 +37,22 @@ describe('sqlite tracking URIs', () => {
     expect(runs[0].info.status).toBe('FINISHED');
     expect(runs[0].data.params).toEqual({ x: '1' });
     await reopened.close();
+  });
+
+  it('resolves relative URIs against the cwd option, and with create: false refuses a missing file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tideflow-scheme-'));
+    await expect(
+      openTracker('sqlite:///nested/missing.db', { cwd: dir, create: false }),
+    ).rejects.toMatchObject({
+      code: 'TRACKING_STORE_NOT_FOUND',
+      location: join(dir, 'nested', 'missing.db'),
+    });
+    expect(existsSync(join(dir, 'nested'))).toBe(false);
+    const created = await openTracker('sqlite:///nested/runs.db', { cwd: dir });
+    expect((created as SqliteTracker).path).toBe(join(dir, 'nested', 'runs.db'));
+    await created.close();
+    const existing = await openTracker('sqlite:///nested/runs.db', { cwd: dir, create: false });
+    expect((await existing.listExperiments()).map((e) => e.name)).toEqual(['Default']);
+    await existing.close();
   });
 });

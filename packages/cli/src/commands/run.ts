@@ -3,8 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConsoleLogger, configure, resetConfiguration } from '@tideflow/core';
 import { ClusteringPipeline, resolvePipelineConfig, type PipelineResult } from '@tideflow/models';
-import { SqliteTracker, createSqliteCacheStore } from '@tideflow/tracker-sqlite';
-import { CliError, resolveStorePath, type CliIo } from '../context.js';
+import { createSqliteCacheStore } from '@tideflow/tracker-sqlite';
+import { CliError, openStore, type CliIo } from '../context.js';
 import { printJson } from '../format/json.js';
 import { renderTable, truncate } from '../format/table.js';
 import type { GlobalOptions } from '../program.js';
@@ -110,7 +110,7 @@ export function registerRun(program: Command, io: CliIo): void {
         set: opts.set,
         overrides: flagOverrides(opts, io.cwd),
       });
-      const tracker = new SqliteTracker({ path: resolveStorePath(io, opts.trackingUri) });
+      const tracker = await openStore(io, opts.trackingUri, { create: true });
       const cacheStore = createSqliteCacheStore({
         path: resolve(io.cwd, opts.cache ?? DEFAULT_CACHE),
       });
@@ -125,19 +125,20 @@ export function registerRun(program: Command, io: CliIo): void {
           : new ProgressDisplay((t) => io.stderr(t), io.interactive ?? false, io.columns ?? 80);
       progress?.start();
       let result: PipelineResult;
+      let reportFile: string | undefined;
       try {
         result = await new ClusteringPipeline().run(config);
+        if (result.runId) reportFile = await tracker.localArtifactPath(result.runId, result.report);
       } finally {
         progress?.stop();
         resetConfiguration();
         await tracker.close();
         await cacheStore.disconnect();
       }
-      // Untracked (TIDEFLOW_DISABLED=1) runs have no artifact folder: the report goes next to the store.
-      const reportPath = result.runId
-        ? join(tracker.artifactRoot, result.runId, result.report)
-        : join(dirname(resolveStorePath(io, opts.trackingUri)), 'report.html');
-      if (!result.runId) {
+      // Untracked runs (TIDEFLOW_DISABLED=1) and stores without local files (a remote store, which
+      // holds the report as an artifact) get a copy under .tideflow/ to open.
+      const reportPath = reportFile ?? join(io.cwd, '.tideflow', 'report.html');
+      if (!reportFile) {
         mkdirSync(dirname(reportPath), { recursive: true });
         writeFileSync(reportPath, result.html);
       }

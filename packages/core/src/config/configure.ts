@@ -6,7 +6,7 @@ import { ConsoleLogger, type Logger } from '../logger.js';
 import { MemoryTracker } from '../tracking/memory-tracker.js';
 import { openTracker } from '../tracking/open.js';
 import { TrackingRecorder } from '../tracking/recorder.js';
-import type { Tracker } from '../tracking/tracker.js';
+import type { Tracker } from '../tracking/tracker-bridge.js';
 import { resolveFileSettings, type FileSettings } from './settings.js';
 
 /** Settings given in code; they win over the environment and profiles. */

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidOptionError } from '../errors.js';
+import { trackerSchemes, uriScheme } from '../tracking/open.js';
 import { LOG_LEVELS, type LogLevel } from '../logger.js';
 
 /** The settings that can come from a profile file or the environment (plain values only). */
@@ -103,14 +104,18 @@ export const SETTINGS: { readonly [K in SettingKey]: SettingSpec<K> } = {
     default: 'memory:',
     parse: (raw, source) => {
       const s = String(raw).trim();
-      if (s !== 'memory:' && !s.startsWith('sqlite://')) {
+      const scheme = uriScheme(s);
+      if (scheme === undefined || !trackerSchemes().includes(scheme)) {
         throw new InvalidOptionError(
-          `${source}: expected "memory:" or "sqlite:///path/to/tideflow.db", got "${s}".`,
+          `${source}: expected a tracking URI of a registered scheme (${trackerSchemes()
+            .map((x) => `${x}:`)
+            .join(', ')}), e.g. "memory:" or "sqlite:///path/to/tideflow.db", got "${s}".`,
         );
       }
       return s;
     },
-    description: 'Where runs are tracked: memory: or sqlite:///path/to/tideflow.db.',
+    description:
+      'Where runs are tracked: memory:, sqlite:///path/to/tideflow.db, or a URI of any scheme a backend package registered.',
   },
   refreshCache: {
     env: 'TIDEFLOW_REFRESH_CACHE',

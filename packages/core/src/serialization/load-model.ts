@@ -1,7 +1,7 @@
 import { getConfig } from '../config/configure.js';
 import { ModelUriError, TrackingStoreError } from '../tracking/errors.js';
 import { parseVersionRef } from '../tracking/models.js';
-import type { Tracker } from '../tracking/tracker.js';
+import type { Tracker } from '../tracking/tracker-bridge.js';
 import { defaultSerializers } from './registry.js';
 import type { SerializerRegistry } from './registry.js';
 

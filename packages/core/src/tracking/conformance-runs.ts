@@ -1,6 +1,6 @@
 import type { ConformanceContext } from './conformance.js';
 import { TAG_PARENT_RUN_ID, TAG_RUN_NAME, TAG_SOURCE_NAME } from './tracker.js';
-import type { Tracker } from './tracker.js';
+import type { Tracker } from './tracker-bridge.js';
 
 const code = (c: string) => ({ code: c });
 

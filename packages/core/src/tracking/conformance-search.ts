@@ -1,7 +1,8 @@
 import type { ConformanceContext } from './conformance.js';
 import type { ConformanceTestApi } from './conformance.js';
 import { TAG_USER } from './tracker.js';
-import type { RunStatus, Tracker } from './tracker.js';
+import type { RunStatus } from './tracker.js';
+import type { Tracker } from './tracker-bridge.js';
 
 interface Fixture {
   exp: string;

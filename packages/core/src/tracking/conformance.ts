@@ -2,7 +2,7 @@ import { conformanceArtifacts } from './conformance-artifacts.js';
 import { conformanceRecords } from './conformance-records.js';
 import { conformanceRuns } from './conformance-runs.js';
 import { conformanceSearch } from './conformance-search.js';
-import type { Tracker } from './tracker.js';
+import type { Tracker } from './tracker-bridge.js';
 
 /** The assertions the conformance suite uses; vitest's and jest's `expect` provide them. */
 export interface ConformanceAssertion {

@@ -147,3 +147,16 @@ export class ModelUriError extends TideflowError {
     );
   }
 }
+
+/** Thrown by `openTracker(uri, { create: false })` when no store exists at the URI yet. */
+export class TrackingStoreNotFoundError extends TideflowError {
+  constructor(
+    readonly uri: string,
+    readonly location: string,
+  ) {
+    super(
+      'TRACKING_STORE_NOT_FOUND',
+      `No tracking store at ${location} (tracking URI "${uri}"); run a flow with this URI first to create it.`,
+    );
+  }
+}

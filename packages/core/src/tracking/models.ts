@@ -1,7 +1,14 @@
 import type { EncodedArtifact } from './artifacts.js';
 import { ModelNotFoundError, TrackingInputError } from './errors.js';
-import type { LoggedModel, LogModelInput, ModelSignature, ModelVersion } from './tracker.js';
-import { validateAlias, validateName, validateSegmentName } from './validation.js';
+import type {
+  LoggedModel,
+  LogModelInput,
+  ModelSignature,
+  ModelVersion,
+  RegisteredModel,
+} from './tracker.js';
+import type { ModelVersionInsert, ModelVersionRef } from './tracker-store.js';
+import { validateName, validateSegmentName } from './validation.js';
 
 const encoder = new TextEncoder();
 
@@ -31,17 +38,11 @@ function validateSignature(s: unknown): asserts s is ModelSignature {
 export function prepareLoggedModel(
   runId: string,
   model: LogModelInput,
-  nameTaken: boolean,
   now: number,
 ): { logged: LoggedModel; files: EncodedArtifact[] } {
   if (model === null || typeof model !== 'object')
     throw new TrackingInputError('logModel needs a model object.');
   validateSegmentName('model name', model.name);
-  if (nameTaken) {
-    throw new TrackingInputError(
-      `Run ${runId} already logged a model named "${model.name}"; use another name.`,
-    );
-  }
   if (!(model.bytes instanceof Uint8Array)) {
     throw new TrackingInputError(
       `Model "${model.name}" needs \`bytes\`, a Uint8Array (e.g. from SerializerRegistry.serialize).`,
@@ -102,9 +103,7 @@ export function prepareLoggedModel(
 }
 
 /** Resolves `versionOrAlias` to a version number, `'latest'`, or an alias name. */
-export function parseVersionRef(
-  versionOrAlias: number | string,
-): { version: number } | { latest: true } | { alias: string } {
+export function parseVersionRef(versionOrAlias: number | string): ModelVersionRef {
   if (typeof versionOrAlias === 'number') return { version: versionOrAlias };
   if (typeof versionOrAlias !== 'string')
     throw new TrackingInputError('A model version must be a number or an alias string.');
@@ -121,13 +120,13 @@ interface RegistryEntry {
   aliases: Map<string, number>;
 }
 
-/** The in-memory model registry of {@link MemoryTracker}. */
+/** The in-memory model registry of the memory store. */
 export class ModelRegistryState {
   private readonly models = new Map<string, RegistryEntry>();
 
   private entry(name: string): RegistryEntry {
     const e = this.models.get(name);
-    if (!e) throw new ModelNotFoundError(name);
+    if (!e) throw new ModelNotFoundError(String(name));
     return e;
   }
 
@@ -139,18 +138,14 @@ export class ModelRegistryState {
     return { ...v, aliases };
   }
 
-  register(
-    name: string,
-    logged: LoggedModel,
-    description: string | undefined,
-    now: number,
-  ): ModelVersion {
-    validateName('A registered model name', name);
+  /** `TrackerStore.insertModelVersion`, once the store found the logged model. */
+  register(insert: ModelVersionInsert, logged: LoggedModel): ModelVersion {
+    const { name, createdAt } = insert;
     let e = this.models.get(name);
     if (!e)
       this.models.set(
         name,
-        (e = { createdAt: now, updatedAt: now, versions: [], aliases: new Map() }),
+        (e = { createdAt, updatedAt: createdAt, versions: [], aliases: new Map() }),
       );
     const v = {
       name,
@@ -158,16 +153,16 @@ export class ModelRegistryState {
       runId: logged.runId,
       modelName: logged.name,
       source: logged.artifactPath,
-      description: description ?? null,
-      createdAt: now,
+      description: insert.description,
+      createdAt,
     };
     e.versions.push(v);
-    e.updatedAt = now;
+    e.updatedAt = createdAt;
     return this.withAliases(e, v);
   }
 
+  /** `TrackerStore.setModelAlias`. */
   setAlias(name: string, alias: string, version: number, now: number): void {
-    validateAlias(alias);
     const e = this.entry(name);
     if (!e.versions.some((v) => v.version === version))
       throw new ModelNotFoundError(name, String(version));
@@ -175,28 +170,23 @@ export class ModelRegistryState {
     e.updatedAt = now;
   }
 
+  /** `TrackerStore.deleteModelAlias`. */
   deleteAlias(name: string, alias: string, now: number): void {
     const e = this.entry(name);
     if (e.aliases.delete(alias)) e.updatedAt = now;
   }
 
-  get(name: string, versionOrAlias: number | string): ModelVersion {
+  /** `TrackerStore.getModelVersion`. */
+  get(name: string, ref: ModelVersionRef): ModelVersion | undefined {
     const e = this.entry(name);
-    const ref = parseVersionRef(versionOrAlias);
     const number =
       'latest' in ref ? e.versions.length : 'alias' in ref ? e.aliases.get(ref.alias) : ref.version;
     const v = e.versions.find((x) => x.version === number);
-    if (!v) throw new ModelNotFoundError(name, String(versionOrAlias));
-    return this.withAliases(e, v);
+    return v && this.withAliases(e, v);
   }
 
-  list(): {
-    name: string;
-    createdAt: number;
-    updatedAt: number;
-    latestVersion: number;
-    aliases: Record<string, number>;
-  }[] {
+  /** `TrackerStore.listRegisteredModels`. */
+  list(): RegisteredModel[] {
     return [...this.models]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([name, e]) => ({

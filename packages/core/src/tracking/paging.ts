@@ -1,7 +1,9 @@
 import { TrackingInputError } from './errors.js';
 import { parseOrderByList, parseSearchFilter } from './filter.js';
+import { runComparator, runMatches } from './run-matching.js';
+import type { RunSearchContext } from './run-matching.js';
 import type { FilterClause, OrderByClause } from './filter.js';
-import type { RunViewType, SearchRunsOptions } from './tracker.js';
+import type { Run, RunViewType, SearchRunsOptions, SearchRunsResult } from './tracker.js';
 
 /** Default page size of `searchRuns`. */
 export const DEFAULT_MAX_RESULTS = 1000;
@@ -65,4 +67,23 @@ export function parseSearch(options: SearchRunsOptions = {}): ParsedSearch {
     offset: options.pageToken === undefined ? 0 : decodePageToken(options.pageToken),
     runViewType,
   };
+}
+
+/**
+ * One page of a search over every run of its scope: the filter, the order (ties: newest start,
+ * then run id) and the page, for stores without a search of their own.
+ */
+export function pageOfRuns(
+  runs: readonly Run[],
+  q: ParsedSearch,
+  context: RunSearchContext,
+): SearchRunsResult {
+  const matches = runs
+    .filter((run) => runMatches(run, q.clauses, context))
+    .sort(runComparator(q.orderBy, context));
+  const end = q.offset + q.maxResults;
+  const page = matches.slice(q.offset, end);
+  return end < matches.length
+    ? { runs: page, nextPageToken: encodePageToken(end) }
+    : { runs: page };
 }

@@ -11,9 +11,9 @@ import type {
   RunStatus,
   StateTransition,
   TaskRunRecord,
-  Tracker,
   TypedArtifactInput,
 } from './tracker.js';
+import type { Tracker } from './tracker-bridge.js';
 
 /** How long tracked values wait in memory before a batch write (ms). */
 const FLUSH_DELAY_MS = 250;

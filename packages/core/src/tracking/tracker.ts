@@ -1,6 +1,7 @@
 /**
- * The tracking contract: MLflow's data model (experiments, runs, params, metrics, tags,
- * artifacts, models) plus the orchestration records of tideflow (flow runs, task runs, logs).
+ * The tracking data model: MLflow's (experiments, runs, params, metrics, tags, artifacts,
+ * models) plus the orchestration records of tideflow (flow runs, task runs, logs). The API over
+ * it is the `Tracker` class (tracker-bridge.ts); backends implement `TrackerStore`.
  */
 import type { StateType } from '../engine/state.js';
 
@@ -458,91 +459,4 @@ export interface GetLogsOptions {
   taskRunId?: string;
   /** At most this many lines (the first ones). */
   limit?: number;
-}
-
-/**
- * Where runs are recorded. Every method is async so that a remote store (an MLflow server) can
- * implement it; the in-process stores answer without I/O waits. Every method that takes a run id
- * rejects with `RunNotFoundError` for an unknown id, and every write to a deleted run rejects with
- * `DeletedRunError`. Implementations pass `trackerConformance`.
- */
-export interface Tracker {
-  /** Creates an experiment; rejects with `ExperimentAlreadyExistsError` if the name is taken. Resolves to its id. */
-  createExperiment(name: string, options?: CreateExperimentOptions): Promise<string>;
-  /** Returns the experiment of that name, creating it if absent; concurrent callers get the same id. */
-  getOrCreateExperiment(name: string): Promise<string>;
-  /** Returns an experiment by id; rejects with `ExperimentNotFoundError` if absent. */
-  getExperiment(experimentId: string): Promise<Experiment>;
-  /** Returns an experiment by name, or `undefined` if there is none. */
-  getExperimentByName(name: string): Promise<Experiment | undefined>;
-  /** Lists active experiments ordered by id (the `Default` experiment `"0"` first). */
-  listExperiments(): Promise<Experiment[]>;
-
-  /** Creates a run (status `RUNNING` unless given) with the `tideflow.*` system tags; resolves to it. */
-  createRun(options?: CreateRunOptions): Promise<Run>;
-  /** Returns a run (deleted ones too) with its params, latest metrics and tags. */
-  getRun(runId: string): Promise<Run>;
-  /** Changes status, end time or name; resolves to the updated info. */
-  updateRun(runId: string, update: UpdateRunOptions): Promise<TrackingRunInfo>;
-  /** Soft-deletes a run: it leaves searches and rejects writes until restored. Idempotent. */
-  deleteRun(runId: string): Promise<void>;
-  /** Restores a deleted run. Idempotent. */
-  restoreRun(runId: string): Promise<void>;
-  /** Finds runs matching an MLflow filter, ordered and paged; a malformed filter rejects with `FilterSyntaxError`. */
-  searchRuns(options?: SearchRunsOptions): Promise<SearchRunsResult>;
-
-  /** Logs a param; the same value again is a no-op, a different one rejects with `ParamOverwriteError`. */
-  logParam(runId: string, key: string, value: ParamValue): Promise<void>;
-  /** Appends a metric point to the metric's history and updates its latest value. */
-  logMetric(runId: string, key: string, value: number, options?: LogMetricOptions): Promise<void>;
-  /** Sets (or replaces) a tag. */
-  setTag(runId: string, key: string, value: string): Promise<void>;
-  /** Removes a tag; a missing key is a no-op. */
-  deleteTag(runId: string, key: string): Promise<void>;
-  /** Writes metrics, params and tags atomically: if any item is invalid, nothing is written. */
-  logBatch(runId: string, batch: LogBatchInput): Promise<void>;
-  /** Returns every point of one metric in (step, timestamp, log order) order; `[]` if never logged. */
-  getMetricHistory(runId: string, key: string): Promise<MetricPoint[]>;
-
-  /** Stores a file at `path` (relative, no `..`, else `InvalidArtifactPathError`), replacing one at the same path. */
-  logArtifact(runId: string, path: string, data: Uint8Array | string): Promise<ArtifactInfo>;
-  /** Stores a typed artifact; under a `key` it becomes the next version of that key in the run. */
-  logTypedArtifact(runId: string, artifact: TypedArtifactInput): Promise<ArtifactInfo>;
-  /** Lists a run's artifacts sorted by path, optionally only those under a path prefix. */
-  listArtifacts(runId: string, prefix?: string): Promise<ArtifactInfo[]>;
-  /** Returns an artifact's bytes; rejects with `ArtifactNotFoundError` if absent. */
-  readArtifact(runId: string, path: string): Promise<Uint8Array>;
-  /** Returns a keyed typed artifact (the latest version unless `version` is given). */
-  getTypedArtifact(runId: string, key: string, version?: number): Promise<TypedArtifact>;
-
-  /** Stores a model's bytes and metadata as artifacts under `models/<name>/`; rejects if the name is taken in the run. */
-  logModel(runId: string, model: LogModelInput): Promise<LoggedModel>;
-  /** Lists the models a run logged, sorted by name. */
-  listLoggedModels(runId: string): Promise<LoggedModel[]>;
-  /** Registers a logged model as the next version of a registered name (created if absent). */
-  registerModel(name: string, options: RegisterModelOptions): Promise<ModelVersion>;
-  /** Points an alias (not `latest`, not `v<digits>`) at a version, moving it if it pointed elsewhere. */
-  setModelAlias(name: string, alias: string, version: number): Promise<void>;
-  /** Removes an alias; a missing alias is a no-op. */
-  deleteModelAlias(name: string, alias: string): Promise<void>;
-  /** Returns a version by number, by alias, or `latest`; rejects with `ModelNotFoundError` if absent. */
-  getModelVersion(name: string, versionOrAlias: number | string): Promise<ModelVersion>;
-  /** Lists registered models sorted by name. */
-  listRegisteredModels(): Promise<RegisteredModel[]>;
-
-  /** Stores (or replaces) the flow-run record of a run. */
-  setFlowRun(runId: string, record: FlowRunRecord): Promise<void>;
-  /** Returns the flow-run record of a run, or `undefined` if the run has none. */
-  getFlowRun(runId: string): Promise<FlowRunRecord | undefined>;
-  /** Stores or replaces (by `taskRunId`) a task-run record under a run. */
-  upsertTaskRun(runId: string, record: TaskRunRecord): Promise<void>;
-  /** Lists a run's task runs in the order they were first recorded. */
-  listTaskRuns(runId: string): Promise<TaskRunRecord[]>;
-  /** Appends lines to a run's log, atomically. */
-  logLines(runId: string, lines: readonly LogLine[]): Promise<void>;
-  /** Returns a run's log lines in the order they were appended. */
-  getLogs(runId: string, options?: GetLogsOptions): Promise<LogLine[]>;
-
-  /** Releases the store (timers, file handles). Later calls reject with `TrackingStoreError`. Idempotent. */
-  close(): Promise<void>;
 }

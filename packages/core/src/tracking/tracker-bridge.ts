@@ -1,0 +1,420 @@
+import { randomUUID } from 'node:crypto';
+import { decodeTypedArtifact, encodeFileArtifact, encodeTypedArtifact } from './artifacts.js';
+import {
+  ArtifactNotFoundError,
+  ExperimentAlreadyExistsError,
+  ExperimentNotFoundError,
+  ModelNotFoundError,
+  RunNotFoundError,
+  TrackingInputError,
+  TrackingStoreError,
+} from './errors.js';
+import { generateRunName, newRunId, systemTags } from './identity.js';
+import { parseVersionRef, prepareLoggedModel } from './models.js';
+import { pageOfRuns, parseSearch } from './paging.js';
+import { TAG_RUN_NAME } from './tracker.js';
+import type {
+  ArtifactInfo,
+  CreateExperimentOptions,
+  CreateRunOptions,
+  Experiment,
+  FlowRunRecord,
+  GetLogsOptions,
+  LogBatchInput,
+  LoggedModel,
+  LogLine,
+  LogMetricOptions,
+  LogModelInput,
+  MetricInput,
+  MetricPoint,
+  ModelVersion,
+  ParamValue,
+  RegisteredModel,
+  RegisterModelOptions,
+  Run,
+  SearchRunsOptions,
+  SearchRunsResult,
+  TaskRunRecord,
+  TrackingRunInfo,
+  TypedArtifact,
+  TypedArtifactInput,
+  UpdateRunOptions,
+} from './tracker.js';
+import type { TrackerStore } from './tracker-store.js';
+import {
+  paramToString,
+  toMetricPoint,
+  validateAlias,
+  validateArtifactPath,
+  validateFlowRun,
+  validateKey,
+  validateLogLines,
+  validateName,
+  validateRunId,
+  validateStatus,
+  validateTagValue,
+  validateTaskRun,
+  validateTime,
+} from './validation.js';
+
+function checkedTags(tags: Readonly<Record<string, string>>): [string, string][] {
+  const entries = Object.entries(tags);
+  for (const [k, v] of entries) {
+    validateKey('tag', k);
+    validateTagValue(k, v);
+  }
+  return entries;
+}
+
+/**
+ * Where runs are recorded: MLflow's tracking API (experiments, runs, params, metrics, tags,
+ * artifacts, models) plus tideflow's flow-run and task-run records and logs, over any
+ * {@link TrackerStore}. Like keyv over its storage adapters, this one layer checks every input
+ * (rejecting with `TrackingInputError` before anything is written), fills in defaults and
+ * provides the convenience methods, so a backend implements only the store's primitives.
+ * Every method that takes a run id rejects with `RunNotFoundError` for an unknown id, every
+ * write to a deleted run with `DeletedRunError`, and every call after {@link Tracker.close}
+ * with `TrackingStoreError`.
+ *
+ * @typeParam S - The store type, so that a backend's subclass reaches its own store.
+ * @example
+ * ```ts
+ * const tracker = new Tracker(new MemoryTrackerStore()); // what `new MemoryTracker()` does
+ * const run = await tracker.createRun({ experimentId: await tracker.getOrCreateExperiment('demo') });
+ * await tracker.logMetric(run.info.runId, 'accuracy', 0.93);
+ * ```
+ */
+export class Tracker<S extends TrackerStore = TrackerStore> {
+  private closed = false;
+
+  /** @param store - The backend that holds the records. */
+  constructor(protected readonly store: S) {}
+
+  /** The store, or `TrackingStoreError` once the tracker is closed. */
+  protected get live(): S {
+    if (this.closed) throw new TrackingStoreError('This tracker is closed; open a new one.');
+    return this.store;
+  }
+
+  /** Creates an experiment; rejects with `ExperimentAlreadyExistsError` if the name is taken. Resolves to its id. */
+  async createExperiment(name: string, options: CreateExperimentOptions = {}): Promise<string> {
+    const store = this.live;
+    validateName('An experiment name', name);
+    const tags = Object.fromEntries(checkedTags(options.tags ?? {}));
+    return store.insertExperiment({ name, tags, creationTime: Date.now() });
+  }
+
+  /** Returns the experiment of that name, creating it if absent; concurrent callers get the same id. */
+  async getOrCreateExperiment(name: string): Promise<string> {
+    const store = this.live;
+    validateName('An experiment name', name);
+    if (store.getOrInsertExperiment) return store.getOrInsertExperiment(name, Date.now());
+    const found = await this.getExperimentByName(name);
+    if (found) return found.experimentId;
+    try {
+      return await store.insertExperiment({ name, tags: {}, creationTime: Date.now() });
+    } catch (error) {
+      // Another caller created it in between: theirs is the one.
+      const winner =
+        error instanceof ExperimentAlreadyExistsError
+          ? await this.getExperimentByName(name)
+          : undefined;
+      if (!winner) throw error;
+      return winner.experimentId;
+    }
+  }
+
+  /** Returns an experiment by id; rejects with `ExperimentNotFoundError` if absent. */
+  async getExperiment(experimentId: string): Promise<Experiment> {
+    const store = this.live;
+    const e = store.getExperiment
+      ? await store.getExperiment(String(experimentId))
+      : (await store.listExperiments()).find((x) => x.experimentId === experimentId);
+    if (!e) throw new ExperimentNotFoundError(String(experimentId));
+    return e;
+  }
+
+  /** Returns an experiment by name, or `undefined` if there is none. */
+  async getExperimentByName(name: string): Promise<Experiment | undefined> {
+    const store = this.live;
+    return store.getExperimentByName
+      ? store.getExperimentByName(name)
+      : (await store.listExperiments()).find((x) => x.name === name);
+  }
+
+  /** Lists active experiments ordered by id (the `Default` experiment `"0"` first). */
+  async listExperiments(): Promise<Experiment[]> {
+    return this.live.listExperiments();
+  }
+
+  /** Creates a run (status `RUNNING` unless given) with the `tideflow.*` system tags; resolves to it. */
+  async createRun(options: CreateRunOptions = {}): Promise<Run> {
+    const store = this.live;
+    if (options.runId !== undefined) validateRunId(options.runId);
+    const status = options.status ?? 'RUNNING';
+    validateStatus(status);
+    const startTime = options.startTime ?? Date.now();
+    validateTime('startTime', startTime);
+    if (options.name !== undefined) validateName('A run name', options.name);
+    const name = options.name ?? options.tags?.[TAG_RUN_NAME] ?? generateRunName();
+    const tags = Object.fromEntries(
+      checkedTags({ ...systemTags(name, options.parentRunId), ...options.tags }),
+    );
+    const info: TrackingRunInfo = {
+      runId: options.runId ?? newRunId(),
+      experimentId: options.experimentId ?? '0',
+      name,
+      status,
+      startTime,
+      endTime: null,
+      lifecycleStage: 'active',
+      parentRunId: options.parentRunId ?? null,
+    };
+    await store.insertRun(info, tags);
+    return { info: { ...info }, data: { params: {}, metrics: {}, tags } };
+  }
+
+  /** Returns a run (deleted ones too) with its params, latest metrics and tags. */
+  async getRun(runId: string): Promise<Run> {
+    const run = await this.live.getRun(runId);
+    if (!run) throw new RunNotFoundError(String(runId));
+    return run;
+  }
+
+  /** Changes status, end time or name; resolves to the updated info. */
+  async updateRun(runId: string, update: UpdateRunOptions): Promise<TrackingRunInfo> {
+    const store = this.live;
+    if (update.status !== undefined) validateStatus(update.status);
+    if (update.endTime !== undefined) validateTime('endTime', update.endTime);
+    if (update.name !== undefined) validateName('A run name', update.name);
+    return store.updateRun(runId, update);
+  }
+
+  /** Soft-deletes a run: it leaves searches and rejects writes until restored. Idempotent. */
+  async deleteRun(runId: string): Promise<void> {
+    await this.live.setRunLifecycle(runId, 'deleted');
+  }
+
+  /** Restores a deleted run. Idempotent. */
+  async restoreRun(runId: string): Promise<void> {
+    await this.live.setRunLifecycle(runId, 'active');
+  }
+
+  /** Finds runs matching an MLflow filter, ordered and paged; a malformed filter rejects with `FilterSyntaxError`. */
+  async searchRuns(options: SearchRunsOptions = {}): Promise<SearchRunsResult> {
+    const store = this.live;
+    const q = parseSearch(options);
+    if (q.maxResults === 0) return { runs: [] };
+    if (store.searchRuns) return store.searchRuns(q);
+    // No store API logs dataset inputs yet, so no run has one.
+    const context = {
+      artifactUri: (runId: string) => store.artifactUri(runId),
+      datasets: () => [],
+    };
+    return pageOfRuns(await store.listRuns(q), q, context);
+  }
+
+  /** Logs a param; the same value again is a no-op, a different one rejects with `ParamOverwriteError`. */
+  async logParam(runId: string, key: string, value: ParamValue): Promise<void> {
+    await this.logBatch(runId, { params: { [key]: value } });
+  }
+
+  /** Appends a metric point to the metric's history and updates its latest value. */
+  async logMetric(
+    runId: string,
+    key: string,
+    value: number,
+    options: LogMetricOptions = {},
+  ): Promise<void> {
+    await this.logBatch(runId, { metrics: [{ key, value, ...options }] });
+  }
+
+  /** Sets (or replaces) a tag. */
+  async setTag(runId: string, key: string, value: string): Promise<void> {
+    await this.logBatch(runId, { tags: { [key]: value } });
+  }
+
+  /** Removes a tag; a missing key is a no-op. */
+  async deleteTag(runId: string, key: string): Promise<void> {
+    const store = this.live;
+    validateKey('tag', key);
+    await store.deleteTag(runId, key);
+  }
+
+  /** Writes metrics, params and tags atomically: if any item is invalid, nothing is written. */
+  async logBatch(runId: string, batch: LogBatchInput): Promise<void> {
+    const store = this.live;
+    const metrics = batch.metrics ?? [];
+    if (!Array.isArray(metrics))
+      throw new TrackingInputError('logBatch needs `metrics` to be an array.');
+    const now = Date.now();
+    const params = Object.entries(batch.params ?? {}).map(([k, v]): [string, string] => {
+      validateKey('param', k);
+      return [k, paramToString(k, v)];
+    });
+    await store.writeBatch(runId, {
+      metrics: (metrics as readonly MetricInput[]).map((m) => toMetricPoint(m, now)),
+      params,
+      tags: checkedTags(batch.tags ?? {}),
+    });
+  }
+
+  /** Returns every point of one metric in (step, timestamp, log order) order; `[]` if never logged. */
+  async getMetricHistory(runId: string, key: string): Promise<MetricPoint[]> {
+    return this.live.getMetricHistory(runId, key);
+  }
+
+  /** Stores a file at `path` (relative, no `..`, else `InvalidArtifactPathError`), replacing one at the same path. */
+  async logArtifact(runId: string, path: string, data: Uint8Array | string): Promise<ArtifactInfo> {
+    const store = this.live;
+    const [info] = await store.putArtifacts(runId, [encodeFileArtifact(path, data)]);
+    return info;
+  }
+
+  /** Stores a typed artifact; under a `key` it becomes the next version of that key in the run. */
+  async logTypedArtifact(runId: string, artifact: TypedArtifactInput): Promise<ArtifactInfo> {
+    const store = this.live;
+    // Encoding checks the artifact, so a bad one is refused before the store is touched.
+    const encoded = encodeTypedArtifact(artifact, 1, randomUUID().slice(0, 8));
+    if (artifact.key === undefined) return (await store.putArtifacts(runId, [encoded]))[0];
+    return store.putVersionedArtifact(runId, artifact.key, (version) =>
+      version === 1 ? encoded : encodeTypedArtifact(artifact, version, ''),
+    );
+  }
+
+  /** Lists a run's artifacts sorted by path, optionally only those under a path prefix. */
+  async listArtifacts(runId: string, prefix?: string): Promise<ArtifactInfo[]> {
+    return this.live.listArtifacts(runId, prefix);
+  }
+
+  /** Returns an artifact's bytes; rejects with `ArtifactNotFoundError` if absent. */
+  async readArtifact(runId: string, path: string): Promise<Uint8Array> {
+    const bytes = await this.live.readArtifact(runId, path);
+    if (!bytes) throw new ArtifactNotFoundError(runId, String(path));
+    return bytes;
+  }
+
+  /**
+   * The file of an artifact on this machine, for opening it in other programs; `undefined` when
+   * the store keeps no local files (a remote store) or the run has no artifact at that path.
+   */
+  async localArtifactPath(runId: string, path: string): Promise<string | undefined> {
+    const store = this.live;
+    validateArtifactPath(path);
+    if (store.localArtifactPath) return store.localArtifactPath(runId, path);
+    await this.getRun(runId);
+    return undefined;
+  }
+
+  /** Returns a keyed typed artifact (the latest version unless `version` is given). */
+  async getTypedArtifact(runId: string, key: string, version?: number): Promise<TypedArtifact> {
+    const store = this.live;
+    let best: ArtifactInfo | undefined;
+    for (const a of await store.listArtifacts(runId)) {
+      if (a.key !== key || a.version === null) continue;
+      if (version === undefined ? !best || a.version > (best.version ?? 0) : a.version === version)
+        best = a;
+    }
+    const bytes = best && (await store.readArtifact(runId, best.path));
+    if (!best || !bytes) throw new ArtifactNotFoundError(runId, `${key}@${version ?? 'latest'}`);
+    return { info: best, content: decodeTypedArtifact(best.type, best.mediaType, bytes) };
+  }
+
+  /** Stores a model's bytes and metadata as artifacts under `models/<name>/`; rejects if the name is taken in the run. */
+  async logModel(runId: string, model: LogModelInput): Promise<LoggedModel> {
+    const store = this.live;
+    const { logged, files } = prepareLoggedModel(runId, model, Date.now());
+    if (!(await store.putModel(runId, logged, files))) {
+      throw new TrackingInputError(
+        `Run ${runId} already logged a model named "${model.name}"; use another name.`,
+      );
+    }
+    return structuredClone(logged);
+  }
+
+  /** Lists the models a run logged, sorted by name. */
+  async listLoggedModels(runId: string): Promise<LoggedModel[]> {
+    return this.live.listLoggedModels(runId);
+  }
+
+  /** Registers a logged model as the next version of a registered name (created if absent). */
+  async registerModel(name: string, options: RegisterModelOptions): Promise<ModelVersion> {
+    const store = this.live;
+    validateName('A registered model name', name);
+    return store.insertModelVersion({
+      name,
+      runId: options?.runId,
+      modelName: options.modelName ?? name,
+      description: options.description ?? null,
+      createdAt: Date.now(),
+    });
+  }
+
+  /** Points an alias (not `latest`, not `v<digits>`) at a version, moving it if it pointed elsewhere. */
+  async setModelAlias(name: string, alias: string, version: number): Promise<void> {
+    const store = this.live;
+    validateAlias(alias);
+    await store.setModelAlias(name, alias, version, Date.now());
+  }
+
+  /** Removes an alias; a missing alias is a no-op. */
+  async deleteModelAlias(name: string, alias: string): Promise<void> {
+    await this.live.deleteModelAlias(name, alias, Date.now());
+  }
+
+  /** Returns a version by number, by alias, or `latest`; rejects with `ModelNotFoundError` if absent. */
+  async getModelVersion(name: string, versionOrAlias: number | string): Promise<ModelVersion> {
+    const store = this.live;
+    const v = await store.getModelVersion(name, parseVersionRef(versionOrAlias));
+    if (!v) throw new ModelNotFoundError(name, String(versionOrAlias));
+    return v;
+  }
+
+  /** Lists registered models sorted by name. */
+  async listRegisteredModels(): Promise<RegisteredModel[]> {
+    return this.live.listRegisteredModels();
+  }
+
+  /** Stores (or replaces) the flow-run record of a run. */
+  async setFlowRun(runId: string, record: FlowRunRecord): Promise<void> {
+    const store = this.live;
+    validateFlowRun(record);
+    await store.putFlowRun(runId, record);
+  }
+
+  /** Returns the flow-run record of a run, or `undefined` if the run has none. */
+  async getFlowRun(runId: string): Promise<FlowRunRecord | undefined> {
+    return this.live.getFlowRun(runId);
+  }
+
+  /** Stores or replaces (by `taskRunId`) a task-run record under a run. */
+  async upsertTaskRun(runId: string, record: TaskRunRecord): Promise<void> {
+    const store = this.live;
+    validateTaskRun(record);
+    await store.putTaskRun(runId, record);
+  }
+
+  /** Lists a run's task runs in the order they were first recorded. */
+  async listTaskRuns(runId: string): Promise<TaskRunRecord[]> {
+    return this.live.listTaskRuns(runId);
+  }
+
+  /** Appends lines to a run's log, atomically. */
+  async logLines(runId: string, lines: readonly LogLine[]): Promise<void> {
+    const store = this.live;
+    validateLogLines(lines);
+    await store.appendLogs(runId, lines);
+  }
+
+  /** Returns a run's log lines in the order they were appended. */
+  async getLogs(runId: string, options: GetLogsOptions = {}): Promise<LogLine[]> {
+    return this.live.getLogs(runId, options);
+  }
+
+  /** Releases the store (timers, file handles). Later calls reject with `TrackingStoreError`. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.store.close();
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The storage contract under `Tracker`: the primitive reads and writes a tracking backend
+ * provides. Like keyv's storage adapters, a store never validates or fills in defaults: the
+ * tracker hands it checked, complete values (ids, timestamps, params as strings), and supplies
+ * every convenience method (`logParam` is a one-item batch) and the optional members a store
+ * leaves out.
+ */
+import type { EncodedArtifact } from './artifacts.js';
+import type { ParsedSearch } from './paging.js';
+import type {
+  ArtifactInfo,
+  Experiment,
+  FlowRunRecord,
+  GetLogsOptions,
+  LifecycleStage,
+  LoggedModel,
+  LogLine,
+  MetricPoint,
+  ModelVersion,
+  RegisteredModel,
+  Run,
+  RunViewType,
+  SearchRunsResult,
+  TaskRunRecord,
+  TrackingRunInfo,
+  UpdateRunOptions,
+} from './tracker.js';
+
+/** A new experiment as the tracker hands it to {@link TrackerStore.insertExperiment}. */
+export interface ExperimentInsert {
+  /** The name, already checked. */
+  name: string;
+  /** Tags, already checked. */
+  tags: Record<string, string>;
+  /** Creation time, epoch ms. */
+  creationTime: number;
+}
+
+/** Which runs {@link TrackerStore.listRuns} returns. */
+export interface RunScope {
+  /** Only runs of these experiments; `undefined` for every experiment. */
+  experimentIds: readonly string[] | undefined;
+  /** Deleted runs or not. */
+  runViewType: RunViewType;
+}
+
+/** A checked batch for {@link TrackerStore.writeBatch}. */
+export interface BatchWrite {
+  /** Complete metric points (timestamp and step filled in), in log order. */
+  metrics: readonly MetricPoint[];
+  /** Params as stored strings. */
+  params: readonly (readonly [key: string, value: string])[];
+  /** Tags to set. */
+  tags: readonly (readonly [key: string, value: string])[];
+}
+
+/** A checked model version for {@link TrackerStore.insertModelVersion}. */
+export interface ModelVersionInsert {
+  /** The registered name. */
+  name: string;
+  /** The run that logged the model. */
+  runId: string;
+  /** The logged model's name within that run. */
+  modelName: string;
+  /** The description, or `null`. */
+  description: string | null;
+  /** Registration time, epoch ms. */
+  createdAt: number;
+}
+
+/** A parsed `versionOrAlias` of `getModelVersion`. */
+export type ModelVersionRef = { version: number } | { latest: true } | { alias: string };
+
+/**
+ * What a tracking backend implements. Every member that takes a run id rejects with
+ * `RunNotFoundError` for an unknown run, and every write to a run rejects with `DeletedRunError`
+ * when the run is deleted. Each write is atomic: it applies whole or not at all. Members marked
+ * optional are emulated by `Tracker` from the required ones when absent.
+ */
+export interface TrackerStore {
+  /** Inserts an experiment and resolves to its new id (decimal string); rejects with `ExperimentAlreadyExistsError` if the name is taken. */
+  insertExperiment(experiment: ExperimentInsert): Promise<string>;
+  /** Optional: the id of the experiment of that name, inserting it (no tags) in the same atomic step if absent. */
+  getOrInsertExperiment?(name: string, creationTime: number): Promise<string>;
+  /** Optional: the experiment with this id, or `undefined`. */
+  getExperiment?(experimentId: string): Promise<Experiment | undefined>;
+  /** Optional: the experiment with this name, or `undefined`. */
+  getExperimentByName?(name: string): Promise<Experiment | undefined>;
+  /** Every active experiment, ordered by numeric id (the `Default` experiment `"0"` first). */
+  listExperiments(): Promise<Experiment[]>;
+
+  /** Inserts a run with its tags; rejects with `ExperimentNotFoundError`, `RunAlreadyExistsError`, or `RunNotFoundError` for an unknown parent. */
+  insertRun(info: TrackingRunInfo, tags: Record<string, string>): Promise<void>;
+  /** The run (deleted ones too) with its params, latest metrics and tags, or `undefined`. */
+  getRun(runId: string): Promise<Run | undefined>;
+  /** Applies the given fields (a new `name` also sets the `tideflow.runName` tag); resolves to the updated info. */
+  updateRun(runId: string, update: UpdateRunOptions): Promise<TrackingRunInfo>;
+  /** Sets a run's lifecycle stage (allowed on deleted runs); idempotent. */
+  setRunLifecycle(runId: string, stage: LifecycleStage): Promise<void>;
+  /** The URI of a run's artifact location (MLflow's `artifact_uri`, which searches filter on), e.g. `file:///srv/artifacts/<runId>`. */
+  artifactUri(runId: string): string;
+  /** Every run in the scope, in any order. */
+  listRuns(scope: RunScope): Promise<Run[]>;
+  /** Optional: one page of a parsed search, filtered, ordered (ties: newest start, then run id) and paged like the emulation over `listRuns`. */
+  searchRuns?(search: ParsedSearch): Promise<SearchRunsResult>;
+
+  /** Appends metric points, sets params and tags atomically; a param stored with another value rejects with `ParamOverwriteError` and writes nothing. A `tideflow.runName` tag renames the run. */
+  writeBatch(runId: string, batch: BatchWrite): Promise<void>;
+  /** Removes a tag; a missing key is a no-op. */
+  deleteTag(runId: string, key: string): Promise<void>;
+  /** Every point of one metric ordered by step, then timestamp, then log order; `[]` if never logged. */
+  getMetricHistory(runId: string, key: string): Promise<MetricPoint[]>;
+
+  /** Stores files and their records atomically, stamping `createdAt`; a path may only be replaced when both old and new are plain files (else `TrackingInputError`, see `assertReplaceable`). */
+  putArtifacts(runId: string, artifacts: readonly EncodedArtifact[]): Promise<ArtifactInfo[]>;
+  /** Stores a keyed typed artifact as the next version of `key` in the run (1 if new): the version is taken and `encode(version)` stored in one atomic step. */
+  putVersionedArtifact(
+    runId: string,
+    key: string,
+    encode: (version: number) => EncodedArtifact,
+  ): Promise<ArtifactInfo>;
+  /** A run's artifact records sorted by path (code-unit order), only those whose path starts with `prefix` when given. */
+  listArtifacts(runId: string, prefix?: string): Promise<ArtifactInfo[]>;
+  /** An artifact's bytes, or `undefined` if the run has no artifact at that path. */
+  readArtifact(runId: string, path: string): Promise<Uint8Array | undefined>;
+  /** Optional, for stores that keep artifacts as local files: the absolute file of an artifact, or `undefined` if the run has none at that path. */
+  localArtifactPath?(runId: string, path: string): Promise<string | undefined>;
+
+  /** Stores a logged model and its files atomically; resolves `false` (writing nothing) if the run already has a model of that name. */
+  putModel(runId: string, model: LoggedModel, files: readonly EncodedArtifact[]): Promise<boolean>;
+  /** The models a run logged, sorted by name. */
+  listLoggedModels(runId: string): Promise<LoggedModel[]>;
+  /** Adds the next version (1 if new) of a registered model, creating the name; rejects with `ArtifactNotFoundError` if the run logged no such model. */
+  insertModelVersion(version: ModelVersionInsert): Promise<ModelVersion>;
+  /** Points an alias at an existing version; rejects with `ModelNotFoundError` for an unknown name or version. */
+  setModelAlias(name: string, alias: string, version: number, now: number): Promise<void>;
+  /** Removes an alias (a missing one is a no-op); rejects with `ModelNotFoundError` for an unknown name. */
+  deleteModelAlias(name: string, alias: string, now: number): Promise<void>;
+  /** The version a reference names, or `undefined` if the name or the version is unknown. */
+  getModelVersion(name: string, ref: ModelVersionRef): Promise<ModelVersion | undefined>;
+  /** Every registered model, sorted by name. */
+  listRegisteredModels(): Promise<RegisteredModel[]>;
+
+  /** Stores or replaces a run's flow-run record. */
+  putFlowRun(runId: string, record: FlowRunRecord): Promise<void>;
+  /** A run's flow-run record, or `undefined`. */
+  getFlowRun(runId: string): Promise<FlowRunRecord | undefined>;
+  /** Stores or replaces (by `taskRunId`) a task-run record, keeping its first-recorded position. */
+  putTaskRun(runId: string, record: TaskRunRecord): Promise<void>;
+  /** A run's task runs in the order they were first recorded. */
+  listTaskRuns(runId: string): Promise<TaskRunRecord[]>;
+  /** Appends log lines atomically. */
+  appendLogs(runId: string, lines: readonly LogLine[]): Promise<void>;
+  /** A run's log lines in append order, filtered by task run and cut to `limit` when given. */
+  getLogs(runId: string, options: GetLogsOptions): Promise<LogLine[]>;
+
+  /** Releases timers and handles; called once, by `Tracker.close`. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MemoryTracker,
+  Tracker,
+  openTracker,
+  registerTrackerScheme,
+  resolveFileSettings,
+  trackerConformance,
+} from '@tideflow/core';
+import { MemoryTrackerStore } from '@tideflow/core/store';
+import type { TrackerStore } from '@tideflow/core/store';
+
+const OPTIONAL = [
+  'getOrInsertExperiment',
+  'getExperiment',
+  'getExperimentByName',
+  'searchRuns',
+  'localArtifactPath',
+] as const;
+
+/** The memory store with its optional members hidden: only the required primitives remain. */
+function requiredOnly(store: TrackerStore): TrackerStore {
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      if ((OPTIONAL as readonly PropertyKey[]).includes(key)) return undefined;
+      const value: unknown = Reflect.get(target, key, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** A store whose every member fails the test: the tracker must refuse bad input before it. */
+function untouchable(): TrackerStore {
+  return new Proxy({} as TrackerStore, {
+    get(_target, key) {
+      if (key === 'then') return undefined;
+      return () => {
+        throw new Error(`the store was called (${String(key)}) for an invalid input`);
+      };
+    },
+  });
+}
+
+describe('a store with only the required members', () => {
+  // The tracker emulates getOrCreateExperiment, experiment lookups and search from the
+  // required primitives: the full behaviour, proven by the same suite as every backend.
+  trackerConformance(
+    { describe, it, expect },
+    () => new Tracker(requiredOnly(new MemoryTrackerStore())),
+  );
+});
+
+describe('the Tracker layer', () => {
+  it('checks every input before the store is touched', async () => {
+    const tr = new Tracker(untouchable());
+    const calls: [string, () => Promise<unknown>, string][] = [
+      ['createExperiment', () => tr.createExperiment(''), 'TRACKING_INPUT'],
+      ['getOrCreateExperiment', () => tr.getOrCreateExperiment(' '), 'TRACKING_INPUT'],
+      ['createRun status', () => tr.createRun({ status: 'BOGUS' as never }), 'TRACKING_INPUT'],
+      ['createRun runId', () => tr.createRun({ runId: 'a/b' }), 'TRACKING_INPUT'],
+      ['createRun tags', () => tr.createRun({ tags: { 'a//b': 'x' } }), 'TRACKING_INPUT'],
+      ['updateRun', () => tr.updateRun('r', { endTime: Number.NaN }), 'TRACKING_INPUT'],
+      ['logParam', () => tr.logParam('r', 'p', {} as never), 'TRACKING_INPUT'],
+      ['logMetric', () => tr.logMetric('r', 'm', 1, { step: 0.5 }), 'TRACKING_INPUT'],
+      ['setTag', () => tr.setTag('r', '../t', 'v'), 'TRACKING_INPUT'],
+      ['deleteTag', () => tr.deleteTag('r', ''), 'TRACKING_INPUT'],
+      ['logBatch', () => tr.logBatch('r', { metrics: {} as never }), 'TRACKING_INPUT'],
+      ['searchRuns', () => tr.searchRuns({ filter: 'metrics.acc >' }), 'FILTER_SYNTAX'],
+      ['logArtifact', () => tr.logArtifact('r', '../x', 'x'), 'INVALID_ARTIFACT_PATH'],
+      [
+        'logTypedArtifact',
+        () => tr.logTypedArtifact('r', { type: 'progress', progress: 120, key: 'p' }),
+        'TRACKING_INPUT',
+      ],
+      [
+        'logModel',
+        () => tr.logModel('r', { name: 'm', bytes: 'x' as never, flavor: 'f' }),
+        'TRACKING_INPUT',
+      ],
+      ['registerModel', () => tr.registerModel('', { runId: 'r' }), 'TRACKING_INPUT'],
+      ['setModelAlias', () => tr.setModelAlias('m', 'latest', 1), 'TRACKING_INPUT'],
+      ['getModelVersion', () => tr.getModelVersion('m', {} as never), 'TRACKING_INPUT'],
+      [
+        'setFlowRun',
+        () =>
+          tr.setFlowRun('r', {
+            flowName: 'f',
+            state: 'NOPE' as never,
+            stateHistory: [],
+            parameters: {},
+          }),
+        'TRACKING_INPUT',
+      ],
+      ['upsertTaskRun', () => tr.upsertTaskRun('r', { taskRunId: '' } as never), 'TRACKING_INPUT'],
+      [
+        'logLines',
+        () => tr.logLines('r', [{ timestamp: 1, level: 'loud' as never, message: 'x' }]),
+        'TRACKING_INPUT',
+      ],
+      ['localArtifactPath', () => tr.localArtifactPath('r', '/abs'), 'INVALID_ARTIFACT_PATH'],
+    ];
+    for (const [name, call, code] of calls) {
+      await expect(
+        call().catch((e: { code?: string; message: string }) =>
+          Promise.reject(new Error(`${name}: ${e.code ?? e.message}`)),
+        ),
+      ).rejects.toThrow(`${name}: ${code}`);
+    }
+  });
+
+  it('closes its store once and then refuses every call', async () => {
+    const store = new MemoryTrackerStore();
+    let closes = 0;
+    const close = store.close.bind(store);
+    store.close = async () => {
+      closes++;
+      await close();
+    };
+    const tr = new Tracker(store);
+    await tr.close();
+    await tr.close();
+    expect(closes).toBe(1);
+    await expect(tr.listExperiments()).rejects.toMatchObject({ code: 'TRACKING_STORE' });
+    await expect(tr.logMetric('r', 'm', 1)).rejects.toMatchObject({ code: 'TRACKING_STORE' });
+  });
+
+  it('has no local artifact files over the memory store, but still checks the run', async () => {
+    const tr = new MemoryTracker();
+    const { info } = await tr.createRun();
+    await tr.logArtifact(info.runId, 'a.txt', 'x');
+    expect(await tr.localArtifactPath(info.runId, 'a.txt')).toBeUndefined();
+    await expect(tr.localArtifactPath('nope', 'a.txt')).rejects.toMatchObject({
+      code: 'RUN_NOT_FOUND',
+    });
+  });
+});
+
+describe('tracking URI schemes', () => {
+  it('open a registered backend by URI, and settings accept its URIs once it is registered', async () => {
+    const env = { TIDEFLOW_HOME: '/nonexistent', TIDEFLOW_TRACKING_URI: 'unit-scheme://host/x' };
+    expect(() => resolveFileSettings({}, env)).toThrow(
+      /TIDEFLOW_TRACKING_URI: expected a tracking URI of a registered scheme \(memory:, sqlite:\)/,
+    );
+    await expect(openTracker('unit-scheme://host/x')).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringMatching(/No tracker is registered for "unit-scheme:" URIs/),
+    });
+    const opened: [string, unknown][] = [];
+    registerTrackerScheme('unit-scheme', (uri, options) => {
+      opened.push([uri, options]);
+      return new Tracker(new MemoryTrackerStore());
+    });
+    expect(resolveFileSettings({}, env).values.trackingUri).toBe('unit-scheme://host/x');
+    const tracker = await openTracker('unit-scheme://host/x', { cwd: '/tmp', create: false });
+    expect(opened).toEqual([['unit-scheme://host/x', { cwd: '/tmp', create: false }]]);
+    expect((await tracker.getExperiment('0')).name).toBe('Default');
+    await tracker.close();
+    expect(() => registerTrackerScheme('bad scheme', () => new MemoryTracker())).toThrow(
+      /Invalid tracking URI scheme "bad scheme"/,
+    );
+  });
+});
