@@ -17,6 +17,7 @@ export {
   MissingContextError,
   SerializationError,
   CacheKeyError,
+  NothingThrownError,
 } from './errors.js';
 export { ConsoleLogger, LevelLogger, silentLogger, LOG_LEVELS } from './logger.js';
 export type { Logger, LogLevel, ConsoleLoggerOptions } from './logger.js';

@@ -389,7 +389,7 @@ export const PIPELINE_SCHEMA: SchemaNode = {
           default: 5,
           min: 0,
           integer: true,
-          doc: 'Test rows whose local Shapley values the report shows.',
+          doc: 'Test rows whose local Shapley values the report shows (0: none, as shap explains only the rows it is given).',
         },
         seed: {
           kind: 'number',
