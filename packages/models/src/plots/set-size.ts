@@ -50,7 +50,8 @@ export function setSizeHistogram(o: SetSizeHistogramOptions): string {
     ensure(owner, ser.sizes.length > 0, 'series', `"${ser.name}" has no sets.`);
   // A loop, not Math.max(...sizes): a large test split has more sets than the call stack has room for.
   let seen = 0;
-  for (const ser of o.series) for (const size of ser.sizes) seen = Math.max(seen, size);
+  for (const ser of o.series)
+    for (let i = 0; i < ser.sizes.length; i++) seen = Math.max(seen, ser.sizes[i]);
   const maxSize = o.maxSize ?? seen;
   ensure(
     owner,
