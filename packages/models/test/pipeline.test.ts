@@ -230,7 +230,7 @@ describe('pipeline configuration', () => {
       /"models.knn.nNeighbors\[0\]": expected an integer ≥ 1, got 0/,
     );
     await expect(resolvePipelineConfig({ set: ['models.knn.colour=red'] })).rejects.toThrow(
-      /unknown key; the keys here are enabled, search, nIter, nNeighbors, weights/,
+      /unknown key; the keys here are enabled, search, nIter, maxSamples, nNeighbors, weights/,
     );
     await expect(resolvePipelineConfig({ overrides: { data: { source: 'csv' } } })).rejects.toThrow(
       PipelineConfigError,
