@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,17 +15,30 @@ const cwd = mkdtempSync(join(tmpdir(), 'tideflow-examples-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 /** Runs an example as its npm script does (tsx against the built packages), in a scratch directory. */
-async function example(name: string, env: Record<string, string> = {}): Promise<string> {
+async function example(
+  name: string,
+  env: Record<string, string> = {},
+  timeout = 240_000,
+): Promise<string> {
   const { stdout } = await run(
     process.execPath,
     ['--import', tsx, join(repo, 'examples', `${name}.ts`)],
     {
       cwd,
       env: { ...process.env, ...env },
-      timeout: 240_000,
+      timeout,
     },
   );
   return stdout;
+}
+
+/** A loopback port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
 }
 
 describe('pipeline examples', () => {
@@ -62,6 +76,19 @@ describe('pipeline examples', () => {
       redis = await startRedisServer();
     });
     afterAll(() => redis.stop());
+
+    it('names the URL and exits 1 when no Redis server answers, instead of hanging', async () => {
+      const url = `redis://127.0.0.1:${await closedPort()}`;
+      const failed = await example('redis-cache', { REDIS_URL: url }, 60_000).then(
+        () => undefined,
+        (error: { code?: number; killed?: boolean; stderr?: string }) => error,
+      );
+      expect(failed?.killed).toBe(false);
+      expect(failed?.code).toBe(1);
+      expect(failed?.stderr).toContain(
+        `No Redis server answered at ${url} within 3 s. This example needs one`,
+      );
+    }, 90_000);
 
     it('serves the second run from Redis', async () => {
       const out = await example('redis-cache', { REDIS_URL: redis.url });

@@ -119,3 +119,19 @@ export class CacheKeyError extends TideflowError {
     );
   }
 }
+
+/**
+ * The error of a run whose body threw `undefined` or `null`: the run fails with this error (which
+ * names the flow or task) instead of a failed state without any error.
+ */
+export class NothingThrownError extends TideflowError {
+  constructor(
+    readonly runName: string,
+    readonly thrown: null | undefined,
+  ) {
+    super(
+      'NOTHING_THROWN',
+      `"${runName}" threw ${String(thrown)} instead of an Error; throw an Error that says what went wrong.`,
+    );
+  }
+}

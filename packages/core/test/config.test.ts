@@ -92,4 +92,22 @@ describe('settings resolution', () => {
     resetConfiguration();
     expect(getConfig().settings.maxConcurrency).toBe(0);
   });
+
+  it('treats enabled and disabled as one setting: the one given last wins', () => {
+    configure({ enabled: false });
+    configure({ disabled: false });
+    expect(getConfig().enabled).toBe(true);
+    configure({ disabled: true });
+    configure({ enabled: true });
+    expect(getConfig().enabled).toBe(true);
+    configure({ enabled: false });
+    expect(getConfig().enabled).toBe(false);
+  });
+
+  it('checks settings given in code like those from files and the environment', () => {
+    configure({ maxConcurrency: -1 });
+    expect(() => getConfig()).toThrow(/configure\(\{ maxConcurrency \}\): expected an integer ≥ 0/);
+    configure({ maxConcurrency: 1, loggingLevel: 'loud' as 'info' });
+    expect(() => getConfig()).toThrow(InvalidOptionError);
+  });
 });

@@ -32,7 +32,7 @@ describe('logging', () => {
 
   it('tags run logger lines with the flow and task run and emits run.log events', async () => {
     const lines: string[] = [];
-    configure({ logger: new ConsoleLogger({ write: (l) => lines.push(l) }) });
+    configure({ logger: new ConsoleLogger({ write: (l) => lines.push(l) }), runLogLevel: 'off' });
     const registry = new Registry();
     const t = task(
       async function chatty() {
@@ -64,6 +64,68 @@ describe('logging', () => {
     await f();
     expect(events.filter((e) => e.type === 'run.log')).toHaveLength(2);
     expect(getRunLogger()).toBeUndefined();
+  });
+
+  it('logs the run lifecycle as Prefect does, at info by default, with the error of a failed run', async () => {
+    const lines: string[] = [];
+    configure({ logger: new ConsoleLogger({ level: 'info', write: (l) => lines.push(l) }) });
+    const registry = new Registry();
+    let calls = 0;
+    const flaky = task(
+      async function flaky() {
+        if (++calls === 1) throw new Error('network down');
+        return 1;
+      },
+      { registry, retries: 1 },
+    );
+    const broken = task(
+      async function broken() {
+        throw new TypeError('bad input');
+      },
+      { registry },
+    );
+    const pipeline = flow(
+      async function pipeline() {
+        await flaky();
+        await broken();
+      },
+      { registry },
+    );
+    const state = await pipeline.run();
+    expect(state.type).toBe('FAILED');
+    const messages = lines.map((l) =>
+      l.replace(/^\S+ (\S+) +/, '$1 ').replace(/ (flow|task)=[\s\S]*/, ''),
+    );
+    const id = '[0-9a-f-]{36}';
+    const expected = [
+      `INFO Created flow run '${id}' for flow 'pipeline'`,
+      `INFO Task run '${id}' for task 'flaky' started`,
+      `INFO Task run '${id}' failed on attempt 1 \\(Error: network down\\); retrying`,
+      `INFO Task run '${id}' started attempt 2`,
+      `INFO Task run '${id}' finished in state Completed\\(\\)`,
+      `INFO Task run '${id}' for task 'broken' started`,
+      `INFO Task run '${id}' finished in state Failed\\('TypeError: bad input'\\)`,
+      `INFO Flow run '${id}' finished in state Failed\\('TypeError: bad input'\\)`,
+    ];
+    expect(messages).toHaveLength(expected.length);
+    messages.forEach((m, i) => expect(m).toMatch(new RegExp(`^${expected[i]}$`)));
+    expect(lines.at(-1)).toMatch(/flow=pipeline flow_run=\S+ error=TypeError: bad input/);
+
+    lines.length = 0;
+    configure({ runLogLevel: 'debug' });
+    await pipeline.run();
+    expect(lines).toEqual([]); // the logger prints info and above
+    configure({ runLogLevel: 'warn' });
+    await pipeline.run();
+    expect(lines.length).toBeGreaterThan(0);
+    configure({ runLogLevel: 'off' });
+    lines.length = 0;
+    await pipeline.run();
+    expect(lines).toEqual([]);
+    configure({ runLogLevel: 'loud' as 'off' });
+    await expect(async () => pipeline()).rejects.toThrow(
+      /configure\(\{ runLogLevel \}\): expected one of debug, info, warn, error, off/,
+    );
   });
 
   it('keeps running when a subscriber throws', async () => {

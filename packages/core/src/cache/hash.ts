@@ -334,7 +334,16 @@ class Encoder {
     try {
       for (key of keys) {
         this.string(key);
-        this.value(o[key]);
+        let v: unknown;
+        try {
+          v = o[key];
+        } catch (error) {
+          throw new UnhashableValueError(
+            `has a getter that threw (${error instanceof Error ? error.message : String(error)})`,
+            '',
+          );
+        }
+        this.value(v);
       }
     } catch (error) {
       throw prefixPath(error, propertySegment(key));

@@ -63,7 +63,11 @@ let memoryTracker: MemoryTracker | undefined;
  * ```
  */
 export function configure(config: TideflowConfig): void {
-  explicit = { ...explicit, ...config };
+  const earlier = { ...explicit };
+  // `enabled` and `disabled` are one setting: the one given last wins.
+  if (config.enabled !== undefined) delete earlier.disabled;
+  if (config.disabled !== undefined) delete earlier.enabled;
+  explicit = { ...earlier, ...config };
   resolved?.tracking?.detach();
   resolved = undefined;
 }

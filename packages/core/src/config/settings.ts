@@ -11,6 +11,13 @@ export interface FileSettings {
   disabled: boolean;
   /** Minimum level of the default logger. Env `TIDEFLOW_LOGGING_LEVEL`. */
   loggingLevel: LogLevel;
+  /**
+   * The level at which the engine logs each run's lifecycle (flow run created, task run started
+   * or retrying, finished in state ...), or `off`. Env `TIDEFLOW_RUN_LOG_LEVEL`.
+   *
+   * @default 'info'
+   */
+  runLogLevel: LogLevel | 'off';
   /** Where runs are tracked: `memory:` or `sqlite:///path/to/tideflow.db`. Env `TIDEFLOW_TRACKING_URI`. */
   trackingUri: string;
   /** Recompute every cached task and overwrite its entry. Env `TIDEFLOW_REFRESH_CACHE`. */
@@ -44,6 +51,17 @@ function parseBool(raw: unknown, source: string): boolean {
   throw new InvalidOptionError(
     `${source}: expected a boolean (1/0, true/false), got "${String(raw)}".`,
   );
+}
+
+function parseLevel(raw: unknown, source: string, allowOff: boolean): LogLevel | 'off' {
+  const s = String(raw).trim().toLowerCase();
+  const allowed = [...Object.keys(LOG_LEVELS), ...(allowOff ? ['off'] : [])];
+  if (!allowed.includes(s)) {
+    throw new InvalidOptionError(
+      `${source}: expected one of ${allowed.join(', ')}, got "${String(raw)}".`,
+    );
+  }
+  return s as LogLevel | 'off';
 }
 
 function parseNonNegativeInt(raw: unknown, source: string): number {
@@ -88,16 +106,15 @@ export const SETTINGS: { readonly [K in SettingKey]: SettingSpec<K> } = {
   loggingLevel: {
     env: 'TIDEFLOW_LOGGING_LEVEL',
     default: 'info',
-    parse: (raw, source) => {
-      const s = String(raw).trim().toLowerCase();
-      if (!(s in LOG_LEVELS)) {
-        throw new InvalidOptionError(
-          `${source}: expected one of ${Object.keys(LOG_LEVELS).join(', ')}, got "${String(raw)}".`,
-        );
-      }
-      return s as LogLevel;
-    },
+    parse: (raw, source) => parseLevel(raw, source, false) as LogLevel,
     description: 'Minimum level of the default logger: debug, info, warn or error.',
+  },
+  runLogLevel: {
+    env: 'TIDEFLOW_RUN_LOG_LEVEL',
+    default: 'info',
+    parse: (raw, source) => parseLevel(raw, source, true),
+    description:
+      'Level of the run lifecycle logs (flow run created, task run started/retrying, finished in state ...): debug, info, warn, error or off.',
   },
   trackingUri: {
     env: 'TIDEFLOW_TRACKING_URI',
@@ -204,11 +221,13 @@ export type SettingSource = 'default' | 'profile' | 'env' | 'explicit';
 
 /**
  * Resolves every file setting: defaults < active profile < environment < `explicit`, and says where
- * each value came from.
+ * each value came from. Every value is checked; an error names its source (`explicitSource`
+ * names an explicit one, e.g. a command-line option).
  */
 export function resolveFileSettings(
   explicit: Partial<FileSettings> = {},
   env: NodeJS.ProcessEnv = process.env,
+  explicitSource: (key: SettingKey) => string = (key) => `configure({ ${key} })`,
 ): { values: FileSettings; sources: Record<SettingKey, SettingSource> } {
   const profileName = activeProfileName(env);
   const profile = readProfiles(env).profiles[profileName] ?? {};
@@ -228,7 +247,7 @@ export function resolveFileSettings(
       source = 'env';
     }
     if (explicit[key] !== undefined) {
-      value = explicit[key];
+      value = parseSetting(key, explicit[key], explicitSource(key));
       source = 'explicit';
     }
     values[key] = value;

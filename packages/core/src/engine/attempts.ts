@@ -1,4 +1,4 @@
-import { FlowTimeoutError, TaskTimeoutError } from '../errors.js';
+import { FlowTimeoutError, NothingThrownError, TaskTimeoutError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Hook } from './options.js';
 import { retryDelay, sleep } from './retry.js';
@@ -80,20 +80,26 @@ export async function runAttempts(driver: AttemptDriver): Promise<unknown> {
       if (hooks.onCompletion.length) await runHooks(hooks.onCompletion, record, logger);
       return value;
     } catch (caught) {
-      error = caught;
+      error = caught ?? new NothingThrownError(record.name, caught);
     }
     let cancelled = driver.cancellation(error);
     if (!cancelled && (await shouldRetry(driver, error))) {
-      record.enter('RETRYING', { error, message: messageOf(error) });
-      if (hooks.onRetry.length) await runHooks(hooks.onRetry, record, logger);
+      let delayMs: number | undefined;
       try {
-        await sleep(
-          retryDelay(options.retryDelayMs, record.attempt, options.retryJitterFactor),
-          driver.signal,
-        );
-        continue;
-      } catch (abortReason) {
-        cancelled = driver.cancellation(abortReason) ?? (abortReason as Error);
+        delayMs = retryDelay(options.retryDelayMs, record.attempt, options.retryJitterFactor);
+      } catch (delayError) {
+        // A retry delay function that returns no usable delay fails the run with that error.
+        error = delayError;
+      }
+      if (delayMs !== undefined) {
+        record.enter('RETRYING', { error, message: messageOf(error) });
+        if (hooks.onRetry.length) await runHooks(hooks.onRetry, record, logger);
+        try {
+          await sleep(delayMs, driver.signal);
+          continue;
+        } catch (abortReason) {
+          cancelled = driver.cancellation(abortReason) ?? (abortReason as Error);
+        }
       }
     }
     const final = cancelled ?? error;

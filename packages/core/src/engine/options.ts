@@ -1,3 +1,4 @@
+import { MAX_DELAY_MS } from './retry.js';
 import { InvalidOptionError } from '../errors.js';
 import type { CacheOptions } from '../cache/task-cache.js';
 import type { Logger } from '../logger.js';
@@ -111,6 +112,12 @@ function checkNonNegative(runName: string, key: string, value: unknown, integer:
 export function validateOptions(runName: string, options: FlowOptions): void {
   checkNonNegative(runName, 'retries', options.retries, true);
   checkNonNegative(runName, 'timeoutMs', options.timeoutMs, false);
+  if (options.timeoutMs === 0) {
+    // 0 would read as "time out at once"; it used to mean "no timeout" silently.
+    throw new InvalidOptionError(
+      `"${runName}": option timeoutMs must be > 0; leave it out for no timeout.`,
+    );
+  }
   checkNonNegative(runName, 'maxConcurrency', options.maxConcurrency, true);
   if (options.retryJitterFactor !== undefined) {
     checkNonNegative(runName, 'retryJitterFactor', options.retryJitterFactor, false);
@@ -121,9 +128,15 @@ export function validateOptions(runName: string, options: FlowOptions): void {
     }
   }
   const delay = options.retryDelayMs;
-  if (typeof delay === 'number') checkNonNegative(runName, 'retryDelayMs', delay, false);
-  else if (Array.isArray(delay))
-    delay.forEach((d, i) => checkNonNegative(runName, `retryDelayMs[${i}]`, d, false));
+  const checkDelay = (key: string, d: unknown): void => {
+    checkNonNegative(runName, key, d, false);
+    if ((d as number) > MAX_DELAY_MS)
+      throw new InvalidOptionError(
+        `"${runName}": option ${key} must be at most ${MAX_DELAY_MS} ms (about 24.8 days), got ${String(d)}.`,
+      );
+  };
+  if (typeof delay === 'number') checkDelay('retryDelayMs', delay);
+  else if (Array.isArray(delay)) delay.forEach((d, i) => checkDelay(`retryDelayMs[${i}]`, d));
   else if (delay !== undefined && typeof delay !== 'function') {
     throw new InvalidOptionError(
       `"${runName}": option retryDelayMs must be a number, an array or a function.`,

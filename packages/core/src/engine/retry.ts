@@ -5,6 +5,7 @@ export type RetryDelay = number | readonly number[] | ((attempt: number) => numb
 
 /**
  * Delays that double at each retry, like Prefect's `exponential_backoff`: `base`, `2·base`, `4·base`, ...
+ * up to `maxMs` (default: the longest timer delay, 2^31 − 1 ms).
  *
  * @example
  * ```ts
@@ -13,7 +14,7 @@ export type RetryDelay = number | readonly number[] | ((attempt: number) => numb
  */
 export function exponentialBackoff(
   baseMs: number,
-  maxMs = Number.POSITIVE_INFINITY,
+  maxMs = MAX_DELAY_MS,
 ): (attempt: number) => number {
   if (!(baseMs >= 0) || !Number.isFinite(baseMs)) {
     throw new InvalidOptionError(
@@ -35,9 +36,18 @@ export function retryDelay(
   else if (typeof delay === 'number') ms = delay;
   else if (typeof delay === 'function') ms = delay(attempt);
   else ms = delay.length === 0 ? 0 : delay[Math.min(attempt, delay.length) - 1];
+  if (typeof ms !== 'number' || !(ms >= 0) || ms > MAX_DELAY_MS) {
+    throw new InvalidOptionError(
+      `retryDelayMs gave ${typeof ms === 'number' ? ms : JSON.stringify(ms)} ms for retry ${attempt}; ` +
+        `a retry delay must be a number of ms between 0 and ${MAX_DELAY_MS}.`,
+    );
+  }
   if (jitter > 0) ms += ms * jitter * (2 * random() - 1);
-  return Math.max(0, ms);
+  return Math.min(MAX_DELAY_MS, Math.max(0, ms));
 }
+
+/** The longest delay a timer can wait (2^31 − 1 ms, about 24.8 days); Node fires longer ones at once. */
+export const MAX_DELAY_MS = 2 ** 31 - 1;
 
 /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -5,6 +5,7 @@ import type { Definition } from './definition.js';
 import { engineEvents, type RunInfo, type RunKind } from './events.js';
 import type { FlowRun } from './flow-run.js';
 import type { RunStates } from './future.js';
+import { logTransition } from './lifecycle-log.js';
 import { RunLogger } from './run-logger.js';
 import { State, type StateType } from './state.js';
 
@@ -74,6 +75,7 @@ export class RunRecord implements RunStates {
     const state = new State(type, Date.now(), extra?.data, extra?.error, extra?.message);
     const previous = this.history.length ? this.state : undefined;
     this.history.push(state);
+    logTransition(this, state);
     if (engineEvents.active) {
       engineEvents.emit({
         type: 'run.state',

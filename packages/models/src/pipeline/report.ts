@@ -279,17 +279,19 @@ export function renderReport(r: ReportInput, charts: ReportCharts = renderCharts
       'Each point is one test row: its Shapley value for the predicted class, coloured by the feature value.',
     ),
     `<h3>Local explanations</h3>`,
-    table(
-      ['row', ...ex.features, 'true', 'predicted', 'E[f]', ...ex.features.map((f) => `φ ${f}`)],
-      ex.local.map((l, i) => [
-        String(i + 1),
-        ...l.x,
-        classNames[l.label] ?? String(l.label),
-        classNames[l.predicted] ?? String(l.predicted),
-        l.base,
-        ...l.phi,
-      ]),
-    ),
+    ex.local.length === 0
+      ? `<p>None: <code>explain.localRows</code> is ${r.config.explain.localRows}.</p>`
+      : table(
+          ['row', ...ex.features, 'true', 'predicted', 'E[f]', ...ex.features.map((f) => `φ ${f}`)],
+          ex.local.map((l, i) => [
+            String(i + 1),
+            ...l.x,
+            classNames[l.label] ?? String(l.label),
+            classNames[l.predicted] ?? String(l.predicted),
+            l.base,
+            ...l.phi,
+          ]),
+        ),
     `<h2>Conformal prediction sets</h2><p>Method <b>${esc(r.conformal.method)}</b>, α = ${r.conformal.alpha}: coverage ${f4(r.conformal.coverage)} (target ≥ ${1 - r.conformal.alpha}), mean set size ${r.conformal.meanSize.toFixed(3)}.</p>`,
     figure(charts.setSizes, 'How many classes each test row’s set contains.'),
   ];
