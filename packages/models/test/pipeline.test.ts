@@ -118,6 +118,8 @@ describe('ClusteringPipeline', () => {
     expect(secondStates.length).toBe([...firstStates.values()].flat().length);
     expect(secondStates.every((s) => s === 'CACHED')).toBe(true);
     expect(again.testAccuracy).toBe(result.testAccuracy);
+    // The cached rerun logs the same model bytes: the registry keeps one version.
+    expect((await tracker.getModelVersion('clustering', 'latest')).version).toBe(1);
 
     const third = recordTasks();
     await pipeline.run(await small(['models.knn.nNeighbors=[5,31]']));
