@@ -118,6 +118,8 @@ describe('ClusteringPipeline', () => {
     expect(secondStates.length).toBe([...firstStates.values()].flat().length);
     expect(secondStates.every((s) => s === 'CACHED')).toBe(true);
     expect(again.testAccuracy).toBe(result.testAccuracy);
+    // The cached rerun logs the same model bytes: the registry keeps one version.
+    expect((await tracker.getModelVersion('clustering', 'latest')).version).toBe(1);
 
     const third = recordTasks();
     await pipeline.run(await small(['models.knn.nNeighbors=[5,31]']));
@@ -228,7 +230,7 @@ describe('pipeline configuration', () => {
       /"models.knn.nNeighbors\[0\]": expected an integer ≥ 1, got 0/,
     );
     await expect(resolvePipelineConfig({ set: ['models.knn.colour=red'] })).rejects.toThrow(
-      /unknown key; the keys here are enabled, search, nIter, nNeighbors, weights/,
+      /unknown key; the keys here are enabled, search, nIter, maxSamples, nNeighbors, weights/,
     );
     await expect(resolvePipelineConfig({ overrides: { data: { source: 'csv' } } })).rejects.toThrow(
       PipelineConfigError,

@@ -257,6 +257,34 @@ export function conformanceArtifacts({ t, withTracker }: ConformanceContext): vo
     );
 
     it(
+      'adds no version when the model is identical to the latest one (same bytes)',
+      withTracker(async (tr) => {
+        const runs: string[] = [];
+        for (const bytes of [
+          [1, 2, 3],
+          [1, 2, 3],
+          [1, 2, 4],
+          [1, 2, 3],
+        ]) {
+          const run = (await tr.createRun()).info.runId;
+          await tr.logModel(run, { name: 'm', bytes: new Uint8Array(bytes), flavor: 'f' });
+          runs.push(run);
+        }
+        const versions = [];
+        for (const runId of runs)
+          versions.push(await tr.registerModel('dedup', { runId, modelName: 'm' }));
+        // The second is the first again; the fourth equals v1 but not the latest (v2), so it is new.
+        expect(versions.map((v) => [v.version, v.runId])).toEqual([
+          [1, runs[0]],
+          [1, runs[0]],
+          [2, runs[2]],
+          [3, runs[3]],
+        ]);
+        expect((await tr.getModelVersion('dedup', 'latest')).version).toBe(3);
+      }),
+    );
+
+    it(
       'registers versions with aliases and resolves them',
       withTracker(async (tr) => {
         const r1 = (await tr.createRun()).info.runId;

@@ -341,13 +341,52 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
   async registerModel(name: string, options: RegisterModelOptions): Promise<ModelVersion> {
     const store = this.live;
     validateName('A registered model name', name);
+    const modelName = options?.modelName ?? name;
+    // A store may answer an unknown name with ModelNotFoundError instead of undefined.
+    const latest = await store.getModelVersion(name, { latest: true }).catch((e: unknown) => {
+      if (e instanceof ModelNotFoundError) return undefined;
+      throw e;
+    });
+    if (latest && (await this.sameModelBytes(latest, options?.runId, modelName))) return latest;
     return store.insertModelVersion({
       name,
       runId: options?.runId,
-      modelName: options.modelName ?? name,
+      modelName,
       description: options.description ?? null,
       createdAt: Date.now(),
     });
+  }
+
+  /**
+   * Whether a run's logged model holds the same bytes as a registered version, so that registering
+   * an identical model (a cached rerun) adds no version. A model that is not there compares unequal
+   * and registering reports it as usual.
+   */
+  private async sameModelBytes(
+    version: ModelVersion,
+    runId: string,
+    modelName: string,
+  ): Promise<boolean> {
+    if (typeof runId !== 'string') return false;
+    const store = this.live;
+    const find = async (run: string, model: string) => {
+      try {
+        return (await store.listLoggedModels(run)).find((m) => m.name === model);
+      } catch {
+        return undefined;
+      }
+    };
+    const [mine, theirs] = await Promise.all([
+      find(runId, modelName),
+      find(version.runId, version.modelName),
+    ]);
+    if (!mine || !theirs || mine.size !== theirs.size || mine.flavor !== theirs.flavor)
+      return false;
+    const [a, b] = await Promise.all([
+      store.readArtifact(runId, mine.artifactPath),
+      store.readArtifact(version.runId, theirs.artifactPath),
+    ]);
+    return a !== undefined && b !== undefined && Buffer.from(a).equals(b);
   }
 
   /** Points an alias (not `latest`, not `v<digits>`) at a version, moving it if it pointed elsewhere. */
