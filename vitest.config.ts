@@ -12,6 +12,7 @@ export default defineConfig({
     // Subpaths first: an alias matches a prefix, so `@tideflow/core` alone would swallow them.
     alias: {
       '@tideflow/core/store': pkg('core', 'store'),
+      '@tideflow/core/testing': pkg('core', 'testing'),
       '@tideflow/core': pkg('core'),
       '@tideflow/tracker-sqlite': pkg('tracker-sqlite'),
       '@tideflow/models': pkg('models'),

@@ -7,16 +7,7 @@
 export { main } from './main.js';
 export { createProgram } from './program.js';
 export type { GlobalOptions } from './program.js';
-export {
-  processIo,
-  resolveTrackingUri,
-  openStore,
-  withStore,
-  CliError,
-  DEFAULT_STORE,
-} from './context.js';
+export { processIo, CliError } from './context.js';
 export type { CliIo } from './context.js';
 export { COMMANDS } from './commands/index.js';
 export type { CommandModule } from './commands/index.js';
-export { renderTable, truncate } from './format/table.js';
-export type { Column } from './format/table.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderTable, truncate } from '@tideflow/cli';
+import { renderTable, truncate } from '../src/format/table.js';
 import { formatBytes, formatDuration, formatNumber } from '../src/format/values.js';
 
 describe('renderTable', () => {

@@ -72,7 +72,6 @@ export type {
   RunInfo,
   RunKind,
 } from './engine/events.js';
-export { parameterNames } from './engine/param-names.js';
 export type { ParamsSchema, ArgsValidator } from './engine/validation.js';
 export type {
   StandardSchemaV1,
@@ -101,7 +100,9 @@ export type {
   ProfilesFile,
 } from './config/settings.js';
 
-// Experiment tracking: the Tracker contract, MemoryTracker, filters, conformance suite.
+// Experiment tracking: the Tracker (over any TrackerStore), the memory store, stores by URI, and
+// the search syntax. Backends import `@tideflow/core/store`; conformance suites live in
+// `@tideflow/core/testing`.
 export {
   ParamOverwriteError,
   FilterSyntaxError,
@@ -171,7 +172,9 @@ export type {
 } from './tracking/tracker.js';
 export { Tracker } from './tracking/tracker-bridge.js';
 export { MemoryTracker } from './tracking/memory-tracker.js';
-export { parseSearchFilter, parseOrderBy, parseOrderByList } from './tracking/filter.js';
+export { openTracker, registerTrackerScheme } from './tracking/open.js';
+export type { TrackerUriFactory, OpenTrackerOptions } from './tracking/open.js';
+export { parseSearchFilter, parseOrderBy } from './tracking/filter.js';
 export type {
   FilterEntity,
   FilterOperator,
@@ -180,60 +183,6 @@ export type {
   FilterClause,
   OrderByClause,
 } from './tracking/filter.js';
-export {
-  likeToRegExp,
-  runValue,
-  clauseMatches,
-  clauseMatchesRun,
-  runMatches,
-  runComparator,
-} from './tracking/run-matching.js';
-export type { DatasetFields, RunSearchContext } from './tracking/run-matching.js';
-export { compareCodePoints, codePointLength } from './tracking/code-points.js';
-export { trackerConformance } from './tracking/conformance.js';
-export type {
-  ConformanceAssertion,
-  ConformanceTestApi,
-  ConformanceContext,
-  TrackerFactory,
-} from './tracking/conformance.js';
-export {
-  parseSearch,
-  encodePageToken,
-  DEFAULT_MAX_RESULTS,
-  MAX_RESULTS_LIMIT,
-} from './tracking/paging.js';
-export type { ParsedSearch } from './tracking/paging.js';
-export {
-  MAX_KEY_LENGTH,
-  MAX_PARAM_VALUE_LENGTH,
-  MAX_TAG_VALUE_LENGTH,
-  MAX_SEGMENT_BYTES,
-  validateKey,
-  paramToString,
-  validateTagValue,
-  toMetricPoint,
-  isNewer,
-  validateRunId,
-  validateStatus,
-  validateTime,
-  validateName,
-  validateArtifactPath,
-  validateSegmentName,
-  validateAlias,
-  validateFlowRun,
-  validateTaskRun,
-  validateLogLines,
-} from './tracking/validation.js';
-export {
-  mediaTypeOf,
-  encodeFileArtifact,
-  encodeTypedArtifact,
-  decodeTypedArtifact,
-  assertReplaceable,
-} from './tracking/artifacts.js';
-export type { EncodedArtifact } from './tracking/artifacts.js';
-export { newRunId, generateRunName, gitCommit, systemTags } from './tracking/identity.js';
 
 // Caching of task results.
 export { TaskCache, normalizeCacheOptions } from './cache/task-cache.js';
@@ -252,7 +201,6 @@ export {
   none,
   cachePolicies,
   combinePolicies,
-  isCachePolicy,
 } from './cache/policies.js';
 export type {
   CachePolicy,
@@ -260,34 +208,13 @@ export type {
   CacheKeyContext,
   CacheKeyBuilder,
 } from './cache/policies.js';
-export {
-  hashValue,
-  StructuralHasher,
-  UnhashableValueError,
-  HASH_ENCODING_VERSION,
-} from './cache/hash.js';
-export { encodeEntry, encodePayload, decodeEntry, ENTRY_FORMAT_VERSION } from './cache/entry.js';
-export type { DecodedEntry } from './cache/entry.js';
-export { CacheStoreError, createMemoryCacheStore, isCacheStore } from './cache/store.js';
+export { hashValue, UnhashableValueError } from './cache/hash.js';
+export { CacheStoreError, createMemoryCacheStore } from './cache/store.js';
 export type { CacheStore } from './cache/store.js';
-export { parseExpiration } from './cache/expiration.js';
 export { clearCache, cacheInfo } from './cache/admin.js';
 export type { CacheInfo, CacheTaskInfo, ClearCacheOptions } from './cache/admin.js';
-export {
-  taskKeyPrefix,
-  formatCacheKey,
-  formatCustomCacheKey,
-  parseCacheKey,
-} from './cache/keys.js';
-export type { ParsedCacheKey } from './cache/keys.js';
-export { cacheStoreConformance } from './cache/conformance.js';
-export type {
-  CacheConformanceAssertion,
-  CacheConformanceTestApi,
-  CacheStoreConformanceOptions,
-} from './cache/conformance.js';
 
-// Tracking inside flows: the `track` facade and the engine's recorder.
+// Tracking inside flows: the `track` facade and the engine's recorder (`getConfig().tracking`).
 export { track } from './tracking/track.js';
 export type {
   TrackMetricOptions,
@@ -295,6 +222,3 @@ export type {
   TrackModelOptions,
 } from './tracking/track.js';
 export { TrackingRecorder } from './tracking/recorder.js';
-export { flattenParams } from './tracking/flatten.js';
-export { openTracker, registerTrackerScheme } from './tracking/open.js';
-export type { TrackerUriFactory, OpenTrackerOptions } from './tracking/open.js';

@@ -6,12 +6,12 @@ import { Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import {
   SerializerRegistry,
-  StructuralHasher,
   UnhashableValueError,
   defaultSerializers,
   hashValue,
 } from '../src/index.js';
 import { hashFixtures } from './cache-helpers/values.js';
+import { StructuralHasher } from '../src/cache/hash.js';
 
 const h = (value: unknown, registry: SerializerRegistry = defaultSerializers) =>
   hashValue(value, registry);

@@ -13,14 +13,14 @@ import {
   inputs,
   none,
   normalizeCacheOptions,
-  parseCacheKey,
-  parseExpiration,
   runId,
   taskSource,
 } from '../src/index.js';
 import type { CacheOptions, CachePolicy, CacheRequest } from '../src/index.js';
 import { parameterNames } from '../src/engine/param-names.js';
 import { recordingLogger } from './cache-helpers/logger.js';
+import { parseCacheKey } from '../src/cache/keys.js';
+import { parseExpiration } from '../src/cache/expiration.js';
 
 function train(name: string, data: { rows: number[][] }, logger?: unknown) {
   void logger;

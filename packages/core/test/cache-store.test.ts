@@ -5,11 +5,11 @@ import {
   CacheStoreError,
   TaskCache,
   cacheInfo,
-  cacheStoreConformance,
   clearCache,
   createMemoryCacheStore,
   normalizeCacheOptions,
 } from '../src/index.js';
+import { cacheStoreConformance } from '../src/testing.js';
 import type { CacheStore } from '../src/index.js';
 import { startRedisServer, type RedisServer } from '../../../test/helpers/redis-server.js';
 import { recordingLogger } from './cache-helpers/logger.js';

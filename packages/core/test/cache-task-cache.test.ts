@@ -2,17 +2,15 @@ import { Keyv } from 'keyv';
 import { Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import {
-  ENTRY_FORMAT_VERSION,
   SerializerRegistry,
   TaskCache,
-  decodeEntry,
   defaultSerializers,
-  encodeEntry,
   normalizeCacheOptions,
 } from '../src/index.js';
 import type { CacheOptions, CacheStore } from '../src/index.js';
 import { parameterNames } from '../src/engine/param-names.js';
 import { recordingLogger } from './cache-helpers/logger.js';
+import { ENTRY_FORMAT_VERSION, decodeEntry, encodeEntry } from '../src/cache/entry.js';
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -3,7 +3,6 @@ import {
   DecoratorTargetError,
   DuplicateNameError,
   InvalidOptionError,
-  OPTIONS_METADATA_KEY,
   Registry,
   State,
   asFlow,
@@ -16,6 +15,7 @@ import {
   task,
   type EngineEvent,
 } from '../src/index.js';
+import { OPTIONS_METADATA_KEY } from '../src/engine/decorate.js';
 
 afterEach(() => {
   resetConfiguration();

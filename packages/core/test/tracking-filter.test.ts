@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  codePointLength,
-  compareCodePoints,
-  FilterSyntaxError,
-  parseOrderByList,
-  likeToRegExp,
-  parseOrderBy,
-  parseSearchFilter,
-  TideflowError,
-} from '@tideflow/core';
+import { FilterSyntaxError, parseOrderBy, parseSearchFilter, TideflowError } from '@tideflow/core';
+import { codePointLength, compareCodePoints } from '../src/tracking/code-points.js';
+import { parseOrderByList } from '../src/tracking/filter.js';
+import { likeToRegExp } from '../src/tracking/run-matching.js';
 
 function syntaxError(filter: string): FilterSyntaxError {
   try {

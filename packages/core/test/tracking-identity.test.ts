@@ -2,13 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  generateRunName,
-  gitCommit,
-  newRunId,
-  systemTags,
-  TAG_PARENT_RUN_ID,
-} from '@tideflow/core';
+import { TAG_PARENT_RUN_ID } from '@tideflow/core';
+import { generateRunName, gitCommit, newRunId, systemTags } from '../src/tracking/identity.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tideflow-identity-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryTracker, trackerConformance } from '@tideflow/core';
+import { MemoryTracker } from '@tideflow/core';
+import { trackerConformance } from '@tideflow/core/testing';
 
 trackerConformance({ describe, it, expect }, () => new MemoryTracker());

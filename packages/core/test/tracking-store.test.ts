@@ -5,9 +5,13 @@ import {
   openTracker,
   registerTrackerScheme,
   resolveFileSettings,
-  trackerConformance,
 } from '@tideflow/core';
+
+import * as core from '@tideflow/core';
+import * as storeEntry from '@tideflow/core/store';
+import * as testingEntry from '@tideflow/core/testing';
 import { MemoryTrackerStore } from '@tideflow/core/store';
+import { trackerConformance } from '@tideflow/core/testing';
 import type { TrackerStore } from '@tideflow/core/store';
 
 const OPTIONAL = [
@@ -158,5 +162,70 @@ describe('tracking URI schemes', () => {
     expect(() => registerTrackerScheme('bad scheme', () => new MemoryTracker())).toThrow(
       /Invalid tracking URI scheme "bad scheme"/,
     );
+  });
+});
+
+describe('trackerConformance groups', () => {
+  /** The group names the suite declares with these options (no test runs). */
+  function groups(options?: Parameters<typeof trackerConformance>[2]): string[] {
+    const names: string[] = [];
+    const api = {
+      describe: (name: string, fn: () => void) => {
+        names.push(name);
+        fn();
+      },
+      it: () => {},
+      expect: () => {
+        throw new Error('no test runs here');
+      },
+    };
+    trackerConformance(api, () => new MemoryTracker(), options);
+    return names;
+  }
+
+  it('runs every group by default, and a backend can switch groups off', () => {
+    const all = [
+      'experiments',
+      'runs',
+      'searchRuns',
+      'artifacts',
+      'models',
+      'orchestration records',
+    ];
+    for (const g of all) expect(groups()).toContain(g);
+    const basic = groups({ search: false, artifacts: false, models: false, records: false });
+    expect(basic).toContain('experiments');
+    expect(basic).toContain('params, metrics and tags');
+    for (const g of ['searchRuns', 'artifacts', 'models', 'orchestration records'])
+      expect(basic).not.toContain(g);
+    expect(groups({ models: false })).toContain('artifacts');
+  });
+});
+
+describe('the entry points', () => {
+  it('keep store internals and suites out of the main entry, behind /store and /testing', () => {
+    const main = core as Record<string, unknown>;
+    for (const internal of [
+      'likeToRegExp',
+      'encodePageToken',
+      'parseSearch',
+      'validateKey',
+      'paramToString',
+      'encodeFileArtifact',
+      'newRunId',
+      'systemTags',
+      'runMatches',
+      'encodeEntry',
+      'trackerConformance',
+      'cacheStoreConformance',
+    ])
+      expect(main[internal]).toBeUndefined();
+    expect(typeof storeEntry.likeToRegExp).toBe('function');
+    expect(typeof storeEntry.encodePageToken).toBe('function');
+    expect(typeof storeEntry.MemoryTrackerStore).toBe('function');
+    expect(typeof testingEntry.trackerConformance).toBe('function');
+    expect(typeof testingEntry.cacheStoreConformance).toBe('function');
+    expect(typeof core.Tracker).toBe('function');
+    expect(typeof core.openTracker).toBe('function');
   });
 });

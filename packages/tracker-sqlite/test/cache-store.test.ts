@@ -4,13 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Keyv } from 'keyv';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  TaskCache,
-  cacheInfo,
-  cacheStoreConformance,
-  clearCache,
-  normalizeCacheOptions,
-} from '@tideflow/core';
+import { TaskCache, cacheInfo, clearCache, normalizeCacheOptions } from '@tideflow/core';
+import { cacheStoreConformance } from '@tideflow/core/testing';
 import type { CacheStore, Logger } from '@tideflow/core';
 import { SqliteKeyvStore, createSqliteCacheStore } from '../src/index.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { trackerConformance } from '@tideflow/core';
+import { trackerConformance } from '@tideflow/core/testing';
 import { SqliteTracker } from '@tideflow/tracker-sqlite';
 
 const root = mkdtempSync(join(tmpdir(), 'tideflow-sqlite-conf-'));

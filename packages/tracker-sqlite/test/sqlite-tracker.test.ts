@@ -3,14 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  LATEST_SCHEMA_VERSION,
-  MIGRATIONS,
-  SqliteTracker,
-  migrate,
-  parseSqliteUri,
-  schemaVersion,
-} from '@tideflow/tracker-sqlite';
+import { SqliteTracker, parseSqliteUri } from '@tideflow/tracker-sqlite';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from '../src/schema.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tideflow-sqlite-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,4 +1,5 @@
 import { conformanceArtifacts } from './conformance-artifacts.js';
+import { conformanceModels } from './conformance-models.js';
 import { conformanceRecords } from './conformance-records.js';
 import { conformanceRuns } from './conformance-runs.js';
 import { conformanceSearch } from './conformance-search.js';
@@ -55,17 +56,54 @@ export interface ConformanceContext {
 }
 
 /**
+ * Which groups of {@link trackerConformance} run. Each defaults to `true`; a backend without a
+ * feature switches its group off and still runs the rest, as with `@keyv/test-suite`.
+ * Experiments, runs, params, metrics, tags and closing always run.
+ */
+export interface TrackerConformanceOptions {
+  /**
+   * `searchRuns`: filters, ordering, paging, MLflow parity.
+   *
+   * @default true
+   */
+  search?: boolean;
+  /**
+   * Files and typed artifacts.
+   *
+   * @default true
+   */
+  artifacts?: boolean;
+  /**
+   * Logged models and the model registry.
+   *
+   * @default true
+   */
+  models?: boolean;
+  /**
+   * Flow-run and task-run records and run logs.
+   *
+   * @default true
+   */
+  records?: boolean;
+}
+
+/**
  * The behaviour every {@link Tracker} must have, as a test suite to run in the implementation's
  * own tests, like `@keyv/test-suite`. Core does not import a test framework: pass yours.
  *
  * @example
  * ```ts
  * import { describe, it, expect } from 'vitest';
- * import { MemoryTracker, trackerConformance } from '@tideflow/core';
+ * import { MemoryTracker } from '@tideflow/core';
+ * import { trackerConformance } from '@tideflow/core/testing';
  * trackerConformance({ describe, it, expect }, () => new MemoryTracker());
  * ```
  */
-export function trackerConformance(t: ConformanceTestApi, factory: TrackerFactory): void {
+export function trackerConformance(
+  t: ConformanceTestApi,
+  factory: TrackerFactory,
+  options: TrackerConformanceOptions = {},
+): void {
   const ctx: ConformanceContext = {
     t,
     withTracker: (fn) => async () => {
@@ -79,8 +117,9 @@ export function trackerConformance(t: ConformanceTestApi, factory: TrackerFactor
   };
   t.describe('Tracker conformance', () => {
     conformanceRuns(ctx);
-    conformanceSearch(ctx);
-    conformanceArtifacts(ctx);
-    conformanceRecords(ctx);
+    if (options.search ?? true) conformanceSearch(ctx);
+    if (options.artifacts ?? true) conformanceArtifacts(ctx);
+    if (options.models ?? true) conformanceModels(ctx);
+    if (options.records ?? true) conformanceRecords(ctx);
   });
 }
