@@ -77,6 +77,13 @@ report('core.task_overhead_sequential_memory_tracker', median(perTracked) - medi
   calls: N / 4,
   reps: 3,
 });
+// The figure: a tracked task call (default configuration) against the same call with
+// tracking off, measured in this run.
+report('core.task_tracked_vs_untracked_ratio', median(perTracked) / median(perTask), 'x', {
+  tracked_us: Number(median(perTracked).toPrecision(3)),
+  untracked_us: Number(median(perTask).toPrecision(3)),
+  goal: '<= 2',
+});
 configure({ tracker: false });
 
 const FLOWS = 20_000;

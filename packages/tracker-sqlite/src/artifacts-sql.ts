@@ -72,7 +72,7 @@ export function putArtifacts(
   store: SqliteStore,
   runId: string,
   artifacts: readonly EncodedArtifact[],
-): ArtifactInfo[] {
+): Promise<ArtifactInfo[]> {
   return store.write(() => putArtifactsIn(store, store.writableRun(runId), artifacts));
 }
 
@@ -82,7 +82,7 @@ export function putVersionedArtifact(
   runId: string,
   key: string,
   encode: (version: number) => EncodedArtifact,
-): ArtifactInfo {
+): Promise<ArtifactInfo> {
   return store.write(() => {
     const run = store.writableRun(runId);
     const row = store
@@ -153,7 +153,7 @@ export function putModel(
   runId: string,
   logged: LoggedModel,
   files: readonly EncodedArtifact[],
-): boolean {
+): Promise<boolean> {
   return store.write(() => {
     const run = store.writableRun(runId);
     if (
@@ -238,7 +238,10 @@ function toVersion(store: SqliteStore, r: VersionRow): ModelVersion {
 }
 
 /** `TrackerStore.insertModelVersion`: the version number is taken under the write lock. */
-export function insertModelVersion(store: SqliteStore, insert: ModelVersionInsert): ModelVersion {
+export function insertModelVersion(
+  store: SqliteStore,
+  insert: ModelVersionInsert,
+): Promise<ModelVersion> {
   const { name, modelName, createdAt: now } = insert;
   return store.write(() => {
     const run = store.writableRun(insert.runId);
@@ -295,8 +298,8 @@ export function setModelAlias(
   alias: string,
   version: number,
   now: number,
-): void {
-  store.write(() => {
+): Promise<void> {
+  return store.write(() => {
     requireModel(store, name);
     if (
       !store.stmt('SELECT 1 FROM model_versions WHERE name = ? AND version = ?').get(name, version)
@@ -316,8 +319,8 @@ export function deleteModelAlias(
   name: string,
   alias: string,
   now: number,
-): void {
-  store.write(() => {
+): Promise<void> {
+  return store.write(() => {
     requireModel(store, name);
     if (
       store.stmt('DELETE FROM model_aliases WHERE name = ? AND alias = ?').run(name, alias)

@@ -1,6 +1,7 @@
 import { FINAL_STATE_TYPES, STATE_TYPES } from '@tideflow/core';
 import type { StateTransition, StateType } from '@tideflow/core';
 import { ownerDead } from './liveness.js';
+import { isBusy } from './lock-wait.js';
 import type { SqliteStore } from './store.js';
 
 const FINAL_STATES = FINAL_STATE_TYPES;
@@ -35,8 +36,25 @@ function lastSignOfLife(
  * (ended at its last sign of life, see {@link lastSignOfLife}), its flow-run state and its
  * unfinished task runs. Returns the run ids marked.
  */
-export function markCrashedRuns(store: SqliteStore, staleAfterMs: number): string[] {
-  return store.write(() => {
+export function markCrashedRuns(store: SqliteStore, staleAfterMs: number): Promise<string[]> {
+  return store.write(() => crashSweep(store, staleAfterMs));
+}
+
+/**
+ * {@link markCrashedRuns} now, when a store opens: a store locked by another process skips the
+ * sweep (returns undefined) rather than block; the next opening or `markCrashedRuns()` does it.
+ */
+export function markCrashedRunsNow(store: SqliteStore, staleAfterMs: number): string[] | undefined {
+  try {
+    return store.writeNow(() => crashSweep(store, staleAfterMs));
+  } catch (e) {
+    if (isBusy(e)) return undefined;
+    throw e;
+  }
+}
+
+function crashSweep(store: SqliteStore, staleAfterMs: number): string[] {
+  {
     const now = Date.now();
     const running = store
       .stmt(
@@ -84,5 +102,5 @@ export function markCrashedRuns(store: SqliteStore, staleAfterMs: number): strin
       crashed.push(r.run_uuid);
     }
     return crashed;
-  });
+  }
 }

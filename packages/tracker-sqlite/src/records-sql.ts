@@ -18,10 +18,14 @@ function toJson(what: string, value: unknown): string {
 }
 
 /** `TrackerStore.putFlowRun`. */
-export function putFlowRun(store: SqliteStore, runId: string, record: FlowRunRecord): void {
+export function putFlowRun(
+  store: SqliteStore,
+  runId: string,
+  record: FlowRunRecord,
+): Promise<void> {
   const history = toJson('The state history', record.stateHistory);
   const parameters = toJson(`The parameters of flow "${record.flowName}"`, record.parameters ?? {});
-  store.write(() => {
+  return store.write(() => {
     const run = store.writableRun(runId);
     store
       .stmt(
@@ -48,9 +52,9 @@ export function getFlowRun(store: SqliteStore, runId: string): FlowRunRecord | u
 }
 
 /** `TrackerStore.putTaskRun`: a new task run gets the next sequence number, an update keeps its own. */
-export function putTaskRun(store: SqliteStore, runId: string, r: TaskRunRecord): void {
+export function putTaskRun(store: SqliteStore, runId: string, r: TaskRunRecord): Promise<void> {
   const history = toJson('The state history', r.stateHistory);
-  store.write(() => {
+  return store.write(() => {
     const run = store.writableRun(runId);
     store
       .stmt(
@@ -117,8 +121,12 @@ export function listTaskRuns(store: SqliteStore, runId: string): TaskRunRecord[]
 }
 
 /** `TrackerStore.appendLogs`. */
-export function appendLogs(store: SqliteStore, runId: string, lines: readonly LogLine[]): void {
-  store.write(() => {
+export function appendLogs(
+  store: SqliteStore,
+  runId: string,
+  lines: readonly LogLine[],
+): Promise<void> {
+  return store.write(() => {
     const run = store.writableRun(runId);
     const insert = store.stmt(
       'INSERT INTO run_logs (run_id, timestamp, level, message, task_run_id) VALUES (?, ?, ?, ?, ?)',

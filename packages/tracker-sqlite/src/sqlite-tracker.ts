@@ -43,7 +43,7 @@ import type {
 import { ArtifactFiles } from './artifact-files.js';
 import * as artifacts from './artifacts-sql.js';
 import { THIS_HOST } from './liveness.js';
-import { markCrashedRuns } from './crash-recovery.js';
+import { markCrashedRuns, markCrashedRunsNow } from './crash-recovery.js';
 import { insertMetrics } from './metrics-sql.js';
 import * as records from './records-sql.js';
 import { hydrateRuns } from './hydrate.js';
@@ -104,10 +104,11 @@ export class SqliteTrackerStore implements TrackerStore {
       throw new TrackingStoreNotFoundError(options.uri ?? this.path, this.path);
     mkdirSync(dirname(this.path), { recursive: true });
     let db: Database.Database;
+    const busyTimeoutMs = Math.max(0, Math.trunc(options.busyTimeoutMs ?? 10_000));
     try {
       db = new Database(this.path);
       // busy_timeout first: switching to WAL itself needs the lock when processes open at once.
-      db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 10_000))}`);
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
       db.pragma('journal_mode = WAL');
       // NORMAL is corruption-safe in WAL mode; a power loss may drop the last commits only.
       db.pragma('synchronous = NORMAL');
@@ -121,9 +122,13 @@ export class SqliteTrackerStore implements TrackerStore {
       );
     }
     this.store = new SqliteStore(db, this.path, new ArtifactFiles(this.artifactRoot));
+    this.store.busyTimeoutMs = busyTimeoutMs;
     try {
+      // Opening may wait for the lock (a migration needs it); from then on writes wait
+      // asynchronously (SqliteStore.write) and the connection itself never does.
       migrate(db, this.path);
-      if (options.detectCrashes ?? true) markCrashedRuns(this.store, this.staleAfterMs);
+      db.pragma('busy_timeout = 0');
+      if (options.detectCrashes ?? true) markCrashedRunsNow(this.store, this.staleAfterMs);
     } catch (e) {
       db.close();
       throw e;
@@ -136,7 +141,7 @@ export class SqliteTrackerStore implements TrackerStore {
   private beat(): void {
     if (this.ownRunning.size === 0) return;
     try {
-      this.store.write(() => {
+      this.store.writeNow(() => {
         const stmt = this.store.stmt(
           `UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'RUNNING'`,
         );
@@ -148,7 +153,7 @@ export class SqliteTrackerStore implements TrackerStore {
   }
 
   /** See {@link SqliteTracker.markCrashedRuns}. */
-  markCrashedRuns(): string[] {
+  markCrashedRuns(): Promise<string[]> {
     return markCrashedRuns(this.store, this.staleAfterMs);
   }
 
@@ -235,7 +240,7 @@ export class SqliteTrackerStore implements TrackerStore {
     const s = this.store;
     const { runId, experimentId, status } = info;
     const running = status === 'RUNNING';
-    const id = s.write(() => {
+    const id = await s.write(() => {
       if (
         !/^\d+$/.test(experimentId) ||
         !s.stmt('SELECT 1 FROM experiments WHERE experiment_id = ?').get(Number(experimentId))
@@ -281,7 +286,7 @@ export class SqliteTrackerStore implements TrackerStore {
 
   async updateRun(runId: string, update: UpdateRunOptions): Promise<TrackingRunInfo> {
     const s = this.store;
-    const [id, run] = s.write(() => {
+    const [id, run] = await s.write(() => {
       const run = s.writableRun(runId);
       if (update.status !== undefined) {
         const running = update.status === 'RUNNING';
@@ -312,7 +317,7 @@ export class SqliteTrackerStore implements TrackerStore {
 
   async setRunLifecycle(runId: string, stage: LifecycleStage): Promise<void> {
     const s = this.store;
-    s.write(() =>
+    await s.write(() =>
       s.stmt('UPDATE runs SET lifecycle_stage = ? WHERE id = ?').run(stage, s.run(runId).id),
     );
   }
@@ -351,7 +356,7 @@ export class SqliteTrackerStore implements TrackerStore {
 
   async writeBatch(runId: string, batch: BatchWrite): Promise<void> {
     const s = this.store;
-    s.write(() => {
+    await s.write(() => {
       const run = s.writableRun(runId);
       if (batch.params.length) {
         const get = s.stmt('SELECT value FROM params WHERE run_id = ? AND key = ?').pluck();
@@ -375,7 +380,7 @@ export class SqliteTrackerStore implements TrackerStore {
 
   async deleteTag(runId: string, key: string): Promise<void> {
     const s = this.store;
-    s.write(() =>
+    await s.write(() =>
       s.stmt('DELETE FROM tags WHERE run_id = ? AND key = ?').run(s.writableRun(runId).id, key),
     );
   }
@@ -441,11 +446,11 @@ export class SqliteTrackerStore implements TrackerStore {
   }
 
   async setModelAlias(name: string, alias: string, version: number, now: number): Promise<void> {
-    artifacts.setModelAlias(this.store, name, alias, version, now);
+    await artifacts.setModelAlias(this.store, name, alias, version, now);
   }
 
   async deleteModelAlias(name: string, alias: string, now: number): Promise<void> {
-    artifacts.deleteModelAlias(this.store, name, alias, now);
+    await artifacts.deleteModelAlias(this.store, name, alias, now);
   }
 
   async getModelVersion(name: string, ref: ModelVersionRef): Promise<ModelVersion | undefined> {
@@ -457,7 +462,7 @@ export class SqliteTrackerStore implements TrackerStore {
   }
 
   async putFlowRun(runId: string, record: FlowRunRecord): Promise<void> {
-    records.putFlowRun(this.store, runId, record);
+    await records.putFlowRun(this.store, runId, record);
   }
 
   async getFlowRun(runId: string): Promise<FlowRunRecord | undefined> {
@@ -465,7 +470,7 @@ export class SqliteTrackerStore implements TrackerStore {
   }
 
   async putTaskRun(runId: string, record: TaskRunRecord): Promise<void> {
-    records.putTaskRun(this.store, runId, record);
+    await records.putTaskRun(this.store, runId, record);
   }
 
   async listTaskRuns(runId: string): Promise<TaskRunRecord[]> {
@@ -473,7 +478,7 @@ export class SqliteTrackerStore implements TrackerStore {
   }
 
   async appendLogs(runId: string, lines: readonly LogLine[]): Promise<void> {
-    records.appendLogs(this.store, runId, lines);
+    await records.appendLogs(this.store, runId, lines);
   }
 
   async getLogs(runId: string, options: GetLogsOptions): Promise<LogLine[]> {

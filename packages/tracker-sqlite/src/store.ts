@@ -6,6 +6,7 @@ import {
   TrackingStoreError,
 } from '@tideflow/core';
 import type { ArtifactFiles } from './artifact-files.js';
+import { isBusy, writeWhenUnlocked } from './lock-wait.js';
 
 /** The row of a run the write paths need. */
 export interface RunRef {
@@ -38,11 +39,33 @@ export class SqliteStore {
     return s;
   }
 
-  /** Runs `fn` in a write transaction; SQLite failures become `TrackingStoreError`. */
-  write<T>(fn: () => T): T {
+  /** How long a write waits for another process's lock, ms (the connection's own busy_timeout is 0). */
+  busyTimeoutMs = 10_000;
+
+  /**
+   * Runs `fn` in a write transaction; SQLite failures become `TrackingStoreError`. While another
+   * process holds the lock the transaction is tried again asynchronously (see
+   * {@link writeWhenUnlocked}), so the event loop never blocks on the lock.
+   */
+  write<T>(fn: () => T): Promise<T> {
+    return writeWhenUnlocked(
+      () => this.writeNow(fn),
+      this.busyTimeoutMs,
+      (waited, cause) =>
+        new TrackingStoreError(
+          `SQLite tracking store ${this.path}: another process held the write lock for ${waited} ms ` +
+            `(SQLITE_BUSY, busyTimeoutMs ${this.busyTimeoutMs}); the write was not done.`,
+          { cause },
+        ),
+    );
+  }
+
+  /** Runs `fn` in a write transaction now; a held lock throws SQLITE_BUSY at once. */
+  writeNow<T>(fn: () => T): T {
     try {
       return this.db.transaction(fn).immediate();
     } catch (e) {
+      if (isBusy(e)) throw e;
       throw this.wrap(e);
     }
   }

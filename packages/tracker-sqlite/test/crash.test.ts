@@ -142,3 +142,43 @@ describe('runs left RUNNING by a dead process', { timeout: 60_000 }, () => {
     await passive.close();
   });
 });
+
+describe('writes while another connection holds the write lock', () => {
+  it('wait without blocking the event loop, and fail after busyTimeoutMs naming the store', async () => {
+    const path = join(root, 'locked', 'tideflow.db');
+    const tracker = new SqliteTracker({ path, busyTimeoutMs: 2_000 });
+    const holder = new Database(path);
+    holder.exec('BEGIN IMMEDIATE');
+    const release = setTimeout(() => holder.exec('COMMIT'), 600);
+    let last = performance.now();
+    let stall = 0;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      stall = Math.max(stall, now - last);
+      last = now;
+    }, 10);
+    const run = await tracker.createRun({ name: 'patient' });
+    clearInterval(timer);
+    clearTimeout(release);
+    expect(stall).toBeLessThan(100);
+    expect((await tracker.getRun(run.info.runId)).info.runId).toBe(run.info.runId);
+
+    const impatient = new SqliteTracker({ path, busyTimeoutMs: 150 });
+    holder.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(impatient.createRun({ name: 'late' })).rejects.toMatchObject({
+        code: 'TRACKING_STORE',
+        message: expect.stringMatching(
+          new RegExp(
+            `${path.replaceAll('/', '\\/')}: another process held the write lock .*SQLITE_BUSY`,
+          ),
+        ),
+      });
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+      await impatient.close();
+      await tracker.close();
+    }
+  });
+});
