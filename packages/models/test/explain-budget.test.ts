@@ -129,11 +129,12 @@ describe('explainModel on wide data', () => {
       shapSeconds: 0.5,
       permutationSeconds: 0.5,
     };
-    const started = performance.now();
     const ex = explainModel(model, test, train, config);
-    const seconds = (performance.now() - started) / 1000;
-    // Without the budget: 100 rows × 100 background × 2288 coalitions = 22.9 M model rows.
-    expect(seconds).toBeLessThan(8);
+    // Without the budget: 100 rows × 100 background × 2288 coalitions = 22.9 M model rows. The plan
+    // fits the time budget and evaluates fewer (the speed itself is measured in the benchmarks).
+    const plan = ex.budget.shap;
+    expect(plan.estimatedSeconds).toBeLessThanOrEqual(config.shapSeconds);
+    expect(plan.rows * plan.background * plan.coalitions).toBeLessThan(100 * 100 * 2288);
     expect(ex.shapAlgorithm).toBe('kernel');
     expect(ex.shapMean).toHaveLength(120);
     expect(ex.budget.shap.background).toBeLessThan(100);
