@@ -56,6 +56,7 @@ export function resolveTrackingUri(io: CliIo, trackingUri: string | undefined): 
   const { values, sources } = resolveFileSettings(
     trackingUri === undefined ? {} : { trackingUri },
     io.env,
+    () => '--tracking-uri',
   );
   if (sources.trackingUri === 'default') return `sqlite:///${join(io.cwd, DEFAULT_STORE)}`;
   if (values.trackingUri === 'memory:') {

@@ -221,11 +221,13 @@ export type SettingSource = 'default' | 'profile' | 'env' | 'explicit';
 
 /**
  * Resolves every file setting: defaults < active profile < environment < `explicit`, and says where
- * each value came from.
+ * each value came from. Every value is checked; an error names its source (`explicitSource`
+ * names an explicit one, e.g. a command-line option).
  */
 export function resolveFileSettings(
   explicit: Partial<FileSettings> = {},
   env: NodeJS.ProcessEnv = process.env,
+  explicitSource: (key: SettingKey) => string = (key) => `configure({ ${key} })`,
 ): { values: FileSettings; sources: Record<SettingKey, SettingSource> } {
   const profileName = activeProfileName(env);
   const profile = readProfiles(env).profiles[profileName] ?? {};
@@ -245,7 +247,7 @@ export function resolveFileSettings(
       source = 'env';
     }
     if (explicit[key] !== undefined) {
-      value = parseSetting(key, explicit[key], `configure({ ${key} })`);
+      value = parseSetting(key, explicit[key], explicitSource(key));
       source = 'explicit';
     }
     values[key] = value;
