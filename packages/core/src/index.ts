@@ -27,6 +27,8 @@ export {
   registerSerializer,
 } from './serialization/registry.js';
 export type { Serializer, Constructor } from './serialization/registry.js';
+export { loadModel, parseModelUri } from './serialization/load-model.js';
+export type { LoadModelOptions, ModelRef } from './serialization/load-model.js';
 import './serialization/matrix.js';
 
 // The engine: flows, tasks, states, futures, runners, context, events.
@@ -112,6 +114,7 @@ export {
   ArtifactNotFoundError,
   TrackingInputError,
   ModelNotFoundError,
+  ModelUriError,
   TrackingStoreError,
   TrackingStoreNotFoundError,
 } from './tracking/errors.js';

@@ -270,8 +270,15 @@ export {
 export type { LeafSpec, ItemSpec, SchemaNode } from './pipeline/config-schema.js';
 export { featureSteps, checkPlan, supportsPolar } from './pipeline/features-plan.js';
 export type { FeaturePlan } from './pipeline/features-plan.js';
-export { splitData, splitOptions, minimumClassRows, stratifiedSample } from './pipeline/splits.js';
-export type { Splits, SplitOptions } from './pipeline/splits.js';
+export {
+  splitData,
+  splitRows,
+  applySplit,
+  splitOptions,
+  minimumClassRows,
+  stratifiedSample,
+} from './pipeline/splits.js';
+export type { Splits, SplitRows, SplitOptions } from './pipeline/splits.js';
 export {
   evaluateModel,
   explainModel,

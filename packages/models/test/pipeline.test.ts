@@ -7,6 +7,7 @@ import {
   configure,
   createMemoryCacheStore,
   engineEvents,
+  loadModel,
   resetConfiguration,
   silentLogger,
   type EngineEvent,
@@ -14,12 +15,14 @@ import {
 import {
   ClusteringPipeline,
   PIPELINE_SCHEMA,
+  denseMatrix,
   PipelineConfigError,
   describeLeaf,
   leaves,
   makeBlobs,
   resolvePipelineConfig,
   writeCsv,
+  type Classifier,
   type PipelineConfig,
 } from '../src/index.js';
 
@@ -102,6 +105,11 @@ describe('ClusteringPipeline', () => {
       'report.html',
     );
     expect((await tracker.getModelVersion('clustering', 'champion')).runId).toBe(result.runId);
+    // The registered model loads in one call and predicts the pipeline's raw input columns.
+    const champion = await loadModel<Classifier>('models:/clustering@champion', { tracker });
+    const rows = denseMatrix(2, 3, Float64Array.of(0.1, 0.2, 0.3, 5, -4, 2));
+    expect(champion.predict(rows)).toHaveLength(2);
+    expect(champion.predictProba(rows).rows).toBe(2);
 
     const second = recordTasks();
     const again = await pipeline.run(await small());
@@ -220,7 +228,7 @@ describe('pipeline configuration', () => {
       /"models.knn.nNeighbors\[0\]": expected an integer ≥ 1, got 0/,
     );
     await expect(resolvePipelineConfig({ set: ['models.knn.colour=red'] })).rejects.toThrow(
-      /unknown key; the keys here are enabled, search, nIter, nNeighbors, weights/,
+      /unknown key; the keys here are enabled, search, nIter, maxSamples, nNeighbors, weights/,
     );
     await expect(resolvePipelineConfig({ overrides: { data: { source: 'csv' } } })).rejects.toThrow(
       PipelineConfigError,

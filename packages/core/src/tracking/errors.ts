@@ -123,7 +123,7 @@ export class ModelNotFoundError extends TideflowError {
       'MODEL_NOT_FOUND',
       version === undefined
         ? `No model "${modelName}"; list registered models with \`tideflow models ls\`.`
-        : `Model "${modelName}" has no version or alias "${version}"; list its versions with getRegisteredModel().`,
+        : `Model "${modelName}" has no version or alias "${version}"; list its versions with \`tideflow models versions ${modelName}\`.`,
     );
   }
 }
@@ -132,6 +132,19 @@ export class ModelNotFoundError extends TideflowError {
 export class TrackingStoreError extends TideflowError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('TRACKING_STORE', message, options);
+  }
+}
+
+/** Thrown by `loadModel` for a model URI it cannot read, before the store is opened. */
+export class ModelUriError extends TideflowError {
+  constructor(
+    readonly uri: string,
+    detail: string,
+  ) {
+    super(
+      'MODEL_URI',
+      `Invalid model URI ${JSON.stringify(uri)}: ${detail}. Use models:/NAME@ALIAS, models:/NAME/VERSION, models:/NAME/latest or runs:/RUN_ID/models/NAME.`,
+    );
   }
 }
 

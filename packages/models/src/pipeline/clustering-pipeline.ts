@@ -37,10 +37,12 @@ import type { EvaluationStage, FamilyResult, FinalModel, PipelineResult } from '
 import { cell, compareCoordinates, searchFamily } from './search.js';
 import { checkOverrides, withOverrides } from './task-overrides.js';
 import {
-  splitData,
+  applySplit,
   splitOptions,
+  splitRows,
   stratifiedSample,
   type SplitOptions,
+  type SplitRows,
   type Splits,
 } from './splits.js';
 
@@ -108,10 +110,13 @@ export class ClusteringPipeline {
     });
   }
 
-  /** Splits into train / calibration / conformal / test, stratified. */
+  /**
+   * Splits into train / calibration / conformal / test, stratified. Returns row indices, so the
+   * cache holds the data once (as the loading task's result), not a second time as its parts.
+   */
   @task({ cache: true })
-  async split(data: Dataset, test: Dataset | null, options: SplitOptions): Promise<Splits> {
-    return splitData(data, test, options);
+  async split(data: Dataset, test: Dataset | null, options: SplitOptions): Promise<SplitRows> {
+    return splitRows(data, test, options);
   }
 
   /** Stage 1: the data. */
@@ -132,7 +137,11 @@ export class ClusteringPipeline {
     } else {
       all = await this.step(this.generateData)(data);
     }
-    const splits = await this.step(this.split)(all, test, splitOptions(config));
+    const splits = applySplit(
+      all,
+      test,
+      await this.step(this.split)(all, test, splitOptions(config)),
+    );
     track.params({
       rows: all.X.rows + (test?.X.rows ?? 0),
       features: all.X.cols,

@@ -48,11 +48,12 @@ function checkKeyNames(value: unknown, path: string): void {
 export type LeafSpec =
   | {
       kind: 'number';
-      default: number;
+      default: number | null;
       min?: number;
       max?: number;
       integer?: boolean;
       exclusiveMin?: boolean;
+      nullable?: boolean;
       doc: string;
     }
   | { kind: 'boolean'; default: boolean; doc: string }
@@ -95,6 +96,7 @@ export function describeLeaf(spec: LeafSpec): string {
         max: spec.max,
         integer: spec.integer,
         exclusiveMin: spec.exclusiveMin,
+        nullable: spec.nullable,
       });
     case 'boolean':
       return 'true or false';
@@ -151,6 +153,7 @@ function checkItem(key: string, item: ItemSpec, value: unknown): unknown {
 export function checkLeaf(key: string, spec: LeafSpec, value: unknown): unknown {
   switch (spec.kind) {
     case 'number':
+      if (value === null && spec.nullable) return null;
       return checkNumber(key, value, spec, describeLeaf(spec));
     case 'boolean':
       if (typeof value !== 'boolean')

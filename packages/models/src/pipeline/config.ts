@@ -5,7 +5,11 @@ export const MODEL_FAMILIES = ['knn', 'gaussian_nb', 'svc', 'logistic', 'random_
 /** One of {@link MODEL_FAMILIES}. */
 export type ModelFamily = (typeof MODEL_FAMILIES)[number];
 
-const family = (doc: string, grid: Record<string, SchemaNode>): SchemaNode => ({
+const family = (
+  doc: string,
+  grid: Record<string, SchemaNode>,
+  maxSamples: number | null = null,
+): SchemaNode => ({
   kind: 'object',
   doc,
   fields: {
@@ -22,6 +26,14 @@ const family = (doc: string, grid: Record<string, SchemaNode>): SchemaNode => ({
       min: 1,
       integer: true,
       doc: 'Candidates drawn by random search.',
+    },
+    maxSamples: {
+      kind: 'number',
+      default: maxSamples,
+      min: 50,
+      integer: true,
+      nullable: true,
+      doc: 'Search and refit on a stratified, seeded sample of at most this many training rows (null: every row; the search itself is capped by search.maxSamples).',
     },
     ...grid,
   },
@@ -190,7 +202,7 @@ export const PIPELINE_SCHEMA: SchemaNode = {
           default: 20_000,
           min: 100,
           integer: true,
-          doc: 'Searches run on a stratified sample of at most this many training rows; the best candidate is refitted on all of them.',
+          doc: 'Searches run on a stratified sample of at most this many training rows; the best candidate is refitted on all of them (or on models.<family>.maxSamples).',
         },
       },
     },
@@ -223,36 +235,34 @@ export const PIPELINE_SCHEMA: SchemaNode = {
             doc: 'Variance smoothing (scikit-learn var_smoothing).',
           },
         }),
-        svc: family('Support vector classifier with Platt probabilities.', {
-          C: {
-            kind: 'list',
-            item: { kind: 'number', min: 0 },
-            default: [1, 10],
-            minLength: 1,
-            doc: 'Penalty parameter.',
+        svc: family(
+          'Support vector classifier with Platt probabilities.',
+          {
+            C: {
+              kind: 'list',
+              item: { kind: 'number', min: 0 },
+              default: [1, 10],
+              minLength: 1,
+              doc: 'Penalty parameter.',
+            },
+            gamma: {
+              kind: 'list',
+              item: { kind: 'number-or-enum', min: 0, values: ['scale', 'auto'] },
+              default: ['scale'],
+              minLength: 1,
+              doc: 'RBF kernel width.',
+            },
+            kernel: {
+              kind: 'list',
+              item: { kind: 'enum', values: ['rbf', 'linear'] },
+              default: ['rbf'],
+              minLength: 1,
+              doc: 'Kernel.',
+            },
           },
-          gamma: {
-            kind: 'list',
-            item: { kind: 'number-or-enum', min: 0, values: ['scale', 'auto'] },
-            default: ['scale'],
-            minLength: 1,
-            doc: 'RBF kernel width.',
-          },
-          kernel: {
-            kind: 'list',
-            item: { kind: 'enum', values: ['rbf', 'linear'] },
-            default: ['rbf'],
-            minLength: 1,
-            doc: 'Kernel.',
-          },
-          maxSamples: {
-            kind: 'number',
-            default: 3_000,
-            min: 50,
-            integer: true,
-            doc: 'Kernel SVMs scale quadratically: fit on a stratified sample of at most this many rows.',
-          },
-        }),
+          // Kernel SVMs scale quadratically with the rows.
+          3_000,
+        ),
         logistic: family('Multinomial logistic regression (L2).', {
           C: {
             kind: 'list',
@@ -262,29 +272,34 @@ export const PIPELINE_SCHEMA: SchemaNode = {
             doc: 'Inverse regularisation strength.',
           },
         }),
-        random_forest: family('Random forest.', {
-          nEstimators: {
-            kind: 'list',
-            item: { kind: 'number', min: 1, integer: true },
-            default: [100],
-            minLength: 1,
-            doc: 'Numbers of trees.',
+        random_forest: family(
+          'Random forest.',
+          {
+            nEstimators: {
+              kind: 'list',
+              item: { kind: 'number', min: 1, integer: true },
+              default: [100],
+              minLength: 1,
+              doc: 'Numbers of trees.',
+            },
+            maxDepth: {
+              kind: 'list',
+              item: { kind: 'number', min: 1, integer: true, nullable: true },
+              default: [null],
+              minLength: 1,
+              doc: 'Maximum tree depths (null = unlimited).',
+            },
+            minSamplesLeaf: {
+              kind: 'list',
+              item: { kind: 'number', min: 1, integer: true },
+              default: [5],
+              minLength: 1,
+              doc: 'Minimum samples per leaf.',
+            },
           },
-          maxDepth: {
-            kind: 'list',
-            item: { kind: 'number', min: 1, integer: true, nullable: true },
-            default: [null],
-            minLength: 1,
-            doc: 'Maximum tree depths (null = unlimited).',
-          },
-          minSamplesLeaf: {
-            kind: 'list',
-            item: { kind: 'number', min: 1, integer: true },
-            default: [5],
-            minLength: 1,
-            doc: 'Minimum samples per leaf.',
-          },
-        }),
+          // A forest's fit grows as n log n per tree: 100 trees on a million rows take minutes.
+          100_000,
+        ),
       },
     },
     strategy: {
@@ -441,7 +456,9 @@ export interface FamilyConfig {
   search: 'grid' | 'random';
   /** Candidates of a random search. */
   nIter: number;
-  /** Candidate values by hyper-parameter (and, for svc, `maxSamples`). */
+  /** Most training rows the family is searched and fitted on (`null`: all). */
+  maxSamples: number | null;
+  /** Candidate values by hyper-parameter. */
   [param: string]: unknown;
 }
 

@@ -13,8 +13,6 @@ interface FamilySpec {
   readonly label: string;
   /** A fresh estimator with the family's fixed settings. */
   make(seed: number): Classifier;
-  /** Config keys that are settings of the search, not hyper-parameters. */
-  readonly settings?: readonly string[];
 }
 
 const FAMILIES: Record<ModelFamily, FamilySpec> = {
@@ -23,7 +21,6 @@ const FAMILIES: Record<ModelFamily, FamilySpec> = {
   svc: {
     label: 'support vector classifier',
     make: (seed) => new SVC({ probability: true, seed }),
-    settings: ['maxSamples'],
   },
   logistic: { label: 'logistic regression', make: () => new LogisticRegression({ maxIter: 200 }) },
   random_forest: { label: 'random forest', make: (seed) => new RandomForestClassifier({ seed }) },
@@ -41,10 +38,11 @@ export function makeEstimator(family: ModelFamily, seed: number): Classifier {
 
 /**
  * The parameter grid of a family's configuration, for the `model` step of a `Pipeline`
- * (`model__<param>`): every configured list except the search settings.
+ * (`model__<param>`): every configured list except the search settings (`enabled`, `search`,
+ * `nIter`, `maxSamples`).
  */
 export function familyGrid(family: ModelFamily, config: FamilyConfig): ParamGrid {
-  const skip = new Set(['enabled', 'search', 'nIter', ...(FAMILIES[family].settings ?? [])]);
+  const skip = new Set(['enabled', 'search', 'nIter', 'maxSamples']);
   const grid: Record<string, readonly unknown[]> = {};
   for (const [key, values] of Object.entries(config)) {
     if (!skip.has(key)) grid[`model__${key}`] = values as unknown[];

@@ -58,7 +58,8 @@ export function compareCoordinates(
 
 /**
  * Searches one family's grid by stratified CV on a sample of at most `search.maxSamples` training
- * rows (SVC: `maxSamples` of its own), then refits the best candidate on the training split.
+ * rows (and at most the family's own `maxSamples`), then refits the best candidate on the training
+ * split, or on a stratified sample of the family's `maxSamples` rows when it has fewer.
  */
 export function searchFamily(
   family: ModelFamily,
@@ -68,11 +69,8 @@ export function searchFamily(
   search: PipelineConfig['search'],
 ): FamilyResult {
   const started = performance.now();
-  const maxRows =
-    family === 'svc'
-      ? Math.min(search.maxSamples, familyConfig.maxSamples as number)
-      : search.maxSamples;
-  const sample = stratifiedSample(train, maxRows, search.seed);
+  const fitRows = familyConfig.maxSamples ?? train.X.rows;
+  const sample = stratifiedSample(train, Math.min(search.maxSamples, fitRows), search.seed);
   const estimator = new Pipeline({
     steps: [...featureSteps(plan, sample), ['model', makeEstimator(family, search.seed)]],
   });
@@ -98,8 +96,8 @@ export function searchFamily(
         });
   searcher.fit(sample.X, sample.y);
   const best = searcher.bestParams;
-  // Kernel SVMs scale quadratically: the refit uses the same capped sample as the search.
-  const fitData = family === 'svc' ? sample : train;
+  // The family's own cap (a kernel SVM's quadratic cost, a forest's n log n) bounds the refit too.
+  const fitData = stratifiedSample(train, fitRows, search.seed);
   const model = estimator.withParams(best).fit(fitData.X, fitData.y);
   const rows = cvResultsRows(searcher.cvResults);
   const paramKeys = Object.keys(grid);

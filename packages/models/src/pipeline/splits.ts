@@ -1,7 +1,7 @@
 import type { Dataset } from '../data/dataset.js';
 import type { PipelineConfig } from './config.js';
 import { EstimatorInputError } from '../errors.js';
-import { subsetDataset, trainTestSplit, trainTestSplitIndices } from '../data/split.js';
+import { subsetDataset, trainTestSplitIndices } from '../data/split.js';
 
 /** The four parts of the data a run uses. */
 export interface Splits {
@@ -59,26 +59,42 @@ export function minimumClassRows(options: SplitOptions, hasTest: boolean): numbe
   }
 }
 
-function classCounts(data: Dataset): Int32Array {
-  const counts = new Int32Array(data.classNames.length);
-  for (let i = 0; i < data.y.length; i++) counts[data.y[i]]++;
+function classCounts(y: Int32Array, classes: number): Int32Array {
+  const counts = new Int32Array(classes);
+  for (let i = 0; i < y.length; i++) counts[y[i]]++;
   return counts;
 }
 
 /**
- * Splits the data, stratified: `test` (unless a test set is given), then `calibrationSize` of the
- * rest, halved into probability calibration and conformal calibration.
+ * The rows of each part, as indices into the data (`test` is `null` when a test set is given).
+ * The pipeline's split task returns these rather than the parts, so that a large data set is
+ * stored in the task cache once (as the loading task's result), not twice.
+ */
+export interface SplitRows {
+  /** Rows of the training part. */
+  readonly train: Int32Array;
+  /** Rows of the probability calibration part. */
+  readonly calibration: Int32Array;
+  /** Rows of the conformal calibration part. */
+  readonly conformal: Int32Array;
+  /** Rows of the test part, or `null` when the test set is a separate data set. */
+  readonly test: Int32Array | null;
+}
+
+/**
+ * Chooses the rows of each part, stratified: `test` (unless a test set is given), then
+ * `calibrationSize` of the rest, halved into probability calibration and conformal calibration.
  *
  * @throws EstimatorInputError naming the class label when a class has too few rows for the
  * splits, the CV folds or the calibration (checked before splitting and on the parts), so that a
  * run fails before any model is fitted.
  */
-export function splitData(data: Dataset, test: Dataset | null, options: SplitOptions): Splits {
+export function splitRows(data: Dataset, test: Dataset | null, options: SplitOptions): SplitRows {
   const need = options.need ?? { train: 1, calibration: 1 };
   const source = options.source ?? 'the data';
   const minimum = minimumClassRows(options, test !== null);
   const settings = options.settings ? ` (${options.settings})` : '';
-  const counts = classCounts(data);
+  const counts = classCounts(data.y, data.classNames.length);
   counts.forEach((count, c) => {
     if (count < minimum) {
       throw new EstimatorInputError(
@@ -87,39 +103,45 @@ export function splitData(data: Dataset, test: Dataset | null, options: SplitOpt
       );
     }
   });
-  let rest = data;
-  let testSet = test;
-  if (!testSet) {
-    const parts = trainTestSplit(data, {
+  const y = data.y;
+  // Each step splits a subset of rows; `pick` maps its positions back to rows of the data.
+  const pick = (rows: Int32Array, positions: ArrayLike<number>): Int32Array =>
+    Int32Array.from(positions, (p) => rows[p]);
+  const labelsOf = (rows: Int32Array): Int32Array => Int32Array.from(rows, (r) => y[r]);
+  let rest: Int32Array = Int32Array.from({ length: y.length }, (_, i) => i);
+  let testRows: Int32Array | null = null;
+  if (!test) {
+    const parts = trainTestSplitIndices(y, {
       testSize: options.testSize,
       stratify: true,
       seed: options.seed,
     });
-    rest = parts.train;
-    testSet = parts.test;
+    rest = Int32Array.from(parts.train);
+    testRows = Int32Array.from(parts.test);
   }
-  const held = trainTestSplit(rest, {
+  const held = trainTestSplitIndices(labelsOf(rest), {
     testSize: options.calibrationSize,
     stratify: true,
     seed: options.seed + 1,
   });
-  const halves = trainTestSplit(held.test, {
+  const heldOut = pick(rest, held.test);
+  const halves = trainTestSplitIndices(labelsOf(heldOut), {
     testSize: 0.5,
     stratify: true,
     seed: options.seed + 2,
   });
-  const splits = {
-    train: held.train,
-    calibration: halves.train,
-    conformal: halves.test,
-    test: testSet,
+  const rows: SplitRows = {
+    train: pick(rest, held.train),
+    calibration: pick(heldOut, halves.train),
+    conformal: pick(heldOut, halves.test),
+    test: testRows,
   };
   // With several classes the allocation of remainders can leave a part one row short.
   for (const [part, least] of [
     ['train', need.train],
     ['calibration', need.calibration],
   ] as const) {
-    classCounts(splits[part]).forEach((count, c) => {
+    classCounts(labelsOf(rows[part]), data.classNames.length).forEach((count, c) => {
       if (count < least) {
         throw new EstimatorInputError(
           'ClusteringPipeline.split',
@@ -128,7 +150,27 @@ export function splitData(data: Dataset, test: Dataset | null, options: SplitOpt
       }
     });
   }
-  return splits;
+  return rows;
+}
+
+/** The parts chosen by {@link splitRows}, taken from `data` (and `test`, when given). */
+export function applySplit(data: Dataset, test: Dataset | null, rows: SplitRows): Splits {
+  return {
+    train: subsetDataset(data, rows.train),
+    calibration: subsetDataset(data, rows.calibration),
+    conformal: subsetDataset(data, rows.conformal),
+    test: rows.test ? subsetDataset(data, rows.test) : test!,
+  };
+}
+
+/**
+ * Splits the data, stratified: the parts of {@link splitRows}, with the same checks.
+ *
+ * @throws EstimatorInputError naming the class label when a class has too few rows (see
+ * {@link splitRows}).
+ */
+export function splitData(data: Dataset, test: Dataset | null, options: SplitOptions): Splits {
+  return applySplit(data, test, splitRows(data, test, options));
 }
 
 /** A stratified sample of at most `max` rows (the data itself when it is small enough). */

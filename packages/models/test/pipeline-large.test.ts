@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cacheInfo,
+  configure,
+  createMemoryCacheStore,
+  resetConfiguration,
+  silentLogger,
+} from '@tideflow/core';
+import { makeBlobs } from '../src/data/blobs.js';
+import { trainTestSplit } from '../src/data/split.js';
+import { ClusteringPipeline } from '../src/pipeline/clustering-pipeline.js';
+import { resolvePipelineConfig } from '../src/pipeline/config-load.js';
+import { applySplit, splitData, splitRows, stratifiedSample } from '../src/pipeline/splits.js';
+import { defaultPipelineConfig } from '../src/pipeline/config.js';
+import { searchFamily } from '../src/pipeline/search.js';
+import type { FeaturePlan } from '../src/pipeline/features-plan.js';
+import type { Pipeline } from '../src/features/pipeline.js';
+import { GaussianNB } from '../src/estimators/naive-bayes.js';
+
+afterEach(() => resetConfiguration());
+
+describe('the split as row indices', () => {
+  it('gives the same parts as splitting the data set step by step', () => {
+    const data = { ...makeBlobs({ n: 900, dim: 3, k: 3, seed: 4 }), featureNames: ['x', 'y', 'z'] };
+    const options = { testSize: 0.2, calibrationSize: 0.25, seed: 7 };
+    // The composition the pipeline used before: split datasets, then split the parts again.
+    const parts = trainTestSplit(data, { testSize: 0.2, stratify: true, seed: 7 });
+    const held = trainTestSplit(parts.train, { testSize: 0.25, stratify: true, seed: 8 });
+    const halves = trainTestSplit(held.test, { testSize: 0.5, stratify: true, seed: 9 });
+    const splits = splitData(data, null, options);
+    expect(splits.train).toEqual(held.train);
+    expect(splits.calibration).toEqual(halves.train);
+    expect(splits.conformal).toEqual(halves.test);
+    expect(splits.test).toEqual(parts.test);
+    const rows = splitRows(data, null, options);
+    const all = [...rows.train, ...rows.calibration, ...rows.conformal, ...rows.test!].sort(
+      (a, b) => a - b,
+    );
+    expect(all).toEqual(Array.from({ length: 900 }, (_, i) => i));
+    // A given test set is kept as it is.
+    const given = splitRows(data, parts.test, options);
+    expect(given.test).toBeNull();
+    expect(applySplit(data, parts.test, given).test).toBe(parts.test);
+  });
+
+  it('keeps the data in the task cache once: the split entry is a small fraction of the data entry', async () => {
+    const store = createMemoryCacheStore();
+    configure({ tracker: false, cacheStore: store, logger: silentLogger });
+    const config = await resolvePipelineConfig({
+      set: [
+        'data.n=4000',
+        'search.folds=2',
+        'models.knn.nNeighbors=[15]',
+        'models.knn.weights=[uniform]',
+        'models.logistic.C=[1]',
+        'models.svc.enabled=false',
+        'models.random_forest.enabled=false',
+        'explain.shapRows=20',
+        'explain.shapBackground=10',
+        'tsne.enabled=false',
+      ],
+    });
+    await new ClusteringPipeline().run(config);
+    const info = await cacheInfo(store);
+    const bytes = (task: string) => info.tasks.find((t) => t.task === task)!.bytes;
+    const data = bytes('ClusteringPipeline.generateData');
+    // Indices are 4 bytes a row against 3 × 8 bytes of features and 4 of label: well under a fifth.
+    expect(bytes('ClusteringPipeline.split')).toBeLessThan(data / 5);
+  }, 120_000);
+});
+
+describe('a family capped by maxSamples', () => {
+  it('is searched and refitted on a seeded stratified sample of that many rows', () => {
+    const train = {
+      ...makeBlobs({ n: 3000, dim: 3, k: 3, seed: 6 }),
+      featureNames: ['x', 'y', 'z'],
+    };
+    const plan: FeaturePlan = {
+      coordinates: 'cartesian',
+      derived: false,
+      selection: 'none',
+      k: 1,
+      fdrLevel: 0.05,
+      scale: false,
+      seed: 0,
+    };
+    const config = defaultPipelineConfig();
+    const search = { ...config.search, folds: 2 };
+    const theta = (maxSamples: number | null) =>
+      (
+        (
+          searchFamily(
+            'gaussian_nb',
+            { ...config.models.gaussian_nb, maxSamples },
+            train,
+            plan,
+            search,
+          ).model as Pipeline
+        ).classifier as GaussianNB
+      ).fitted.theta;
+    const sample = stratifiedSample(train, 400, search.seed);
+    expect(theta(400)).toEqual(new GaussianNB().fit(sample.X, sample.y).fitted.theta);
+    expect(theta(null)).toEqual(new GaussianNB().fit(train.X, train.y).fitted.theta);
+    expect(config.models.random_forest.maxSamples).toBe(100_000);
+    expect(config.models.svc.maxSamples).toBe(3_000);
+  });
+});
