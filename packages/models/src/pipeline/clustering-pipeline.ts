@@ -4,6 +4,7 @@ import { makeBlobs } from '../data/blobs.js';
 import { parseCsv, readDataFile, unreadable } from '../data/csv.js';
 import type { Dataset } from '../data/dataset.js';
 import { VotingClassifier } from '../ensemble/voting.js';
+import { pcaProjection } from '../embed/pca.js';
 import { tsne } from '../embed/tsne.js';
 import { StandardScaler } from '../features/scaler.js';
 import { cvScoreChart } from '../plots/cv-scores.js';
@@ -24,7 +25,14 @@ import {
 } from './evaluation.js';
 import { checkDataFiles } from './inputs.js';
 import { checkPlan, supportsPolar, type FeaturePlan } from './features-plan.js';
-import { renderCharts, renderReport, type ReportCharts, type ReportInput } from './report.js';
+import {
+  dataSource,
+  renderCharts,
+  renderReport,
+  withRunDetails,
+  type ReportCharts,
+  type ReportInput,
+} from './report.js';
 import type { EvaluationStage, FamilyResult, FinalModel, PipelineResult } from './results.js';
 import { cell, compareCoordinates, searchFamily } from './search.js';
 import { checkOverrides, withOverrides } from './task-overrides.js';
@@ -358,7 +366,7 @@ export class ClusteringPipeline {
     config: PipelineConfig,
   ): Promise<EvaluationStage> {
     const final = await this.step(this.finalizeModel)(results, splits.calibration, config);
-    const withTsne = config.tsne.enabled && splits.test.X.cols === 3;
+    const withTsne = config.tsne.enabled && splits.test.X.cols >= 3 && splits.test.X.rows >= 10;
     const [scores, explanations, conformal, embedding] = await Promise.all([
       asTask(this.step(this.evaluate)).submit(final, results, splits.test),
       asTask(this.step(this.explain)).submit(final, splits.test, splits.train, config.explain),
@@ -404,7 +412,7 @@ export class ClusteringPipeline {
     });
     track.tag('model', stage.final.name);
     const view = this.view(stage, splits, config);
-    const { html, charts } = await this.step(this.renderReport)({
+    const { html: rendered, charts } = await this.step(this.renderReport)({
       config,
       data: {
         featureNames: splits.train.featureNames,
@@ -434,6 +442,7 @@ export class ClusteringPipeline {
       }),
       final: {
         name: stage.final.name,
+        members: stage.final.members,
         calibration: stage.final.calibration,
         cvScore: stage.final.cvScore,
       },
@@ -441,6 +450,13 @@ export class ClusteringPipeline {
       explanations: stage.explanations,
       conformal: stage.conformal,
       view,
+      pca: splits.test.X.cols > 3 ? this.pcaView(splits, config) : undefined,
+    });
+    // Added after the cached rendering, so that an identical rerun's report still comes from the cache.
+    const html = withRunDetails(rendered, {
+      runId: track.runId() ?? null,
+      date: new Date(),
+      source: dataSource(config),
     });
     // Plots and tables leave the pipeline as artifacts of the run; the model as a registered version.
     await Promise.all([
@@ -518,6 +534,17 @@ export class ClusteringPipeline {
       };
     }
     return stage.embedding ? { points: stage.embedding, kind: 'tsne' } : undefined;
+  }
+
+  /** The PCA view of data with more than 3 features: a standardised stratified test sample on its first two components. */
+  private pcaView(splits: Splits, config: PipelineConfig): ReportInput['pca'] {
+    const sample = stratifiedSample(splits.test, config.tsne.sample, config.tsne.seed);
+    const scaled = new StandardScaler().fit(sample.X).transform(sample.X);
+    const { embedding, explained } = pcaProjection(scaled);
+    return {
+      points: { ...sample, X: embedding, featureNames: ['PC 1', 'PC 2'] },
+      explained: [...explained],
+    };
   }
 
   /** The callable of a step with the configuration's overrides for its task name applied. */

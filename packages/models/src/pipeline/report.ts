@@ -43,8 +43,13 @@ export interface ReportInput {
     testLogLoss: number;
     reliability: Evaluation['reliability'];
   }[];
-  /** The final model. */
-  readonly final: { name: string; calibration: string; cvScore: number };
+  /** The final model: its name, member families (one unless it votes), calibration and CV score (a vote's: its best member's). */
+  readonly final: {
+    name: string;
+    members?: readonly string[];
+    calibration: string;
+    cvScore: number;
+  };
   /** Its evaluation. */
   readonly evaluation: Evaluation;
   /** Its explanations. */
@@ -53,6 +58,8 @@ export interface ReportInput {
   readonly conformal: ConformalReport;
   /** The 2D view: the data itself (2 features, with the model's decision regions) or a t-SNE embedding. */
   readonly view?: { points: Dataset; kind: 'data' | 'tsne'; model?: Classifier };
+  /** A PCA view (data with more than 3 features): a test sample on its first two components. */
+  readonly pca?: { points: Dataset; explained: readonly number[] };
 }
 
 const esc = (s: string): string =>
@@ -111,6 +118,8 @@ export interface ReportCharts {
   readonly setSizes: string;
   /** The 2D view (data with decision regions, or t-SNE), when there is one. */
   readonly view?: string;
+  /** The PCA view, for data with more than 3 features. */
+  readonly pca?: string;
 }
 
 /** Renders every chart of the report. */
@@ -185,6 +194,16 @@ export function renderCharts(r: ReportInput): ReportCharts {
       maxSize: k,
     }),
     view: viewChart(),
+    pca: r.pca
+      ? scatterPlot({
+          title: 'Principal components (2D) of a test sample',
+          points: r.pca.points.X,
+          labels: r.pca.points.y,
+          classNames,
+          xLabel: `PC 1 (${(100 * r.pca.explained[0]).toFixed(1)}% of variance)`,
+          yLabel: `PC 2 (${(100 * r.pca.explained[1]).toFixed(1)}% of variance)`,
+        })
+      : undefined,
   };
 }
 
@@ -196,7 +215,12 @@ export function renderReport(r: ReportInput, charts: ReportCharts = renderCharts
   const ex = r.explanations;
   const cards = [
     ['model', r.final.name],
-    ['CV score', f4(r.final.cvScore)],
+    [
+      r.final.members && r.final.members.length > 1
+        ? `CV score of ${r.final.members[0]} (best member)`
+        : 'CV score',
+      f4(r.final.cvScore),
+    ],
     ['test accuracy', f4(m.accuracy)],
     ['test log loss', f4(m.logLoss)],
     [`conformal coverage (1−α = ${1 - r.conformal.alpha})`, f4(r.conformal.coverage)],
@@ -232,7 +256,7 @@ export function renderReport(r: ReportInput, charts: ReportCharts = renderCharts
       charts.cvScores,
       `Fold scores of each family's best candidate (${r.config.search.folds}-fold stratified CV).`,
     ),
-    `<h2>Features</h2><p>Coordinates: <b>${esc(r.plan.coordinates === 'polar' ? 'polar/spherical' : 'cartesian')}</b>${
+    `<h2>Features</h2><p>Coordinates: <b>${esc(r.plan.coordinates === 'polar' ? (r.data.featureNames.length === 2 ? 'polar' : 'spherical') : 'cartesian')}</b>${
       r.plan.coordinateScores
         ? ` (CV ${esc(r.config.search.scoring)}: cartesian ${f4(r.plan.coordinateScores.cartesian)}, polar ${f4(r.plan.coordinateScores.polar)})`
         : ''
@@ -302,8 +326,17 @@ export function renderReport(r: ReportInput, charts: ReportCharts = renderCharts
       figure(
         charts.view!,
         kind === 'tsne'
-          ? 'Points coloured by true class; nearby points were near in 3D.'
+          ? `Points coloured by true class; nearby points were near in the ${r.data.featureNames.length}-feature space.`
           : 'Background: the predicted class over the plane.',
+      ),
+    );
+  }
+  if (charts.pca) {
+    sections.push(
+      `<h2>Principal components of the test data</h2>`,
+      figure(
+        charts.pca,
+        'Standardised features projected on their first two principal components.',
       ),
     );
   }
@@ -318,4 +351,20 @@ ${sections.join('\n')}
 <h2>Configuration</h2><pre class="config">${esc(configLines(r.config))}</pre>
 </body></html>
 `;
+}
+
+/** Where a run's data came from, for the report: the CSV files, or the generated clusters' settings. */
+export function dataSource(config: PipelineConfig): string {
+  const d = config.data;
+  if (d.source === 'csv') return `${d.path}${d.testPath ? ` (test: ${d.testPath})` : ''}`;
+  return `makeBlobs: n ${d.n}, dim ${d.dim}, k ${d.k}, std ${d.std}, seed ${d.seed}`;
+}
+
+/** The report with the run's id, date and data source under its title. */
+export function withRunDetails(
+  html: string,
+  details: { runId: string | null; date: Date; source: string },
+): string {
+  const line = `<p class="meta">run ${esc(details.runId ?? '(not tracked)')} · ${esc(details.date.toISOString())} · data: ${esc(details.source)}</p>`;
+  return html.replace('</h1>\n', `</h1>\n${line}\n`);
 }
