@@ -62,6 +62,9 @@ function copyTaskRun(r: TaskRunRecord): TaskRunRecord {
  * one is atomic with respect to the others.
  */
 export class MemoryTrackerStore implements TrackerStore {
+  /** The records live only as long as the process. */
+  readonly ephemeral = true;
+
   private readonly experiments = new Map<string, Experiment>();
   private readonly runs = new Map<string, StoredRun>();
   private readonly registry = new ModelRegistryState();

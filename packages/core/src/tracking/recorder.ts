@@ -2,7 +2,6 @@ import type { EngineEvent, EventBus, RunInfo } from '../engine/events.js';
 import type { State, StateType } from '../engine/state.js';
 import type { Logger } from '../logger.js';
 import { flattenParams } from './flatten.js';
-import { MemoryTracker } from './memory-tracker.js';
 import type {
   FlowRunRecord,
   LogLine,
@@ -77,7 +76,7 @@ class RunBuffer {
  * run, and each task run a task-run record. Every time recorded is the engine's clock at the
  * transition. The run, its flow-run record and each task-run record are written when they start
  * and again when they change, in batches off the hot path; with a tracker that outlives the process
- * (anything but the {@link MemoryTracker}), {@link TrackingRecorder.persist} lets the engine wait
+ * (any store that is not {@link Tracker.ephemeral}), {@link TrackingRecorder.persist} lets the engine wait
  * for those writes before a body runs, so a killed process leaves its runs behind. A top-level flow
  * call resolves after its run is written.
  */
@@ -93,7 +92,7 @@ export class TrackingRecorder {
     private readonly logger: Logger,
   ) {
     tracker.then(
-      (t) => (this.durable = !(t instanceof MemoryTracker)),
+      (t) => (this.durable = !t.ephemeral),
       () => {},
     );
   }

@@ -90,6 +90,11 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
   /** @param store - The backend that holds the records. */
   constructor(protected readonly store: S) {}
 
+  /** Whether the records die with the process (the store says so; see {@link TrackerStore.ephemeral}). */
+  get ephemeral(): boolean {
+    return this.store.ephemeral === true;
+  }
+
   /** The store, or `TrackingStoreError` once the tracker is closed. */
   protected get live(): S {
     if (this.closed) throw new TrackingStoreError('This tracker is closed; open a new one.');

@@ -123,6 +123,8 @@ export interface TrackerStore {
   listArtifacts(runId: string, prefix?: string): Promise<ArtifactInfo[]>;
   /** An artifact's bytes, or `undefined` if the run has no artifact at that path. */
   readArtifact(runId: string, path: string): Promise<Uint8Array | undefined>;
+  /** Optional: `true` when the records die with the process (an in-memory store), so the engine need not wait for a write before work starts. @default false */
+  readonly ephemeral?: boolean;
   /** Optional, for stores that keep artifacts as local files: the absolute file of an artifact, or `undefined` if the run has none at that path. */
   localArtifactPath?(runId: string, path: string): Promise<string | undefined>;
 
