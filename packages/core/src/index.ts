@@ -220,5 +220,11 @@ export type {
   TrackMetricOptions,
   TrackArtifactOptions,
   TrackModelOptions,
+  TrackModelResult,
 } from './tracking/track.js';
+export type {
+  AliasChallenge,
+  AliasDecision,
+  AliasDecisionReason,
+} from './tracking/alias-challenge.js';
 export { TrackingRecorder } from './tracking/recorder.js';

@@ -238,6 +238,8 @@ export type {
   PipelineResult,
   EvaluationStage,
 } from './pipeline/results.js';
+export { registeredModelName, modelSignature } from './pipeline/registration.js';
+export type { Registration } from './pipeline/registration.js';
 export { PIPELINE_TASKS, checkOverrides, withOverrides } from './pipeline/task-overrides.js';
 export { compareCoordinates, searchFamily } from './pipeline/search.js';
 export {

@@ -104,9 +104,10 @@ describe('ClusteringPipeline', () => {
     expect((await tracker.listArtifacts(result.runId!)).map((a) => a.path)).toContain(
       'report.html',
     );
-    expect((await tracker.getModelVersion('clustering', 'champion')).runId).toBe(result.runId);
+    const name = result.registration!.name;
+    expect((await tracker.getModelVersion(name, 'champion')).runId).toBe(result.runId);
     // The registered model loads in one call and predicts the pipeline's raw input columns.
-    const champion = await loadModel<Classifier>('models:/clustering@champion', { tracker });
+    const champion = await loadModel<Classifier>(`models:/${name}@champion`, { tracker });
     const rows = denseMatrix(2, 3, Float64Array.of(0.1, 0.2, 0.3, 5, -4, 2));
     expect(champion.predict(rows)).toHaveLength(2);
     expect(champion.predictProba(rows).rows).toBe(2);
@@ -119,7 +120,10 @@ describe('ClusteringPipeline', () => {
     expect(secondStates.every((s) => s === 'CACHED')).toBe(true);
     expect(again.testAccuracy).toBe(result.testAccuracy);
     // The cached rerun logs the same model bytes: the registry keeps one version.
-    expect((await tracker.getModelVersion('clustering', 'latest')).version).toBe(1);
+    expect((await tracker.getModelVersion(name, 'latest')).version).toBe(1);
+    expect(again.registration?.summary).toMatch(
+      /^champion stays v1 \([\d.]+\): an identical model$/,
+    );
 
     const third = recordTasks();
     await pipeline.run(await small(['models.knn.nNeighbors=[5,31]']));
