@@ -9,6 +9,12 @@ import {
   RunAlreadyExistsError,
   RunNotFoundError,
 } from './errors.js';
+import {
+  packTaskRun,
+  SequenceTable,
+  unpackTaskRun,
+  type PackedTaskRun,
+} from './memory-task-runs.js';
 import { ModelRegistryState } from './models.js';
 import { TAG_RUN_NAME } from './tracker.js';
 import type {
@@ -47,13 +53,8 @@ interface StoredRun {
   artifacts: Map<string, { info: ArtifactInfo; bytes: Uint8Array }>;
   models: Map<string, LoggedModel>;
   flowRun: FlowRunRecord | undefined;
-  taskRuns: Map<string, TaskRunRecord>;
+  taskRuns: Map<string, PackedTaskRun>;
   logs: LogLine[];
-}
-
-/** A copy of a task-run record (flat fields and a list of flat states: cheaper than structuredClone on the hot path). */
-function copyTaskRun(r: TaskRunRecord): TaskRunRecord {
-  return { ...r, stateHistory: r.stateHistory.map((state) => ({ ...state })) };
 }
 
 /**
@@ -68,6 +69,8 @@ export class MemoryTrackerStore implements TrackerStore {
   private readonly experiments = new Map<string, Experiment>();
   private readonly runs = new Map<string, StoredRun>();
   private readonly registry = new ModelRegistryState();
+  /** The state sequences that stored task runs share. */
+  private readonly sequences = new SequenceTable();
   private nextExperimentId = 1;
 
   constructor() {
@@ -328,11 +331,16 @@ export class MemoryTrackerStore implements TrackerStore {
   }
 
   async putTaskRun(runId: string, record: TaskRunRecord): Promise<void> {
-    this.writable(runId).taskRuns.set(record.taskRunId, copyTaskRun(record));
+    this.writable(runId).taskRuns.set(record.taskRunId, packTaskRun(record, this.sequences));
+  }
+
+  async putTaskRuns(runId: string, records: readonly TaskRunRecord[]): Promise<void> {
+    const taskRuns = this.writable(runId).taskRuns;
+    for (const r of records) taskRuns.set(r.taskRunId, packTaskRun(r, this.sequences));
   }
 
   async listTaskRuns(runId: string): Promise<TaskRunRecord[]> {
-    return [...this.run(runId).taskRuns.values()].map(copyTaskRun);
+    return Array.from(this.run(runId).taskRuns.values(), unpackTaskRun);
   }
 
   async appendLogs(runId: string, lines: readonly LogLine[]): Promise<void> {
