@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { asFlow, asTask, flow, task, track } from '@tideflow/core';
+import { asFlow, asTask, codeHash, flow, inputs, task, taskSource, track } from '@tideflow/core';
+import type { CacheOptions } from '@tideflow/core';
 import { makeBlobs } from '../data/blobs.js';
 import { parseCsv, readDataFile, unreadable } from '../data/csv.js';
 import type { Dataset } from '../data/dataset.js';
@@ -47,7 +48,20 @@ import {
   type Splits,
 } from './splits.js';
 
-/** The key of a CSV task: the file's bytes, not its name, decide the cache entry. */
+/**
+ * The code of this package (`dist/` when built, `src/` under a TypeScript loader): every task
+ * body here is one call into another module (search, families, estimators), which `taskSource`
+ * cannot see, so each key also carries this content hash, computed once per process.
+ */
+const modelsCode = codeHash({ files: [new URL('..', import.meta.url)] });
+
+/** The cache option of the pipeline's tasks: arguments, the task's body and the package's code. */
+const cached: CacheOptions = { policy: [inputs, taskSource, modelsCode] };
+
+/**
+ * The key of a CSV task: the file's bytes, not its name, decide the cache entry (and the code
+ * that parses it).
+ */
 function csvKey(ctx: { hash(value: unknown): string }, args: readonly unknown[]): string {
   const [path, ...options] = args as [string, ...unknown[]];
   let bytes: Buffer;
@@ -56,7 +70,7 @@ function csvKey(ctx: { hash(value: unknown): string }, args: readonly unknown[])
   } catch (error) {
     throw unreadable(path, error);
   }
-  return ctx.hash([bytes, ...options]);
+  return ctx.hash([modelsCode.digest(), bytes, ...options]);
 }
 
 /**
@@ -78,7 +92,7 @@ export class ClusteringPipeline {
   // ---- data -------------------------------------------------------------------------------
 
   /** Generates Gaussian clusters (`makeBlobs`). */
-  @task({ cache: true })
+  @task({ cache: cached })
   async generateData(config: PipelineConfig['data']): Promise<Dataset> {
     const blobs = makeBlobs({
       n: config.n,
@@ -115,7 +129,7 @@ export class ClusteringPipeline {
    * Splits into train / calibration / conformal / test, stratified. Returns row indices, so the
    * cache holds the data once (as the loading task's result), not a second time as its parts.
    */
-  @task({ cache: true })
+  @task({ cache: cached })
   async split(data: Dataset, test: Dataset | null, options: SplitOptions): Promise<SplitRows> {
     return splitRows(data, test, options);
   }
@@ -159,7 +173,7 @@ export class ClusteringPipeline {
    * Compares cartesian and polar/spherical features by CV of a reference model (kNN, k = 15, on
    * standardised features) on a sample of the training split.
    */
-  @task({ cache: true })
+  @task({ cache: cached })
   async compareCoordinates(
     train: Dataset,
     search: PipelineConfig['search'],
@@ -195,7 +209,7 @@ export class ClusteringPipeline {
   // ---- model search -----------------------------------------------------------------------
 
   /** Searches one family's grid by stratified CV on a sample of the training split, then refits the best. */
-  @task({ cache: true })
+  @task({ cache: cached })
   async searchFamily(
     family: ModelFamily,
     familyConfig: FamilyConfig,
@@ -259,7 +273,7 @@ export class ClusteringPipeline {
    * Chooses the final model: the best family, or a soft vote of the top ones (cross-validated on
    * the search folds of `train` for its own CV score); calibrated on the calibration split.
    */
-  @task({ cache: true })
+  @task({ cache: cached })
   async finalizeModel(
     results: FamilyResult[],
     train: Dataset,
@@ -302,7 +316,7 @@ export class ClusteringPipeline {
   }
 
   /** Test metrics of the final model and of each family's (uncalibrated) best model. */
-  @task({ cache: true })
+  @task({ cache: cached })
   async evaluate(
     final: FinalModel,
     results: FamilyResult[],
@@ -321,7 +335,7 @@ export class ClusteringPipeline {
   }
 
   /** Permutation importance and Shapley values of the final model on the test split. */
-  @task({ cache: true })
+  @task({ cache: cached })
   async explain(
     final: FinalModel,
     test: Dataset,
@@ -332,7 +346,7 @@ export class ClusteringPipeline {
   }
 
   /** Conformal prediction sets of the final model. */
-  @task({ cache: true })
+  @task({ cache: cached })
   async conformal(
     final: FinalModel,
     calibration: Dataset,
@@ -343,7 +357,7 @@ export class ClusteringPipeline {
   }
 
   /** A t-SNE embedding of a stratified sample of the test split (3-feature data). */
-  @task({ cache: true })
+  @task({ cache: cached })
   async embed(test: Dataset, config: PipelineConfig['tsne']): Promise<Dataset> {
     const sample = stratifiedSample(test, config.sample, config.seed);
     const perplexity = Math.min(config.perplexity, Math.floor((sample.X.rows - 1) / 3));
@@ -360,7 +374,7 @@ export class ClusteringPipeline {
   }
 
   /** Renders the report's charts and the self-contained HTML report. */
-  @task({ cache: true })
+  @task({ cache: cached })
   async renderReport(input: ReportInput): Promise<{ html: string; charts: ReportCharts }> {
     const charts = renderCharts(input);
     return { html: renderReport(input, charts), charts };
