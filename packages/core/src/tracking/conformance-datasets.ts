@@ -153,7 +153,7 @@ export function conformanceDatasets({ t, withTracker }: ConformanceContext): voi
           const inputs = [
             { dataset: wine },
             {
-              dataset: { ...iris1, ...change } as DatasetSpec,
+              dataset: { ...iris1, ...change },
               ...(context !== undefined && { context }),
             },
           ];

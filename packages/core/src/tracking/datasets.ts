@@ -162,7 +162,8 @@ export function inputIdentity(input: DatasetInput): string {
  * @throws InvalidDatasetInputError naming the input and the field.
  */
 export function prepareDatasetInputs(specs: readonly DatasetInputSpec[]): DatasetInput[] {
-  if (!Array.isArray(specs)) fail('logInputs', 'inputs', 'must be an array');
+  const given: unknown = specs;
+  if (!Array.isArray(given)) fail('logInputs', 'inputs', 'must be an array');
   if (specs.length > MAX_INPUTS_PER_BATCH)
     fail(
       'logInputs',

@@ -280,7 +280,8 @@ export class MemoryTrackerStore implements TrackerStore {
   async putInputs(runId: string, inputs: readonly DatasetInput[]): Promise<void> {
     const run = this.writable(runId);
     let shared = this.datasets.get(run.info.experimentId);
-    if (!shared) this.datasets.set(run.info.experimentId, (shared = new Map()));
+    if (!shared)
+      this.datasets.set(run.info.experimentId, (shared = new Map<string, DatasetInfo>()));
     for (const input of inputs) {
       const id = inputIdentity(input);
       if (run.inputs.has(id)) continue;
