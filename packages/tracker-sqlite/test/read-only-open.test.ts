@@ -180,8 +180,8 @@ describe('opening a cache store for reading (create: false)', () => {
     const again = await cache.run(options, key, () => Promise.resolve(2), false);
     expect(again.hit).toBe(false);
     expect(logger.warnings).toHaveLength(1);
-    expect(logger.warnings[0]!.msg).toContain(`${key} in store sqlite://${path}`);
-    expect(logger.warnings[0]!.fields).toMatchObject({ key, store: `sqlite://${path}` });
+    expect(logger.warnings[0].msg).toContain(`${key} in store sqlite://${path}`);
+    expect(logger.warnings[0].fields).toMatchObject({ key, store: `sqlite://${path}` });
     await store.disconnect();
   });
 });
