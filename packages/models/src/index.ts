@@ -74,6 +74,9 @@ export type { Split, StratifiedKFoldOptions } from './selection/stratified-kfold
 export { KNeighborsClassifier } from './estimators/knn.js';
 export type { KNeighborsParams, KNeighborsModel } from './estimators/knn.js';
 export { KDTree } from './estimators/kd-tree.js';
+export { BruteForceNeighbors } from './estimators/brute-neighbors.js';
+export { neighborIndex, BRUTE_FORCE_MIN_DIM } from './estimators/neighbor-index.js';
+export type { NeighborIndex } from './estimators/neighbor-index.js';
 export type { Neighbors } from './estimators/kd-tree.js';
 
 // --- evaluation (issue 6): feature derivation and selection
