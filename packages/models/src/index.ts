@@ -282,6 +282,7 @@ export {
   stratifiedSample,
 } from './pipeline/splits.js';
 export type { Splits, SplitRows, SplitOptions } from './pipeline/splits.js';
+export { DATASET_DIGEST_LENGTH, dataInputs, datasetDigest } from './pipeline/data-inputs.js';
 export {
   evaluateModel,
   explainModel,
