@@ -12,9 +12,9 @@ import { ClusteringPipeline } from '../src/pipeline/clustering-pipeline.js';
 import { resolvePipelineConfig } from '../src/pipeline/config-load.js';
 import { applySplit, splitData, splitRows, stratifiedSample } from '../src/pipeline/splits.js';
 import { defaultPipelineConfig } from '../src/pipeline/config.js';
-import { searchFamily } from '../src/pipeline/search.js';
+import { searchFamily } from '../src/pipeline/family-search.js';
 import type { FeaturePlan } from '../src/pipeline/features-plan.js';
-import type { Pipeline } from '../src/features/pipeline.js';
+import type { Pipeline } from '../src/features/estimator-pipeline.js';
 import { GaussianNB } from '../src/estimators/naive-bayes.js';
 
 afterEach(() => resetConfiguration());

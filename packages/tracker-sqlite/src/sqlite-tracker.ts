@@ -48,7 +48,7 @@ import { insertMetrics } from './metrics-sql.js';
 import * as records from './records-sql.js';
 import { hydrateRuns } from './hydrate.js';
 import { migrate } from './schema.js';
-import { compileScope, compileSearch } from './search.js';
+import { compileScope, compileSearch } from './search-sql.js';
 import { SqliteStore, metricValue } from './store.js';
 import { parseSqliteUri } from './uri.js';
 

@@ -36,7 +36,7 @@ import type {
   RunScope,
   TrackerStore,
 } from './tracker-store.js';
-import { isNewer } from './validation.js';
+import { isNewer } from './record-checks.js';
 
 interface StoredRun {
   info: TrackingRunInfo;

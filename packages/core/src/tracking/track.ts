@@ -1,6 +1,6 @@
 import { getConfig } from '../config/configure.js';
 import { runStorage } from '../engine/context.js';
-import { defaultSerializers } from '../serialization/registry.js';
+import { defaultSerializers } from '../serialization/serializer-registry.js';
 import type { TrackingRecorder } from './recorder.js';
 import type {
   ArtifactInfo,
@@ -12,7 +12,7 @@ import type {
   TypedArtifactInput,
 } from './tracker.js';
 import { encodeTypedArtifact } from './artifacts.js';
-import { validateArtifactPath, validateKey } from './validation.js';
+import { validateArtifactPath, validateKey } from './record-checks.js';
 
 /** Options of `track.metric`/`track.metrics`. */
 export interface TrackMetricOptions {
