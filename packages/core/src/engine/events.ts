@@ -29,7 +29,13 @@ export interface EngineEvents {
   /** A flow or task run was created at `timestamp` (its first state, Pending, follows). */
   'run.created': { run: EngineRunInfo; timestamp: number };
   /** A run entered a new state. `cacheKey` is set on Cached states and on completed cached runs. */
-  'run.state': { run: EngineRunInfo; state: State; previous?: State; attempt: number; cacheKey?: string };
+  'run.state': {
+    run: EngineRunInfo;
+    state: State;
+    previous?: State;
+    attempt: number;
+    cacheKey?: string;
+  };
   /** A line was logged through a run logger. */
   'run.log': {
     run: EngineRunInfo;
