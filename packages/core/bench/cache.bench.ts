@@ -10,9 +10,12 @@ import { Keyv } from 'keyv';
 import { Matrix } from 'ml-matrix';
 import {
   TaskCache,
+  codeHash,
   createMemoryCacheStore,
+  inputs,
   normalizeCacheOptions,
   silentLogger,
+  taskSource,
 } from '../src/index.js';
 import type { CacheRequest, CacheStore } from '../src/index.js';
 import { SqliteKeyvStore, createSqliteCacheStore } from '../../tracker-sqlite/src/index.js';
@@ -154,6 +157,32 @@ report('cache.miss_overhead_small_memory', median(memoryMiss), 'us', {
   callsPerRep: 200,
   store: 'createMemoryCacheStore',
   min: Number(Math.min(...memoryMiss).toFixed(2)),
+});
+
+// 4. The code-version policy over the models package's built code (issue 11 §7): the digest is
+//    computed once per process (first call), after which a key costs what it did without it.
+const modelsDist = new URL('../../models/dist', import.meta.url);
+const firstDigest = timeMs(() => codeHash({ files: [modelsDist] }).digest(), 9, 1);
+report('cache.code_hash_first_digest_models_dist', median(firstDigest), 'ms', {
+  reps: 9,
+  min: Number(Math.min(...firstDigest).toFixed(3)),
+  note: 'codeHash({ files: [packages/models/dist] }).digest() in a fresh policy',
+});
+const withCode = normalizeCacheOptions('Pipeline.train', {
+  policy: [inputs, taskSource, codeHash({ files: [modelsDist] })],
+});
+const smallArgs = [{ path: 'blobs3d_100k.csv' }, { k: 5 }];
+const keysUs = (opts: typeof options) =>
+  timeMs(() => {
+    for (let i = 0; i < 1000; i++) cache.computeKey(opts, request(smallArgs));
+  }, 15); // 1000 keys per rep: ms per rep = µs per key
+const plainKey = keysUs(options);
+const codeKey = keysUs(withCode);
+report('cache.key_small_with_code_hash', median(codeKey), 'us', {
+  reps: 15,
+  callsPerRep: 1000,
+  withoutCodeHash: Number(median(plainKey).toFixed(3)),
+  note: '[inputs, taskSource, codeHash] against [inputs, taskSource], same run',
 });
 
 await blobStore.disconnect();

@@ -208,6 +208,8 @@ export type {
   CacheKeyContext,
   CacheKeyBuilder,
 } from './cache/policies.js';
+export { codeHash, CodeHashError } from './cache/code-hash.js';
+export type { CodeHashOptions, CodeHashPolicy } from './cache/code-hash.js';
 export { hashValue, UnhashableValueError } from './cache/hash.js';
 export { CacheStoreError, createMemoryCacheStore } from './cache/store.js';
 export type { CacheStore } from './cache/store.js';

@@ -2,7 +2,9 @@
  * Cache keys carry the task name so that one task's entries can be listed and cleared:
  *   tideflow:<task>:<64 hex digits>      keys derived from policies
  *   tideflow:<task>:key:<custom key>     keys returned by a task's `key` function
- * In the task name, `%` and `:` are percent-encoded so that the first `:` after it ends it.
+ *   tideflow:<task>:v=<version>:key:<custom key>   the same for a task with a `version` option
+ * In the task name and the version, `%` and `:` are percent-encoded so that the first `:` after
+ * them ends them. (Policy-derived keys hash the version into the digest.)
  */
 
 const PREFIX = 'tideflow:';
@@ -25,16 +27,21 @@ export function formatCacheKey(taskName: string, digest: string): string {
   return taskKeyPrefix(taskName) + digest;
 }
 
-/** The key of a task call from the string its `key` function returned. */
-export function formatCustomCacheKey(taskName: string, customKey: string): string {
-  return `${taskKeyPrefix(taskName)}key:${customKey}`;
+/** The key of a task call from the string its `key` function returned (and the task's version). */
+export function formatCustomCacheKey(
+  taskName: string,
+  customKey: string,
+  version?: string,
+): string {
+  const versioned = version === undefined ? '' : `v=${escapeTaskName(version)}:`;
+  return `${taskKeyPrefix(taskName)}${versioned}key:${customKey}`;
 }
 
 /** The parts of a tideflow cache key, as returned by {@link parseCacheKey}. */
 export interface ParsedCacheKey {
   /** The task's registered name. */
   taskName: string;
-  /** The digest, or `key:<custom key>` for keys from a `key` function. */
+  /** The digest, or `key:<custom key>` (`v=<version>:key:<custom key>`) for keys from a `key` function. */
   id: string;
 }
 

@@ -12,6 +12,8 @@ export interface CacheKeyContext {
   readonly flowRunId?: string;
   /** The parameters of the enclosing flow run, if any. */
   readonly flowParameters?: Readonly<Record<string, unknown>>;
+  /** The task's `version` option, if set (already part of every key of the task). */
+  readonly version?: string;
   /** The structural hash (64 hex characters) tideflow uses for keys, for use in custom keys. */
   hash(value: unknown): string;
 }
@@ -27,7 +29,8 @@ export interface CacheKeyBuilder {
 
 /**
  * A rule deciding what a task's cache key depends on. The built-in policies are {@link inputs},
- * {@link taskSource}, {@link flowParameters}, {@link runId} and {@link none}; a list of policies
+ * {@link taskSource}, {@link flowParameters}, {@link runId}, {@link none} and the policies made by
+ * `codeHash({ files, packages })`; a list of policies
  * combines them (the key depends on all of them).
  */
 export interface CachePolicy {
@@ -169,7 +172,7 @@ export function combinePolicies(
     if (!isCachePolicy(p)) {
       throw new InvalidOptionError(
         `Task "${taskName}" has an invalid cache policy ${JSON.stringify(p) ?? String(p)}; ` +
-          `use inputs, inputs.without(...), taskSource, flowParameters, runId or none.`,
+          `use inputs, inputs.without(...), taskSource, codeHash(...), flowParameters, runId or none.`,
       );
     }
     if (seen.has(p.name)) {

@@ -56,6 +56,8 @@ export interface NormalizedCacheOptions {
   readonly refresh: boolean;
   /** The task's own store, when given. */
   readonly store?: CacheStore;
+  /** The task's `version` option: part of every key, so a new version misses the old entries. */
+  readonly version?: string;
 }
 
 /** What {@link TaskCache.run} returns. */
@@ -83,17 +85,26 @@ export interface TaskCacheOptions {
 const OPTION_KEYS = new Set(['policy', 'key', 'expiration', 'refresh', 'store']);
 
 /**
- * Validates a task's `cache` option; `true` means `[inputs, taskSource]`.
+ * Validates a task's `cache` option; `true` means `[inputs, taskSource]`. `version` is the task's
+ * `version` option, which every key of the task includes.
  *
  * @throws InvalidOptionError naming the task for an unknown field, an invalid policy, both
- *   `policy` and `key`, an invalid expiration, a non-boolean `refresh` or a non-store `store`.
+ *   `policy` and `key`, an invalid expiration, a non-boolean `refresh`, a non-store `store` or a
+ *   `version` that is not a non-empty string.
  */
 export function normalizeCacheOptions(
   taskName: string,
   options: true | CacheOptions,
+  version?: string,
 ): NormalizedCacheOptions {
+  checkVersion(taskName, version);
   if (options === true) {
-    return { taskName, policies: combinePolicies(taskName, [inputs, taskSource]), refresh: false };
+    return {
+      taskName,
+      policies: combinePolicies(taskName, [inputs, taskSource]),
+      refresh: false,
+      version,
+    };
   }
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidOptionError(
@@ -137,7 +148,21 @@ export function normalizeCacheOptions(
       expiration === undefined ? undefined : parseExpiration(expiration, `task "${taskName}"`),
     refresh: refresh ?? false,
     store,
+    version,
   };
+}
+
+/**
+ * Throws InvalidOptionError naming the task when its `version` option is set but not a
+ * non-empty string.
+ */
+export function checkVersion(taskName: string, version: unknown): void {
+  if (version !== undefined && (typeof version !== 'string' || version.trim() === '')) {
+    throw new InvalidOptionError(
+      `"${taskName}": option version must be a non-empty string (e.g. '2' or '2024-06-01'), ` +
+        `got ${JSON.stringify(version) ?? typeof version}.`,
+    );
+  }
 }
 
 interface Outcome {
@@ -219,6 +244,7 @@ export class TaskCache {
       parameters: parametersOf(request),
       flowRunId: request.flowRunId,
       flowParameters: request.flowParameters,
+      version: options.version,
       hash: (value) => {
         try {
           return hashValue(value, this.serializers);
@@ -234,7 +260,7 @@ export class TaskCache {
           `The cache key function of task "${taskName}" returned ${JSON.stringify(custom) ?? String(custom)}; it must return a non-empty string.`,
         );
       }
-      return formatCustomCacheKey(taskName, custom);
+      return formatCustomCacheKey(taskName, custom, options.version);
     }
     if (options.policies.length === 0) return undefined;
     const hasher = new StructuralHasher(this.serializers);
@@ -249,6 +275,7 @@ export class TaskCache {
       },
     };
     try {
+      if (options.version !== undefined) builder.add('version', options.version);
       for (const policy of options.policies) {
         hasher.label(policy.name);
         if (!policy.contribute(ctx, builder)) {

@@ -1,4 +1,8 @@
-import { normalizeCacheOptions, type NormalizedCacheOptions } from '../cache/task-cache.js';
+import {
+  checkVersion,
+  normalizeCacheOptions,
+  type NormalizedCacheOptions,
+} from '../cache/task-cache.js';
 import { InvalidOptionError } from '../errors.js';
 import type { Registry } from '../flow-registry.js';
 import type { RunKind } from './events.js';
@@ -54,6 +58,12 @@ export function createDefinition(
   if (kind === 'flow' && options.cache !== undefined) {
     throw new InvalidOptionError(`"${name}": flows are not cached; put \`cache\` on its tasks.`);
   }
+  if (kind === 'flow' && options.version !== undefined) {
+    throw new InvalidOptionError(
+      `"${name}": version is a task option (part of its cache key); put it on the flow's tasks.`,
+    );
+  }
+  checkVersion(name, options.version);
   const paramNames = parameterNames(fn);
   return {
     kind,
@@ -66,7 +76,7 @@ export function createDefinition(
     tags: options.tags ?? [],
     registry: options.registry,
     paramTypes,
-    cache: options.cache ? normalizeCacheOptions(name, options.cache) : undefined,
+    cache: options.cache ? normalizeCacheOptions(name, options.cache, options.version) : undefined,
   };
 }
 

@@ -61,6 +61,11 @@ export interface RunOptions<R = unknown> {
 export interface TaskOptions<R = unknown> extends RunOptions<R> {
   /** Cache results by input hash: `true` means `{ policy: [inputs, taskSource] }`. */
   cache?: true | CacheOptions;
+  /**
+   * The version of the task's code, e.g. `'2'`: part of every cache key of the task, so bumping
+   * it makes the entries of earlier versions miss. A non-empty string.
+   */
+  version?: string;
 }
 
 /** Options of a flow. */

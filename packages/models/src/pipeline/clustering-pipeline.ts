@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { asFlow, asTask, flow, task, track } from '@tideflow/core';
+import { asFlow, asTask, codeHash, flow, inputs, task, taskSource, track } from '@tideflow/core';
+import type { CacheOptions } from '@tideflow/core';
 import { makeBlobs } from '../data/blobs.js';
 import { parseCsv, readDataFile, unreadable } from '../data/csv.js';
 import type { Dataset } from '../data/dataset.js';
@@ -46,7 +47,20 @@ import {
   type Splits,
 } from './splits.js';
 
-/** The key of a CSV task: the file's bytes, not its name, decide the cache entry. */
+/**
+ * The code of this package (`dist/` when built, `src/` under a TypeScript loader): every task
+ * body here is one call into another module (search, families, estimators), which `taskSource`
+ * cannot see, so each key also carries this content hash, computed once per process.
+ */
+const modelsCode = codeHash({ files: [new URL('..', import.meta.url)] });
+
+/** The cache option of the pipeline's tasks: arguments, the task's body and the package's code. */
+const cached: CacheOptions = { policy: [inputs, taskSource, modelsCode] };
+
+/**
+ * The key of a CSV task: the file's bytes, not its name, decide the cache entry (and the code
+ * that parses it).
+ */
 function csvKey(ctx: { hash(value: unknown): string }, args: readonly unknown[]): string {
   const [path, ...options] = args as [string, ...unknown[]];
   let bytes: Buffer;
@@ -55,7 +69,7 @@ function csvKey(ctx: { hash(value: unknown): string }, args: readonly unknown[])
   } catch (error) {
     throw unreadable(path, error);
   }
-  return ctx.hash([bytes, ...options]);
+  return ctx.hash([modelsCode.digest(), bytes, ...options]);
 }
 
 /**
@@ -77,7 +91,7 @@ export class ClusteringPipeline {
   // ---- data -------------------------------------------------------------------------------
 
   /** Generates Gaussian clusters (`makeBlobs`). */
-  @task({ cache: true })
+  @task({ cache: cached })
   async generateData(config: PipelineConfig['data']): Promise<Dataset> {
     const blobs = makeBlobs({
       n: config.n,
@@ -114,7 +128,7 @@ export class ClusteringPipeline {
    * Splits into train / calibration / conformal / test, stratified. Returns row indices, so the
    * cache holds the data once (as the loading task's result), not a second time as its parts.
    */
-  @task({ cache: true })
+  @task({ cache: cached })
   async split(data: Dataset, test: Dataset | null, options: SplitOptions): Promise<SplitRows> {
     return splitRows(data, test, options);
   }
@@ -158,7 +172,7 @@ export class ClusteringPipeline {
    * Compares cartesian and polar/spherical features by CV of a reference model (kNN, k = 15, on
    * standardised features) on a sample of the training split.
    */
-  @task({ cache: true })
+  @task({ cache: cached })
   async compareCoordinates(
     train: Dataset,
     search: PipelineConfig['search'],
@@ -194,7 +208,7 @@ export class ClusteringPipeline {
   // ---- model search -----------------------------------------------------------------------
 
   /** Searches one family's grid by stratified CV on a sample of the training split, then refits the best. */
-  @task({ cache: true })
+  @task({ cache: cached })
   async searchFamily(
     family: ModelFamily,
     familyConfig: FamilyConfig,
@@ -255,7 +269,7 @@ export class ClusteringPipeline {
   // ---- final model and evaluation ---------------------------------------------------------
 
   /** Chooses the final model: the best family, or a soft vote of the top ones; calibrated on the calibration split. */
-  @task({ cache: true })
+  @task({ cache: cached })
   async finalizeModel(
     results: FamilyResult[],
     calibration: Dataset,
@@ -294,7 +308,7 @@ export class ClusteringPipeline {
   }
 
   /** Test metrics of the final model and of each family's (uncalibrated) best model. */
-  @task({ cache: true })
+  @task({ cache: cached })
   async evaluate(
     final: FinalModel,
     results: FamilyResult[],
@@ -313,7 +327,7 @@ export class ClusteringPipeline {
   }
 
   /** Permutation importance and Shapley values of the final model on the test split. */
-  @task({ cache: true })
+  @task({ cache: cached })
   async explain(
     final: FinalModel,
     test: Dataset,
@@ -324,7 +338,7 @@ export class ClusteringPipeline {
   }
 
   /** Conformal prediction sets of the final model. */
-  @task({ cache: true })
+  @task({ cache: cached })
   async conformal(
     final: FinalModel,
     calibration: Dataset,
@@ -335,7 +349,7 @@ export class ClusteringPipeline {
   }
 
   /** A t-SNE embedding of a stratified sample of the test split (3-feature data). */
-  @task({ cache: true })
+  @task({ cache: cached })
   async embed(test: Dataset, config: PipelineConfig['tsne']): Promise<Dataset> {
     const sample = stratifiedSample(test, config.sample, config.seed);
     const perplexity = Math.min(config.perplexity, Math.floor((sample.X.rows - 1) / 3));
@@ -352,7 +366,7 @@ export class ClusteringPipeline {
   }
 
   /** Renders the report's charts and the self-contained HTML report. */
-  @task({ cache: true })
+  @task({ cache: cached })
   async renderReport(input: ReportInput): Promise<{ html: string; charts: ReportCharts }> {
     const charts = renderCharts(input);
     return { html: renderReport(input, charts), charts };
