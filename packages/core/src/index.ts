@@ -112,6 +112,7 @@ export {
   ExperimentAlreadyExistsError,
   DeletedRunError,
   InvalidArtifactPathError,
+  InvalidDatasetInputError,
   ArtifactNotFoundError,
   TrackingInputError,
   ModelNotFoundError,
@@ -170,6 +171,19 @@ export type {
   LogLine,
   GetLogsOptions,
 } from './tracking/tracker.js';
+export {
+  MAX_DATASET_NAME_LENGTH,
+  MAX_DATASET_DIGEST_LENGTH,
+  MAX_DATASET_SOURCE_LENGTH,
+  MAX_DATASET_CONTEXT_LENGTH,
+} from './tracking/datasets.js';
+export type {
+  DatasetColumn,
+  DatasetInfo,
+  DatasetInput,
+  DatasetSpec,
+  DatasetInputSpec,
+} from './tracking/datasets.js';
 export { Tracker } from './tracking/tracker-bridge.js';
 export { MemoryTracker } from './tracking/memory-tracker.js';
 export { openTracker, registerTrackerScheme } from './tracking/open.js';
@@ -222,5 +236,6 @@ export type {
   TrackMetricOptions,
   TrackArtifactOptions,
   TrackModelOptions,
+  TrackInputOptions,
 } from './tracking/track.js';
 export { TrackingRecorder } from './tracking/recorder.js';

@@ -182,6 +182,37 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'datasets and run inputs (MLflow log_inputs)',
+    up(db) {
+      // As MLflow's tables: a dataset is shared within an experiment by (name, digest); an input
+      // links it to a run in a context. The indexes serve datasets.* search clauses.
+      db.exec(`
+        CREATE TABLE datasets (
+          dataset_id INTEGER PRIMARY KEY,
+          experiment_id INTEGER NOT NULL,
+          name TEXT NOT NULL,
+          digest TEXT NOT NULL,
+          source_type TEXT NOT NULL,
+          source TEXT NOT NULL,
+          schema TEXT,
+          num_rows INTEGER,
+          UNIQUE (experiment_id, name, digest)
+        );
+        CREATE INDEX datasets_by_digest ON datasets (digest);
+        CREATE INDEX datasets_by_name ON datasets (name);
+        CREATE TABLE inputs (
+          id INTEGER PRIMARY KEY,
+          run_id INTEGER NOT NULL,
+          dataset_id INTEGER NOT NULL,
+          context TEXT
+        );
+        CREATE UNIQUE INDEX inputs_identity ON inputs (run_id, dataset_id, IFNULL(context, ''));
+        CREATE INDEX inputs_by_dataset ON inputs (dataset_id, run_id);
+      `);
+    },
+  },
 ];
 
 /** The schema version this package writes. */

@@ -25,6 +25,7 @@ import type {
 } from '@tideflow/core/store';
 import type {
   ArtifactInfo,
+  DatasetInput,
   Experiment,
   FlowRunRecord,
   GetLogsOptions,
@@ -46,6 +47,7 @@ import { THIS_HOST } from './liveness.js';
 import { markCrashedRuns, markCrashedRunsNow } from './crash-recovery.js';
 import { insertMetrics } from './metrics-sql.js';
 import * as records from './records-sql.js';
+import { listInputs, putInputs } from './inputs-sql.js';
 import { hydrateRuns } from './hydrate.js';
 import { migrate } from './schema.js';
 import { compileScope, compileSearch } from './search-sql.js';
@@ -376,6 +378,14 @@ export class SqliteTrackerStore implements TrackerStore {
       }
       if (batch.metrics.length) insertMetrics(s, run.id, batch.metrics);
     });
+  }
+
+  async putInputs(runId: string, inputs: readonly DatasetInput[]): Promise<void> {
+    await putInputs(this.store, runId, inputs);
+  }
+
+  async listInputs(runId: string): Promise<DatasetInput[]> {
+    return listInputs(this.store, runId);
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {

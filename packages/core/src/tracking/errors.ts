@@ -113,6 +113,20 @@ export class TrackingInputError extends TideflowError {
   }
 }
 
+/**
+ * Thrown when a dataset input to log breaks one of MLflow's rules (a missing name, a digest over
+ * 36 characters, a bad context, ...); `input` and `field` name what was wrong.
+ */
+export class InvalidDatasetInputError extends TideflowError {
+  constructor(
+    readonly input: string,
+    readonly field: string,
+    detail: string,
+  ) {
+    super('INVALID_DATASET_INPUT', `Invalid dataset ${input}: "${field}" ${detail}.`);
+  }
+}
+
 /** Thrown when a registered model, a model version or an alias does not exist. */
 export class ModelNotFoundError extends TideflowError {
   constructor(

@@ -12,6 +12,8 @@ import type {
   TypedArtifactInput,
 } from './tracker.js';
 import { encodeTypedArtifact } from './artifacts.js';
+import { toDatasetInput } from './datasets.js';
+import type { DatasetSpec } from './datasets.js';
 import { validateArtifactPath, validateKey } from './record-checks.js';
 
 /** Options of `track.metric`/`track.metrics`. */
@@ -42,6 +44,12 @@ export interface TrackModelOptions {
   metrics?: Record<string, number>;
   /** Register it under this model name (a new version), optionally with an alias such as `champion`. */
   register?: { name: string; alias?: string; description?: string };
+}
+
+/** Options of `track.input`. */
+export interface TrackInputOptions {
+  /** What the run used the data for, e.g. `training`, `calibration`, `evaluation` (1 to 500 characters). */
+  context?: string;
 }
 
 /** The flow run that `track.*` writes to, when the recorder tracks it. */
@@ -177,6 +185,27 @@ export const track = {
     options: TrackArtifactOptions = {},
   ): Promise<ArtifactInfo | undefined> {
     return typed('progress', { type: 'progress', progress, ...options });
+  },
+
+  /**
+   * Records a dataset the run used, as `mlflow.log_input`: its name, digest, source, schema and
+   * row count, in a context. The same dataset (name and digest) in the same context is recorded
+   * once per run. A bad input throws `InvalidDatasetInputError` at once, naming the field.
+   *
+   * @example
+   * ```ts
+   * await track.input({ name: 'iris.csv', digest: 'f3a9c2d1e4b5a6c7', source: 'data/iris.csv', numRows: 150 }, { context: 'training' });
+   * ```
+   */
+  input(dataset: DatasetSpec, options: TrackInputOptions = {}): Promise<void> {
+    const spec = { dataset, ...(options.context !== undefined && { context: options.context }) };
+    toDatasetInput(spec, 'input');
+    const t = target('input');
+    return t
+      ? settled(t.recorder.write(t.runId, (tracker, id) => tracker.logInputs(id, [spec]))).then(
+          () => undefined,
+        )
+      : Promise.resolve();
   },
 
   /**
