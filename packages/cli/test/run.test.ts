@@ -42,6 +42,9 @@ describe('tideflow run clustering', () => {
     for (const family of ['knn', 'gaussian_nb', 'svc', 'logistic', 'random_forest'])
       expect(r.stdout).toMatch(new RegExp(`\\n${family} +0\\.\\d{4}`));
     expect(r.stdout.split('\n').every((l) => l.length <= 80 || l.startsWith('report'))).toBe(true);
+    // The default strategy votes: the summary's CV score is the vote's own, and says so.
+    expect(r.stdout).toMatch(/\nselected +voting\(/);
+    expect(r.stdout).toMatch(/\ncv score +0\.\d{4} \(the vote\) +test accuracy 0\.\d{4}/);
     const report = /report +(.+)\n/.exec(r.stdout)![1];
     expect(report.startsWith(join(ws.cwd, '.tideflow', 'artifacts'))).toBe(true);
     expect(readFileSync(report, 'utf8')).toMatch(/^<!doctype html>[\s\S]*<svg[\s\S]*<\/html>\n$/);

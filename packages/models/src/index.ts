@@ -66,6 +66,9 @@ export type { GaussianNBParams, GaussianNBModel } from './estimators/naive-bayes
 export { KNeighborsClassifier } from './estimators/knn.js';
 export type { KNeighborsParams, KNeighborsModel } from './estimators/knn.js';
 export { KDTree } from './estimators/kd-tree.js';
+export { BruteForceNeighbors } from './estimators/brute-neighbors.js';
+export { neighborIndex, BRUTE_FORCE_MIN_DIM } from './estimators/neighbor-index.js';
+export type { NeighborIndex } from './estimators/neighbor-index.js';
 export type { Neighbors } from './estimators/kd-tree.js';
 export { LogisticRegression } from './estimators/logistic.js';
 export type { LogisticRegressionParams, LogisticRegressionModel } from './estimators/logistic.js';
