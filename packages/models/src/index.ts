@@ -319,6 +319,7 @@ export type { FeaturePlan } from './pipeline/features-plan.js';
 export { compareCoordinates, searchFamily } from './pipeline/family-search.js';
 export { calibrate, chooseCalibration } from './pipeline/calibrate.js';
 export type { CalibrationMethod } from './pipeline/calibrate.js';
+export { DATASET_DIGEST_LENGTH, dataInputs, datasetDigest } from './pipeline/data-inputs.js';
 export {
   evaluateModel,
   explainModel,

@@ -25,6 +25,7 @@ import {
   type Explanations,
 } from './evaluation.js';
 import { checkDataFiles } from './inputs.js';
+import { logDataInputs } from './data-inputs.js';
 import { checkPlan, supportsPolar, type FeaturePlan } from './features-plan.js';
 import {
   dataSource,
@@ -422,6 +423,8 @@ export class ClusteringPipeline {
     this.overrides = checkOverrides(config.tasks);
     checkDataFiles(config.data);
     const splits = await this.prepareData(config);
+    // On the top-level run, so that one search (datasets.digest = '…') finds the runs that used them.
+    await logDataInputs(splits, config);
     const plan = await this.engineerFeatures(splits.train, config);
     const results = await this.searchModels(splits.train, plan, config);
     const stage = await this.evaluateStage(results, splits, config);
