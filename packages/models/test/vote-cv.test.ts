@@ -5,7 +5,7 @@ import { crossValidate } from '../src/selection/cross-validate.js';
 import { StratifiedKFold } from '../src/selection/stratified-kfold.js';
 import { defaultPipelineConfig, type ModelFamily } from '../src/pipeline/config.js';
 import type { FeaturePlan } from '../src/pipeline/features-plan.js';
-import { searchFamily } from '../src/pipeline/search.js';
+import { searchFamily } from '../src/pipeline/family-search.js';
 import { stratifiedSample } from '../src/pipeline/splits.js';
 import { crossValidateVote } from '../src/pipeline/vote-cv.js';
 

@@ -50,7 +50,7 @@ import * as records from './records-sql.js';
 import { listInputs, putInputs } from './inputs-sql.js';
 import { hydrateRuns } from './hydrate.js';
 import { checkSchemaForReading, migrate } from './schema.js';
-import { compileScope, compileSearch } from './search.js';
+import { compileScope, compileSearch } from './search-sql.js';
 import { SqliteStore, metricValue } from './store.js';
 import { parseSqliteUri } from './uri.js';
 

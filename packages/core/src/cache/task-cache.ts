@@ -1,8 +1,8 @@
 import { CacheKeyError, InvalidOptionError } from '../errors.js';
 import { ConsoleLogger } from '../logger.js';
 import type { Logger } from '../logger.js';
-import { defaultSerializers } from '../serialization/registry.js';
-import type { SerializerRegistry } from '../serialization/registry.js';
+import { defaultSerializers } from '../serialization/serializer-registry.js';
+import type { SerializerRegistry } from '../serialization/serializer-registry.js';
 import { decodeEntry, encodePayload } from './entry.js';
 import { parseExpiration } from './expiration.js';
 import { StructuralHasher, UnhashableValueError, hashValue } from './hash.js';

@@ -45,7 +45,7 @@ import type {
   RunScope,
   TrackerStore,
 } from './tracker-store.js';
-import { isNewer } from './validation.js';
+import { isNewer } from './record-checks.js';
 import { pageOfRuns } from './paging.js';
 import type { ParsedSearch } from './paging.js';
 

@@ -1,4 +1,4 @@
-import type { EngineEvent, EventBus, RunInfo } from '../engine/events.js';
+import type { EngineEvent, EventBus, EngineRunInfo } from '../engine/events.js';
 import type { State, StateType } from '../engine/state.js';
 import type { Logger } from '../logger.js';
 import { flattenParams } from './flatten.js';
@@ -80,7 +80,7 @@ class RunBuffer {
   /** The flow's parameters, flattened once for the run's params and its flow-run record. */
   readonly parameters: Record<string, string>;
 
-  constructor(readonly info: RunInfo) {
+  constructor(readonly info: EngineRunInfo) {
     this.parameters = flattenParams(info.parameters);
   }
 
@@ -236,7 +236,7 @@ export class TrackingRecorder {
 
   private taskState(
     owner: RunBuffer,
-    run: RunInfo,
+    run: EngineRunInfo,
     state: State,
     attempt: number,
     cacheKey?: string,
@@ -274,7 +274,7 @@ export class TrackingRecorder {
     this.schedule(owner);
   }
 
-  private startRun(info: RunInfo, startTime: number): void {
+  private startRun(info: EngineRunInfo, startTime: number): void {
     const run = new RunBuffer(info);
     this.runs.set(info.id, run);
     const parameters = run.parameters;

@@ -57,7 +57,7 @@ import {
   validateTagValue,
   validateTaskRun,
   validateTime,
-} from './validation.js';
+} from './record-checks.js';
 
 function checkedTags(tags: Readonly<Record<string, string>>): [string, string][] {
   const entries = Object.entries(tags);

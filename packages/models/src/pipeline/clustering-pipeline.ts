@@ -36,7 +36,7 @@ import {
   type ReportInput,
 } from './report.js';
 import type { EvaluationStage, FamilyResult, FinalModel, PipelineResult } from './results.js';
-import { cell, compareCoordinates, searchFamily } from './search.js';
+import { cell, compareCoordinates, searchFamily } from './family-search.js';
 import { checkOverrides, withOverrides } from './task-overrides.js';
 import { crossValidateVote } from './vote-cv.js';
 import {
