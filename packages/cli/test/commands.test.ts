@@ -217,12 +217,30 @@ describe('tideflow runs show', () => {
       /Metrics \(latest\)\n {2}KEY\s+VALUE\n {2}accuracy\s+0\.81\n {2}log_loss\s+0\.5\n/,
     );
     expect(r.stdout).toMatch(/Tags\n {2}KEY\s+VALUE\n {2}team\s+ml\n\n/);
+    expect(r.stdout).toMatch(
+      /Inputs\n {2}DATASET\s+DIGEST\s+CONTEXT\s+ROWS\s+SOURCE\n {2}data\.csv\s+a1b2c3d4e5f6a7b8\s+training\s+4000\s+data\/data\.csv\n {2}data\.csv\s+c9d0e1f2\s+test\s+-\s+data\/data\.csv\n/,
+    );
     expect(r.stdout).toMatch(/Pipeline\.generate\s+CACHED\s+12ms\s+1\s+hit/);
     expect(r.stdout).toMatch(/Pipeline\.train\s+FAILED\s+1m02s\s+3\s+-\s+Error: diverged/);
     expect(r.stdout).toMatch(/plots\/roc\.svg\s+file\s+-\s+6 B/);
     expect(r.stdout).toMatch(/table\/scores\/v1\.json\s+table\s+v1/);
     expect(r.stdout).toMatch(/Models\n.*\n {2}knn\s+tideflow\.models\.knn\s+2\.0 KiB/);
     expect(widest(r.stdout)).toBeLessThanOrEqual(80);
+  });
+
+  it('finds the runs that used a dataset with a datasets.* filter', async () => {
+    const r = await cli(
+      ws,
+      'runs',
+      'ls',
+      '--filter',
+      "datasets.digest = 'a1b2c3d4e5f6a7b8'",
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).runs.map((x: { runId: string }) => x.runId)).toEqual(['aaaa1111']);
+    const byContext = await cli(ws, 'runs', 'ls', '--filter', "datasets.context = 'evaluation'");
+    expect(byContext.stdout.trimEnd().split('\n')).toHaveLength(1);
   });
 
   it('finds a run by unique id prefix or by name, and explains ambiguity', async () => {
@@ -242,11 +260,23 @@ describe('tideflow runs show', () => {
       'run',
       'flowRun',
       'childRuns',
+      'inputs',
       'taskRuns',
       'artifacts',
       'models',
     ]);
     expect(j.childRuns).toEqual([]);
+    expect(j.inputs[0]).toEqual({
+      dataset: {
+        name: 'data.csv',
+        digest: 'a1b2c3d4e5f6a7b8',
+        sourceType: 'local',
+        source: 'data/data.csv',
+        schema: [{ name: 'x', type: 'double' }],
+        numRows: 4000,
+      },
+      context: 'training',
+    });
     expect(j.flowRun).toMatchObject({
       flowName: 'clustering',
       state: 'COMPLETED',

@@ -74,6 +74,19 @@ export async function seed(cwd: string): Promise<Record<string, string>> {
     await t.updateRun(info.runId, { status: 'FINISHED', endTime: s.start + 65_000 });
   }
   const knn = ids['knn-baseline'];
+  await t.logInputs(knn, [
+    {
+      dataset: {
+        name: 'data.csv',
+        digest: 'a1b2c3d4e5f6a7b8',
+        source: 'data/data.csv',
+        schema: [{ name: 'x', type: 'double' }],
+        numRows: 4000,
+      },
+      context: 'training',
+    },
+    { dataset: { name: 'data.csv', digest: 'c9d0e1f2', source: 'data/data.csv' }, context: 'test' },
+  ]);
   await t.setFlowRun(knn, {
     flowName: 'clustering',
     state: 'COMPLETED',

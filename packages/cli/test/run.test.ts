@@ -47,6 +47,9 @@ describe('tideflow run clustering', () => {
     expect(r.stdout).toMatch(
       /\nregistry +(clustering-[0-9a-f]{8}) v1: champion set to v1 \(0\.\d+\), the first champion of this signature\n/,
     );
+    // The default strategy votes: the summary's CV score is the vote's own, and says so.
+    expect(r.stdout).toMatch(/\nselected +voting\(/);
+    expect(r.stdout).toMatch(/\ncv score +0\.\d{4} \(the vote\) +test accuracy 0\.\d{4}/);
     const report = /report +(.+)\n/.exec(r.stdout)![1];
     expect(report.startsWith(join(ws.cwd, '.tideflow', 'artifacts'))).toBe(true);
     expect(readFileSync(report, 'utf8')).toMatch(/^<!doctype html>[\s\S]*<svg[\s\S]*<\/html>\n$/);

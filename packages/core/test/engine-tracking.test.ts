@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   ConsoleLogger,
   InvalidArtifactPathError,
+  InvalidDatasetInputError,
   MemoryTracker,
   Registry,
   configure,
@@ -223,6 +224,40 @@ describe('flow runs as tracking runs', () => {
     expect(await f()).toBe(1);
     const version = await tracker.getModelVersion('blobs', 'champion');
     expect(version.version).toBe(1);
+  });
+});
+
+describe('track.input', () => {
+  it('records the datasets a flow used on its run, once per dataset and context, and refuses bad ones at once', async () => {
+    const { tracker, registry } = setup();
+    const train = { name: 'iris.csv', digest: 'abc123', source: 'data/iris.csv', numRows: 120 };
+    const f = flow(
+      async function withInputs() {
+        expect(() => track.input({ ...train, digest: 'x'.repeat(37) })).toThrow(
+          InvalidDatasetInputError,
+        );
+        await track.input(train, { context: 'training' });
+        await track.input(train, { context: 'training' });
+        await track.input({ ...train, digest: 'def456', numRows: 30 }, { context: 'evaluation' });
+        return track.runId();
+      },
+      { registry },
+    );
+    const runId = (await f())!;
+    expect(
+      (await tracker.getRunInputs(runId)).map((i) => [
+        i.dataset.digest,
+        i.dataset.numRows,
+        i.context,
+      ]),
+    ).toEqual([
+      ['abc123', 120, 'training'],
+      ['def456', 30, 'evaluation'],
+    ]);
+    const { runs } = await tracker.searchRuns({ filter: "datasets.digest = 'abc123'" });
+    expect(runs.map((r) => r.info.runId)).toEqual([runId]);
+    // Outside a run it records nothing and resolves.
+    await expect(track.input(train)).resolves.toBeUndefined();
   });
 });
 

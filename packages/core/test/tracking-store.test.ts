@@ -102,6 +102,11 @@ describe('the Tracker layer', () => {
         'TRACKING_INPUT',
       ],
       ['localArtifactPath', () => tr.localArtifactPath('r', '/abs'), 'INVALID_ARTIFACT_PATH'],
+      [
+        'logInputs',
+        () => tr.logInputs('r', [{ dataset: { name: 'd', digest: 'x'.repeat(37), source: 's' } }]),
+        'INVALID_DATASET_INPUT',
+      ],
     ];
     for (const [name, call, code] of calls) {
       await expect(

@@ -15,6 +15,8 @@ import {
   takeRows,
 } from '../src/index.js';
 import type { DenseMatrix } from '../src/index.js';
+import { BruteForceNeighbors } from '../src/estimators/brute-neighbors.js';
+import { neighborIndex } from '../src/estimators/neighbor-index.js';
 import { agreement, fixture, loadData, maxDiff } from './core-fixtures.js';
 
 const first = (X: DenseMatrix, n: number) =>
@@ -70,6 +72,68 @@ describe('KNeighborsClassifier parity with scikit-learn (blobs3d_5k)', () => {
     const ours = new KNeighborsClassifier({ nNeighbors: 5 }).fit(tr, ytr).predict(te);
     const theirs = new KNN(toRows(tr), Array.from(ytr), { k: 5 }).predict(toRows(te));
     expect(agreement(ours, theirs)).toBeGreaterThanOrEqual(0.99);
+  });
+});
+
+describe('BruteForceNeighbors (many dimensions)', () => {
+  const rng = new Random(5);
+  const gaussian = (n: number, d: number, scale = 1) =>
+    denseMatrix(
+      n,
+      d,
+      Float64Array.from({ length: n * d }, () => scale * rng.normal()),
+    );
+
+  it('returns the k-d tree’s neighbours and distances, bit for bit, in 20 to 64 dimensions', () => {
+    for (const [n, d, k] of [
+      [300, 20, 5],
+      [500, 64, 31],
+      [64, 37, 64],
+    ]) {
+      const X = gaussian(n, d);
+      // Duplicated points: their distances tie, and a query equal to a point is at distance 0.
+      X.data.set(X.data.subarray(0, 5 * d), 5 * d);
+      const Q = gaussian(40, d, 1.3);
+      Q.data.set(X.data.subarray(0, d), 0);
+      const tree = new KDTree(X, 8).query(Q, k);
+      const brute = new BruteForceNeighbors(X).query(Q, k);
+      expect([...brute.distances]).toEqual([...tree.distances]);
+      expect(brute.distances[0]).toBe(0);
+      // The same set of neighbours for each query (ties may be listed in another order).
+      for (let q = 0; q < Q.rows; q++) {
+        const row = (nb: typeof tree) => [...nb.indices.subarray(q * k, (q + 1) * k)].sort();
+        const sameDistances = new Set(brute.distances.subarray(q * k, (q + 1) * k)).size === k;
+        if (sameDistances) expect(row(brute)).toEqual(row(tree));
+      }
+    }
+  });
+
+  it('keeps points at an infinite distance until k are held', () => {
+    const X = denseMatrix(3, 16, new Float64Array(48).fill(1e300));
+    X.data.fill(0, 0, 16);
+    const nb = new BruteForceNeighbors(X).query(denseMatrix(1, 16), 3);
+    expect([...nb.indices].sort()).toEqual([0, 1, 2]);
+    expect([...nb.distances]).toEqual([0, Infinity, Infinity]);
+  });
+
+  it('is what neighborIndex and KNeighborsClassifier use from 16 features (scikit-learn’s auto)', () => {
+    expect(neighborIndex(gaussian(100, 15))).toBeInstanceOf(KDTree);
+    expect(neighborIndex(gaussian(100, 16))).toBeInstanceOf(BruteForceNeighbors);
+    // k of at least half the points: a tree would prune nothing either.
+    expect(neighborIndex(gaussian(100, 3), 16, 50)).toBeInstanceOf(BruteForceNeighbors);
+    const X = gaussian(200, 64);
+    const y = Int32Array.from({ length: 200 }, (_, i) => i % 3);
+    const knn = new KNeighborsClassifier({ nNeighbors: 7, weights: 'distance' }).fit(X, y);
+    // Its votes, by brute force in 64 dimensions, are those of the exact neighbours.
+    const Q = gaussian(30, 64);
+    const exact = new KDTree(X).query(Q, 7);
+    const proba = knn.predictProba(Q);
+    for (let q = 0; q < Q.rows; q++) {
+      const w = [0, 0, 0];
+      for (let a = 0; a < 7; a++) w[y[exact.indices[q * 7 + a]]] += 1 / exact.distances[q * 7 + a];
+      const total = w[0] + w[1] + w[2];
+      for (let c = 0; c < 3; c++) expect(proba.data[q * 3 + c]).toBeCloseTo(w[c] / total, 12);
+    }
   });
 });
 

@@ -12,9 +12,12 @@ import { ClusteringPipeline } from '../src/pipeline/clustering-pipeline.js';
 import { resolvePipelineConfig } from '../src/pipeline/config-load.js';
 import { applySplit, splitData, splitRows, stratifiedSample } from '../src/pipeline/splits.js';
 import { defaultPipelineConfig } from '../src/pipeline/config.js';
-import { searchFamily } from '../src/pipeline/search.js';
+import { searchFamily } from '../src/pipeline/family-search.js';
 import type { FeaturePlan } from '../src/pipeline/features-plan.js';
-import type { Pipeline } from '../src/features/pipeline.js';
+import { Pipeline } from '../src/features/estimator-pipeline.js';
+import { StandardScaler } from '../src/features/scaler.js';
+import { crossValidate } from '../src/selection/cross-validate.js';
+import { StratifiedKFold } from '../src/selection/stratified-kfold.js';
 import { GaussianNB } from '../src/estimators/naive-bayes.js';
 
 afterEach(() => resetConfiguration());
@@ -103,5 +106,68 @@ describe('a family capped by maxSamples', () => {
     expect(theta(null)).toEqual(new GaussianNB().fit(train.X, train.y).fitted.theta);
     expect(config.models.random_forest.maxSamples).toBe(100_000);
     expect(config.models.svc.maxSamples).toBe(3_000);
+  });
+});
+
+describe('a search sample of data with a rare class', () => {
+  /** 2,000 rows of two classes and `rare` rows of a third: a 100-row proportional sample keeps few of them. */
+  function rareClassData(rareRows = 6) {
+    const blobs = makeBlobs({ n: 3000, dim: 2, k: 3, seed: 12 });
+    const rows = [...blobs.y.keys()];
+    const rare = rows.filter((i) => blobs.y[i] === 2).slice(0, rareRows);
+    const keep = Int32Array.from([...rows.filter((i) => blobs.y[i] !== 2).slice(0, 2000), ...rare]);
+    const X = { rows: keep.length, cols: 2, data: new Float64Array(keep.length * 2) };
+    keep.forEach((r, i) => X.data.set(blobs.X.data.subarray(r * 2, r * 2 + 2), i * 2));
+    return {
+      X,
+      y: Int32Array.from(keep, (r) => blobs.y[r]),
+      featureNames: ['x', 'y'],
+      classNames: blobs.classNames,
+    };
+  }
+  const count = (y: Int32Array, c: number) => y.filter((v) => v === c).length;
+
+  it('keeps at least the asked rows of every class, and the sample size', () => {
+    const data = rareClassData();
+    expect(count(stratifiedSample(data, 100, 11).y, 2)).toBeLessThan(5);
+    const sample = stratifiedSample(data, 100, 11, 5);
+    expect(sample.X.rows).toBe(100);
+    expect(count(sample.y, 2)).toBe(5);
+    expect(count(sample.y, 0) + count(sample.y, 1)).toBe(95);
+    // Seeded: the same rows again.
+    expect(stratifiedSample(data, 100, 11, 5)).toEqual(sample);
+    // A class with fewer rows than asked keeps all of them.
+    expect(count(stratifiedSample(data, 100, 11, 8).y, 2)).toBe(6);
+  });
+
+  it('lets the search score 5 folds that all hold the rare class (search.maxSamples below the data)', () => {
+    // 30 of 2,030 rows: a 100-row proportional sample has 2, so 3 of 5 test folds would have none.
+    const data = rareClassData(30);
+    const config = defaultPipelineConfig();
+    const plan: FeaturePlan = {
+      coordinates: 'cartesian',
+      derived: false,
+      selection: 'none',
+      k: 1,
+      fdrLevel: 0.05,
+      scale: true,
+      seed: 0,
+    };
+    const search = { ...config.search, maxSamples: 100, scoring: 'neg_log_loss' as const };
+    expect(count(stratifiedSample(data, 100, search.seed).y, 2)).toBe(2);
+    const result = searchFamily('gaussian_nb', config.models.gaussian_nb, data, plan, search);
+    // The folds are those of a sample with 5 rows of the rare class: one in each test fold.
+    const sample = stratifiedSample(data, 100, search.seed, 5);
+    const cv = new StratifiedKFold({ nSplits: 5, shuffle: true, seed: search.seed });
+    expect(cv.split(sample.y).every((f) => f.test.some((r) => sample.y[r] === 2))).toBe(true);
+    const model = new Pipeline({
+      steps: [
+        ['scale', new StandardScaler()],
+        ['model', new GaussianNB()],
+      ],
+    });
+    const expected = crossValidate(model, sample.X, sample.y, { cv, scoring: search.scoring });
+    expect(result.foldScores).toEqual([...expected.testScore]);
+    expect([...result.model.classes]).toEqual([0, 1, 2]);
   });
 });

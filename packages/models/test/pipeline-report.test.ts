@@ -58,8 +58,15 @@ describe('the report', () => {
     expect(result.html).toMatch(
       /<p class="meta">run \(not tracked\) · \d{4}-\d\d-\d\dT[\d:.]+Z · data: makeBlobs: n 600, dim 2, k 3, std 3, seed 42<\/p>/,
     );
-    const best = result.model.replace(/^voting\(/, '').split('+')[0];
-    expect(result.html).toContain(`CV score of ${best} (best member)`);
+    // The vote's card and table row show its own CV score (crossValidateVote), not a member's.
+    expect(result.members.length).toBeGreaterThan(1);
+    expect(result.html).not.toContain('best member');
+    expect(result.html).toContain(
+      `<div class="card">CV score of the vote<b>${result.cvScore.toFixed(4)}</b></div>`,
+    );
+    expect(result.html).toContain(
+      `<tr><td>soft vote of ${result.members.join(', ')} (calibrated)</td><td class="num">${result.cvScore.toFixed(4)}</td>`,
+    );
   }, 120_000);
 
   it('gives data with more than 3 features a PCA view and a t-SNE view', async () => {

@@ -1,8 +1,11 @@
-// searchRuns over 10,000 runs × 20 metrics with a 3-clause filter (metric, param, tag), the
-// filter compiled to SQL. Seeding is not timed.
+// searchRuns over 10,000 runs × 20 metrics (and 2 dataset inputs each) with a 3-clause filter
+// (metric, param, tag) and with a `datasets.digest` clause: on SQLite (the filter compiled to
+// SQL) and on the memory store (the Tracker's emulation over listRuns). Seeding is not timed.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MemoryTracker } from '@tideflow/core';
+import type { SearchRunsOptions, Tracker } from '@tideflow/core';
 import { SqliteTracker } from '@tideflow/tracker-sqlite';
 import { median } from '../../../scripts/bench-stats.js';
 
@@ -17,13 +20,16 @@ const rand = () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 
-try {
-  const tracker = new SqliteTracker({ path: join(root, 'tideflow.db') });
+const RUNS = 10_000;
+
+/** 10,000 runs of 20 metrics, 3 params, 1 tag and 2 inputs (500 train digests, 50 test digests). */
+async function seedRuns(tracker: Tracker): Promise<{ exp: string; seedMs: number }> {
+  seed = 42;
   const exp = await tracker.createExperiment('bench');
   const models = ['svm', 'knn', 'nb', 'lr'];
   const groups = ['alpha', 'beta', 'apex', 'gamma'];
   const t0 = performance.now();
-  for (let i = 0; i < 10_000; i++) {
+  for (let i = 0; i < RUNS; i++) {
     const { info } = await tracker.createRun({
       experimentId: exp,
       name: `run-${i}`,
@@ -34,18 +40,42 @@ try {
       params: { model: models[i % 4], depth: i % 7, lr: 0.1 },
       tags: { group: groups[Math.floor(rand() * 4)] },
     });
+    await tracker.logInputs(info.runId, [
+      {
+        dataset: { name: 'data.csv', digest: `train${i % 500}`, source: 'data.csv', numRows: 800 },
+        context: 'training',
+      },
+      {
+        dataset: { name: 'data.csv', digest: `test${i % 50}`, source: 'data.csv', numRows: 200 },
+        context: 'evaluation',
+      },
+    ]);
   }
-  const seedMs = performance.now() - t0;
-  const filter = "metrics.m0 > 0.5 and params.model = 'svm' and tags.group LIKE 'a%'";
-  const cases: [string, Parameters<SqliteTracker['searchRuns']>[0]][] = [
-    ['sqlite.searchRuns.3clause.10kRuns', { experimentIds: [exp], filter }],
+  return { exp, seedMs: performance.now() - t0 };
+}
+
+const filter = "metrics.m0 > 0.5 and params.model = 'svm' and tags.group LIKE 'a%'";
+const digest = "datasets.digest = 'train8'";
+
+async function bench(store: 'sqlite' | 'memory', tracker: Tracker): Promise<void> {
+  const { exp, seedMs } = await seedRuns(tracker);
+  const cases: [string, SearchRunsOptions][] = [
+    [`${store}.searchRuns.3clause.10kRuns`, { experimentIds: [exp], filter }],
     [
-      'sqlite.searchRuns.3clause.orderByMetric.10kRuns',
+      `${store}.searchRuns.3clause.orderByMetric.10kRuns`,
       { experimentIds: [exp], filter, orderBy: ['metrics.m1 DESC'] },
     ],
-    ['sqlite.searchRuns.3clause.max100.10kRuns', { experimentIds: [exp], filter, maxResults: 100 }],
+    [
+      `${store}.searchRuns.3clause.max100.10kRuns`,
+      { experimentIds: [exp], filter, maxResults: 100 },
+    ],
+    [`${store}.searchRuns.datasetDigest.10kRuns`, { experimentIds: [exp], filter: digest }],
+    [
+      `${store}.searchRuns.3clause+datasetDigest.10kRuns`,
+      { experimentIds: [exp], filter: `${filter} and ${digest}` },
+    ],
   ];
-  for (const [bench, options] of cases) {
+  for (const [name, options] of cases) {
     const times: number[] = [];
     let count = 0;
     for (let r = 0; r < 15; r++) {
@@ -55,27 +85,32 @@ try {
     }
     console.log(
       JSON.stringify({
-        bench,
+        bench: name,
         value: Number(median(times).toFixed(2)),
         unit: 'ms',
         reps: times.length,
-        runs: 10_000,
+        runs: RUNS,
         metricsPerRun: 20,
         matched: count,
         min: Number(Math.min(...times).toFixed(2)),
-        filter,
+        filter: options.filter,
       }),
     );
   }
   console.log(
     JSON.stringify({
-      bench: 'sqlite.seed.10kRuns',
+      bench: `${store}.seed.10kRuns`,
       value: Math.round(seedMs),
       unit: 'ms',
-      note: '10,000 createRun + logBatch(20 metrics, 3 params, 1 tag)',
+      note: '10,000 createRun + logBatch(20 metrics, 3 params, 1 tag) + logInputs(2 datasets)',
     }),
   );
   await tracker.close();
+}
+
+try {
+  await bench('sqlite', new SqliteTracker({ path: join(root, 'tideflow.db') }));
+  await bench('memory', new MemoryTracker());
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

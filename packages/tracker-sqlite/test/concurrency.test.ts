@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteTracker } from '@tideflow/tracker-sqlite';
+import { LATEST_SCHEMA_VERSION } from '../src/schema.js';
 import { startWorker } from './workers/spawn.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tideflow-sqlite-conc-'));
@@ -20,7 +21,9 @@ describe('several processes on one SQLite file', () => {
 
     const db = new Database(path, { readonly: true });
     expect(db.prepare('SELECT COUNT(*) FROM metrics').pluck().get()).toBe(40_000);
-    expect(db.prepare('SELECT COUNT(*) FROM schema_version').pluck().get()).toBe(3);
+    expect(db.prepare('SELECT COUNT(*) FROM schema_version').pluck().get()).toBe(
+      LATEST_SCHEMA_VERSION,
+    );
     db.close();
 
     const tracker = new SqliteTracker({ path });

@@ -135,6 +135,24 @@ describe('schema migrations', () => {
     await t.close();
   });
 
+  it('brings a version-3 store forward to dataset inputs, searchable by digest', async () => {
+    const path = fresh();
+    mkdirSync(join(path, '..'), { recursive: true });
+    const db = new Database(path);
+    expect(migrate(db, path, 3)).toBe(3);
+    db.prepare(
+      `INSERT INTO runs (run_uuid, experiment_id, name, status, start_time) VALUES ('old', 0, 'legacy', 'FINISHED', 5)`,
+    ).run();
+    db.close();
+    const t = new SqliteTracker({ path });
+    await t.logInputs('old', [
+      { dataset: { name: 'data.csv', digest: 'abc', source: 'data.csv' }, context: 'training' },
+    ]);
+    const { runs } = await t.searchRuns({ filter: "datasets.digest = 'abc'" });
+    expect(runs.map((r) => r.info.runId)).toEqual(['old']);
+    await t.close();
+  });
+
   it('refuses a store written by a newer schema', async () => {
     const path = fresh();
     await new SqliteTracker({ path }).close();

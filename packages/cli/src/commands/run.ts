@@ -79,7 +79,7 @@ export function formatSummary(result: PipelineResult, reportPath: string, width:
       '',
       `selected   ${result.model}`,
       `calibrated ${result.calibration}`,
-      `cv score   ${f4(result.cvScore)}   test accuracy ${f4(result.testAccuracy)}   test log loss ${f4(result.testLogLoss)}`,
+      `cv score   ${f4(result.cvScore)}${result.members.length > 1 ? ' (the vote)' : ''}   test accuracy ${f4(result.testAccuracy)}   test log loss ${f4(result.testLogLoss)}`,
       `conformal  ${c.method}, alpha ${c.alpha}: coverage ${f4(c.coverage)}, mean set size ${c.meanSize.toFixed(2)}`,
       `run        ${result.runId ?? '(not tracked)'}`,
       `registry   ${r ? `${r.name} v${r.version}: ${r.summary}` : '(not registered: tracking is off)'}`,

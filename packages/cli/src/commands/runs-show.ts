@@ -47,7 +47,9 @@ async function descendants(tracker: Tracker, runId: string): Promise<Run[]> {
 export function registerRunsShow(runs: Command, io: CliIo): void {
   runs
     .command('show')
-    .description('Show a run: params, latest metrics, tags, task runs, artifacts and models.')
+    .description(
+      'Show a run: params, latest metrics, tags, dataset inputs, task runs, artifacts and models.',
+    )
     .argument('<run>', 'run id, unique id prefix, or unique run name')
     .option('--json', 'print JSON')
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
@@ -55,14 +57,16 @@ export function registerRunsShow(runs: Command, io: CliIo): void {
       await withStore(io, opts.trackingUri, async (tracker) => {
         const run = await resolveRun(tracker, ref);
         const id = run.info.runId;
-        const [flowRun, ownTaskRuns, artifacts, models, experiments, children] = await Promise.all([
-          tracker.getFlowRun(id),
-          tracker.listTaskRuns(id),
-          tracker.listArtifacts(id),
-          tracker.listLoggedModels(id),
-          experimentsById(tracker),
-          descendants(tracker, id),
-        ]);
+        const [flowRun, ownTaskRuns, artifacts, models, experiments, children, inputs] =
+          await Promise.all([
+            tracker.getFlowRun(id),
+            tracker.listTaskRuns(id),
+            tracker.listArtifacts(id),
+            tracker.listLoggedModels(id),
+            experimentsById(tracker),
+            descendants(tracker, id),
+            tracker.getRunInputs(id),
+          ]);
         // A flow's task runs include those of its subflows (child runs), each with the run it ran in.
         const taskRuns: (TaskRunRecord & { runId: string })[] = ownTaskRuns.map((t) => ({
           ...t,
@@ -92,6 +96,7 @@ export function registerRunsShow(runs: Command, io: CliIo): void {
                 status: c.info.status,
                 flowName: c.data.tags['tideflow.flowName'] ?? null,
               })),
+              inputs: inputs as never,
               taskRuns: taskRuns as never,
               artifacts: artifacts as never,
               models: models.map((m) => ({
@@ -153,6 +158,28 @@ export function registerRunsShow(runs: Command, io: CliIo): void {
             Object.fromEntries(Object.entries(run.data.tags).filter(([k]) => !SYSTEM_TAGS.has(k))),
           ),
         );
+        if (inputs.length) {
+          section(
+            'Inputs',
+            renderTable(
+              [
+                { header: 'DATASET', min: 10 },
+                { header: 'DIGEST', min: 8 },
+                { header: 'CONTEXT' },
+                { header: 'ROWS', align: 'right' },
+                { header: 'SOURCE', min: 10 },
+              ],
+              inputs.map((i) => [
+                i.dataset.name,
+                i.dataset.digest,
+                i.context ?? '-',
+                i.dataset.numRows === null ? '-' : String(i.dataset.numRows),
+                i.dataset.source,
+              ]),
+              width - 2,
+            ),
+          );
+        }
         if (children.length) {
           section(
             'Child runs',

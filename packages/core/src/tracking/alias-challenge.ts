@@ -1,7 +1,7 @@
 import { ModelNotFoundError, TrackingInputError } from './errors.js';
 import type { LoggedModel, ModelSignature, ModelVersion } from './tracker.js';
 import type { Tracker } from './tracker-bridge.js';
-import { validateAlias } from './validation.js';
+import { validateAlias } from './record-checks.js';
 
 /**
  * When `track.model` moves a registered model's alias to the version it registers: only if the

@@ -1,4 +1,5 @@
 import { conformanceArtifacts } from './conformance-artifacts.js';
+import { conformanceDatasets } from './conformance-datasets.js';
 import { conformanceModels } from './conformance-models.js';
 import { conformanceRecords } from './conformance-records.js';
 import { conformanceRuns } from './conformance-runs.js';
@@ -68,6 +69,12 @@ export interface TrackerConformanceOptions {
    */
   search?: boolean;
   /**
+   * Dataset inputs (`logInputs`, `getRunInputs`) and `datasets.*` search clauses.
+   *
+   * @default true
+   */
+  datasets?: boolean;
+  /**
    * Files and typed artifacts.
    *
    * @default true
@@ -118,6 +125,7 @@ export function trackerConformance(
   t.describe('Tracker conformance', () => {
     conformanceRuns(ctx);
     if (options.search ?? true) conformanceSearch(ctx);
+    if (options.datasets ?? true) conformanceDatasets(ctx);
     if (options.artifacts ?? true) conformanceArtifacts(ctx);
     if (options.models ?? true) conformanceModels(ctx);
     if (options.records ?? true) conformanceRecords(ctx);

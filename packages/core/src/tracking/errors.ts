@@ -113,6 +113,20 @@ export class TrackingInputError extends TideflowError {
   }
 }
 
+/**
+ * Thrown when a dataset input to log breaks one of MLflow's rules (a missing name, a digest over
+ * 36 characters, a bad context, ...); `input` and `field` name what was wrong.
+ */
+export class InvalidDatasetInputError extends TideflowError {
+  constructor(
+    readonly input: string,
+    readonly field: string,
+    detail: string,
+  ) {
+    super('INVALID_DATASET_INPUT', `Invalid dataset ${input}: "${field}" ${detail}.`);
+  }
+}
+
 /** Thrown when a registered model, a model version or an alias does not exist. */
 export class ModelNotFoundError extends TideflowError {
   constructor(
@@ -148,15 +162,19 @@ export class ModelUriError extends TideflowError {
   }
 }
 
-/** Thrown by `openTracker(uri, { create: false })` when no store exists at the URI yet. */
+/**
+ * Thrown by `openTracker(uri, { create: false })` when no store exists at the URI yet: the file
+ * is missing, or empty (0 bytes). `reason` says which.
+ */
 export class TrackingStoreNotFoundError extends TideflowError {
   constructor(
     readonly uri: string,
     readonly location: string,
+    readonly reason: string = 'it does not exist',
   ) {
     super(
       'TRACKING_STORE_NOT_FOUND',
-      `No tracking store at ${location} (tracking URI "${uri}"); run a flow with this URI first to create it.`,
+      `No tracking store at ${location}: ${reason} (tracking URI "${uri}"); run a flow with this URI first to create it.`,
     );
   }
 }

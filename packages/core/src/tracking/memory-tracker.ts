@@ -9,6 +9,14 @@ import {
   RunAlreadyExistsError,
   RunNotFoundError,
 } from './errors.js';
+import { datasetFields, inputIdentity } from './datasets.js';
+import type { DatasetInfo, DatasetInput } from './datasets.js';
+import {
+  packTaskRun,
+  SequenceTable,
+  unpackTaskRun,
+  type PackedTaskRun,
+} from './memory-task-runs.js';
 import { ModelRegistryState } from './models.js';
 import { TAG_RUN_NAME } from './tracker.js';
 import type {
@@ -23,6 +31,7 @@ import type {
   ModelVersion,
   RegisteredModel,
   Run,
+  SearchRunsResult,
   TaskRunRecord,
   TrackingRunInfo,
   UpdateRunOptions,
@@ -36,7 +45,9 @@ import type {
   RunScope,
   TrackerStore,
 } from './tracker-store.js';
-import { isNewer } from './validation.js';
+import { isNewer } from './record-checks.js';
+import { pageOfRuns } from './paging.js';
+import type { ParsedSearch } from './paging.js';
 
 interface StoredRun {
   info: TrackingRunInfo;
@@ -47,13 +58,30 @@ interface StoredRun {
   artifacts: Map<string, { info: ArtifactInfo; bytes: Uint8Array }>;
   models: Map<string, LoggedModel>;
   flowRun: FlowRunRecord | undefined;
-  taskRuns: Map<string, TaskRunRecord>;
+  taskRuns: Map<string, PackedTaskRun>;
   logs: LogLine[];
+  /** Inputs by identity, in first-recorded order; the dataset is shared with the experiment's. */
+  inputs: Map<string, DatasetInput>;
+  /** The run as searches see it, built on demand and dropped by every write (never handed out). */
+  snapshot: Run | undefined;
 }
 
-/** A copy of a task-run record (flat fields and a list of flat states: cheaper than structuredClone on the hot path). */
-function copyTaskRun(r: TaskRunRecord): TaskRunRecord {
-  return { ...r, stateHistory: r.stateHistory.map((state) => ({ ...state })) };
+/** A copy of a run's view that callers may change freely. */
+function copyRun(run: Run): Run {
+  const { params, metrics, tags } = run.data;
+  return {
+    info: { ...run.info },
+    data: { params: { ...params }, metrics: { ...metrics }, tags: { ...tags } },
+  };
+}
+
+/** A copy of a dataset input. */
+function copyInput(i: DatasetInput): DatasetInput {
+  const d = i.dataset;
+  return {
+    dataset: { ...d, schema: d.schema && d.schema.map((c) => ({ ...c })) },
+    context: i.context,
+  };
 }
 
 /**
@@ -68,6 +96,10 @@ export class MemoryTrackerStore implements TrackerStore {
   private readonly experiments = new Map<string, Experiment>();
   private readonly runs = new Map<string, StoredRun>();
   private readonly registry = new ModelRegistryState();
+  /** Datasets by experiment, then by (name, digest): the first recorded is kept, as in MLflow. */
+  private readonly datasets = new Map<string, Map<string, DatasetInfo>>();
+  /** The state sequences that stored task runs share. */
+  private readonly sequences = new SequenceTable();
   private nextExperimentId = 1;
 
   constructor() {
@@ -88,19 +120,35 @@ export class MemoryTrackerStore implements TrackerStore {
     return run;
   }
 
+  /** The run, which must not be deleted; the caller is about to change it. */
   private writable(runId: string): StoredRun {
     const run = this.run(runId);
     if (run.info.lifecycleStage === 'deleted') throw new DeletedRunError(runId);
+    run.snapshot = undefined;
     return run;
   }
 
+  /** The run's current view, shared until the next write: copy it before handing it out. */
   private view(run: StoredRun): Run {
+    if (run.snapshot) return run.snapshot;
     const metrics: Record<string, number> = {};
     for (const [k, p] of run.latest) metrics[k] = p.value;
-    return {
+    return (run.snapshot = {
       info: { ...run.info },
       data: { params: Object.fromEntries(run.params), metrics, tags: Object.fromEntries(run.tags) },
-    };
+    });
+  }
+
+  /** The stored runs of a scope, in insertion order. */
+  private *inScope(scope: RunScope): Iterable<StoredRun> {
+    const experiments = scope.experimentIds && new Set(scope.experimentIds);
+    for (const stored of this.runs.values()) {
+      const { lifecycleStage, experimentId } = stored.info;
+      if (scope.runViewType === 'ACTIVE_ONLY' && lifecycleStage !== 'active') continue;
+      if (scope.runViewType === 'DELETED_ONLY' && lifecycleStage !== 'deleted') continue;
+      if (experiments && !experiments.has(experimentId)) continue;
+      yield stored;
+    }
   }
 
   private findExperiment(name: string): Experiment | undefined {
@@ -166,12 +214,14 @@ export class MemoryTrackerStore implements TrackerStore {
       flowRun: undefined,
       taskRuns: new Map(),
       logs: [],
+      inputs: new Map(),
+      snapshot: undefined,
     });
   }
 
   async getRun(runId: string): Promise<Run | undefined> {
     const run = this.runs.get(runId);
-    return run && this.view(run);
+    return run && copyRun(this.view(run));
   }
 
   async updateRun(runId: string, update: UpdateRunOptions): Promise<TrackingRunInfo> {
@@ -186,7 +236,9 @@ export class MemoryTrackerStore implements TrackerStore {
   }
 
   async setRunLifecycle(runId: string, stage: LifecycleStage): Promise<void> {
-    this.run(runId).info.lifecycleStage = stage;
+    const run = this.run(runId);
+    run.snapshot = undefined;
+    run.info.lifecycleStage = stage;
   }
 
   artifactUri(runId: string): string {
@@ -194,16 +246,18 @@ export class MemoryTrackerStore implements TrackerStore {
   }
 
   async listRuns(scope: RunScope): Promise<Run[]> {
-    const experiments = scope.experimentIds && new Set(scope.experimentIds);
-    const runs: Run[] = [];
-    for (const stored of this.runs.values()) {
-      const { lifecycleStage, experimentId } = stored.info;
-      if (scope.runViewType === 'ACTIVE_ONLY' && lifecycleStage !== 'active') continue;
-      if (scope.runViewType === 'DELETED_ONLY' && lifecycleStage !== 'deleted') continue;
-      if (experiments && !experiments.has(experimentId)) continue;
-      runs.push(this.view(stored));
-    }
-    return runs;
+    return [...this.inScope(scope)].map((stored) => copyRun(this.view(stored)));
+  }
+
+  /** Filters and orders the runs' shared views, and copies only the page. */
+  async searchRuns(q: ParsedSearch): Promise<SearchRunsResult> {
+    const views = [...this.inScope(q)].map((stored) => this.view(stored));
+    const context = {
+      artifactUri: (runId: string) => this.artifactUri(runId),
+      datasets: (runId: string) => [...this.run(runId).inputs.values()].map(datasetFields),
+    };
+    const page = pageOfRuns(views, q, context);
+    return { ...page, runs: page.runs.map(copyRun) };
   }
 
   async writeBatch(runId: string, batch: BatchWrite): Promise<void> {
@@ -224,6 +278,25 @@ export class MemoryTrackerStore implements TrackerStore {
       run.tags.set(k, v);
       if (k === TAG_RUN_NAME) run.info.name = v;
     }
+  }
+
+  async putInputs(runId: string, inputs: readonly DatasetInput[]): Promise<void> {
+    const run = this.writable(runId);
+    let shared = this.datasets.get(run.info.experimentId);
+    if (!shared)
+      this.datasets.set(run.info.experimentId, (shared = new Map<string, DatasetInfo>()));
+    for (const input of inputs) {
+      const id = inputIdentity(input);
+      if (run.inputs.has(id)) continue;
+      const key = JSON.stringify([input.dataset.name, input.dataset.digest]);
+      let dataset = shared.get(key);
+      if (!dataset) shared.set(key, (dataset = copyInput(input).dataset));
+      run.inputs.set(id, { dataset, context: input.context });
+    }
+  }
+
+  async listInputs(runId: string): Promise<DatasetInput[]> {
+    return [...this.run(runId).inputs.values()].map(copyInput);
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {
@@ -328,11 +401,16 @@ export class MemoryTrackerStore implements TrackerStore {
   }
 
   async putTaskRun(runId: string, record: TaskRunRecord): Promise<void> {
-    this.writable(runId).taskRuns.set(record.taskRunId, copyTaskRun(record));
+    this.writable(runId).taskRuns.set(record.taskRunId, packTaskRun(record, this.sequences));
+  }
+
+  async putTaskRuns(runId: string, records: readonly TaskRunRecord[]): Promise<void> {
+    const taskRuns = this.writable(runId).taskRuns;
+    for (const r of records) taskRuns.set(r.taskRunId, packTaskRun(r, this.sequences));
   }
 
   async listTaskRuns(runId: string): Promise<TaskRunRecord[]> {
-    return [...this.run(runId).taskRuns.values()].map(copyTaskRun);
+    return Array.from(this.run(runId).taskRuns.values(), unpackTaskRun);
   }
 
   async appendLogs(runId: string, lines: readonly LogLine[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { getConfig } from '../config/configure.js';
 import { runStorage } from '../engine/context.js';
-import { defaultSerializers } from '../serialization/registry.js';
+import { defaultSerializers } from '../serialization/serializer-registry.js';
 import type { TrackingRecorder } from './recorder.js';
 import type {
   ArtifactInfo,
@@ -14,7 +14,9 @@ import type {
 import { settleAlias, validateAliasChallenge } from './alias-challenge.js';
 import type { AliasChallenge, AliasDecision } from './alias-challenge.js';
 import { encodeTypedArtifact } from './artifacts.js';
-import { validateArtifactPath, validateKey } from './validation.js';
+import { toDatasetInput } from './datasets.js';
+import type { DatasetSpec } from './datasets.js';
+import { validateArtifactPath, validateKey } from './record-checks.js';
 
 /** Options of `track.metric`/`track.metrics`. */
 export interface TrackMetricOptions {
@@ -58,6 +60,12 @@ export interface TrackModelResult {
   version?: ModelVersion;
   /** What happened to `register.alias`, when one was given. */
   alias?: AliasDecision;
+}
+
+/** Options of `track.input`. */
+export interface TrackInputOptions {
+  /** What the run used the data for, e.g. `training`, `calibration`, `evaluation` (1 to 500 characters). */
+  context?: string;
 }
 
 /** The flow run that `track.*` writes to, when the recorder tracks it. */
@@ -193,6 +201,27 @@ export const track = {
     options: TrackArtifactOptions = {},
   ): Promise<ArtifactInfo | undefined> {
     return typed('progress', { type: 'progress', progress, ...options });
+  },
+
+  /**
+   * Records a dataset the run used, as `mlflow.log_input`: its name, digest, source, schema and
+   * row count, in a context. The same dataset (name and digest) in the same context is recorded
+   * once per run. A bad input throws `InvalidDatasetInputError` at once, naming the field.
+   *
+   * @example
+   * ```ts
+   * await track.input({ name: 'iris.csv', digest: 'f3a9c2d1e4b5a6c7', source: 'data/iris.csv', numRows: 150 }, { context: 'training' });
+   * ```
+   */
+  input(dataset: DatasetSpec, options: TrackInputOptions = {}): Promise<void> {
+    const spec = { dataset, ...(options.context !== undefined && { context: options.context }) };
+    toDatasetInput(spec, 'input');
+    const t = target('input');
+    return t
+      ? settled(t.recorder.write(t.runId, (tracker, id) => tracker.logInputs(id, [spec]))).then(
+          () => undefined,
+        )
+      : Promise.resolve();
   },
 
   /**

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { datasetFields, prepareDatasetInputs } from './datasets.js';
+import type { DatasetInput, DatasetInputSpec } from './datasets.js';
 import { decodeTypedArtifact, encodeFileArtifact, encodeTypedArtifact } from './artifacts.js';
 import {
   ArtifactNotFoundError,
@@ -55,7 +57,7 @@ import {
   validateTagValue,
   validateTaskRun,
   validateTime,
-} from './validation.js';
+} from './record-checks.js';
 
 function checkedTags(tags: Readonly<Record<string, string>>): [string, string][] {
   const entries = Object.entries(tags);
@@ -211,12 +213,35 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
     const q = parseSearch(options);
     if (q.maxResults === 0) return { runs: [] };
     if (store.searchRuns) return store.searchRuns(q);
-    // No store API logs dataset inputs yet, so no run has one.
+    const runs = await store.listRuns(q);
+    // Inputs are read only when a clause needs them: one read per run in the scope.
+    const inputs = new Map<string, DatasetInput[]>();
+    if (q.clauses.some((c) => c.entity === 'dataset')) {
+      const lists = await Promise.all(runs.map((r) => store.listInputs(r.info.runId)));
+      runs.forEach((r, i) => inputs.set(r.info.runId, lists[i]));
+    }
     const context = {
       artifactUri: (runId: string) => store.artifactUri(runId),
-      datasets: () => [],
+      datasets: (runId: string) => (inputs.get(runId) ?? []).map(datasetFields),
     };
-    return pageOfRuns(await store.listRuns(q), q, context);
+    return pageOfRuns(runs, q, context);
+  }
+
+  /**
+   * Records the datasets a run used, as MLflow's `log_inputs`: each input's name, digest, source,
+   * schema and row count, and the context it was used in. The same dataset (name and digest)
+   * logged again in the same context is one input. Rejects with `InvalidDatasetInputError`
+   * naming the input and field (MLflow's limits: name ≤ 500 characters, digest ≤ 36, context
+   * ≤ 500, ...) before anything is written.
+   */
+  async logInputs(runId: string, inputs: readonly DatasetInputSpec[]): Promise<void> {
+    const store = this.live;
+    await store.putInputs(runId, prepareDatasetInputs(inputs));
+  }
+
+  /** A run's dataset inputs in the order they were first logged (MLflow's `run.inputs.dataset_inputs`). */
+  async getRunInputs(runId: string): Promise<DatasetInput[]> {
+    return this.live.listInputs(runId);
   }
 
   /** Logs a param; the same value again is a no-op, a different one rejects with `ParamOverwriteError`. */
@@ -436,6 +461,18 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
     const store = this.live;
     validateTaskRun(record);
     await store.putTaskRun(runId, record);
+  }
+
+  /**
+   * Stores or replaces several task-run records under a run, as {@link Tracker.upsertTaskRun} each
+   * in order. Every record is checked before any is written; a store that writes batches
+   * (`putTaskRuns`) writes them in one atomic step.
+   */
+  async upsertTaskRuns(runId: string, records: readonly TaskRunRecord[]): Promise<void> {
+    const store = this.live;
+    for (const record of records) validateTaskRun(record);
+    if (store.putTaskRuns) return store.putTaskRuns(runId, records);
+    for (const record of records) await store.putTaskRun(runId, record);
   }
 
   /** Lists a run's task runs in the order they were first recorded. */

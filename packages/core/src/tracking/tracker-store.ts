@@ -6,6 +6,7 @@
  * leaves out.
  */
 import type { EncodedArtifact } from './artifacts.js';
+import type { DatasetInput } from './datasets.js';
 import type { ParsedSearch } from './paging.js';
 import type {
   ArtifactInfo,
@@ -106,6 +107,14 @@ export interface TrackerStore {
 
   /** Appends metric points, sets params and tags atomically; a param stored with another value rejects with `ParamOverwriteError` and writes nothing. A `tideflow.runName` tag renames the run. */
   writeBatch(runId: string, batch: BatchWrite): Promise<void>;
+  /**
+   * Records dataset inputs on a run atomically, in order. An input whose dataset name, digest and
+   * context equal one the run already has is skipped (MLflow's dedup). Datasets are shared within
+   * an experiment by (name, digest): the first one recorded keeps its source, schema and row count.
+   */
+  putInputs(runId: string, inputs: readonly DatasetInput[]): Promise<void>;
+  /** A run's dataset inputs in the order they were first recorded; `[]` if none. */
+  listInputs(runId: string): Promise<DatasetInput[]>;
   /** Removes a tag; a missing key is a no-op. */
   deleteTag(runId: string, key: string): Promise<void>;
   /** Every point of one metric ordered by step, then timestamp, then log order; `[]` if never logged. */
@@ -149,6 +158,8 @@ export interface TrackerStore {
   getFlowRun(runId: string): Promise<FlowRunRecord | undefined>;
   /** Stores or replaces (by `taskRunId`) a task-run record, keeping its first-recorded position. */
   putTaskRun(runId: string, record: TaskRunRecord): Promise<void>;
+  /** Optional: stores or replaces several task-run records atomically, as `putTaskRun` each in order (the recorder writes a flow's task runs in batches). */
+  putTaskRuns?(runId: string, records: readonly TaskRunRecord[]): Promise<void>;
   /** A run's task runs in the order they were first recorded. */
   listTaskRuns(runId: string): Promise<TaskRunRecord[]>;
   /** Appends log lines atomically. */

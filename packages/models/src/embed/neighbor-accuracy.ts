@@ -1,5 +1,5 @@
 import type { DenseMatrix } from '../data/matrix.js';
-import { KDTree } from '../estimators/kd-tree.js';
+import { neighborIndex } from '../estimators/neighbor-index.js';
 
 /**
  * Leave-one-out k-NN class accuracy: the share of rows whose k nearest other rows vote (majority,
@@ -12,7 +12,7 @@ import { KDTree } from '../estimators/kd-tree.js';
  * ```
  */
 export function neighborAccuracy(X: DenseMatrix, y: Int32Array, k = 5): number {
-  const nb = new KDTree(X).query(X, k + 1);
+  const nb = neighborIndex(X, 16, k + 1).query(X, k + 1);
   let hits = 0;
   for (let i = 0; i < X.rows; i++) {
     const votes = new Map<number, number>();

@@ -3,8 +3,9 @@ import type { DenseMatrix } from '../data/matrix.js';
 import { denseMatrix } from '../data/matrix.js';
 import { Random } from '../data/random.js';
 import { EstimatorInputError } from '../errors.js';
-import { KDTree } from '../estimators/kd-tree.js';
-import { checkChoice, checkMatrix, checkNumber } from '../estimators/validation.js';
+import { neighborIndex } from '../estimators/neighbor-index.js';
+import { checkMatrix } from '../estimators/input-checks.js';
+import { checkChoice, checkNumber } from '../estimators/param-checks.js';
 import { QuadTree } from './quadtree.js';
 
 /** Options of {@link tsne}. */
@@ -129,7 +130,7 @@ interface Affinities {
 function jointProbabilities(X: DenseMatrix, perplexity: number): Affinities {
   const n = X.rows;
   const k = Math.min(n - 1, Math.floor(3 * perplexity + 1));
-  const nb = new KDTree(X).query(X, k + 1);
+  const nb = neighborIndex(X, 16, k + 1).query(X, k + 1);
   const nbr = new Int32Array(n * k);
   const dist2 = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {

@@ -1,4 +1,6 @@
 import type { DenseMatrix } from '../data/matrix.js';
+import { NeighborHeap, sortedNeighbors } from './neighbor-heap.js';
+import type { NeighborIndex } from './neighbor-index.js';
 
 /** The `k` nearest neighbours of each query row. */
 export interface Neighbors {
@@ -21,7 +23,7 @@ export interface Neighbors {
  * its bounding box, so the search prunes a subtree when the box is farther than the current k-th
  * neighbour.
  */
-export class KDTree {
+export class KDTree implements NeighborIndex {
   /** Number of indexed points. */
   readonly size: number;
   /** Number of dimensions. */
@@ -100,29 +102,7 @@ export class KDTree {
    * distances keep the point met first in tree order.
    */
   query(Q: DenseMatrix, k: number): Neighbors {
-    const m = Q.rows;
-    const indices = new Int32Array(m * k);
-    const distances = new Float64Array(m * k);
-    this.forEachQuery(Q, k, (qi, idx, dist2) => {
-      // Heap → ascending order (k is small: insertion sort).
-      for (let a = 1; a < k; a++) {
-        const dv = dist2[a];
-        const iv = idx[a];
-        let b = a - 1;
-        while (b >= 0 && dist2[b] > dv) {
-          dist2[b + 1] = dist2[b];
-          idx[b + 1] = idx[b];
-          b--;
-        }
-        dist2[b + 1] = dv;
-        idx[b + 1] = iv;
-      }
-      for (let a = 0; a < k; a++) {
-        indices[qi * k + a] = idx[a];
-        distances[qi * k + a] = Math.sqrt(dist2[a]);
-      }
-    });
-    return { k, indices, distances };
+    return sortedNeighbors(this, Q, k);
   }
 
   /**
@@ -140,15 +120,14 @@ export class KDTree {
     const q = Q.data;
     const pts = this.points;
     const { start, end, lo, hi, firstLeaf, order } = this;
-    const heapD = new Float64Array(k);
-    const heapI = new Int32Array(k);
+    const heap = new NeighborHeap(k);
+    const heapI = heap.indices;
     const stackNode = new Int32Array(64);
     const stackDist = new Float64Array(64);
     const query = new Float64Array(d);
     for (let qi = 0; qi < Q.rows; qi++) {
       for (let j = 0; j < d; j++) query[j] = q[qi * d + j];
-      let count = 0;
-      let worst = Infinity; // heapD[0] once the heap is full
+      heap.reset();
       let top = 0;
       stackNode[0] = 0;
       stackDist[0] = 0;
@@ -156,7 +135,7 @@ export class KDTree {
       while (top > 0) {
         top--;
         const node = stackNode[top];
-        if (stackDist[top] >= worst) continue;
+        if (stackDist[top] >= heap.worst) continue;
         if (node >= firstLeaf) {
           for (let p = start[node]; p < end[node]; p++) {
             let s = 0;
@@ -165,36 +144,7 @@ export class KDTree {
               const t = pts[o + j] - query[j];
               s += t * t;
             }
-            if (count < k) {
-              // Sift up into the max-heap.
-              let c = count++;
-              while (c > 0) {
-                const parent = (c - 1) >> 1;
-                if (heapD[parent] >= s) break;
-                heapD[c] = heapD[parent];
-                heapI[c] = heapI[parent];
-                c = parent;
-              }
-              heapD[c] = s;
-              heapI[c] = p;
-              if (count === k) worst = heapD[0];
-            } else if (s < worst) {
-              // Replace the root and sift down.
-              let c = 0;
-              for (;;) {
-                const l = 2 * c + 1;
-                if (l >= k) break;
-                const r = l + 1;
-                const big = r < k && heapD[r] > heapD[l] ? r : l;
-                if (heapD[big] <= s) break;
-                heapD[c] = heapD[big];
-                heapI[c] = heapI[big];
-                c = big;
-              }
-              heapD[c] = s;
-              heapI[c] = p;
-              worst = heapD[0];
-            }
+            heap.push(s, p);
           }
           continue;
         }
@@ -225,7 +175,7 @@ export class KDTree {
         }
       }
       for (let a = 0; a < k; a++) heapI[a] = order[heapI[a]];
-      visit(qi, heapI, heapD);
+      visit(qi, heapI, heap.distances);
     }
   }
 }

@@ -4,9 +4,10 @@ import { EstimatorInputError } from '../errors.js';
 import { BaseClassifier, checkJSONType, toFloat64, toInt32 } from './base.js';
 import type { EstimatorJSON } from './classifier.js';
 import type { Neighbors } from './kd-tree.js';
-import { KDTree } from './kd-tree.js';
-import { registerEstimator } from './registry.js';
-import { checkChoice, checkNumber, checkPredictInput } from './validation.js';
+import { neighborIndex, type NeighborIndex } from './neighbor-index.js';
+import { registerEstimator } from './estimator-registry.js';
+import { checkPredictInput } from './input-checks.js';
+import { checkChoice, checkNumber } from './param-checks.js';
 
 /** Hyper-parameters of {@link KNeighborsClassifier}. */
 export interface KNeighborsParams {
@@ -17,7 +18,7 @@ export interface KNeighborsParams {
    * neighbours at distance 0, when there are any, take all the weight).
    */
   weights: 'uniform' | 'distance';
-  /** Largest leaf of the k-d tree; changes speed only. Default 30 (as scikit-learn). */
+  /** Largest leaf of the k-d tree (used below 16 features); changes speed only. Default 30 (as scikit-learn). */
   leafSize: number;
 }
 
@@ -29,8 +30,11 @@ export interface KNeighborsModel {
   y: Int32Array;
   /** Number of classes. */
   nClasses: number;
-  /** The k-d tree over `X` (rebuilt, not stored, by the JSON form). */
-  tree: KDTree;
+  /**
+   * The neighbour search over `X`: a k-d tree in few dimensions, a brute-force scan in many (see
+   * `neighborIndex`); rebuilt, not stored, by the JSON form.
+   */
+  tree: NeighborIndex;
 }
 
 const DEFAULTS: KNeighborsParams = { nNeighbors: 5, weights: 'uniform', leafSize: 30 };
@@ -38,7 +42,8 @@ const DEFAULTS: KNeighborsParams = { nNeighbors: 5, weights: 'uniform', leafSize
 /**
  * k-nearest-neighbours classification (Euclidean), like scikit-learn's `KNeighborsClassifier`:
  * probabilities are the (weighted) fractions of the k neighbours in each class, and `predict` takes
- * the most probable class, ties going to the smallest label. Queries use an exact k-d tree.
+ * the most probable class, ties going to the smallest label. Queries are exact: a k-d tree up to 15
+ * features, a brute-force scan beyond (scikit-learn's `algorithm='auto'`).
  *
  * @example
  * ```ts
@@ -78,7 +83,12 @@ export class KNeighborsClassifier extends BaseClassifier<KNeighborsParams, KNeig
       );
     }
     const Xc = denseMatrix(X.rows, X.cols, X.data.slice());
-    return { X: Xc, y: y.slice(), nClasses, tree: new KDTree(Xc, this.params.leafSize) };
+    return {
+      X: Xc,
+      y: y.slice(),
+      nClasses,
+      tree: neighborIndex(Xc, this.params.leafSize, this.params.nNeighbors),
+    };
   }
 
   protected probaEncoded(X: DenseMatrix): DenseMatrix {
@@ -125,7 +135,7 @@ export class KNeighborsClassifier extends BaseClassifier<KNeighborsParams, KNeig
       X,
       y: toInt32(m.y),
       nClasses: Number(m.nClasses),
-      tree: new KDTree(X, this.params.leafSize),
+      tree: neighborIndex(X, this.params.leafSize, this.params.nNeighbors),
     };
   }
 }

@@ -8,6 +8,56 @@ export interface KernelSpec {
   gamma: number;
 }
 
+/**
+ * Σ (A[a + j] − B[b + j])² over j < d, for rows starting at offsets `a` and `b`: four running
+ * sums, so that the loop is not one long chain of dependent additions.
+ */
+function squaredDistance(
+  A: Float64Array,
+  a: number,
+  B: Float64Array,
+  b: number,
+  d: number,
+): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 4 <= d; j += 4) {
+    const t0 = A[a + j] - B[b + j];
+    const t1 = A[a + j + 1] - B[b + j + 1];
+    const t2 = A[a + j + 2] - B[b + j + 2];
+    const t3 = A[a + j + 3] - B[b + j + 3];
+    s0 += t0 * t0;
+    s1 += t1 * t1;
+    s2 += t2 * t2;
+    s3 += t3 * t3;
+  }
+  for (; j < d; j++) {
+    const t = A[a + j] - B[b + j];
+    s0 += t * t;
+  }
+  return s0 + s1 + s2 + s3;
+}
+
+/** Σ A[a + j] · B[b + j] over j < d, with four running sums (see {@link squaredDistance}). */
+function dot(A: Float64Array, a: number, B: Float64Array, b: number, d: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 4 <= d; j += 4) {
+    s0 += A[a + j] * B[b + j];
+    s1 += A[a + j + 1] * B[b + j + 1];
+    s2 += A[a + j + 2] * B[b + j + 2];
+    s3 += A[a + j + 3] * B[b + j + 3];
+  }
+  for (; j < d; j++) s0 += A[a + j] * B[b + j];
+  return s0 + s1 + s2 + s3;
+}
+
 /** k(a, b) for rows `a` of `A` and `b` of `B`. */
 export function kernelValue(
   spec: KernelSpec,
@@ -17,16 +67,31 @@ export function kernelValue(
   b: number,
   d: number,
 ): number {
-  let s = 0;
+  if (spec.kind === 'linear') return dot(A, a * d, B, b * d, d);
+  return Math.exp(-spec.gamma * squaredDistance(A, a * d, B, b * d, d));
+}
+
+/**
+ * k(x, b) of row `a` of `A` against every row of `B` (`out[b]`, `B.rows` values): the kernel
+ * half of an SVM prediction, one call per predicted row.
+ */
+export function kernelRow(
+  spec: KernelSpec,
+  A: Float64Array,
+  a: number,
+  B: DenseMatrix,
+  out: Float64Array,
+): void {
+  const d = B.cols;
+  const o = a * d;
+  const rows = B.rows;
+  const data = B.data;
   if (spec.kind === 'linear') {
-    for (let j = 0; j < d; j++) s += A[a * d + j] * B[b * d + j];
-    return s;
+    for (let b = 0; b < rows; b++) out[b] = dot(A, o, data, b * d, d);
+    return;
   }
-  for (let j = 0; j < d; j++) {
-    const t = A[a * d + j] - B[b * d + j];
-    s += t * t;
-  }
-  return Math.exp(-spec.gamma * s);
+  const gamma = spec.gamma;
+  for (let b = 0; b < rows; b++) out[b] = Math.exp(-gamma * squaredDistance(A, o, data, b * d, d));
 }
 
 /**
@@ -98,18 +163,7 @@ export class KernelCache {
         r[t] = other[g];
         continue;
       }
-      let s = 0;
-      const p = t * d;
-      if (rbf) {
-        for (let j = 0; j < d; j++) {
-          const v = x[o + j] - x[p + j];
-          s += v * v;
-        }
-        r[t] = Math.exp(-gamma * s);
-      } else {
-        for (let j = 0; j < d; j++) s += x[o + j] * x[p + j];
-        r[t] = s;
-      }
+      r[t] = rbf ? Math.exp(-gamma * squaredDistance(x, o, x, t * d, d)) : dot(x, o, x, t * d, d);
     }
     this.rows[g] = r;
     this.held++;

@@ -4,12 +4,13 @@ import { Random } from '../data/random.js';
 import { EstimatorInputError, InvalidParameterError } from '../errors.js';
 import { BaseClassifier, checkJSONType, toFloat64, toInt32, toMatrix } from './base.js';
 import type { EstimatorJSON } from './classifier.js';
-import { registerEstimator } from './registry.js';
+import { registerEstimator } from './estimator-registry.js';
 import { coupleProbabilities, fitPlattSigmoid, plattProbability } from './svm-probability.js';
 import type { KernelSpec } from './svm-kernel.js';
-import { KernelCache, kernelValue } from './svm-kernel.js';
+import { KernelCache, kernelRow } from './svm-kernel.js';
 import { solveBinarySvc } from './svm-solver.js';
-import { checkChoice, checkNumber, checkPredictInput } from './validation.js';
+import { checkPredictInput } from './input-checks.js';
+import { checkChoice, checkNumber } from './param-checks.js';
 
 /** Hyper-parameters of {@link SVC}. */
 export interface SVCParams {
@@ -221,11 +222,10 @@ export class SVC extends BaseClassifier<SVCParams, SVCModel> {
   private pairDecisions(X: DenseMatrix): DenseMatrix {
     const { supportVectors: sv, pairs, gamma } = this.model;
     const spec: KernelSpec = { kind: this.params.kernel, gamma };
-    const d = X.cols;
     const out = denseMatrix(X.rows, pairs.length);
     const kx = new Float64Array(sv.rows);
     for (let i = 0; i < X.rows; i++) {
-      for (let s = 0; s < sv.rows; s++) kx[s] = kernelValue(spec, X.data, i, sv.data, s, d);
+      kernelRow(spec, X.data, i, sv, kx);
       for (let p = 0; p < pairs.length; p++) {
         const { sv: idx, coef, rho } = pairs[p];
         let f = -rho;

@@ -25,6 +25,7 @@ import {
   type Explanations,
 } from './evaluation.js';
 import { checkDataFiles } from './inputs.js';
+import { logDataInputs } from './data-inputs.js';
 import { checkPlan, supportsPolar, type FeaturePlan } from './features-plan.js';
 import {
   dataSource,
@@ -43,8 +44,9 @@ import {
   type Registration,
 } from './registration.js';
 import type { EvaluationStage, FamilyResult, FinalModel, PipelineResult } from './results.js';
-import { cell, compareCoordinates, searchFamily } from './search.js';
+import { cell, compareCoordinates, searchFamily } from './family-search.js';
 import { checkOverrides, withOverrides } from './task-overrides.js';
+import { crossValidateVote } from './vote-cv.js';
 import {
   applySplit,
   splitOptions,
@@ -276,10 +278,14 @@ export class ClusteringPipeline {
 
   // ---- final model and evaluation ---------------------------------------------------------
 
-  /** Chooses the final model: the best family, or a soft vote of the top ones; calibrated on the calibration split. */
+  /**
+   * Chooses the final model: the best family, or a soft vote of the top ones (cross-validated on
+   * the search folds of `train` for its own CV score); calibrated on the calibration split.
+   */
   @task({ cache: cached })
   async finalizeModel(
     results: FamilyResult[],
+    train: Dataset,
     calibration: Dataset,
     config: PipelineConfig,
   ): Promise<FinalModel> {
@@ -293,10 +299,12 @@ export class ClusteringPipeline {
         members: [best.family],
         model: calibrated.model,
         cvScore: best.cvScore,
+        cvStd: best.cvStd,
         calibration: calibrated.method,
       };
     }
     const top = ranked.slice(0, Math.min(config.voting.top, ranked.length));
+    const cv = crossValidateVote(top, train, config);
     const members = top.map((r) => ({
       family: r.family,
       ...calibrate(r.model, calibration, method, config.search.seed),
@@ -310,7 +318,8 @@ export class ClusteringPipeline {
       name: `voting(${top.map((r) => r.family).join('+')})`,
       members: top.map((r) => r.family),
       model: voting,
-      cvScore: top[0].cvScore,
+      cvScore: cv.score,
+      cvStd: cv.std,
       calibration: members.map((m) => `${m.family}: ${m.method}`).join(', '),
     };
   }
@@ -387,7 +396,12 @@ export class ClusteringPipeline {
     splits: Splits,
     config: PipelineConfig,
   ): Promise<EvaluationStage> {
-    const final = await this.step(this.finalizeModel)(results, splits.calibration, config);
+    const final = await this.step(this.finalizeModel)(
+      results,
+      splits.train,
+      splits.calibration,
+      config,
+    );
     const withTsne = config.tsne.enabled && splits.test.X.cols >= 3 && splits.test.X.rows >= 10;
     const [scores, explanations, conformal, embedding] = await Promise.all([
       asTask(this.step(this.evaluate)).submit(final, results, splits.test),
@@ -417,6 +431,8 @@ export class ClusteringPipeline {
     this.overrides = checkOverrides(config.tasks);
     checkDataFiles(config.data);
     const splits = await this.prepareData(config);
+    // On the top-level run, so that one search (datasets.digest = '…') finds the runs that used them.
+    await logDataInputs(splits, config);
     const plan = await this.engineerFeatures(splits.train, config);
     const results = await this.searchModels(splits.train, plan, config);
     const stage = await this.evaluateStage(results, splits, config);
@@ -467,6 +483,7 @@ export class ClusteringPipeline {
         members: stage.final.members,
         calibration: stage.final.calibration,
         cvScore: stage.final.cvScore,
+        cvStd: stage.final.cvStd,
       },
       evaluation: stage.evaluation,
       explanations: stage.explanations,
@@ -506,6 +523,7 @@ export class ClusteringPipeline {
     return {
       runId: track.runId(),
       model: stage.final.name,
+      members: stage.final.members,
       calibration: stage.final.calibration,
       cvScore: stage.final.cvScore,
       testAccuracy: m.accuracy,

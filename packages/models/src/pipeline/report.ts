@@ -43,12 +43,13 @@ export interface ReportInput {
     testLogLoss: number;
     reliability: Evaluation['reliability'];
   }[];
-  /** The final model: its name, member families (one unless it votes), calibration and CV score (a vote's: its best member's). */
+  /** The final model: its name, member families (one unless it votes), calibration and its own CV score and std. */
   readonly final: {
     name: string;
     members?: readonly string[];
     calibration: string;
     cvScore: number;
+    cvStd?: number;
   };
   /** Its evaluation. */
   readonly evaluation: Evaluation;
@@ -213,14 +214,10 @@ export function renderReport(r: ReportInput, charts: ReportCharts = renderCharts
   const classNames = r.data.classNames;
   const k = classNames.length;
   const ex = r.explanations;
+  const vote = (r.final.members?.length ?? 1) > 1;
   const cards = [
     ['model', r.final.name],
-    [
-      r.final.members && r.final.members.length > 1
-        ? `CV score of ${r.final.members[0]} (best member)`
-        : 'CV score',
-      f4(r.final.cvScore),
-    ],
+    [vote ? 'CV score of the vote' : 'CV score', f4(r.final.cvScore)],
     ['test accuracy', f4(m.accuracy)],
     ['test log loss', f4(m.logLoss)],
     [`conformal coverage (1−α = ${1 - r.conformal.alpha})`, f4(r.conformal.coverage)],
@@ -240,18 +237,38 @@ export function renderReport(r: ReportInput, charts: ReportCharts = renderCharts
         'best parameters',
         'search seconds',
       ],
-      [...r.families]
-        .sort((a, b) => b.cvScore - a.cvScore)
-        .map((f) => [
-          f.label,
-          f.cvScore,
-          f.cvStd,
-          f.testAccuracy,
-          f.testLogLoss,
-          JSON.stringify(f.bestParams),
-          f.seconds,
-        ]),
+      [
+        ...(vote
+          ? [
+              [
+                `soft vote of ${r.final.members!.join(', ')} (calibrated)`,
+                r.final.cvScore,
+                r.final.cvStd ?? '',
+                m.accuracy,
+                m.logLoss,
+                'the members’',
+                '',
+              ],
+            ]
+          : []),
+        ...[...r.families]
+          .sort((a, b) => b.cvScore - a.cvScore)
+          .map((f) => [
+            f.label,
+            f.cvScore,
+            f.cvStd,
+            f.testAccuracy,
+            f.testLogLoss,
+            JSON.stringify(f.bestParams),
+            f.seconds,
+          ]),
+      ],
     ),
+    ...(vote
+      ? [
+          `<p>The vote's CV score is its own: the soft vote of its members, each with its tuned parameters, refitted and scored on the same ${r.config.search.folds} folds as the search (before calibration, which is fitted on its own split).</p>`,
+        ]
+      : []),
     figure(
       charts.cvScores,
       `Fold scores of each family's best candidate (${r.config.search.folds}-fold stratified CV).`,

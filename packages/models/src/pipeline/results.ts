@@ -35,8 +35,13 @@ export interface FinalModel {
   readonly members: readonly ModelFamily[];
   /** The fitted (and calibrated) classifier: raw features in, probabilities out. */
   readonly model: Classifier;
-  /** The CV score that chose it (the best member's for voting). */
+  /**
+   * Its own cross-validated score (config `search.scoring`): the chosen family's search score, or
+   * for a vote the vote itself cross-validated on the search folds (see `crossValidateVote`).
+   */
   readonly cvScore: number;
+  /** Standard deviation of its fold scores. */
+  readonly cvStd: number;
   /** The calibration applied (per member for voting), e.g. `sigmoid` or `knn: isotonic, svc: none`. */
   readonly calibration: string;
 }
@@ -47,8 +52,10 @@ export interface PipelineResult {
   readonly runId?: string;
   /** The selected model's name. */
   readonly model: string;
-  /** Its CV score (config `search.scoring`). */
+  /** Its own CV score (config `search.scoring`; a vote's is the vote's, not its best member's). */
   readonly cvScore: number;
+  /** The families in it (one unless it votes). */
+  readonly members: readonly ModelFamily[];
   /** Test accuracy. */
   readonly testAccuracy: number;
   /** Test log loss. */

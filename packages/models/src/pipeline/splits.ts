@@ -1,6 +1,7 @@
 import type { Dataset } from '../data/dataset.js';
 import type { PipelineConfig } from './config.js';
 import { EstimatorInputError } from '../errors.js';
+import { Random } from '../data/random.js';
 import { subsetDataset, trainTestSplitIndices } from '../data/split.js';
 
 /** The four parts of the data a run uses. */
@@ -173,11 +174,66 @@ export function splitData(data: Dataset, test: Dataset | null, options: SplitOpt
   return applySplit(data, test, splitRows(data, test, options));
 }
 
-/** A stratified sample of at most `max` rows (the data itself when it is small enough). */
-export function stratifiedSample(data: Dataset, max: number, seed: number): Dataset {
+/**
+ * A stratified, seeded sample of at most `max` rows (the data itself when it is small enough).
+ * With `minPerClass`, every class keeps at least that many rows (or all it has): a proportional
+ * sample can leave a rare class fewer rows than the CV folds that follow need. The rows added for
+ * rare classes are taken, seeded, from the classes with the most rows, so the size stays `max`.
+ */
+export function stratifiedSample(
+  data: Dataset,
+  max: number,
+  seed: number,
+  minPerClass = 0,
+): Dataset {
   if (data.X.rows <= max) return data;
   const { test } = trainTestSplitIndices(data.y, { testSize: max, stratify: true, seed });
-  return subsetDataset(data, test);
+  return subsetDataset(data, withClassFloor(data.y, test, minPerClass, seed));
+}
+
+/** `chosen` (ascending rows of `y`), with rows swapped in so that each class has `floor` (or all its rows). */
+function withClassFloor(
+  y: Int32Array,
+  chosen: Int32Array,
+  floor: number,
+  seed: number,
+): Int32Array {
+  if (floor <= 0) return chosen;
+  const classes = 1 + y.reduce((m, c) => Math.max(m, c), 0);
+  const total = classCounts(y, classes);
+  const picked = new Uint8Array(y.length);
+  for (const r of chosen) picked[r] = 1;
+  const have = classCounts(
+    Int32Array.from(chosen, (r) => y[r]),
+    classes,
+  );
+  const want = Int32Array.from(total, (t) => Math.min(t, floor));
+  let short = 0;
+  for (let c = 0; c < classes; c++) short += Math.max(0, want[c] - have[c]);
+  if (short === 0) return chosen;
+  const order = new Random(seed + 1).permutation(y.length);
+  // Picked rows of each class in seeded order: the candidates to give back.
+  const keptByClass: number[][] = Array.from({ length: classes }, () => []);
+  for (const r of order) {
+    if (picked[r]) keptByClass[y[r]].push(r);
+    else if (have[y[r]] < want[y[r]]) {
+      picked[r] = 1;
+      have[y[r]]++;
+    }
+  }
+  // Give back as many rows, each from the class with the most rows above its floor (when every
+  // class is at its floor, the sample keeps the extra rows).
+  for (; short > 0; short--) {
+    let largest = 0;
+    for (let c = 1; c < classes; c++)
+      if (have[c] - want[c] > have[largest] - want[largest]) largest = c;
+    if (have[largest] <= want[largest]) break;
+    picked[keptByClass[largest].pop()!] = 0;
+    have[largest]--;
+  }
+  const out: number[] = [];
+  for (let r = 0; r < y.length; r++) if (picked[r]) out.push(r);
+  return Int32Array.from(out);
 }
 
 /** The split options of a run: its split settings and what its CV folds and calibration need. */

@@ -1,8 +1,8 @@
 import type { Dataset } from '../data/dataset.js';
 import { KNeighborsClassifier } from '../estimators/knn.js';
-import { Pipeline } from '../features/pipeline.js';
+import { Pipeline } from '../features/estimator-pipeline.js';
 import { crossValidate } from '../selection/cross-validate.js';
-import { GridSearchCV, RandomizedSearchCV, cvResultsRows } from '../selection/search.js';
+import { GridSearchCV, RandomizedSearchCV, cvResultsRows } from '../selection/search-cv.js';
 import { StratifiedKFold } from '../selection/stratified-kfold.js';
 import type { FamilyConfig, ModelFamily, PipelineConfig } from './config.js';
 import { familyGrid, familyLabel, makeEstimator } from './families.js';
@@ -32,7 +32,7 @@ export function compareCoordinates(
   train: Dataset,
   search: PipelineConfig['search'],
 ): { cartesian: number; polar: number } {
-  const sample = stratifiedSample(train, 5_000, search.seed);
+  const sample = stratifiedSample(train, 5_000, search.seed, search.folds);
   const score = (coordinates: 'cartesian' | 'polar'): number => {
     const plan: FeaturePlan = {
       coordinates,
@@ -58,7 +58,8 @@ export function compareCoordinates(
 
 /**
  * Searches one family's grid by stratified CV on a sample of at most `search.maxSamples` training
- * rows (and at most the family's own `maxSamples`), then refits the best candidate on the training
+ * rows (and at most the family's own `maxSamples`; every class keeps at least `search.folds`
+ * rows), then refits the best candidate on the training
  * split, or on a stratified sample of the family's `maxSamples` rows when it has fewer.
  */
 export function searchFamily(
@@ -70,7 +71,12 @@ export function searchFamily(
 ): FamilyResult {
   const started = performance.now();
   const fitRows = familyConfig.maxSamples ?? train.X.rows;
-  const sample = stratifiedSample(train, Math.min(search.maxSamples, fitRows), search.seed);
+  const sample = stratifiedSample(
+    train,
+    Math.min(search.maxSamples, fitRows),
+    search.seed,
+    search.folds,
+  );
   const estimator = new Pipeline({
     steps: [...featureSteps(plan, sample), ['model', makeEstimator(family, search.seed)]],
   });
@@ -97,7 +103,7 @@ export function searchFamily(
   searcher.fit(sample.X, sample.y);
   const best = searcher.bestParams;
   // The family's own cap (a kernel SVM's quadratic cost, a forest's n log n) bounds the refit too.
-  const fitData = stratifiedSample(train, fitRows, search.seed);
+  const fitData = stratifiedSample(train, fitRows, search.seed, search.folds);
   const model = estimator.withParams(best).fit(fitData.X, fitData.y);
   const rows = cvResultsRows(searcher.cvResults);
   const paramKeys = Object.keys(grid);

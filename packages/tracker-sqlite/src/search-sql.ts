@@ -71,8 +71,12 @@ function comparison(
 function clauseSql(c: FilterClause, store: SearchStoreInfo, params: unknown[]): string {
   if (c.entity === 'attribute')
     return comparison(attributeSql(c.key as RunAttribute, store), c, params);
-  // No store API logs dataset inputs yet, so no run has one.
-  if (c.entity === 'dataset') return '0';
+  if (c.entity === 'dataset') {
+    // MLflow's semantics: the run has an input that satisfies the clause. An uncorrelated IN
+    // subquery is evaluated once, through the dataset indexes.
+    const column = c.key === 'context' ? 'i.context' : c.key === 'name' ? 'd.name' : 'd.digest';
+    return `r.id IN (SELECT i.run_id FROM inputs i JOIN datasets d ON d.dataset_id = i.dataset_id WHERE ${comparison([column, []], c, params)})`;
+  }
   const table = c.entity === 'metric' ? 'latest_metrics' : c.entity === 'param' ? 'params' : 'tags';
   // Each clause is an EXISTS on the (run_id, key) primary key: one index probe per candidate run.
   if (c.op === 'IS NULL' || c.op === 'IS NOT NULL') {
