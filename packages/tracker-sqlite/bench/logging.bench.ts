@@ -3,11 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { SqliteTracker, createSqliteCacheStore } from '@tideflow/tracker-sqlite';
 import type { MetricInput } from '@tideflow/core';
 import { median } from '../../../scripts/bench-stats.js';
+import { holdWriteLocks, watchEventLoop } from '../test/support/lock-holder.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tideflow-bench-log-'));
 
@@ -95,44 +94,27 @@ async function lockStall(holdMs: number): Promise<Record<string, unknown>> {
   const dir = join(root, 'locked');
   const tracker = new SqliteTracker({ path: join(dir, 'tideflow.db'), busyTimeoutMs: 20_000 });
   const cache = createSqliteCacheStore({ path: join(dir, 'cache.sqlite'), busyTimeout: 20_000 });
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const holder = spawn(
-    process.execPath,
-    [
-      '-e',
-      `const D = require(${JSON.stringify(driver)});
-       const dbs = process.argv.slice(1).map((p) => new D(p));
-       for (const db of dbs) db.exec('BEGIN IMMEDIATE');
-       process.stdout.write('locked\\n');
-       setTimeout(() => { for (const db of dbs) db.exec('COMMIT'); process.exit(0); }, ${holdMs});`,
-      join(dir, 'tideflow.db'),
-      join(dir, 'cache.sqlite'),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+  const holder = await holdWriteLocks(
+    [join(dir, 'tideflow.db'), join(dir, 'cache.sqlite')],
+    holdMs,
   );
-  await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
-  let last = performance.now();
-  let stall = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    stall = Math.max(stall, now - last);
-    last = now;
-  }, 10);
+  const watch = watchEventLoop(10);
   const t0 = performance.now();
   const { info } = await tracker.createRun({ name: 'patient' });
   await tracker.logBatch(info.runId, { metrics: [{ key: 'm', value: 1, step: 0 }] });
   await cache.set('k', Buffer.from([1]));
   const waited = performance.now() - t0;
-  clearInterval(timer);
-  stall = Math.max(stall, performance.now() - last);
+  const { ticks, longestGapMs } = watch.stop();
+  await holder.released;
   await tracker.close();
   await cache.disconnect();
   return {
     bench: 'sqlite.lock_held_8s.event_loop_longest_stall',
-    value: Number(stall.toFixed(1)),
+    value: Number(longestGapMs.toFixed(1)),
     unit: 'ms',
     held_ms: holdMs,
     writes_waited_ms: Math.round(waited),
+    timer_ticks: ticks,
     goal: '<= 50',
   };
 }
