@@ -15,6 +15,7 @@ export default defineConfig({
       '@tideflow/core/testing': pkg('core', 'testing'),
       '@tideflow/core': pkg('core'),
       '@tideflow/tracker-sqlite': pkg('tracker-sqlite'),
+      '@tideflow/models/serving': pkg('models', 'serving'),
       '@tideflow/models': pkg('models'),
       '@tideflow/cli': pkg('cli'),
     },

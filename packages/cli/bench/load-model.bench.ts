@@ -17,7 +17,7 @@ const { loadModel } = await import('@tideflow/core');
 const imported = performance.now();
 const model = await loadModel(process.env.MODEL_URI);
 const loaded = performance.now();
-const { denseMatrix } = await import('@tideflow/models');
+const { denseMatrix } = await import('@tideflow/models/serving');
 const width = Number(process.env.MODEL_INPUTS);
 model.predict(denseMatrix(1, width, new Float64Array(width)));
 process.stdout.write(JSON.stringify({ imported, loaded, load: loaded - imported }));

@@ -20,10 +20,11 @@ export type ModelRef =
 
 /**
  * Packages whose estimators a flavor needs, imported before decoding so that their serializers
- * are registered (as `openTracker` imports the package of a URI scheme).
+ * are registered (as `openTracker` imports the package of a URI scheme): the serving entry, which
+ * registers them without loading the pipeline, the plots or the report.
  */
 const FLAVOR_PACKAGES: Readonly<Record<string, string>> = {
-  'tideflow.models': '@tideflow/models',
+  'tideflow.models': '@tideflow/models/serving',
 };
 
 /**
@@ -54,7 +55,7 @@ export function parseModelUri(uri: string): ModelRef {
  * @example
  * ```ts
  * import { configure, loadModel } from '@tideflow/core';
- * import { denseMatrix, type Classifier } from '@tideflow/models';
+ * import { denseMatrix, type Classifier } from '@tideflow/models/serving';
  *
  * configure({ trackingUri: 'sqlite:///.tideflow/tideflow.db' });
  * const model = await loadModel<Classifier>('models:/iris@champion');

@@ -1,4 +1,4 @@
-import betainc from '@stdlib/math-base-special-betainc';
+import { betainc } from './special-functions.js';
 import type { DenseMatrix } from '../data/matrix.js';
 import { EstimatorInputError } from '../errors.js';
 import { checkLabels, checkMatrix, encodeLabels } from '../estimators/input-checks.js';

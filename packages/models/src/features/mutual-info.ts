@@ -1,4 +1,4 @@
-import digamma from '@stdlib/math-base-special-digamma';
+import { digamma } from './special-functions.js';
 import type { DenseMatrix } from '../data/matrix.js';
 import { Random } from '../data/random.js';
 import { EstimatorInputError } from '../errors.js';

@@ -1,5 +1,4 @@
-import erfc from '@stdlib/math-base-special-erfc';
-import gammainc from '@stdlib/math-base-special-gammainc';
+import { erfc, gammainc } from './special-functions.js';
 
 /** Ranks of a sample with ties averaged (scipy's `rankdata`), and the tie-correction term. */
 export interface Ranks {
