@@ -54,12 +54,7 @@ export {
   encodeLabels,
 } from './estimators/input-checks.js';
 export type { EncodedLabels } from './estimators/input-checks.js';
-export {
-  checkNumber,
-  checkChoice,
-  checkKnownParams,
-  mergeParams,
-} from './estimators/param-checks.js';
+export { checkNumber, checkChoice, checkKnownParams } from './estimators/param-checks.js';
 export type { NumberRule } from './estimators/param-checks.js';
 export { GaussianNB, softmaxRowsInPlace } from './estimators/naive-bayes.js';
 export type { GaussianNBParams, GaussianNBModel } from './estimators/naive-bayes.js';
