@@ -74,13 +74,6 @@ export const SVC_PARAMS = declareParams<SVCParams>('SVC', {
     grid: [1, 10],
     doc: 'Penalty parameter.',
   },
-  kernel: {
-    kind: 'choice',
-    values: ['rbf', 'linear'],
-    default: 'rbf',
-    grid: ['rbf'],
-    doc: 'Kernel.',
-  },
   gamma: {
     kind: 'number',
     min: 0,
@@ -89,6 +82,13 @@ export const SVC_PARAMS = declareParams<SVCParams>('SVC', {
     default: 'scale',
     grid: ['scale'],
     doc: 'RBF kernel width.',
+  },
+  kernel: {
+    kind: 'choice',
+    values: ['rbf', 'linear'],
+    default: 'rbf',
+    grid: ['rbf'],
+    doc: 'Kernel.',
   },
   tol: { kind: 'number', min: 0, exclusiveMin: true, default: 1e-3, doc: 'SMO tolerance.' },
   probability: { kind: 'boolean', default: true, doc: 'Fit Platt probabilities.' },
