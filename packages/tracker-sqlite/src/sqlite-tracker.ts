@@ -495,7 +495,11 @@ export class SqliteTrackerStore implements TrackerStore {
   }
 
   async putTaskRun(runId: string, record: TaskRunRecord): Promise<void> {
-    await records.putTaskRun(this.store, runId, record);
+    await records.putTaskRuns(this.store, runId, [record]);
+  }
+
+  async putTaskRuns(runId: string, batch: readonly TaskRunRecord[]): Promise<void> {
+    await records.putTaskRuns(this.store, runId, batch);
   }
 
   async listTaskRuns(runId: string): Promise<TaskRunRecord[]> {

@@ -16,8 +16,11 @@ import type { Tracker } from './tracker-bridge.js';
 
 /** How long tracked values wait in memory before a batch write (ms). */
 const FLUSH_DELAY_MS = 250;
-/** A buffer this large is written at once. */
-const FLUSH_SIZE = 5_000;
+/**
+ * A buffer this large is written at once: small enough that one write stays short (a SQLite
+ * transaction of this many rows takes a few ms) and that buffered task runs die young.
+ */
+const FLUSH_SIZE = 1_000;
 
 /** The MLflow run status for a flow run's final state. */
 function runStatus(type: StateType): RunStatus {
@@ -30,9 +33,14 @@ function transition(state: State): StateTransition {
   return { type: state.type, name: state.name, timestamp: state.timestamp, message: state.message };
 }
 
-/** Copies a task-run record as it is now (the live one keeps changing while a write is queued). */
+/**
+ * A task-run record as it is now: a copy while the run goes on (the live record keeps changing
+ * while a write is queued), the record itself once it ended (nothing changes it any more).
+ */
 function snapshot(record: TaskRunRecord): TaskRunRecord {
-  return { ...record, stateHistory: record.stateHistory.slice() };
+  return record.endTime !== null
+    ? record
+    : { ...record, stateHistory: record.stateHistory.slice() };
 }
 
 /** What is buffered for one tracking run (= one flow run). */
@@ -46,7 +54,11 @@ class RunBuffer {
   /** Whether the flow-run record changed since the last write. */
   flowDirty = false;
   readonly flowStates: StateTransition[] = [];
-  /** The task runs that have not ended yet. */
+  /**
+   * The task runs that have not ended yet, and those that ended since the last write (dropped
+   * with it, not one by one: a Map that is added to and deleted from at every task run keeps
+   * reallocating its table).
+   */
   readonly tasks = new Map<string, TaskRunRecord>();
   /** Every write for this run, in order. */
   chain: Promise<void> = Promise.resolve();
@@ -223,7 +235,7 @@ export class TrackingRecorder {
     cacheKey?: string,
   ): void {
     let r = owner.tasks.get(run.id);
-    if (!r) {
+    if (!r || r.endTime !== null) {
       r = {
         taskRunId: run.id,
         taskName: run.name,
@@ -250,7 +262,6 @@ export class TrackingRecorder {
       r.durationMs = r.endTime - r.startTime;
       r.cacheHit = state.type === 'CACHED';
       if (state.isFailed()) r.error = state.message ?? String(state.error);
-      owner.tasks.delete(run.id);
     }
     owner.dirtyTasks.set(run.id, r);
     this.schedule(owner);
@@ -348,8 +359,11 @@ export class TrackingRecorder {
     run.tags = {};
     run.logs = [];
     run.flowDirty = false;
-    const taskRuns = dirtyTasks.size ? [...dirtyTasks.values()].map(snapshot) : [];
-    if (dirtyTasks.size) run.dirtyTasks = new Map();
+    const taskRuns = dirtyTasks.size ? Array.from(dirtyTasks.values(), snapshot) : [];
+    if (dirtyTasks.size) {
+      run.dirtyTasks = new Map();
+      for (const r of taskRuns) if (r.endTime !== null) run.tasks.delete(r.taskRunId);
+    }
     const runId = run.info.id;
     run.chain = run.chain
       .then(async () => {
@@ -358,7 +372,7 @@ export class TrackingRecorder {
         if (metrics.length || Object.keys(params).length || Object.keys(tags).length) {
           await tracker.logBatch(runId, { metrics, params, tags });
         }
-        for (const record of taskRuns) await tracker.upsertTaskRun(runId, record);
+        if (taskRuns.length) await tracker.upsertTaskRuns(runId, taskRuns);
         if (logs.length) await tracker.logLines(runId, logs);
       })
       .catch((error: unknown) => this.warn(run, error));

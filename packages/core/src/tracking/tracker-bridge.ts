@@ -463,6 +463,18 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
     await store.putTaskRun(runId, record);
   }
 
+  /**
+   * Stores or replaces several task-run records under a run, as {@link Tracker.upsertTaskRun} each
+   * in order. Every record is checked before any is written; a store that writes batches
+   * (`putTaskRuns`) writes them in one atomic step.
+   */
+  async upsertTaskRuns(runId: string, records: readonly TaskRunRecord[]): Promise<void> {
+    const store = this.live;
+    for (const record of records) validateTaskRun(record);
+    if (store.putTaskRuns) return store.putTaskRuns(runId, records);
+    for (const record of records) await store.putTaskRun(runId, record);
+  }
+
   /** Lists a run's task runs in the order they were first recorded. */
   async listTaskRuns(runId: string): Promise<TaskRunRecord[]> {
     return this.live.listTaskRuns(runId);
