@@ -276,6 +276,8 @@ export type {
   PipelineResult,
   EvaluationStage,
 } from './pipeline/results.js';
+export { registeredModelName, modelSignature } from './pipeline/registration.js';
+export type { Registration } from './pipeline/registration.js';
 export {
   PIPELINE_SCHEMA,
   MODEL_FAMILIES,

@@ -428,6 +428,23 @@ export const PIPELINE_SCHEMA: SchemaNode = {
         seed: { kind: 'number', default: 5, integer: true, doc: 'Seed.' },
       },
     },
+    registry: {
+      kind: 'object',
+      doc: 'Where the model is registered and when it becomes the `champion`.',
+      fields: {
+        name: {
+          kind: 'string',
+          default: null,
+          nullable: true,
+          doc: 'Registered model name (--model-name; letters, digits, "_", "-", "."); default: clustering-<digest of the input columns and classes>, one name per data signature.',
+        },
+        promote: {
+          kind: 'boolean',
+          default: false,
+          doc: "Move the champion alias to this run's version even if it does not beat the champion's test accuracy (--promote).",
+        },
+      },
+    },
     tasks: {
       kind: 'record',
       default: {},
@@ -518,6 +535,8 @@ export interface PipelineConfig {
   };
   /** t-SNE. */
   tsne: { enabled: boolean; sample: number; perplexity: number; seed: number };
+  /** Model registration. */
+  registry: { name: string | null; promote: boolean };
   /** Task option overrides by task name. */
   tasks: Record<string, TaskOverride>;
 }
@@ -544,6 +563,7 @@ export function mergePipelineConfig(base: PipelineConfig, overrides: unknown): P
       `expected [low, high] with low < high, got ${JSON.stringify(merged.data.centerBox)}.`,
     );
   }
+  checkRegisteredName(merged.registry.name);
   if (!MODEL_FAMILIES.some((f) => merged.models[f].enabled)) {
     throw new PipelineConfigError('models', `enable at least one of ${MODEL_FAMILIES.join(', ')}.`);
   }
@@ -551,3 +571,13 @@ export function mergePipelineConfig(base: PipelineConfig, overrides: unknown): P
 }
 
 export { PipelineConfigError };
+
+/** A registered name must fit a `models:/NAME@alias` URI; checked before the run starts. */
+function checkRegisteredName(name: string | null): void {
+  if (name !== null && !/^[A-Za-z0-9_.-]{1,100}$/.test(name)) {
+    throw new PipelineConfigError(
+      'registry.name',
+      `expected 1-100 letters, digits, "_", "-" or "." (a name usable in models:/NAME@champion), got ${JSON.stringify(name)}.`,
+    );
+  }
+}
