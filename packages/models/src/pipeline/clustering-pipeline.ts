@@ -10,12 +10,12 @@ import { tsne } from '../embed/tsne.js';
 import { StandardScaler } from '../features/scaler.js';
 import { cvScoreChart } from '../plots/cv-scores.js';
 import {
-  MODEL_FAMILIES,
   type FamilyConfig,
   type ModelFamily,
   type PipelineConfig,
   type TaskOverride,
 } from './config.js';
+import { modelFamilies } from './families.js';
 import { calibrate } from './calibrate.js';
 import {
   conformalSets,
@@ -260,7 +260,7 @@ export class ClusteringPipeline {
     plan: FeaturePlan,
     config: PipelineConfig,
   ): Promise<FamilyResult[]> {
-    const families = MODEL_FAMILIES.filter((f) => config.models[f].enabled);
+    const families = modelFamilies().filter((f) => config.models[f].enabled);
     const results = await Promise.all(
       families.map((f) => asFlow(this.searchOne).submit(f, train, plan, config)),
     );
