@@ -119,7 +119,11 @@ export { StandardScaler } from './features/scaler.js';
 export type { StandardScalerParams, StandardScalerModel } from './features/scaler.js';
 export { Pipeline } from './features/pipeline.js';
 export type { PipelineParams, PipelineStep } from './features/pipeline.js';
-export { CalibratedClassifier } from './calibration/calibrated-classifier.js';
+export {
+  CalibratedClassifier,
+  applyClassCalibrators,
+  fitClassCalibrators,
+} from './calibration/calibrated-classifier.js';
 export type {
   CalibratedClassifierParams,
   CalibratedModel,
