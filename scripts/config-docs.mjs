@@ -76,7 +76,9 @@ environment, or \`configure({...})\` in code (see [concepts](concepts.md#configu
 ${settings.join('\n')}
 
 The CLI also reads \`--tracking-uri\` (default \`.tideflow/tideflow.db\`) and \`--cache\` (default
-\`.tideflow/cache.sqlite\`).
+\`.tideflow/cache.sqlite\`). \`memory:\` is the library's default; the CLI's default is
+\`sqlite:///<working directory>/.tideflow/tideflow.db\`, and \`tideflow config view\` shows that
+URI (source \`default\`) rather than \`memory:\`.
 `,
 );
 console.log('wrote docs/configuration.md');

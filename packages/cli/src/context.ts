@@ -48,6 +48,14 @@ export class CliError extends TideflowError {
 export const DEFAULT_STORE = join('.tideflow', 'tideflow.db');
 
 /**
+ * The CLI's own default tracking URI, `sqlite:///<cwd>/.tideflow/tideflow.db` (the library's
+ * default, `memory:`, would not outlive the command).
+ */
+export function defaultTrackingUri(io: CliIo): string {
+  return `sqlite:///${join(io.cwd, DEFAULT_STORE)}`;
+}
+
+/**
  * The tracking URI the CLI opens: `--tracking-uri`, else `TIDEFLOW_TRACKING_URI` or the active
  * profile's `trackingUri`, else `sqlite:///.tideflow/tideflow.db` (made absolute under the
  * working directory). `memory:` is refused: it lives only inside one process.
@@ -58,7 +66,7 @@ export function resolveTrackingUri(io: CliIo, trackingUri: string | undefined): 
     io.env,
     () => '--tracking-uri',
   );
-  if (sources.trackingUri === 'default') return `sqlite:///${join(io.cwd, DEFAULT_STORE)}`;
+  if (sources.trackingUri === 'default') return defaultTrackingUri(io);
   if (values.trackingUri === 'memory:') {
     throw new CliError(
       'The tracking URI is "memory:", which lives only inside one process; point --tracking-uri or ' +
@@ -82,7 +90,7 @@ export async function openStore(
   } catch (error) {
     if (error instanceof TrackingStoreNotFoundError) {
       throw new CliError(
-        `No tracking store at ${error.location}. Run a flow from this directory first, or pass ` +
+        `No tracking store at ${error.location} (${error.reason}). Run a flow from this directory first, or pass ` +
           '--tracking-uri sqlite:///path/to/tideflow.db (or set TIDEFLOW_TRACKING_URI).',
       );
     }

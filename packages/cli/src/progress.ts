@@ -1,9 +1,9 @@
-import { engineEvents, type EngineEvent, type RunInfo } from '@tideflow/core';
+import { engineEvents, type EngineEvent, type EngineRunInfo } from '@tideflow/core';
 import { formatDuration } from './format/values.js';
 
 /** Counters of the task runs of one flow run. */
 interface FlowLine {
-  readonly info: RunInfo;
+  readonly info: EngineRunInfo;
   readonly depth: number;
   readonly label: string;
   state: string;
@@ -19,7 +19,7 @@ interface FlowLine {
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /** A flow's label: its name, plus a short string parameter (e.g. the model family of a subflow). */
-function labelOf(info: RunInfo): string {
+function labelOf(info: EngineRunInfo): string {
   const tag = Object.values(info.parameters).find(
     (v): v is string => typeof v === 'string' && v.length <= 24,
   );

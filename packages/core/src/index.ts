@@ -25,8 +25,8 @@ export {
   SerializerRegistry,
   defaultSerializers,
   registerSerializer,
-} from './serialization/registry.js';
-export type { Serializer, Constructor } from './serialization/registry.js';
+} from './serialization/serializer-registry.js';
+export type { Serializer, Constructor } from './serialization/serializer-registry.js';
 export { loadModel, parseModelUri } from './serialization/load-model.js';
 export type { LoadModelOptions, ModelRef } from './serialization/load-model.js';
 import './serialization/matrix.js';
@@ -34,7 +34,7 @@ import './serialization/matrix.js';
 // The engine: flows, tasks, states, futures, runners, context, events.
 export { flow } from './flow.js';
 export { task } from './task.js';
-export { Registry, defaultRegistry } from './registry.js';
+export { Registry, defaultRegistry } from './flow-registry.js';
 export { asTask, asFlow } from './engine/callable.js';
 export type {
   RunCallable,
@@ -69,10 +69,10 @@ export type {
   EngineEvent,
   EngineEvents,
   EngineListener,
-  RunInfo,
+  EngineRunInfo,
   RunKind,
 } from './engine/events.js';
-export type { ParamsSchema, ArgsValidator } from './engine/validation.js';
+export type { ParamsSchema, ArgsValidator } from './engine/args-validator.js';
 export type {
   StandardSchemaV1,
   StandardSchemaV1Props,

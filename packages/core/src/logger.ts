@@ -24,6 +24,11 @@ export interface Logger {
   error(obj: Record<string, unknown>, msg?: string): void;
   /** Returns a logger that adds `bindings` to every line. */
   child(bindings: Record<string, unknown>): Logger;
+  /**
+   * Optional (pino has it): whether a line at `level` would be written. When it says no, the
+   * engine does not even build its lifecycle lines; absent means every level may be written.
+   */
+  isLevelEnabled?(level: LogLevel): boolean;
 }
 
 /** Options of {@link ConsoleLogger}. */
@@ -87,6 +92,11 @@ export class ConsoleLogger extends LevelLogger {
     this.bindings = options.bindings ?? {};
   }
 
+  /** Whether lines at `level` are written (at or above the configured level). */
+  isLevelEnabled(level: LogLevel): boolean {
+    return LOG_LEVELS[level] >= this.level;
+  }
+
   protected log(level: LogLevel, obj: Record<string, unknown>, msg?: string): void {
     if (LOG_LEVELS[level] < this.level) return;
     const time = new Date().toISOString().slice(11, 23);
@@ -114,4 +124,5 @@ export const silentLogger: Logger = {
   warn: () => {},
   error: () => {},
   child: () => silentLogger,
+  isLevelEnabled: () => false,
 };

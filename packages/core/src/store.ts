@@ -29,5 +29,5 @@ export type {
 export type { DatasetField } from './tracking/filter.js';
 export { likeToRegExp, runMatches, runComparator } from './tracking/run-matching.js';
 export type { DatasetFields, RunSearchContext } from './tracking/run-matching.js';
-export { isNewer } from './tracking/validation.js';
+export { isNewer } from './tracking/record-checks.js';
 export { MemoryTrackerStore } from './tracking/memory-tracker.js';

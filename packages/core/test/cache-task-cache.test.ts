@@ -285,7 +285,12 @@ describe('TaskCache.run', () => {
       expect(result.value).toEqual(fit(50, 3));
       expect(t.logger.warnings).toHaveLength(1);
       expect(t.logger.warnings[0].msg).toContain('recomputing and overwriting');
-      expect(t.logger.warnings[0].fields).toMatchObject({ task: 'Pipeline.fit', key });
+      expect(t.logger.warnings[0].fields).toMatchObject({
+        task: 'Pipeline.fit',
+        key,
+        store: 'unnamed',
+      });
+      expect(t.logger.warnings[0].msg).toContain(`${key} in store unnamed`);
       const repaired = await t.call(50, 3);
       expect({ damage, hit: repaired.hit }).toEqual({ damage, hit: true });
       expect(t.runs()).toBe(2);
@@ -314,7 +319,7 @@ describe('TaskCache.run', () => {
     const result = await t.call(3, 1);
     expect(result.hit).toBe(false);
     expect(t.logger.warnings.map((w) => w.msg)).toEqual([
-      'cache lookup failed (row 7 of /data/cache.db is unreadable); running the task',
+      `cache lookup of ${t.keyFor(3, 1)} in store memory failed (row 7 of /data/cache.db is unreadable); running the task`,
     ]);
   });
 
@@ -330,7 +335,7 @@ describe('TaskCache.run', () => {
     expect(result).toMatchObject({ hit: false, stored: false });
     expect(result.value).toEqual(fit(3, 1));
     expect(t.logger.warnings.map((w) => w.msg)).toEqual([
-      'cache lookup failed (connection refused); running the task',
+      `cache lookup of ${t.keyFor(3, 1)} in store unnamed failed (connection refused); running the task`,
       'could not write the result to the cache store (connection refused)',
     ]);
   });

@@ -128,6 +128,42 @@ describe('logging', () => {
     );
   });
 
+  it('asks the logger (isLevelEnabled) before it builds a lifecycle line', async () => {
+    const asked: string[] = [];
+    const written: string[] = [];
+    const record =
+      (level: string) =>
+      (_: Record<string, unknown>, msg?: string): void => {
+        written.push(`${level} ${msg ?? ''}`);
+      };
+    const logger = {
+      debug: record('debug'),
+      info: record('info'),
+      warn: record('warn'),
+      error: record('error'),
+      child: () => logger,
+      isLevelEnabled: (level: string) => {
+        asked.push(level);
+        return level !== 'info';
+      },
+    };
+    configure({ logger });
+    const registry = new Registry();
+    const t = task(async (x: number) => x + 1, { registry, name: 'inc' });
+    const f = flow(async () => t(1), { registry, name: 'quiet' });
+    expect(await f()).toBe(2);
+    // Created, task started, task finished, flow finished: each asked, none written at info.
+    expect(asked).toEqual(['info', 'info', 'info', 'info']);
+    expect(written).toEqual([]);
+    configure({ runLogLevel: 'warn' });
+    expect(await f()).toBe(2);
+    expect(written).toHaveLength(4);
+    expect(written[0]).toMatch(/^warn Created flow run '[0-9a-f-]{36}' for flow 'quiet'$/);
+    expect(new ConsoleLogger({ level: 'warn' }).isLevelEnabled('info')).toBe(false);
+    expect(new ConsoleLogger({ level: 'warn' }).isLevelEnabled('error')).toBe(true);
+    expect(silentLogger.isLevelEnabled?.('error')).toBe(false);
+  });
+
   it('keeps running when a subscriber throws', async () => {
     const registry = new Registry();
     engineEvents.subscribe(() => {

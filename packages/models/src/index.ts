@@ -4,10 +4,8 @@
  *
  * @packageDocumentation
  */
-export { denseMatrix, fromRows, row, takeRows, asDenseMatrix, toMlMatrix } from './data/matrix.js';
-export type { DenseMatrix, MatrixLike } from './data/matrix.js';
-export type { Dataset } from './data/dataset.js';
-export type { Classifier, Transformer, EstimatorJSON } from './estimators/classifier.js';
+
+// Errors: every failure of this package is one of these, with a stable `code`.
 export {
   EstimatorInputError,
   InvalidParameterError,
@@ -16,10 +14,20 @@ export {
   UnsupportedOperationError,
 } from './errors.js';
 
-// --- numeric core (issue 5): data, estimators, metrics
+// Data: dense matrices, CSV files, seeded randomness, synthetic blobs and train/test splits.
+export { denseMatrix, fromRows, row, takeRows, asDenseMatrix, toMlMatrix } from './data/matrix.js';
+export type { DenseMatrix, MatrixLike } from './data/matrix.js';
+export type { Dataset } from './data/dataset.js';
 export { Random, portableLog } from './data/random.js';
 export { parseCsv, readCsv, formatCsv, writeCsv } from './data/csv.js';
 export type { ReadCsvOptions, WriteCsvOptions } from './data/csv.js';
+export { makeBlobs } from './data/blobs.js';
+export type { MakeBlobsOptions, Blobs } from './data/blobs.js';
+export { trainTestSplit, trainTestSplitIndices, subsetDataset } from './data/split.js';
+export type { TrainTestSplitOptions, SplitIndices } from './data/split.js';
+
+// Estimators: the base classes, input and parameter checks, the JSON registry, and the classifiers.
+export type { Classifier, Transformer, EstimatorJSON } from './estimators/classifier.js';
 export {
   BaseClassifier,
   BaseTransformer,
@@ -36,41 +44,25 @@ export {
   estimatorFromJSON,
   classifierFromJSON,
   isClassifier,
-} from './estimators/registry.js';
-export type { EstimatorFactory } from './estimators/registry.js';
+} from './estimators/estimator-registry.js';
+export type { EstimatorFactory } from './estimators/estimator-registry.js';
 export {
   checkMatrix,
   checkLabels,
   checkFitInput,
   checkPredictInput,
+  encodeLabels,
+} from './estimators/input-checks.js';
+export type { EncodedLabels } from './estimators/input-checks.js';
+export {
   checkNumber,
   checkChoice,
   checkKnownParams,
   mergeParams,
-  encodeLabels,
-} from './estimators/validation.js';
-export type { EncodedLabels, NumberRule } from './estimators/validation.js';
+} from './estimators/param-checks.js';
+export type { NumberRule } from './estimators/param-checks.js';
 export { GaussianNB, softmaxRowsInPlace } from './estimators/naive-bayes.js';
 export type { GaussianNBParams, GaussianNBModel } from './estimators/naive-bayes.js';
-export {
-  accuracy,
-  balancedAccuracy,
-  confusionMatrix,
-  precisionRecallF1,
-} from './metrics/classification.js';
-export type {
-  ConfusionMatrix,
-  LabelOptions,
-  AveragedScores,
-  PrecisionRecallF1,
-  PrecisionRecallF1Options,
-} from './metrics/classification.js';
-export { logLoss, brierScore, rocAucOvr, binaryRocAuc } from './metrics/probability.js';
-export type { ProbabilityOptions, LogLossOptions, RocAucOptions } from './metrics/probability.js';
-export { scorer, SCORER_NAMES } from './metrics/scorer.js';
-export type { Scorer, ScorerName } from './metrics/scorer.js';
-export { StratifiedKFold, foldsToSplits } from './selection/stratified-kfold.js';
-export type { Split, StratifiedKFoldOptions } from './selection/stratified-kfold.js';
 export { KNeighborsClassifier } from './estimators/knn.js';
 export type { KNeighborsParams, KNeighborsModel } from './estimators/knn.js';
 export { KDTree } from './estimators/kd-tree.js';
@@ -78,8 +70,31 @@ export { BruteForceNeighbors } from './estimators/brute-neighbors.js';
 export { neighborIndex, BRUTE_FORCE_MIN_DIM } from './estimators/neighbor-index.js';
 export type { NeighborIndex } from './estimators/neighbor-index.js';
 export type { Neighbors } from './estimators/kd-tree.js';
+export { LogisticRegression } from './estimators/logistic.js';
+export type { LogisticRegressionParams, LogisticRegressionModel } from './estimators/logistic.js';
+export { minimizeLbfgs } from './estimators/lbfgs.js';
+export type { Objective, LbfgsOptions, LbfgsResult } from './estimators/lbfgs.js';
+export { DecisionTreeClassifier } from './estimators/tree.js';
+export type { DecisionTreeParams, DecisionTreeModel } from './estimators/tree.js';
+export { RandomForestClassifier } from './estimators/forest.js';
+export type { RandomForestParams, ForestModel } from './estimators/forest.js';
+export type { TreeParams, MaxFeatures } from './estimators/tree-params.js';
+export type { TreeArrays } from './estimators/tree-builder.js';
+export { SVC } from './estimators/svm.js';
+export type { SVCParams, SVCModel, SVCPairModel } from './estimators/svm.js';
 
-// --- evaluation (issue 6): feature derivation and selection
+// Features: scaling, coordinates, derived features, univariate tests, feature selection and the
+// estimator pipeline (scikit-learn's `Pipeline`).
+export { StandardScaler } from './features/scaler.js';
+export type { StandardScalerParams, StandardScalerModel } from './features/scaler.js';
+export {
+  CoordinateTransformer,
+  cartesianToPolar,
+  polarToCartesian,
+  cartesianToSpherical,
+  sphericalToCartesian,
+} from './features/coordinates.js';
+export type { CoordinateTransformerParams } from './features/coordinates.js';
 export { DerivedFeatures } from './features/derived.js';
 export type { DerivedFeaturesParams, DerivedModel } from './features/derived.js';
 export { fClassif, fSurvival } from './features/f-classif.js';
@@ -101,58 +116,14 @@ export { SelectKBest } from './features/select-k-best.js';
 export type { SelectKBestParams, SelectKBestDetails } from './features/select-k-best.js';
 export { FreshSelector } from './features/fresh.js';
 export type { FreshSelectorParams, FreshDetails } from './features/fresh.js';
-export { IsotonicRegression, poolAdjacentViolators } from './calibration/isotonic.js';
-export type { IsotonicState } from './calibration/isotonic.js';
-export { fitSigmoid, applySigmoid } from './calibration/sigmoid.js';
-export type { SigmoidParams } from './calibration/sigmoid.js';
-export { calibrationCurve } from './calibration/curve.js';
-export type { CalibrationCurve, CalibrationCurveOptions } from './calibration/curve.js';
-export {
-  CoordinateTransformer,
-  cartesianToPolar,
-  polarToCartesian,
-  cartesianToSpherical,
-  sphericalToCartesian,
-} from './features/coordinates.js';
-export type { CoordinateTransformerParams } from './features/coordinates.js';
-export { StandardScaler } from './features/scaler.js';
-export type { StandardScalerParams, StandardScalerModel } from './features/scaler.js';
-export { Pipeline } from './features/pipeline.js';
-export type { PipelineParams, PipelineStep } from './features/pipeline.js';
-export {
-  CalibratedClassifier,
-  applyClassCalibrators,
-  fitClassCalibrators,
-} from './calibration/calibrated-classifier.js';
-export type {
-  CalibratedClassifierParams,
-  CalibratedModel,
-  CalibratedPair,
-} from './calibration/calibrated-classifier.js';
-export { fitCalibrator, calibratorFromJSON } from './calibration/calibrator.js';
-export type { Calibrator, CalibratorJSON } from './calibration/calibrator.js';
-export { VotingClassifier } from './ensemble/voting.js';
-export type { VotingClassifierParams, NamedClassifier, VotingModel } from './ensemble/voting.js';
-export { makeBlobs } from './data/blobs.js';
-export type { MakeBlobsOptions, Blobs } from './data/blobs.js';
-export { trainTestSplit, trainTestSplitIndices, subsetDataset } from './data/split.js';
-export type { TrainTestSplitOptions, SplitIndices } from './data/split.js';
-export { ConformalClassifier } from './conformal/conformal-classifier.js';
-export type {
-  ConformalClassifierParams,
-  ConformalModel,
-} from './conformal/conformal-classifier.js';
-export {
-  CONFORMAL_METHODS,
-  conformalScores,
-  conformalQuantile,
-  predictionSets,
-  coverage,
-  meanSetSize,
-  setSizeCounts,
-  checkAlpha,
-} from './conformal/scores.js';
-export type { ConformalMethod, RapsOptions } from './conformal/scores.js';
+export { RFECV } from './features/rfe.js';
+export type { RFECVParams, RFECVDetails } from './features/rfe.js';
+export { Pipeline } from './features/estimator-pipeline.js';
+export type { PipelineParams, PipelineStep } from './features/estimator-pipeline.js';
+
+// Selection: stratified folds, cross-validation, parameter grids and the *SearchCV estimators.
+export { StratifiedKFold, foldsToSplits } from './selection/stratified-kfold.js';
+export type { Split, StratifiedKFoldOptions } from './selection/stratified-kfold.js';
 export {
   crossValidate,
   resolveSplits,
@@ -173,17 +144,64 @@ export {
   GridSearchCV,
   RandomizedSearchCV,
   cvResultsRows,
-} from './selection/search.js';
+} from './selection/search-cv.js';
 export type {
   CvResults,
   SearchOptions,
   GridSearchParams,
   RandomizedSearchParams,
-} from './selection/search.js';
-export { LogisticRegression } from './estimators/logistic.js';
-export type { LogisticRegressionParams, LogisticRegressionModel } from './estimators/logistic.js';
-export { minimizeLbfgs } from './estimators/lbfgs.js';
-export type { Objective, LbfgsOptions, LbfgsResult } from './estimators/lbfgs.js';
+} from './selection/search-cv.js';
+
+// Calibration: isotonic and sigmoid calibrators, the calibrated classifier, calibration curves.
+export { IsotonicRegression, poolAdjacentViolators } from './calibration/isotonic.js';
+export type { IsotonicState } from './calibration/isotonic.js';
+export { fitSigmoid, applySigmoid } from './calibration/sigmoid.js';
+export type { SigmoidParams } from './calibration/sigmoid.js';
+export { calibrationCurve } from './calibration/curve.js';
+export type { CalibrationCurve, CalibrationCurveOptions } from './calibration/curve.js';
+export {
+  CalibratedClassifier,
+  applyClassCalibrators,
+  fitClassCalibrators,
+} from './calibration/calibrated-classifier.js';
+export type {
+  CalibratedClassifierParams,
+  CalibratedModel,
+  CalibratedPair,
+} from './calibration/calibrated-classifier.js';
+export { fitCalibrator, calibratorFromJSON } from './calibration/calibrator.js';
+export type { Calibrator, CalibratorJSON } from './calibration/calibrator.js';
+
+// Ensemble: soft/hard voting and choosing the best model or ensemble from CV results.
+export { VotingClassifier } from './ensemble/voting.js';
+export type { VotingClassifierParams, NamedClassifier, VotingModel } from './ensemble/voting.js';
+export { selectBestModel } from './ensemble/select-best.js';
+export type {
+  SelectBestModelOptions,
+  CandidateResult,
+  ModelSelection,
+} from './ensemble/select-best.js';
+
+// Metrics: label and probability metrics, and scorers by name.
+export {
+  accuracy,
+  balancedAccuracy,
+  confusionMatrix,
+  precisionRecallF1,
+} from './metrics/classification.js';
+export type {
+  ConfusionMatrix,
+  LabelOptions,
+  AveragedScores,
+  PrecisionRecallF1,
+  PrecisionRecallF1Options,
+} from './metrics/classification.js';
+export { logLoss, brierScore, rocAucOvr, binaryRocAuc } from './metrics/probability.js';
+export type { ProbabilityOptions, LogLossOptions, RocAucOptions } from './metrics/probability.js';
+export { scorer, SCORER_NAMES } from './metrics/scorer.js';
+export type { Scorer, ScorerName } from './metrics/scorer.js';
+
+// Explain: permutation importance, exact and Kernel SHAP, background summaries and budgets.
 export { permutationImportance } from './explain/permutation.js';
 export type { PermutationImportance, PermutationImportanceOptions } from './explain/permutation.js';
 export { exactShap, binomial } from './explain/exact-shap.js';
@@ -211,15 +229,31 @@ export type {
   ShapExplanation,
   ShapImportance,
 } from './explain/shapley.js';
+
+// Conformal: split-conformal prediction sets and their scores.
+export { ConformalClassifier } from './conformal/conformal-classifier.js';
+export type {
+  ConformalClassifierParams,
+  ConformalModel,
+} from './conformal/conformal-classifier.js';
+export {
+  CONFORMAL_METHODS,
+  conformalScores,
+  conformalQuantile,
+  predictionSets,
+  coverage,
+  meanSetSize,
+  setSizeCounts,
+  checkAlpha,
+} from './conformal/scores.js';
+export type { ConformalMethod, RapsOptions } from './conformal/scores.js';
+
+// Embed: 2-D embeddings (t-SNE) and how well they keep neighbours.
 export { neighborAccuracy } from './embed/neighbor-accuracy.js';
 export { tsne } from './embed/tsne.js';
 export type { TsneOptions, TsneResult } from './embed/tsne.js';
-export { DecisionTreeClassifier } from './estimators/tree.js';
-export type { DecisionTreeParams, DecisionTreeModel } from './estimators/tree.js';
-export { RandomForestClassifier } from './estimators/forest.js';
-export type { RandomForestParams, ForestModel } from './estimators/forest.js';
-export type { TreeParams, MaxFeatures } from './estimators/tree-params.js';
-export type { TreeArrays } from './estimators/tree-builder.js';
+
+// Plots: SVG charts.
 export { scatterPlot } from './plots/scatter.js';
 export type { ScatterPlotOptions } from './plots/scatter.js';
 export { confusionMatrixPlot } from './plots/confusion.js';
@@ -237,7 +271,8 @@ export type { SetSizeHistogramOptions, SetSizeSeries } from './plots/set-size.js
 export { PALETTE, colorOf, escapeXml, niceTicks } from './plots/svg.js';
 export type { ChartOptions } from './plots/svg.js';
 
-// --- the clustering pipeline (issue 7)
+// Pipeline: the clustering-classification application as tideflow flows: its configuration,
+// splits, feature plan, family search, calibration, evaluation and report.
 export { ClusteringPipeline } from './pipeline/clustering-pipeline.js';
 export type {
   FamilyResult,
@@ -245,19 +280,12 @@ export type {
   PipelineResult,
   EvaluationStage,
 } from './pipeline/results.js';
-export { PIPELINE_TASKS, checkOverrides, withOverrides } from './pipeline/task-overrides.js';
-export { compareCoordinates, searchFamily } from './pipeline/search.js';
 export {
   PIPELINE_SCHEMA,
   MODEL_FAMILIES,
   defaultPipelineConfig,
   mergePipelineConfig,
 } from './pipeline/config.js';
-export {
-  parseSetOverrides,
-  readConfigFile,
-  resolvePipelineConfig,
-} from './pipeline/config-load.js';
 export type {
   PipelineConfig,
   PipelineConfigInput,
@@ -265,6 +293,11 @@ export type {
   ModelFamily,
   TaskOverride,
 } from './pipeline/config.js';
+export {
+  parseSetOverrides,
+  readConfigFile,
+  resolvePipelineConfig,
+} from './pipeline/config-load.js';
 export type { ConfigSources } from './pipeline/config-load.js';
 export {
   PipelineConfigError,
@@ -275,8 +308,7 @@ export {
   checkLeaf,
 } from './pipeline/config-schema.js';
 export type { LeafSpec, ItemSpec, SchemaNode } from './pipeline/config-schema.js';
-export { featureSteps, checkPlan, supportsPolar } from './pipeline/features-plan.js';
-export type { FeaturePlan } from './pipeline/features-plan.js';
+export { PIPELINE_TASKS, checkOverrides, withOverrides } from './pipeline/task-overrides.js';
 export {
   splitData,
   splitRows,
@@ -286,6 +318,12 @@ export {
   stratifiedSample,
 } from './pipeline/splits.js';
 export type { Splits, SplitRows, SplitOptions } from './pipeline/splits.js';
+export { featureSteps, checkPlan, supportsPolar } from './pipeline/features-plan.js';
+export type { FeaturePlan } from './pipeline/features-plan.js';
+export { compareCoordinates, searchFamily } from './pipeline/family-search.js';
+export { calibrate, chooseCalibration } from './pipeline/calibrate.js';
+export type { CalibrationMethod } from './pipeline/calibrate.js';
+export { DATASET_DIGEST_LENGTH, dataInputs, datasetDigest } from './pipeline/data-inputs.js';
 export {
   evaluateModel,
   explainModel,
@@ -302,15 +340,3 @@ export type {
 } from './pipeline/evaluation.js';
 export { renderReport, renderCharts } from './pipeline/report.js';
 export type { ReportInput, ReportCharts } from './pipeline/report.js';
-export { SVC } from './estimators/svm.js';
-export type { SVCParams, SVCModel, SVCPairModel } from './estimators/svm.js';
-export { selectBestModel } from './ensemble/select-best.js';
-export type {
-  SelectBestModelOptions,
-  CandidateResult,
-  ModelSelection,
-} from './ensemble/select-best.js';
-export { RFECV } from './features/rfe.js';
-export type { RFECVParams, RFECVDetails } from './features/rfe.js';
-export { calibrate, chooseCalibration } from './pipeline/calibrate.js';
-export type { CalibrationMethod } from './pipeline/calibrate.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CalibratedClassifier } from '../src/calibration/calibrated-classifier.js';
 import { fromRows, takeRows } from '../src/data/matrix.js';
 import { GaussianNB } from '../src/estimators/naive-bayes.js';
-import { estimatorFromJSON } from '../src/estimators/registry.js';
+import { estimatorFromJSON } from '../src/estimators/estimator-registry.js';
 import { accuracy } from '../src/metrics/classification.js';
 import { logLoss } from '../src/metrics/probability.js';
 import { calibrationCurve } from '../src/calibration/curve.js';

@@ -12,7 +12,7 @@ import {
 import { fromRows, takeRows } from '../src/data/matrix.js';
 import { Random } from '../src/data/random.js';
 import { GaussianNB } from '../src/estimators/naive-bayes.js';
-import { estimatorFromJSON } from '../src/estimators/registry.js';
+import { estimatorFromJSON } from '../src/estimators/estimator-registry.js';
 import { loadBlobs, sklearnFixture } from './evaluation-fixtures.js';
 
 const train = loadBlobs('blobs3d_5k.train');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { denseMatrix, fromRows } from '../src/data/matrix.js';
-import { estimatorFromJSON } from '../src/estimators/registry.js';
+import { estimatorFromJSON } from '../src/estimators/estimator-registry.js';
 import { DerivedFeatures } from '../src/features/derived.js';
 
 describe('DerivedFeatures', () => {

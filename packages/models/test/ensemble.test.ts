@@ -6,7 +6,7 @@ import { VotingClassifier } from '../src/ensemble/voting.js';
 import type { Classifier } from '../src/estimators/classifier.js';
 import { KNeighborsClassifier } from '../src/estimators/knn.js';
 import { GaussianNB } from '../src/estimators/naive-bayes.js';
-import { estimatorFromJSON } from '../src/estimators/registry.js';
+import { estimatorFromJSON } from '../src/estimators/estimator-registry.js';
 import { accuracy } from '../src/metrics/classification.js';
 import { crossValidate } from '../src/selection/cross-validate.js';
 import { loadBlobs, maxAbsDiff, sklearnFixture } from './evaluation-fixtures.js';

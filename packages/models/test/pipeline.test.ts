@@ -105,6 +105,15 @@ describe('ClusteringPipeline', () => {
       'report.html',
     );
     expect((await tracker.getModelVersion('clustering', 'champion')).runId).toBe(result.runId);
+    // The data it used are inputs of the top-level run, found again by their digest.
+    const inputs = await tracker.getRunInputs(result.runId!);
+    expect(inputs.map((i) => [i.dataset.name, i.context])).toEqual([
+      ['blobs', 'training'],
+      ['blobs', 'calibration'],
+      ['blobs', 'conformal'],
+      ['blobs', 'test'],
+    ]);
+    const trainDigest = inputs[0].dataset.digest;
     // The registered model loads in one call and predicts the pipeline's raw input columns.
     const champion = await loadModel<Classifier>('models:/clustering@champion', { tracker });
     const rows = denseMatrix(2, 3, Float64Array.of(0.1, 0.2, 0.3, 5, -4, 2));
@@ -120,6 +129,9 @@ describe('ClusteringPipeline', () => {
     expect(again.testAccuracy).toBe(result.testAccuracy);
     // The cached rerun logs the same model bytes: the registry keeps one version.
     expect((await tracker.getModelVersion('clustering', 'latest')).version).toBe(1);
+    // Which runs used this training data? One search.
+    const used = await tracker.searchRuns({ filter: `datasets.digest = '${trainDigest}'` });
+    expect(used.runs.map((r) => r.info.runId)).toEqual([again.runId, result.runId]);
 
     const third = recordTasks();
     await pipeline.run(await small(['models.knn.nNeighbors=[5,31]']));

@@ -4,7 +4,7 @@ import { VotingClassifier } from '../src/ensemble/voting.js';
 import { crossValidate } from '../src/selection/cross-validate.js';
 import { StratifiedKFold } from '../src/selection/stratified-kfold.js';
 import { defaultPipelineConfig, type ModelFamily } from '../src/pipeline/config.js';
-import { searchFamily } from '../src/pipeline/search.js';
+import { searchFamily } from '../src/pipeline/family-search.js';
 import { stratifiedSample } from '../src/pipeline/splits.js';
 import { crossValidateVote } from '../src/pipeline/vote-cv.js';
 import { cartesianPlan } from './core-fixtures.js';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { deserialize as v8Deserialize, serialize as v8Serialize } from 'node:v8';
 import Database from 'better-sqlite3';
@@ -20,6 +20,35 @@ export interface SqliteKeyvStoreOptions {
    * `CacheStoreError` naming the file. Default 5000.
    */
   busyTimeout?: number;
+  /**
+   * Create the file and its table when missing. With `false` (reading tools such as `tideflow
+   * cache info`) nothing is created or purged: a missing or empty (0-byte) file, or a database
+   * without the table, throws `CacheStoreError` naming the file.
+   *
+   * @default true
+   */
+  create?: boolean;
+}
+
+/** With `create: false`: a missing or empty file is no cache, and must not become one. */
+function checkCacheFile(path: string): void {
+  const size = path === ':memory:' || !existsSync(path) ? -1 : statSync(path).size;
+  if (size > 0) return;
+  throw new CacheStoreError(
+    `No task cache at ${path}: ${size < 0 ? 'the file does not exist' : 'the file is empty (0 bytes)'}. ` +
+      'It is created by the first cached task of a flow run with this cache; pass the right --cache path.',
+  );
+}
+
+/** With `create: false`: the database must already hold the cache table. */
+function checkCacheTable(db: Database.Database, path: string, table: string): void {
+  const found = db
+    .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`)
+    .get(table);
+  if (found) return;
+  throw new CacheStoreError(
+    `${path} is an SQLite database without the cache table "${table}": not a tideflow task cache.`,
+  );
 }
 
 /** The options keyv reads from an adapter: `dialect: 'sqlite'` turns on `Keyv#iterator`. */
@@ -120,25 +149,31 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
       throw new TypeError(`Invalid SQLite table name "${table}": use letters, digits and _.`);
     }
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    const create = options.create ?? true;
+    if (!create) checkCacheFile(options.path);
+    else if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.opts = { dialect: 'sqlite', url: `sqlite://${options.path}`, table };
     this.path = options.path;
     this.busyTimeout = Math.max(0, Math.floor(options.busyTimeout ?? 5000));
+    let db: Database.Database | undefined;
     try {
-      this.db = new Database(options.path);
+      db = new Database(options.path);
       // Opening may wait for the lock (switching a new file to WAL needs it); writes never do.
-      this.db.pragma(`busy_timeout = ${this.busyTimeout}`);
-      this.db.pragma('journal_mode = WAL');
+      db.pragma(`busy_timeout = ${this.busyTimeout}`);
+      if (!create) checkCacheTable(db, options.path, table);
+      db.pragma('journal_mode = WAL');
       // WAL + NORMAL survives process crashes; a power loss can only drop the latest entries,
       // which for a cache means a recomputation.
-      this.db.pragma('synchronous = NORMAL');
-      this.db.exec(
+      db.pragma('synchronous = NORMAL');
+      db.exec(
         `CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, value BLOB NOT NULL, ` +
           `kind INTEGER NOT NULL, expires INTEGER);` +
           `CREATE INDEX IF NOT EXISTS ${table}_expires ON ${table} (expires) WHERE expires IS NOT NULL;`,
       );
-      this.db.pragma('busy_timeout = 0');
+      db.pragma('busy_timeout = 0');
     } catch (error) {
+      db?.close();
+      if (error instanceof CacheStoreError) throw error;
       throw new CacheStoreError(
         `Cannot open the SQLite cache store ${options.path}: ${(error as Error).message}` +
           ((error as { code?: unknown }).code === 'SQLITE_NOTADB'
@@ -147,9 +182,12 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
         { cause: error },
       );
     }
-    this.bestEffort(() =>
-      this.db.prepare(`DELETE FROM ${table} WHERE expires <= ?`).run(Date.now()),
-    );
+    this.db = db;
+    if (create) {
+      this.bestEffort(() =>
+        this.db.prepare(`DELETE FROM ${table} WHERE expires <= ?`).run(Date.now()),
+      );
+    }
     this.selectOne = this.db.prepare(`SELECT value, kind, expires FROM ${table} WHERE key = ?`);
     this.upsert = this.db.prepare(
       `INSERT INTO ${table} (key, value, kind, expires) VALUES (?, ?, ?, ?) ` +

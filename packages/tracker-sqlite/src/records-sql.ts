@@ -51,29 +51,33 @@ export function getFlowRun(store: SqliteStore, runId: string): FlowRunRecord | u
   };
 }
 
-/** `TrackerStore.putTaskRun`: a new task run gets the next sequence number, an update keeps its own. */
-export function putTaskRun(store: SqliteStore, runId: string, r: TaskRunRecord): Promise<void> {
-  const history = toJson('The state history', r.stateHistory);
+const UPSERT_TASK_RUN = `INSERT INTO task_runs (run_id, task_run_id, seq, task_name, state, state_history, start_time, end_time,
+     duration_ms, attempts, cache_key, cache_hit, error)
+   VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_runs WHERE run_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+   ON CONFLICT (run_id, task_run_id) DO UPDATE SET
+     task_name = excluded.task_name, state = excluded.state, state_history = excluded.state_history,
+     start_time = excluded.start_time, end_time = excluded.end_time, duration_ms = excluded.duration_ms,
+     attempts = excluded.attempts, cache_key = excluded.cache_key, cache_hit = excluded.cache_hit,
+     error = excluded.error`;
+
+/** `TrackerStore.putTaskRuns` (and `putTaskRun`, a batch of one): in one transaction; a new task run gets the next sequence number, an update keeps its own. */
+export function putTaskRuns(
+  store: SqliteStore,
+  runId: string,
+  records: readonly TaskRunRecord[],
+): Promise<void> {
+  const histories = records.map((r) => toJson('The state history', r.stateHistory));
   return store.write(() => {
     const run = store.writableRun(runId);
-    store
-      .stmt(
-        `INSERT INTO task_runs (run_id, task_run_id, seq, task_name, state, state_history, start_time, end_time,
-           duration_ms, attempts, cache_key, cache_hit, error)
-         VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_runs WHERE run_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (run_id, task_run_id) DO UPDATE SET
-           task_name = excluded.task_name, state = excluded.state, state_history = excluded.state_history,
-           start_time = excluded.start_time, end_time = excluded.end_time, duration_ms = excluded.duration_ms,
-           attempts = excluded.attempts, cache_key = excluded.cache_key, cache_hit = excluded.cache_hit,
-           error = excluded.error`,
-      )
-      .run(
+    const upsert = store.stmt(UPSERT_TASK_RUN);
+    records.forEach((r, i) =>
+      upsert.run(
         run.id,
         r.taskRunId,
         run.id,
         r.taskName,
         r.state,
-        history,
+        histories[i],
         r.startTime,
         r.endTime,
         r.durationMs,
@@ -81,7 +85,8 @@ export function putTaskRun(store: SqliteStore, runId: string, r: TaskRunRecord):
         r.cacheKey,
         r.cacheHit ? 1 : 0,
         r.error,
-      );
+      ),
+    );
   });
 }
 

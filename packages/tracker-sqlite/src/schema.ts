@@ -230,6 +230,37 @@ export function schemaVersion(db: Database): number {
   return row.v ?? 0;
 }
 
+function newerSchema(path: string, current: number): TrackingStoreError {
+  return new TrackingStoreError(
+    `The tracking store ${path} has schema version ${current}, newer than this @tideflow/tracker-sqlite ` +
+      `understands (${LATEST_SCHEMA_VERSION}); upgrade @tideflow/tracker-sqlite.`,
+  );
+}
+
+/**
+ * Checks, without writing anything, that a store opened for reading is a tideflow store at the
+ * schema this package writes: a read never creates tables or migrates.
+ *
+ * @throws TrackingStoreError naming the file for an SQLite database that is not a tideflow store,
+ *   or a store at an older or newer schema version.
+ */
+export function checkSchemaForReading(db: Database, path: string): void {
+  const current = schemaVersion(db);
+  if (current === LATEST_SCHEMA_VERSION) return;
+  if (current > LATEST_SCHEMA_VERSION) throw newerSchema(path, current);
+  if (current === 0) {
+    throw new TrackingStoreError(
+      `${path} is an SQLite database but not a tideflow tracking store (it has no schema_version ` +
+        'table); point the tracking URI at a store written by tideflow.',
+    );
+  }
+  throw new TrackingStoreError(
+    `The tracking store ${path} has schema version ${current}, older than this ` +
+      `@tideflow/tracker-sqlite writes (${LATEST_SCHEMA_VERSION}); reading does not migrate it. ` +
+      'Run a flow with this store (which upgrades it) and read it again.',
+  );
+}
+
 /**
  * Brings the store to `target` (default: the latest version) in one immediate transaction, so
  * that processes opening a new file at once apply each migration exactly once. A store written by
@@ -245,12 +276,7 @@ export function migrate(
       'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)',
     );
     const current = schemaVersion(db);
-    if (current > LATEST_SCHEMA_VERSION) {
-      throw new TrackingStoreError(
-        `The tracking store ${path} has schema version ${current}, newer than this @tideflow/tracker-sqlite ` +
-          `understands (${LATEST_SCHEMA_VERSION}); upgrade @tideflow/tracker-sqlite.`,
-      );
-    }
+    if (current > LATEST_SCHEMA_VERSION) throw newerSchema(path, current);
     const insert = db.prepare(
       'INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)',
     );

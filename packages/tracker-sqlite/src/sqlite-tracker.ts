@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
@@ -49,8 +49,8 @@ import { insertMetrics } from './metrics-sql.js';
 import * as records from './records-sql.js';
 import { listInputs, putInputs } from './inputs-sql.js';
 import { hydrateRuns } from './hydrate.js';
-import { migrate } from './schema.js';
-import { compileScope, compileSearch } from './search.js';
+import { checkSchemaForReading, migrate } from './schema.js';
+import { compileScope, compileSearch } from './search-sql.js';
 import { SqliteStore, metricValue } from './store.js';
 import { parseSqliteUri } from './uri.js';
 
@@ -69,8 +69,10 @@ export interface SqliteTrackerOptions {
   /** Mark the runs of dead processes CRASHED when the store opens. Default `true`. */
   detectCrashes?: boolean;
   /**
-   * Create the database when the file does not exist; with `false` a missing file throws
-   * `TrackingStoreNotFoundError` and nothing is written.
+   * Create the database when the file does not exist, and migrate an older one. With `false`
+   * (reading tools) the store is only read: a missing or empty (0-byte) file throws
+   * `TrackingStoreNotFoundError`, and a file that is not a tideflow store or is at another schema
+   * version throws `TrackingStoreError`, before anything is written.
    *
    * @default true
    */
@@ -102,15 +104,26 @@ export class SqliteTrackerStore implements TrackerStore {
     this.artifactRoot = resolve(options.artifactRoot ?? join(dirname(this.path), 'artifacts'));
     this.staleAfterMs = options.staleAfterMs ?? 3_600_000;
     this.artifactUriPrefix = pathToFileURL(this.artifactRoot).href + '/';
-    if (options.create === false && !existsSync(this.path))
-      throw new TrackingStoreNotFoundError(options.uri ?? this.path, this.path);
-    mkdirSync(dirname(this.path), { recursive: true });
-    let db: Database.Database;
+    const create = options.create ?? true;
+    if (!create) {
+      // A read must not turn a missing or empty (0-byte) file into a new store.
+      const size = existsSync(this.path) ? statSync(this.path).size : -1;
+      if (size <= 0) {
+        throw new TrackingStoreNotFoundError(
+          options.uri ?? this.path,
+          this.path,
+          size < 0 ? 'the file does not exist' : 'the file is empty (0 bytes)',
+        );
+      }
+    } else mkdirSync(dirname(this.path), { recursive: true });
+    let db: Database.Database | undefined;
     const busyTimeoutMs = Math.max(0, Math.trunc(options.busyTimeoutMs ?? 10_000));
     try {
       db = new Database(this.path);
       // busy_timeout first: switching to WAL itself needs the lock when processes open at once.
       db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      // A read checks the schema before anything writes (the switch to WAL would).
+      if (!create) checkSchemaForReading(db, this.path);
       db.pragma('journal_mode = WAL');
       // NORMAL is corruption-safe in WAL mode; a power loss may drop the last commits only.
       db.pragma('synchronous = NORMAL');
@@ -118,6 +131,8 @@ export class SqliteTrackerStore implements TrackerStore {
         typeof value === 'string' && likeToRegExp(String(pattern), ci === 1).test(value) ? 1 : 0,
       );
     } catch (e) {
+      db?.close();
+      if (e instanceof TrackingStoreError) throw e;
       throw new TrackingStoreError(
         `Cannot open the SQLite tracking store ${this.path}: ${(e as Error).message}`,
         { cause: e },
@@ -128,7 +143,7 @@ export class SqliteTrackerStore implements TrackerStore {
     try {
       // Opening may wait for the lock (a migration needs it); from then on writes wait
       // asynchronously (SqliteStore.write) and the connection itself never does.
-      migrate(db, this.path);
+      if (create) migrate(db, this.path);
       db.pragma('busy_timeout = 0');
       if (options.detectCrashes ?? true) markCrashedRunsNow(this.store, this.staleAfterMs);
     } catch (e) {
@@ -480,7 +495,11 @@ export class SqliteTrackerStore implements TrackerStore {
   }
 
   async putTaskRun(runId: string, record: TaskRunRecord): Promise<void> {
-    await records.putTaskRun(this.store, runId, record);
+    await records.putTaskRuns(this.store, runId, [record]);
+  }
+
+  async putTaskRuns(runId: string, batch: readonly TaskRunRecord[]): Promise<void> {
+    await records.putTaskRuns(this.store, runId, batch);
   }
 
   async listTaskRuns(runId: string): Promise<TaskRunRecord[]> {

@@ -18,7 +18,7 @@ export function registerCache(program: Command, io: CliIo): void {
   const cache = program.command('cache').description('Inspect and clear the task-result cache.');
   const pathOption = ['--cache <path>', `cache file (default: ${DEFAULT_CACHE})`] as const;
   const open = (path: string | undefined) =>
-    createSqliteCacheStore({ path: resolve(io.cwd, path ?? DEFAULT_CACHE) });
+    createSqliteCacheStore({ path: resolve(io.cwd, path ?? DEFAULT_CACHE), create: false });
   cache
     .command('info')
     .description('Entries and sizes per task.')

@@ -8,7 +8,7 @@ import {
   writeProfiles,
   type SettingKey,
 } from '@tideflow/core';
-import { CliError, type CliIo } from '../context.js';
+import { CliError, defaultTrackingUri, type CliIo } from '../context.js';
 import { printJson } from '../format/json.js';
 import { renderTable } from '../format/table.js';
 import { outputWidth } from '../format/width.js';
@@ -42,7 +42,13 @@ export function registerConfig(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action((_opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions & { json?: boolean }>();
-      const { values, sources } = resolveFileSettings({}, io.env);
+      const { values, sources } = resolveFileSettings(
+        opts.trackingUri === undefined ? {} : { trackingUri: opts.trackingUri },
+        io.env,
+        () => '--tracking-uri',
+      );
+      // Show the store the CLI's commands use, not the library's in-process default (memory:).
+      if (sources.trackingUri === 'default') values.trackingUri = defaultTrackingUri(io);
       const profile = activeProfileName(io.env);
       const keys = Object.keys(SETTINGS) as SettingKey[];
       if (opts.json) {

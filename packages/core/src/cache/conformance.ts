@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SerializerRegistry } from '../serialization/registry.js';
+import { SerializerRegistry } from '../serialization/serializer-registry.js';
 import type { Logger } from '../logger.js';
 import { cacheInfo, clearCache } from './admin.js';
 import { formatCacheKey } from './keys.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SerializerRegistry } from '../serialization/registry.js';
+import type { SerializerRegistry } from '../serialization/serializer-registry.js';
 
 /*
  * A cache entry is one self-checking byte string, so that any store (memory, SQLite, Redis, a

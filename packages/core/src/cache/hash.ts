@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
 import { TideflowError } from '../errors.js';
-import type { SerializerRegistry } from '../serialization/registry.js';
+import type { SerializerRegistry } from '../serialization/serializer-registry.js';
 
 /*
  * Structural hashing for cache keys.

@@ -46,6 +46,32 @@ export function createMemoryCacheStore(): Keyv {
   return new Keyv({ serialize: undefined, deserialize: undefined });
 }
 
+/**
+ * A name for a store in warnings: its adapter's URL for keyv stores that have one (the SQLite
+ * store's file, a Redis host, without credentials), `memory` for keyv's in-memory Map, else the
+ * class name of the store (`unnamed` for a plain object).
+ */
+export function describeCacheStore(store: CacheStore): string {
+  const adapter = (store as { store?: unknown }).store;
+  const url = (adapter as { opts?: { url?: unknown } } | undefined)?.opts?.url;
+  if (typeof url === 'string' && url !== '') {
+    try {
+      const parsed = new URL(url);
+      if (parsed.username || parsed.password) {
+        parsed.username = '';
+        parsed.password = '';
+        return parsed.href;
+      }
+    } catch {
+      // Not a URL (e.g. sqlite://relative/path): shown as is.
+    }
+    return url;
+  }
+  if (adapter instanceof Map) return 'memory';
+  const name = (adapter ?? store)?.constructor?.name;
+  return typeof name === 'string' && name !== 'Object' ? name : 'unnamed';
+}
+
 /** Whether `value` looks like a {@link CacheStore} (used to validate the `store` option). */
 export function isCacheStore(value: unknown): value is CacheStore {
   if (typeof value !== 'object' || value === null) return false;

@@ -1,15 +1,15 @@
 import { CacheKeyError, InvalidOptionError } from '../errors.js';
 import { ConsoleLogger } from '../logger.js';
 import type { Logger } from '../logger.js';
-import { defaultSerializers } from '../serialization/registry.js';
-import type { SerializerRegistry } from '../serialization/registry.js';
+import { defaultSerializers } from '../serialization/serializer-registry.js';
+import type { SerializerRegistry } from '../serialization/serializer-registry.js';
 import { decodeEntry, encodePayload } from './entry.js';
 import { parseExpiration } from './expiration.js';
 import { StructuralHasher, UnhashableValueError, hashValue } from './hash.js';
 import { formatCacheKey, formatCustomCacheKey } from './keys.js';
 import { combinePolicies, inputs, taskSource } from './policies.js';
 import type { CacheKeyBuilder, CacheKeyContext, CachePolicy } from './policies.js';
-import { createMemoryCacheStore, isCacheStore } from './store.js';
+import { createMemoryCacheStore, describeCacheStore, isCacheStore } from './store.js';
 import type { CacheStore } from './store.js';
 
 /** The `cache` option of a task (`cache: true` means `{ policy: [inputs, taskSource] }`). */
@@ -361,9 +361,10 @@ export class TaskCache {
       try {
         stored = await store.get(key);
       } catch (error) {
+        const name = describeCacheStore(store);
         this.logger.warn(
-          { task, key, error: (error as Error).message },
-          `cache lookup failed (${(error as Error).message}); running the task`,
+          { task, key, store: name, error: (error as Error).message },
+          `cache lookup of ${key} in store ${name} failed (${(error as Error).message}); running the task`,
         );
       }
       if (stored !== undefined && stored !== null) {
@@ -372,9 +373,11 @@ export class TaskCache {
           return { value: entry.value, hit: true, stored: true, payload: entry.payload };
         }
         if (entry.status === 'corrupt') {
+          const name = describeCacheStore(store);
           this.logger.warn(
-            { task, key, reason: entry.reason },
-            'ignoring an unreadable cache entry; recomputing and overwriting it',
+            { task, key, store: name, reason: entry.reason },
+            `ignoring the unreadable cache entry ${key} in store ${name} (${entry.reason}); ` +
+              'recomputing and overwriting it',
           );
         }
       }

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from '../logger.js';
-import type { RunInfo } from './events.js';
+import type { EngineRunInfo } from './events.js';
 import type { FlowRun } from './flow-run.js';
 
 /** What code inside a flow or task run can learn about it. */
@@ -24,7 +24,7 @@ export interface RunContext {
 /** The engine's own view of the active run (a superset of {@link RunContext}). */
 export interface ActiveRun extends RunContext {
   /** The run described for events. */
-  readonly run: RunInfo;
+  readonly run: EngineRunInfo;
   /** The innermost flow run, when inside a flow. */
   readonly flow?: FlowRun;
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DecoratorTargetError, InvalidOptionError } from '../errors.js';
-import { defaultRegistry } from '../registry.js';
+import { defaultRegistry } from '../flow-registry.js';
 import { makeCallable, type FlowCallable, type TaskCallable } from './callable.js';
 import { createDefinition, type AnyFunction, type Definition } from './definition.js';
 import type { RunKind } from './events.js';

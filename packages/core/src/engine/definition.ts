@@ -4,7 +4,7 @@ import {
   type NormalizedCacheOptions,
 } from '../cache/task-cache.js';
 import { InvalidOptionError } from '../errors.js';
-import type { Registry } from '../registry.js';
+import type { Registry } from '../flow-registry.js';
 import type { RunKind } from './events.js';
 import {
   normalizeHooks,
@@ -14,7 +14,7 @@ import {
   type TaskOptions,
 } from './options.js';
 import { parameterNames } from './param-names.js';
-import { compileValidator, type ArgsValidator } from './validation.js';
+import { compileValidator, type ArgsValidator } from './args-validator.js';
 
 /** Any function a flow or task wraps. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -5,7 +5,7 @@ import type { State } from './state.js';
 export type RunKind = 'flow' | 'task';
 
 /** What the engine tells subscribers about a run when it is created. */
-export interface RunInfo {
+export interface EngineRunInfo {
   /** `flow` or `task`. */
   readonly kind: RunKind;
   /** The run's id (a UUID). */
@@ -27,12 +27,18 @@ export interface RunInfo {
 /** The events the engine emits, by type. */
 export interface EngineEvents {
   /** A flow or task run was created at `timestamp` (its first state, Pending, follows). */
-  'run.created': { run: RunInfo; timestamp: number };
+  'run.created': { run: EngineRunInfo; timestamp: number };
   /** A run entered a new state. `cacheKey` is set on Cached states and on completed cached runs. */
-  'run.state': { run: RunInfo; state: State; previous?: State; attempt: number; cacheKey?: string };
+  'run.state': {
+    run: EngineRunInfo;
+    state: State;
+    previous?: State;
+    attempt: number;
+    cacheKey?: string;
+  };
   /** A line was logged through a run logger. */
   'run.log': {
-    run: RunInfo;
+    run: EngineRunInfo;
     level: LogLevel;
     message: string;
     fields: Record<string, unknown>;

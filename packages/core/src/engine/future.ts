@@ -1,5 +1,7 @@
 import type { State } from './state.js';
 
+function ignore(): void {}
+
 /** Where a run keeps its states; a future reads it. */
 export interface RunStates<T = unknown> {
   /** The run's id. */
@@ -24,7 +26,7 @@ export class TaskFuture<T> implements PromiseLike<T> {
     private readonly outcome: Promise<T>,
   ) {
     // The flow run or the caller observes the outcome; this keeps Node from reporting it as unhandled meanwhile.
-    outcome.catch(() => {});
+    outcome.catch(ignore);
   }
 
   /** The run's id. */

@@ -8,11 +8,13 @@ export function invoke(
   thisArg: unknown,
   args: readonly unknown[],
 ): Promise<unknown> {
-  return runStorage.run(active, () => {
-    try {
-      return Promise.resolve(fn.apply(thisArg, args as unknown[]));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  });
+  return runStorage.run(active, call, fn, thisArg, args);
+}
+
+function call(fn: AnyFunction, thisArg: unknown, args: readonly unknown[]): Promise<unknown> {
+  try {
+    return Promise.resolve(fn.apply(thisArg, args as unknown[]));
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }

@@ -2,11 +2,11 @@ import { MAX_DELAY_MS } from './retry.js';
 import { InvalidOptionError } from '../errors.js';
 import type { CacheOptions } from '../cache/task-cache.js';
 import type { Logger } from '../logger.js';
-import type { Registry } from '../registry.js';
+import type { Registry } from '../flow-registry.js';
 import type { RetryDelay } from './retry.js';
 import type { TaskRunner } from './runner.js';
 import type { State } from './state.js';
-import type { ParamsSchema } from './validation.js';
+import type { ParamsSchema } from './args-validator.js';
 
 /** What a hook receives about the run that triggered it. */
 export interface HookContext<R = unknown> {

@@ -1,5 +1,5 @@
 import { LevelLogger, type LogLevel, type Logger } from '../logger.js';
-import type { EventBus, RunInfo } from './events.js';
+import type { EventBus, EngineRunInfo } from './events.js';
 
 /**
  * The logger of one run: lines go to the configured logger tagged with the flow run and task run,
@@ -11,7 +11,7 @@ export class RunLogger extends LevelLogger {
   constructor(
     private readonly root: Logger,
     private readonly events: EventBus,
-    private readonly run: RunInfo,
+    private readonly run: EngineRunInfo,
     private readonly bindings: Record<string, unknown> = {},
   ) {
     super();

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { ActiveRun } from './context.js';
 import type { Definition } from './definition.js';
-import { engineEvents, type RunInfo, type RunKind } from './events.js';
+import { engineEvents, type EngineRunInfo, type RunKind } from './events.js';
 import type { FlowRun } from './flow-run.js';
 import type { RunStates } from './future.js';
 import { logTransition } from './lifecycle-log.js';
+import { newRunUuid } from './run-id.js';
 import { RunLogger } from './run-logger.js';
 import { State, type StateType } from './state.js';
 
@@ -29,7 +29,7 @@ export class RunRecord implements RunStates {
   attempt = 0;
   /** The cache key, when the run is cached. */
   cacheKey?: string;
-  private infoCache?: RunInfo;
+  private infoCache?: EngineRunInfo;
 
   constructor(
     readonly kind: RunKind,
@@ -37,7 +37,7 @@ export class RunRecord implements RunStates {
     readonly args: readonly unknown[],
     readonly flowRunId: string | undefined,
     readonly parentRunId: string | undefined,
-    readonly id: string = randomUUID(),
+    readonly id: string = newRunUuid(),
   ) {}
 
   get name(): string {
@@ -45,7 +45,7 @@ export class RunRecord implements RunStates {
   }
 
   /** The run's description, built on first use (events off ⇒ never built). */
-  get info(): RunInfo {
+  get info(): EngineRunInfo {
     this.infoCache ??= {
       kind: this.kind,
       id: this.id,
@@ -101,7 +101,7 @@ export class ActiveRunImpl implements ActiveRun {
     private readonly rootLogger: Logger,
   ) {}
 
-  get run(): RunInfo {
+  get run(): EngineRunInfo {
     return this.record.info;
   }
   get flowRunId(): string | undefined {

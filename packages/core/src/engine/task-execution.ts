@@ -1,14 +1,15 @@
 import type { NormalizedCacheOptions, TaskCache } from '../cache/task-cache.js';
-import { getConfig } from '../config/configure.js';
-import { MissingContextError, TaskCancelledError, TaskTimeoutError } from '../errors.js';
-import { runAttempts, runHooks } from './attempts.js';
+import { getConfig, type ResolvedConfig } from '../config/configure.js';
+import { MissingContextError, TaskCancelledError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { runAttempts, runHooks, type AttemptDriver } from './attempts.js';
 import { runStorage, type ActiveRun } from './context.js';
 import type { Definition } from './definition.js';
 import type { FlowRun } from './flow-run.js';
 import { TaskFuture } from './future.js';
-import { invoke } from './invoke.js';
-import { ActiveRunImpl, NEVER_ABORTED, RunRecord } from './run-record.js';
+import { NEVER_ABORTED, RunRecord } from './run-record.js';
 import { InProcessTaskRunner, type TaskJob, type TaskRunner } from './runner.js';
+import { taskAttempt } from './task-attempt.js';
 import { acquireTagLimits } from './tag-limits.js';
 
 /** Runs submitted tasks outside any flow run. */
@@ -26,124 +27,122 @@ function createTaskRecord(
   return record;
 }
 
-/** One attempt of a task: the body under its timeout and its flow's cancellation. */
-function taskAttempt(
-  record: RunRecord,
-  thisArg: unknown,
-  args: readonly unknown[],
+/** The cancellation error a task ends with when `error` means its flow run was cancelled, else undefined. */
+function cancellationOf(
+  def: Definition,
   flow: FlowRun | undefined,
-): Promise<unknown> {
-  const def = record.def;
-  const logger = getConfig().logger;
-  const timeoutMs = def.options.timeoutMs;
-  if (!timeoutMs && !flow)
-    return invoke(
-      new ActiveRunImpl(record, NEVER_ABORTED, undefined, logger),
-      def.fn,
-      thisArg,
-      args,
-    );
-  const controller = timeoutMs ? new AbortController() : undefined;
-  const signal = controller?.signal ?? flow!.signal;
-  return new Promise((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    const cleanup = (): void => {
-      if (timer) clearTimeout(timer);
-      flow?.cancellers.delete(cancel);
-    };
-    const cancel = (reason: unknown): void => {
-      cleanup();
-      controller?.abort(reason);
-      reject(new TaskCancelledError(def.name, reason));
-    };
-    if (flow) flow.cancellers.add(cancel);
-    if (timeoutMs) {
-      timer = setTimeout(() => {
-        const error = new TaskTimeoutError(def.name, timeoutMs);
-        cleanup();
-        controller!.abort(error);
-        reject(error);
-      }, timeoutMs);
-    }
-    invoke(new ActiveRunImpl(record, signal, flow, logger), def.fn, thisArg, args).then(
-      (value) => {
-        cleanup();
-        resolve(value);
-      },
-      (error: unknown) => {
-        cleanup();
-        reject(error);
-      },
-    );
-  });
+  error: unknown,
+): Error | undefined {
+  if (error instanceof TaskCancelledError) return error;
+  return flow?.signal.aborted ? new TaskCancelledError(def.name, flow.signal.reason) : undefined;
 }
 
-/** Runs a Pending task run to its final state and returns its result (or throws its error). */
-async function executeTask(
-  record: RunRecord,
-  thisArg: unknown,
-  args: readonly unknown[],
-  flow: FlowRun | undefined,
-): Promise<unknown> {
-  const def = record.def;
-  const cancelled = (error: unknown): Error | undefined =>
-    error instanceof TaskCancelledError
-      ? error
-      : flow?.signal.aborted
-        ? new TaskCancelledError(def.name, flow.signal.reason)
-        : undefined;
-  if (flow?.signal.aborted) {
-    const error = cancelled(undefined)!;
-    record.enter('CANCELLED', { error, message: error.message });
-    throw error;
+/** Drives the attempts of one task run (one object, no closures per run on the hot path). */
+class TaskAttempts implements AttemptDriver {
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+
+  constructor(
+    readonly record: RunRecord,
+    private readonly thisArg: unknown,
+    private readonly args: readonly unknown[],
+    private readonly flow: FlowRun | undefined,
+    private readonly config: ResolvedConfig,
+  ) {
+    this.logger = config.logger;
+    this.signal = flow?.signal ?? NEVER_ABORTED;
   }
-  let callArgs = args;
-  if (def.validator) {
-    try {
-      callArgs = await def.validator(def.name, args as unknown[]);
-    } catch (error) {
-      record.enter('FAILED', { error, message: (error as Error).message });
-      throw error;
-    }
+
+  attempt(): Promise<unknown> {
+    // With a durable store the Running record is written before the body runs (kill -9).
+    const written = this.config.tracking?.persist(this.flow?.id);
+    return written ? written.then(() => this.body()) : this.body();
   }
-  const config = getConfig();
-  const run = async (): Promise<unknown> => {
-    const release = def.tags.length
-      ? await acquireTagLimits(def.tags, config.settings.concurrencyLimits)
-      : undefined;
+
+  cancellation(error: unknown): Error | undefined {
+    return cancellationOf(this.record.def, this.flow, error);
+  }
+
+  /** Runs the attempts (under the task's tag concurrency limits, when it has tags). */
+  run(): Promise<unknown> {
+    return this.record.def.tags.length ? this.runLimited() : runAttempts(this);
+  }
+
+  /** Runs the attempts, then waits for the task-run record to reach a durable store. */
+  async runDurably(): Promise<unknown> {
+    const value = await this.run();
+    // A result that reaches the cache has its task-run record in a durable store first.
+    const written = this.config.tracking?.persist(this.flow?.id);
+    if (written) await written;
+    return value;
+  }
+
+  private body(): Promise<unknown> {
+    return taskAttempt(this.record, this.thisArg, this.args, this.flow, this.logger);
+  }
+
+  private async runLimited(): Promise<unknown> {
+    const def = this.record.def;
+    const release = await acquireTagLimits(def.tags, this.config.settings.concurrencyLimits);
     try {
-      return await runAttempts({
-        record,
-        logger: config.logger,
-        signal: flow?.signal ?? NEVER_ABORTED,
-        attempt: () => {
-          // With a durable store the Running record is written before the body runs (kill -9).
-          const written = config.tracking?.persist(flow?.id);
-          return written
-            ? written.then(() => taskAttempt(record, thisArg, callArgs, flow))
-            : taskAttempt(record, thisArg, callArgs, flow);
-        },
-        cancellation: cancelled,
-      });
+      return await runAttempts(this);
     } finally {
       release?.();
     }
-  };
-  if (!def.cache) return run();
-  return runCached(
-    record,
-    def.cache,
-    callArgs,
-    flow,
-    config.taskCache,
-    config.settings.refreshCache,
-    async () => {
-      const value = await run();
-      // A result that reaches the cache has its task-run record in a durable store first.
-      const written = config.tracking?.persist(flow?.id);
-      if (written) await written;
-      return value;
-    },
+  }
+}
+
+/**
+ * Runs a Pending task run to its final state and returns its result (or rejects with its error).
+ * A plain function, not an async one: an uncached call without validation takes no extra async hop.
+ */
+function executeTask(
+  record: RunRecord,
+  thisArg: unknown,
+  args: readonly unknown[],
+  flow: FlowRun | undefined,
+): Promise<unknown> {
+  if (flow?.signal.aborted) {
+    const error = cancellationOf(record.def, flow, undefined)!;
+    record.enter('CANCELLED', { error, message: error.message });
+    return Promise.reject(error);
+  }
+  return record.def.validator
+    ? validateThenRun(record, thisArg, args, flow)
+    : runValidated(record, thisArg, args, flow);
+}
+
+/** Checks a task's arguments (a failure ends the run Failed), then runs it. */
+async function validateThenRun(
+  record: RunRecord,
+  thisArg: unknown,
+  args: readonly unknown[],
+  flow: FlowRun | undefined,
+): Promise<unknown> {
+  const def = record.def;
+  let callArgs: readonly unknown[];
+  try {
+    callArgs = await def.validator!(def.name, args as unknown[]);
+  } catch (error) {
+    record.enter('FAILED', { error, message: (error as Error).message });
+    throw error;
+  }
+  return runValidated(record, thisArg, callArgs, flow);
+}
+
+/** Runs a task whose arguments are checked: through the cache when it is cached. */
+function runValidated(
+  record: RunRecord,
+  thisArg: unknown,
+  args: readonly unknown[],
+  flow: FlowRun | undefined,
+): Promise<unknown> {
+  const config = getConfig();
+  const attempts = new TaskAttempts(record, thisArg, args, flow, config);
+  const cache = record.def.cache;
+  if (!cache) return attempts.run();
+  return runCached(record, cache, args, flow, config.taskCache, config.settings.refreshCache, () =>
+    attempts.runDurably(),
   );
 }
 

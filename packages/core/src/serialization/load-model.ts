@@ -2,8 +2,8 @@ import { getConfig } from '../config/configure.js';
 import { ModelUriError, TrackingStoreError } from '../tracking/errors.js';
 import { parseVersionRef } from '../tracking/models.js';
 import type { Tracker } from '../tracking/tracker-bridge.js';
-import { defaultSerializers } from './registry.js';
-import type { SerializerRegistry } from './registry.js';
+import { defaultSerializers } from './serializer-registry.js';
+import type { SerializerRegistry } from './serializer-registry.js';
 
 /** Options of {@link loadModel}. */
 export interface LoadModelOptions {

@@ -1,5 +1,5 @@
 import { Matrix } from 'ml-matrix';
-import { defaultSerializers } from './registry.js';
+import { defaultSerializers } from './serializer-registry.js';
 
 /** The encoded form of an ml-matrix `Matrix`: its shape and row-major values. */
 interface EncodedMatrix {

@@ -5,7 +5,7 @@ import type {
   TypedArtifactContent,
   TypedArtifactInput,
 } from './tracker.js';
-import { validateArtifactPath, validateSegmentName } from './validation.js';
+import { validateArtifactPath, validateSegmentName } from './record-checks.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -112,6 +112,42 @@ export function conformanceRecords({ t, withTracker }: ConformanceContext): void
     );
 
     it(
+      'upserts a batch of task runs in order, checking every record before writing any',
+      withTracker(async (tr) => {
+        const id = (await tr.createRun()).info.runId;
+        await tr.upsertTaskRun(id, taskRun('a'));
+        const done = taskRun('a', {
+          state: 'FAILED',
+          stateHistory: [
+            { type: 'PENDING', timestamp: 10, name: 'Pending' },
+            { type: 'RUNNING', timestamp: 11 },
+            { type: 'FAILED', timestamp: 15, message: 'ValueError: no' },
+          ],
+          endTime: 15,
+          durationMs: 4,
+          error: 'ValueError: no',
+        });
+        await tr.upsertTaskRuns(id, [taskRun('b'), done, taskRun('c', { state: 'PENDING' })]);
+        const list = await tr.listTaskRuns(id);
+        expect(list.map((r) => [r.taskRunId, r.state])).toEqual([
+          ['a', 'FAILED'],
+          ['b', 'RUNNING'],
+          ['c', 'PENDING'],
+        ]);
+        expect(list[0]).toEqual(done);
+        // What a caller does to its records afterwards does not reach the store.
+        done.stateHistory[2].message = 'changed';
+        expect((await tr.listTaskRuns(id))[0].stateHistory[2].message).toBe('ValueError: no');
+        await expect(
+          tr.upsertTaskRuns(id, [taskRun('d'), taskRun('e', { attempts: -1 })]),
+        ).rejects.toMatchObject(code('TRACKING_INPUT'));
+        expect(await tr.listTaskRuns(id)).toHaveLength(3);
+        await tr.upsertTaskRuns(id, []);
+        expect(await tr.listTaskRuns(id)).toHaveLength(3);
+      }),
+    );
+
+    it(
       'appends log lines in order and filters them by task run',
       withTracker(async (tr) => {
         const id = (await tr.createRun()).info.runId;

@@ -162,15 +162,19 @@ export class ModelUriError extends TideflowError {
   }
 }
 
-/** Thrown by `openTracker(uri, { create: false })` when no store exists at the URI yet. */
+/**
+ * Thrown by `openTracker(uri, { create: false })` when no store exists at the URI yet: the file
+ * is missing, or empty (0 bytes). `reason` says which.
+ */
 export class TrackingStoreNotFoundError extends TideflowError {
   constructor(
     readonly uri: string,
     readonly location: string,
+    readonly reason: string = 'it does not exist',
   ) {
     super(
       'TRACKING_STORE_NOT_FOUND',
-      `No tracking store at ${location} (tracking URI "${uri}"); run a flow with this URI first to create it.`,
+      `No tracking store at ${location}: ${reason} (tracking URI "${uri}"); run a flow with this URI first to create it.`,
     );
   }
 }

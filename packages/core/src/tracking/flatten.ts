@@ -1,4 +1,4 @@
-import { MAX_PARAM_VALUE_LENGTH } from './validation.js';
+import { MAX_PARAM_VALUE_LENGTH } from './record-checks.js';
 
 /** How deep nested parameter objects are flattened into `a.b.c` keys. */
 const MAX_DEPTH = 6;

@@ -11,6 +11,12 @@ import {
 } from './errors.js';
 import { datasetFields, inputIdentity } from './datasets.js';
 import type { DatasetInfo, DatasetInput } from './datasets.js';
+import {
+  packTaskRun,
+  SequenceTable,
+  unpackTaskRun,
+  type PackedTaskRun,
+} from './memory-task-runs.js';
 import { ModelRegistryState } from './models.js';
 import { TAG_RUN_NAME } from './tracker.js';
 import type {
@@ -39,7 +45,7 @@ import type {
   RunScope,
   TrackerStore,
 } from './tracker-store.js';
-import { isNewer } from './validation.js';
+import { isNewer } from './record-checks.js';
 import { pageOfRuns } from './paging.js';
 import type { ParsedSearch } from './paging.js';
 
@@ -52,7 +58,7 @@ interface StoredRun {
   artifacts: Map<string, { info: ArtifactInfo; bytes: Uint8Array }>;
   models: Map<string, LoggedModel>;
   flowRun: FlowRunRecord | undefined;
-  taskRuns: Map<string, TaskRunRecord>;
+  taskRuns: Map<string, PackedTaskRun>;
   logs: LogLine[];
   /** Inputs by identity, in first-recorded order; the dataset is shared with the experiment's. */
   inputs: Map<string, DatasetInput>;
@@ -78,11 +84,6 @@ function copyInput(i: DatasetInput): DatasetInput {
   };
 }
 
-/** A copy of a task-run record (flat fields and a list of flat states: cheaper than structuredClone on the hot path). */
-function copyTaskRun(r: TaskRunRecord): TaskRunRecord {
-  return { ...r, stateHistory: r.stateHistory.map((state) => ({ ...state })) };
-}
-
 /**
  * A {@link TrackerStore} in process memory. Values handed in and out are copies, so callers
  * cannot change stored records. Its methods do their work before their first `await`, so each
@@ -97,6 +98,8 @@ export class MemoryTrackerStore implements TrackerStore {
   private readonly registry = new ModelRegistryState();
   /** Datasets by experiment, then by (name, digest): the first recorded is kept, as in MLflow. */
   private readonly datasets = new Map<string, Map<string, DatasetInfo>>();
+  /** The state sequences that stored task runs share. */
+  private readonly sequences = new SequenceTable();
   private nextExperimentId = 1;
 
   constructor() {
@@ -398,11 +401,16 @@ export class MemoryTrackerStore implements TrackerStore {
   }
 
   async putTaskRun(runId: string, record: TaskRunRecord): Promise<void> {
-    this.writable(runId).taskRuns.set(record.taskRunId, copyTaskRun(record));
+    this.writable(runId).taskRuns.set(record.taskRunId, packTaskRun(record, this.sequences));
+  }
+
+  async putTaskRuns(runId: string, records: readonly TaskRunRecord[]): Promise<void> {
+    const taskRuns = this.writable(runId).taskRuns;
+    for (const r of records) taskRuns.set(r.taskRunId, packTaskRun(r, this.sequences));
   }
 
   async listTaskRuns(runId: string): Promise<TaskRunRecord[]> {
-    return [...this.run(runId).taskRuns.values()].map(copyTaskRun);
+    return Array.from(this.run(runId).taskRuns.values(), unpackTaskRun);
   }
 
   async appendLogs(runId: string, lines: readonly LogLine[]): Promise<void> {

@@ -8,7 +8,7 @@ import type {
   RegisteredModel,
 } from './tracker.js';
 import type { ModelVersionInsert, ModelVersionRef } from './tracker-store.js';
-import { validateName, validateSegmentName } from './validation.js';
+import { validateName, validateSegmentName } from './record-checks.js';
 
 const encoder = new TextEncoder();
 

@@ -1,4 +1,4 @@
-import type { EngineEvent, EventBus, RunInfo } from '../engine/events.js';
+import type { EngineEvent, EventBus, EngineRunInfo } from '../engine/events.js';
 import type { State, StateType } from '../engine/state.js';
 import type { Logger } from '../logger.js';
 import { flattenParams } from './flatten.js';
@@ -16,8 +16,11 @@ import type { Tracker } from './tracker-bridge.js';
 
 /** How long tracked values wait in memory before a batch write (ms). */
 const FLUSH_DELAY_MS = 250;
-/** A buffer this large is written at once. */
-const FLUSH_SIZE = 5_000;
+/**
+ * A buffer this large is written at once: small enough that one write stays short (a SQLite
+ * transaction of this many rows takes a few ms) and that buffered task runs die young.
+ */
+const FLUSH_SIZE = 1_000;
 
 /** The MLflow run status for a flow run's final state. */
 function runStatus(type: StateType): RunStatus {
@@ -30,9 +33,21 @@ function transition(state: State): StateTransition {
   return { type: state.type, name: state.name, timestamp: state.timestamp, message: state.message };
 }
 
-/** Copies a task-run record as it is now (the live one keeps changing while a write is queued). */
+/**
+ * A task-run record as it is now: a copy while the run goes on (the live record keeps changing
+ * while a write is queued), the record itself once it ended (nothing changes it any more).
+ */
 function snapshot(record: TaskRunRecord): TaskRunRecord {
-  return { ...record, stateHistory: record.stateHistory.slice() };
+  return record.endTime !== null
+    ? record
+    : { ...record, stateHistory: record.stateHistory.slice() };
+}
+
+/** The task runs of `tasks` that have not ended. */
+function running(tasks: Map<string, TaskRunRecord>): Map<string, TaskRunRecord> {
+  const left = new Map<string, TaskRunRecord>();
+  for (const [id, r] of tasks) if (r.endTime === null) left.set(id, r);
+  return left;
 }
 
 /** What is buffered for one tracking run (= one flow run). */
@@ -46,8 +61,12 @@ class RunBuffer {
   /** Whether the flow-run record changed since the last write. */
   flowDirty = false;
   readonly flowStates: StateTransition[] = [];
-  /** The task runs that have not ended yet. */
-  readonly tasks = new Map<string, TaskRunRecord>();
+  /**
+   * The task runs that have not ended yet, and those that ended since the last write (dropped
+   * then, not one by one: a Map that is added to and deleted from at every task run keeps
+   * reallocating its table).
+   */
+  tasks = new Map<string, TaskRunRecord>();
   /** Every write for this run, in order. */
   chain: Promise<void> = Promise.resolve();
   timer?: NodeJS.Timeout;
@@ -61,7 +80,7 @@ class RunBuffer {
   /** The flow's parameters, flattened once for the run's params and its flow-run record. */
   readonly parameters: Record<string, string>;
 
-  constructor(readonly info: RunInfo) {
+  constructor(readonly info: EngineRunInfo) {
     this.parameters = flattenParams(info.parameters);
   }
 
@@ -217,13 +236,13 @@ export class TrackingRecorder {
 
   private taskState(
     owner: RunBuffer,
-    run: RunInfo,
+    run: EngineRunInfo,
     state: State,
     attempt: number,
     cacheKey?: string,
   ): void {
     let r = owner.tasks.get(run.id);
-    if (!r) {
+    if (!r || r.endTime !== null) {
       r = {
         taskRunId: run.id,
         taskName: run.name,
@@ -250,13 +269,12 @@ export class TrackingRecorder {
       r.durationMs = r.endTime - r.startTime;
       r.cacheHit = state.type === 'CACHED';
       if (state.isFailed()) r.error = state.message ?? String(state.error);
-      owner.tasks.delete(run.id);
     }
     owner.dirtyTasks.set(run.id, r);
     this.schedule(owner);
   }
 
-  private startRun(info: RunInfo, startTime: number): void {
+  private startRun(info: EngineRunInfo, startTime: number): void {
     const run = new RunBuffer(info);
     this.runs.set(info.id, run);
     const parameters = run.parameters;
@@ -348,8 +366,11 @@ export class TrackingRecorder {
     run.tags = {};
     run.logs = [];
     run.flowDirty = false;
-    const taskRuns = dirtyTasks.size ? [...dirtyTasks.values()].map(snapshot) : [];
-    if (dirtyTasks.size) run.dirtyTasks = new Map();
+    const taskRuns = dirtyTasks.size ? Array.from(dirtyTasks.values(), snapshot) : [];
+    if (dirtyTasks.size) {
+      run.dirtyTasks = new Map();
+      run.tasks = running(run.tasks);
+    }
     const runId = run.info.id;
     run.chain = run.chain
       .then(async () => {
@@ -358,7 +379,7 @@ export class TrackingRecorder {
         if (metrics.length || Object.keys(params).length || Object.keys(tags).length) {
           await tracker.logBatch(runId, { metrics, params, tags });
         }
-        for (const record of taskRuns) await tracker.upsertTaskRun(runId, record);
+        if (taskRuns.length) await tracker.upsertTaskRuns(runId, taskRuns);
         if (logs.length) await tracker.logLines(runId, logs);
       })
       .catch((error: unknown) => this.warn(run, error));

@@ -1,6 +1,6 @@
 import { getConfig } from '../config/configure.js';
 import { runStorage } from '../engine/context.js';
-import { defaultSerializers } from '../serialization/registry.js';
+import { defaultSerializers } from '../serialization/serializer-registry.js';
 import type { TrackingRecorder } from './recorder.js';
 import type {
   ArtifactInfo,
@@ -14,7 +14,7 @@ import type {
 import { encodeTypedArtifact } from './artifacts.js';
 import { toDatasetInput } from './datasets.js';
 import type { DatasetSpec } from './datasets.js';
-import { validateArtifactPath, validateKey } from './validation.js';
+import { validateArtifactPath, validateKey } from './record-checks.js';
 
 /** Options of `track.metric`/`track.metrics`. */
 export interface TrackMetricOptions {

@@ -57,7 +57,7 @@ import {
   validateTagValue,
   validateTaskRun,
   validateTime,
-} from './validation.js';
+} from './record-checks.js';
 
 function checkedTags(tags: Readonly<Record<string, string>>): [string, string][] {
   const entries = Object.entries(tags);
@@ -461,6 +461,18 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
     const store = this.live;
     validateTaskRun(record);
     await store.putTaskRun(runId, record);
+  }
+
+  /**
+   * Stores or replaces several task-run records under a run, as {@link Tracker.upsertTaskRun} each
+   * in order. Every record is checked before any is written; a store that writes batches
+   * (`putTaskRuns`) writes them in one atomic step.
+   */
+  async upsertTaskRuns(runId: string, records: readonly TaskRunRecord[]): Promise<void> {
+    const store = this.live;
+    for (const record of records) validateTaskRun(record);
+    if (store.putTaskRuns) return store.putTaskRuns(runId, records);
+    for (const record of records) await store.putTaskRun(runId, record);
   }
 
   /** Lists a run's task runs in the order they were first recorded. */

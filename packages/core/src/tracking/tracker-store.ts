@@ -158,6 +158,8 @@ export interface TrackerStore {
   getFlowRun(runId: string): Promise<FlowRunRecord | undefined>;
   /** Stores or replaces (by `taskRunId`) a task-run record, keeping its first-recorded position. */
   putTaskRun(runId: string, record: TaskRunRecord): Promise<void>;
+  /** Optional: stores or replaces several task-run records atomically, as `putTaskRun` each in order (the recorder writes a flow's task runs in batches). */
+  putTaskRuns?(runId: string, records: readonly TaskRunRecord[]): Promise<void>;
   /** A run's task runs in the order they were first recorded. */
   listTaskRuns(runId: string): Promise<TaskRunRecord[]>;
   /** Appends log lines atomically. */

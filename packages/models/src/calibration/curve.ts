@@ -1,5 +1,5 @@
 import { EstimatorInputError } from '../errors.js';
-import { checkNumber } from '../estimators/validation.js';
+import { checkNumber } from '../estimators/param-checks.js';
 
 /** Options of {@link calibrationCurve}. */
 export interface CalibrationCurveOptions {

@@ -4,8 +4,9 @@ import { Random } from '../data/random.js';
 import { EstimatorInputError, InvalidParameterError } from '../errors.js';
 import { BaseClassifier, checkJSONType, toFloat64 } from '../estimators/base.js';
 import type { Classifier, EstimatorJSON } from '../estimators/classifier.js';
-import { classifierFromJSON, registerEstimator } from '../estimators/registry.js';
-import { checkChoice, checkNumber, checkPredictInput } from '../estimators/validation.js';
+import { classifierFromJSON, registerEstimator } from '../estimators/estimator-registry.js';
+import { checkPredictInput } from '../estimators/input-checks.js';
+import { checkChoice, checkNumber } from '../estimators/param-checks.js';
 import type { ConformalMethod } from './scores.js';
 import {
   CONFORMAL_METHODS,

@@ -1,5 +1,5 @@
 import { InvalidParameterError } from '../errors.js';
-import { checkKnownParams, checkNumber } from '../estimators/validation.js';
+import { checkKnownParams, checkNumber } from '../estimators/param-checks.js';
 import type { Dataset } from './dataset.js';
 import type { DenseMatrix } from './matrix.js';
 import { denseMatrix, fromRows } from './matrix.js';

@@ -1,5 +1,5 @@
 import { EstimatorInputError } from '../errors.js';
-import { checkKnownParams, checkNumber } from '../estimators/validation.js';
+import { checkKnownParams, checkNumber } from '../estimators/param-checks.js';
 import type { Dataset } from './dataset.js';
 import { takeRows } from './matrix.js';
 import { Random } from './random.js';

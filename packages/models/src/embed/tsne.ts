@@ -4,7 +4,8 @@ import { denseMatrix } from '../data/matrix.js';
 import { Random } from '../data/random.js';
 import { EstimatorInputError } from '../errors.js';
 import { neighborIndex } from '../estimators/neighbor-index.js';
-import { checkChoice, checkMatrix, checkNumber } from '../estimators/validation.js';
+import { checkMatrix } from '../estimators/input-checks.js';
+import { checkChoice, checkNumber } from '../estimators/param-checks.js';
 import { QuadTree } from './quadtree.js';
 
 /** Options of {@link tsne}. */

@@ -1,7 +1,7 @@
 import type { DenseMatrix } from '../data/matrix.js';
 import { InvalidParameterError } from '../errors.js';
 import type { Classifier } from '../estimators/classifier.js';
-import { checkChoice, checkNumber } from '../estimators/validation.js';
+import { checkChoice, checkNumber } from '../estimators/param-checks.js';
 import type { Scorer, ScorerName } from '../metrics/scorer.js';
 import type { CvSpec } from '../selection/cross-validate.js';
 import { crossValidate } from '../selection/cross-validate.js';

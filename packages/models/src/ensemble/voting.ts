@@ -7,8 +7,8 @@ import {
 } from '../errors.js';
 import { BaseClassifier, checkJSONType, toInt32 } from '../estimators/base.js';
 import type { Classifier, EstimatorJSON } from '../estimators/classifier.js';
-import { classifierFromJSON, registerEstimator } from '../estimators/registry.js';
-import { checkChoice } from '../estimators/validation.js';
+import { classifierFromJSON, registerEstimator } from '../estimators/estimator-registry.js';
+import { checkChoice } from '../estimators/param-checks.js';
 
 /** One member of an ensemble: a name (for reports) and a classifier. */
 export interface NamedClassifier {

@@ -3,7 +3,7 @@ import { denseMatrix } from '../data/matrix.js';
 import { DataFormatError, NotFittedError } from '../errors.js';
 import type { Classifier, EstimatorJSON, Transformer } from './classifier.js';
 import { Parameterized } from './parameterized.js';
-import { checkFitInput, checkMatrix, checkPredictInput } from './validation.js';
+import { checkFitInput, checkMatrix, checkPredictInput } from './input-checks.js';
 
 /** The fitted state common to every classifier, stored in `toJSON().state`. */
 interface ClassifierState<M> {

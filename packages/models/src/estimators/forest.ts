@@ -3,13 +3,13 @@ import { denseMatrix } from '../data/matrix.js';
 import { Random } from '../data/random.js';
 import { BaseClassifier, checkJSONType, toFloat64 } from './base.js';
 import type { EstimatorJSON } from './classifier.js';
-import { registerEstimator } from './registry.js';
+import { registerEstimator } from './estimator-registry.js';
 import { normalise } from './tree.js';
 import type { TreeArrays } from './tree-builder.js';
 import { accumulateTreeProba, growTree, presort } from './tree-builder.js';
 import type { TreeParams } from './tree-params.js';
 import { checkTreeParams, decodeTree, growOptions } from './tree-params.js';
-import { checkNumber } from './validation.js';
+import { checkNumber } from './param-checks.js';
 import { InvalidParameterError } from '../errors.js';
 
 /** Hyper-parameters of {@link RandomForestClassifier}. */

@@ -5,8 +5,9 @@ import { BaseClassifier, checkJSONType, toFloat64, toInt32 } from './base.js';
 import type { EstimatorJSON } from './classifier.js';
 import type { Neighbors } from './kd-tree.js';
 import { neighborIndex, type NeighborIndex } from './neighbor-index.js';
-import { registerEstimator } from './registry.js';
-import { checkChoice, checkNumber, checkPredictInput } from './validation.js';
+import { registerEstimator } from './estimator-registry.js';
+import { checkPredictInput } from './input-checks.js';
+import { checkChoice, checkNumber } from './param-checks.js';
 
 /** Hyper-parameters of {@link KNeighborsClassifier}. */
 export interface KNeighborsParams {

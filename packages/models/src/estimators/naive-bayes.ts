@@ -3,8 +3,8 @@ import { denseMatrix } from '../data/matrix.js';
 import { EstimatorInputError, InvalidParameterError } from '../errors.js';
 import { BaseClassifier, checkJSONType, toFloat64 } from './base.js';
 import type { EstimatorJSON } from './classifier.js';
-import { registerEstimator } from './registry.js';
-import { checkNumber } from './validation.js';
+import { registerEstimator } from './estimator-registry.js';
+import { checkNumber } from './param-checks.js';
 
 /** Hyper-parameters of {@link GaussianNB}. */
 export interface GaussianNBParams {

@@ -1,4 +1,4 @@
-import { mergeParams } from './validation.js';
+import { mergeParams } from './param-checks.js';
 
 /**
  * What every estimator, transformer and selector shares: a registered type name and frozen

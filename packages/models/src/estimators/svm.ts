@@ -4,12 +4,13 @@ import { Random } from '../data/random.js';
 import { EstimatorInputError, InvalidParameterError } from '../errors.js';
 import { BaseClassifier, checkJSONType, toFloat64, toInt32, toMatrix } from './base.js';
 import type { EstimatorJSON } from './classifier.js';
-import { registerEstimator } from './registry.js';
+import { registerEstimator } from './estimator-registry.js';
 import { coupleProbabilities, fitPlattSigmoid, plattProbability } from './svm-probability.js';
 import type { KernelSpec } from './svm-kernel.js';
 import { KernelCache, kernelRow } from './svm-kernel.js';
 import { solveBinarySvc } from './svm-solver.js';
-import { checkChoice, checkNumber, checkPredictInput } from './validation.js';
+import { checkPredictInput } from './input-checks.js';
+import { checkChoice, checkNumber } from './param-checks.js';
 
 /** Hyper-parameters of {@link SVC}. */
 export interface SVCParams {

@@ -1,7 +1,7 @@
 import { InvalidParameterError } from '../errors.js';
 import type { TreeArrays, TreeGrowOptions } from './tree-builder.js';
 import { toFloat64, toInt32 } from './base.js';
-import { checkChoice, checkNumber } from './validation.js';
+import { checkChoice, checkNumber } from './param-checks.js';
 
 /** How many features a split examines: a count, a fraction of them, `sqrt`, `log2`, or all (`null`). */
 export type MaxFeatures = number | 'sqrt' | 'log2' | null;

@@ -3,7 +3,7 @@ import { denseMatrix } from '../data/matrix.js';
 import { Random } from '../data/random.js';
 import { BaseClassifier, checkJSONType, toFloat64 } from './base.js';
 import type { EstimatorJSON } from './classifier.js';
-import { registerEstimator } from './registry.js';
+import { registerEstimator } from './estimator-registry.js';
 import type { TreeArrays } from './tree-builder.js';
 import { accumulateTreeProba, growTree, presort } from './tree-builder.js';
 import type { TreeParams } from './tree-params.js';

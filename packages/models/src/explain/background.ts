@@ -1,7 +1,8 @@
 import type { DenseMatrix } from '../data/matrix.js';
 import { denseMatrix } from '../data/matrix.js';
 import { Random } from '../data/random.js';
-import { checkMatrix, checkNumber } from '../estimators/validation.js';
+import { checkMatrix } from '../estimators/input-checks.js';
+import { checkNumber } from '../estimators/param-checks.js';
 
 /** A background summarised to a few weighted rows (see {@link kmeansBackground}). */
 export interface WeightedBackground {

@@ -1,6 +1,7 @@
 import type { DenseMatrix } from '../data/matrix.js';
 import { denseMatrix } from '../data/matrix.js';
-import { checkMatrix, checkNumber } from '../estimators/validation.js';
+import { checkMatrix } from '../estimators/input-checks.js';
+import { checkNumber } from '../estimators/param-checks.js';
 import type { ProbabilisticModel } from './shapley.js';
 
 /** What a Shapley computation would like to use and what it may cost (see {@link planShap}). */

@@ -1,7 +1,7 @@
 import { Matrix, pseudoInverse } from 'ml-matrix';
 import type { DenseMatrix } from '../data/matrix.js';
 import { Random } from '../data/random.js';
-import { checkNumber } from '../estimators/validation.js';
+import { checkNumber } from '../estimators/param-checks.js';
 import { binomial } from './exact-shap.js';
 import type { ProbabilisticModel, ShapExplanation, ShapOptions } from './shapley.js';
 import { CoalitionEvaluator } from './shapley.js';

@@ -2,7 +2,8 @@ import type { DenseMatrix } from '../data/matrix.js';
 import { denseMatrix } from '../data/matrix.js';
 import { Random } from '../data/random.js';
 import type { Classifier } from '../estimators/classifier.js';
-import { checkLabels, checkMatrix, checkNumber } from '../estimators/validation.js';
+import { checkLabels, checkMatrix } from '../estimators/input-checks.js';
+import { checkNumber } from '../estimators/param-checks.js';
 import type { Scorer, ScorerName } from '../metrics/scorer.js';
 import { scorer } from '../metrics/scorer.js';
 

@@ -6,7 +6,8 @@ import {
   InvalidParameterError,
   UnsupportedOperationError,
 } from '../errors.js';
-import { checkMatrix, checkNumber } from '../estimators/validation.js';
+import { checkMatrix } from '../estimators/input-checks.js';
+import { checkNumber } from '../estimators/param-checks.js';
 
 /** Anything with class probabilities: every classifier, or a plain `{ predictProba }` wrapper. */
 export interface ProbabilisticModel {

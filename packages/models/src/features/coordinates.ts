@@ -3,8 +3,9 @@ import { denseMatrix } from '../data/matrix.js';
 import { EstimatorInputError } from '../errors.js';
 import { BaseTransformer, checkJSONType } from '../estimators/base.js';
 import type { EstimatorJSON } from '../estimators/classifier.js';
-import { registerEstimator } from '../estimators/registry.js';
-import { checkChoice, checkMatrix } from '../estimators/validation.js';
+import { registerEstimator } from '../estimators/estimator-registry.js';
+import { checkMatrix } from '../estimators/input-checks.js';
+import { checkChoice } from '../estimators/param-checks.js';
 
 function checkCols(name: string, X: DenseMatrix, cols: number): void {
   checkMatrix(name, X);

@@ -3,7 +3,7 @@ import { denseMatrix } from '../data/matrix.js';
 import { EstimatorInputError, InvalidParameterError } from '../errors.js';
 import { BaseTransformer, checkJSONType } from '../estimators/base.js';
 import type { EstimatorJSON } from '../estimators/classifier.js';
-import { registerEstimator } from '../estimators/registry.js';
+import { registerEstimator } from '../estimators/estimator-registry.js';
 
 /** Hyper-parameters of {@link DerivedFeatures}. */
 export interface DerivedFeaturesParams {

@@ -1,7 +1,7 @@
 import betainc from '@stdlib/math-base-special-betainc';
 import type { DenseMatrix } from '../data/matrix.js';
 import { EstimatorInputError } from '../errors.js';
-import { checkLabels, checkMatrix, encodeLabels } from '../estimators/validation.js';
+import { checkLabels, checkMatrix, encodeLabels } from '../estimators/input-checks.js';
 
 /** Per-feature scores of a univariate test, with p-values. */
 export interface UnivariateScores {

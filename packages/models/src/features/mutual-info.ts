@@ -2,7 +2,8 @@ import digamma from '@stdlib/math-base-special-digamma';
 import type { DenseMatrix } from '../data/matrix.js';
 import { Random } from '../data/random.js';
 import { EstimatorInputError } from '../errors.js';
-import { checkLabels, checkMatrix, checkNumber, encodeLabels } from '../estimators/validation.js';
+import { checkLabels, checkMatrix, encodeLabels } from '../estimators/input-checks.js';
+import { checkNumber } from '../estimators/param-checks.js';
 
 /** Options of {@link mutualInfoClassif}. */
 export interface MutualInfoOptions {

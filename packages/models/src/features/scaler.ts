@@ -2,8 +2,8 @@ import type { DenseMatrix } from '../data/matrix.js';
 import { denseMatrix } from '../data/matrix.js';
 import { BaseTransformer, checkJSONType, toFloat64 } from '../estimators/base.js';
 import type { EstimatorJSON } from '../estimators/classifier.js';
-import { registerEstimator } from '../estimators/registry.js';
-import { checkPredictInput } from '../estimators/validation.js';
+import { registerEstimator } from '../estimators/estimator-registry.js';
+import { checkPredictInput } from '../estimators/input-checks.js';
 import { InvalidParameterError } from '../errors.js';
 
 /** Hyper-parameters of {@link StandardScaler}. */

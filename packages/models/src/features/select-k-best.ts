@@ -1,8 +1,8 @@
 import type { DenseMatrix } from '../data/matrix.js';
 import { checkJSONType, toFloat64 } from '../estimators/base.js';
 import type { EstimatorJSON } from '../estimators/classifier.js';
-import { registerEstimator } from '../estimators/registry.js';
-import { checkChoice, checkNumber } from '../estimators/validation.js';
+import { registerEstimator } from '../estimators/estimator-registry.js';
+import { checkChoice, checkNumber } from '../estimators/param-checks.js';
 import { fClassif } from './f-classif.js';
 import { mutualInfoClassif } from './mutual-info.js';
 import { FeatureSelector, topK } from './selector.js';

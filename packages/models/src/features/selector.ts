@@ -4,7 +4,7 @@ import { EstimatorInputError, InvalidParameterError, NotFittedError } from '../e
 import { toInt32 } from '../estimators/base.js';
 import { Parameterized } from '../estimators/parameterized.js';
 import type { EstimatorJSON, Transformer } from '../estimators/classifier.js';
-import { checkLabels, checkMatrix, checkPredictInput } from '../estimators/validation.js';
+import { checkLabels, checkMatrix, checkPredictInput } from '../estimators/input-checks.js';
 
 /** The fitted state every feature selector stores: which input columns it keeps. */
 interface SelectorState<D> {

@@ -26,6 +26,7 @@ import {
   type Explanations,
 } from './evaluation.js';
 import { checkDataFiles } from './inputs.js';
+import { logDataInputs } from './data-inputs.js';
 import { checkPlan, supportsPolar, type FeaturePlan } from './features-plan.js';
 import {
   dataSource,
@@ -36,7 +37,7 @@ import {
   type ReportInput,
 } from './report.js';
 import type { EvaluationStage, FamilyResult, FinalModel, PipelineResult } from './results.js';
-import { cell, compareCoordinates, searchFamily } from './search.js';
+import { cell, compareCoordinates, searchFamily } from './family-search.js';
 import { checkOverrides, withOverrides } from './task-overrides.js';
 import { crossValidateVote } from './vote-cv.js';
 import {
@@ -427,6 +428,8 @@ export class ClusteringPipeline {
     this.overrides = checkOverrides(config.tasks);
     checkDataFiles(config.data);
     const splits = await this.prepareData(config);
+    // On the top-level run, so that one search (datasets.digest = '…') finds the runs that used them.
+    await logDataInputs(splits, config);
     const plan = await this.engineerFeatures(splits.train, config);
     const results = await this.searchModels(splits.train, plan, config);
     const stage = await this.evaluateStage(results, splits, config);

@@ -4,7 +4,7 @@ import type { Transformer } from '../estimators/classifier.js';
 import { CoordinateTransformer } from '../features/coordinates.js';
 import { DerivedFeatures } from '../features/derived.js';
 import { FreshSelector } from '../features/fresh.js';
-import type { PipelineStep } from '../features/pipeline.js';
+import type { PipelineStep } from '../features/estimator-pipeline.js';
 import { StandardScaler } from '../features/scaler.js';
 import { SelectKBest } from '../features/select-k-best.js';
 import type { PipelineConfig } from './config.js';

@@ -2,7 +2,7 @@ import type { DenseMatrix } from '../data/matrix.js';
 import { takeRows } from '../data/matrix.js';
 import { InvalidParameterError } from '../errors.js';
 import type { Classifier } from '../estimators/classifier.js';
-import { checkFitInput } from '../estimators/validation.js';
+import { checkFitInput } from '../estimators/input-checks.js';
 import type { Scorer, ScorerName } from '../metrics/scorer.js';
 import { scorer } from '../metrics/scorer.js';
 import type { Split, StratifiedKFoldOptions } from './stratified-kfold.js';

@@ -1,6 +1,6 @@
 import { Random } from '../data/random.js';
 import { EstimatorInputError } from '../errors.js';
-import { checkKnownParams, checkNumber } from '../estimators/validation.js';
+import { checkKnownParams, checkNumber } from '../estimators/param-checks.js';
 
 /** One train/test split: row indices, ascending. */
 export interface Split {

@@ -1,8 +1,8 @@
 import type { Dataset } from '../data/dataset.js';
 import { KNeighborsClassifier } from '../estimators/knn.js';
-import { Pipeline } from '../features/pipeline.js';
+import { Pipeline } from '../features/estimator-pipeline.js';
 import { crossValidate } from '../selection/cross-validate.js';
-import { GridSearchCV, RandomizedSearchCV, cvResultsRows } from '../selection/search.js';
+import { GridSearchCV, RandomizedSearchCV, cvResultsRows } from '../selection/search-cv.js';
 import { StratifiedKFold } from '../selection/stratified-kfold.js';
 import type { FamilyConfig, ModelFamily, PipelineConfig } from './config.js';
 import { familyGrid, familyLabel, makeEstimator } from './families.js';

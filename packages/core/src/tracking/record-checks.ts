@@ -195,27 +195,32 @@ export function validateAlias(alias: unknown): asserts alias is string {
   }
 }
 
-function validateHistory(what: string, record: { state: unknown; stateHistory: unknown }): void {
+/** Checks a record's state and state history; `what` names the record (built only for an error). */
+function validateHistory(
+  what: () => string,
+  record: { state: unknown; stateHistory: unknown },
+): void {
   if (!STATE_TYPES.includes(record.state as never)) {
-    throw new TrackingInputError(`${what} has an invalid state ${JSON.stringify(record.state)}.`);
+    throw new TrackingInputError(`${what()} has an invalid state ${JSON.stringify(record.state)}.`);
   }
   if (!Array.isArray(record.stateHistory)) {
-    throw new TrackingInputError(`${what} needs a stateHistory array.`);
+    throw new TrackingInputError(`${what()} needs a stateHistory array.`);
   }
   for (const s of record.stateHistory as { type: unknown; timestamp: unknown }[]) {
     if (!STATE_TYPES.includes(s.type as never)) {
       throw new TrackingInputError(
-        `${what} has an invalid state ${JSON.stringify(s.type)} in its history.`,
+        `${what()} has an invalid state ${JSON.stringify(s.type)} in its history.`,
       );
     }
-    validateTime(`A state timestamp of ${what}`, s.timestamp);
+    if (typeof s.timestamp !== 'number' || !Number.isFinite(s.timestamp))
+      validateTime(`A state timestamp of ${what()}`, s.timestamp);
   }
 }
 
 /** Checks a flow-run record. */
 export function validateFlowRun(record: FlowRunRecord): void {
   validateName('A flow name', record.flowName);
-  validateHistory(`Flow run "${record.flowName}"`, record);
+  validateHistory(() => `Flow run "${record.flowName}"`, record);
 }
 
 /** Checks a task-run record. */
@@ -224,7 +229,7 @@ export function validateTaskRun(record: TaskRunRecord): void {
     throw new TrackingInputError('A task run record needs a non-empty taskRunId.');
   }
   validateName('A task name', record.taskName);
-  validateHistory(`Task run "${record.taskName}" (${record.taskRunId})`, record);
+  validateHistory(() => `Task run "${record.taskName}" (${record.taskRunId})`, record);
   if (!Number.isSafeInteger(record.attempts) || record.attempts < 0) {
     throw new TrackingInputError(
       `Task run ${record.taskRunId} has invalid attempts ${record.attempts}.`,

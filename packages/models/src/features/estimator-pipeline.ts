@@ -2,8 +2,12 @@ import type { DenseMatrix } from '../data/matrix.js';
 import { DataFormatError, InvalidParameterError, NotFittedError } from '../errors.js';
 import { checkJSONType } from '../estimators/base.js';
 import type { Classifier, EstimatorJSON, Transformer } from '../estimators/classifier.js';
-import { estimatorFromJSON, isClassifier, registerEstimator } from '../estimators/registry.js';
-import { checkFitInput } from '../estimators/validation.js';
+import {
+  estimatorFromJSON,
+  isClassifier,
+  registerEstimator,
+} from '../estimators/estimator-registry.js';
+import { checkFitInput } from '../estimators/input-checks.js';
 
 /** A named pipeline step: a transformer, or (last) the classifier. */
 export type PipelineStep = readonly [name: string, step: Transformer | Classifier];
