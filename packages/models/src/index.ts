@@ -321,7 +321,7 @@ export type { Splits, SplitRows, SplitOptions } from './pipeline/splits.js';
 export { featureSteps, checkPlan, supportsPolar } from './pipeline/features-plan.js';
 export type { FeaturePlan } from './pipeline/features-plan.js';
 export { compareCoordinates, searchFamily } from './pipeline/family-search.js';
-export { calibrate, chooseCalibration } from './pipeline/calibrate.js';
+export { CALIBRATION_ROWS, calibrate, chooseCalibration } from './pipeline/calibrate.js';
 export type { CalibrationMethod } from './pipeline/calibrate.js';
 export { DATASET_DIGEST_LENGTH, dataInputs, datasetDigest } from './pipeline/data-inputs.js';
 export {
@@ -330,6 +330,9 @@ export {
   explanationReductions,
   conformalSets,
   reliability,
+  CONFORMAL_ROWS,
+  FAMILY_TEST_ROWS,
+  familyTestSample,
 } from './pipeline/evaluation.js';
 export type {
   TestMetrics,
