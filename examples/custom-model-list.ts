@@ -1,6 +1,6 @@
 // Choosing the model families and their grids: only kNN and logistic regression, a random search
 // for kNN, and a soft-voting ensemble of both instead of the single best model.
-import { ClusteringPipeline, MODEL_FAMILIES, resolvePipelineConfig } from '@tideflow/models';
+import { ClusteringPipeline, modelFamilies, resolvePipelineConfig } from '@tideflow/models';
 
 const only = ['knn', 'logistic'];
 const config = await resolvePipelineConfig({
@@ -10,7 +10,9 @@ const config = await resolvePipelineConfig({
     voting: { top: 2 },
     models: {
       ...Object.fromEntries(
-        MODEL_FAMILIES.filter((f) => !only.includes(f)).map((f) => [f, { enabled: false }]),
+        modelFamilies()
+          .filter((f) => !only.includes(f))
+          .map((f) => [f, { enabled: false }]),
       ),
       knn: {
         search: 'random',

@@ -64,7 +64,8 @@ describe('tideflow models show|versions|alias', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Model classifier\n {2}Latest +v2 \(run aaaa2222, svm\)\n/);
     expect(r.stdout).toMatch(/Aliases +champion=v1\n/);
-    expect(r.stdout).toMatch(/Inputs +x, y\n/);
+    expect(r.stdout).toMatch(/Inputs +x \(double\), y \(double\)\n {2}Outputs +label \(string\)\n/);
+    expect(r.stdout).toMatch(/Source +runs:\/aaaa2222\/models\/svm\/model\.bin\n/);
     expect(r.stdout).toMatch(/Metrics \(v2\)\n {2}KEY +VALUE\n {2}test_accuracy +0\.93\n/);
     const json = JSON.parse((await cli(ws, 'models', 'show', 'classifier', '--json')).stdout);
     expect(json.latestVersion).toMatchObject({

@@ -41,7 +41,12 @@ describe('tideflow run clustering', () => {
     expect(r.stdout).toMatch(/^MODEL +CV SCORE +TEST ACC +LOG LOSS\n/);
     for (const family of ['knn', 'gaussian_nb', 'svc', 'logistic', 'random_forest'])
       expect(r.stdout).toMatch(new RegExp(`\\n${family} +0\\.\\d{4}`));
-    expect(r.stdout.split('\n').every((l) => l.length <= 80 || l.startsWith('report'))).toBe(true);
+    expect(r.stdout.split('\n').every((l) => l.length <= 80 || /^(report|registry) /.test(l))).toBe(
+      true,
+    );
+    expect(r.stdout).toMatch(
+      /\nregistry +(clustering-[0-9a-f]{8}) v1: champion set to v1 \(0\.\d+\), the first champion of this signature\n/,
+    );
     // The default strategy votes: the summary's CV score is the vote's own, and says so.
     expect(r.stdout).toMatch(/\nselected +voting\(/);
     expect(r.stdout).toMatch(/\ncv score +0\.\d{4} \(the vote\) +test accuracy 0\.\d{4}/);
@@ -80,6 +85,11 @@ describe('tideflow run clustering', () => {
     const taskStates = show.taskRuns.map((t: { state: string }) => t.state);
     expect(taskStates.length).toBeGreaterThan(10);
     expect(taskStates.every((s: string) => s === 'CACHED')).toBe(true);
+    expect(summary.registered_model).toMatchObject({
+      name: expect.stringMatching(/^clustering-[0-9a-f]{8}$/),
+      version: 1,
+      champion: { moved: false, reason: 'unchanged' },
+    });
   }, 300_000);
 
   it('reads a CSV with --data/--label/--test-data and a YAML --config', async () => {
@@ -95,13 +105,10 @@ describe('tideflow run clustering', () => {
       join(ws.cwd, 'pipeline.yaml'),
       'models:\n  svc: { enabled: false }\n  random_forest: { nEstimators: [10] }\ntsne: { enabled: false }\n',
     );
-    const r = await cli(
-      ws,
-      'run',
-      'clustering',
+    const args = (train: string) => [
       '--json',
       '--data',
-      'train.csv',
+      train,
       '--label',
       'species',
       '--test-data',
@@ -110,11 +117,30 @@ describe('tideflow run clustering', () => {
       'pipeline.yaml',
       '--set',
       'search.folds=3',
-    );
+      '--model-name',
+      'iris',
+    ];
+    const r = await cli(ws, 'run', 'clustering', ...args('train.csv'));
     expect(r.stderr).toBe('');
     const summary = JSON.parse(r.stdout);
     expect(summary.test_accuracy).toBeGreaterThan(0.95);
     expect(summary.families.map((f: { family: string }) => f.family)).not.toContain('svc');
+    expect(summary.registered_model).toMatchObject({ name: 'iris', version: 1 });
+    const show = (await cli(ws, 'models', 'show', 'iris')).stdout;
+    expect(show).toMatch(/Inputs +a \(double\), constant \(double\), b \(double\)\n/);
+    expect(show).toMatch(
+      /Outputs +setosa \(double\), versicolor \(double\), virginica \(double\)\n/,
+    );
+
+    // Other training data of the same columns: --promote makes it the champion whatever its score.
+    writeFileSync(join(ws.cwd, 'train2.csv'), ['a,constant,b,species', ...rows(600, 5)].join('\n'));
+    const promoted = await cli(ws, 'run', 'clustering', ...args('train2.csv'), '--promote');
+    expect(promoted.stderr).toBe('');
+    expect(JSON.parse(promoted.stdout).registered_model).toMatchObject({
+      name: 'iris',
+      version: 2,
+      champion: { moved: true, reason: 'forced', previous: { version: 1 } },
+    });
   }, 300_000);
 
   it('names bad flags and configuration keys', async () => {

@@ -236,6 +236,12 @@ export type {
   TrackMetricOptions,
   TrackArtifactOptions,
   TrackModelOptions,
+  TrackModelResult,
   TrackInputOptions,
 } from './tracking/track.js';
+export type {
+  AliasChallenge,
+  AliasDecision,
+  AliasDecisionReason,
+} from './tracking/alias-challenge.js';
 export { TrackingRecorder } from './tracking/recorder.js';

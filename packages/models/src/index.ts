@@ -54,33 +54,38 @@ export {
   encodeLabels,
 } from './estimators/input-checks.js';
 export type { EncodedLabels } from './estimators/input-checks.js';
-export {
-  checkNumber,
-  checkChoice,
-  checkKnownParams,
-  mergeParams,
-} from './estimators/param-checks.js';
+export { checkNumber, checkChoice, checkKnownParams } from './estimators/param-checks.js';
 export type { NumberRule } from './estimators/param-checks.js';
-export { GaussianNB, softmaxRowsInPlace } from './estimators/naive-bayes.js';
+export { declareParams, checkParam, classifierParam } from './estimators/param-spec.js';
+export type {
+  ParamSpec,
+  ParamSpecs,
+  ParamDeclaration,
+  NumberParamSpec,
+  ChoiceParamSpec,
+  BooleanParamSpec,
+  OtherParamSpec,
+} from './estimators/param-spec.js';
+export { GaussianNB, GAUSSIAN_NB_PARAMS, softmaxRowsInPlace } from './estimators/naive-bayes.js';
 export type { GaussianNBParams, GaussianNBModel } from './estimators/naive-bayes.js';
-export { KNeighborsClassifier } from './estimators/knn.js';
+export { KNeighborsClassifier, KNN_PARAMS } from './estimators/knn.js';
 export type { KNeighborsParams, KNeighborsModel } from './estimators/knn.js';
 export { KDTree } from './estimators/kd-tree.js';
 export { BruteForceNeighbors } from './estimators/brute-neighbors.js';
 export { neighborIndex, BRUTE_FORCE_MIN_DIM } from './estimators/neighbor-index.js';
 export type { NeighborIndex } from './estimators/neighbor-index.js';
 export type { Neighbors } from './estimators/kd-tree.js';
-export { LogisticRegression } from './estimators/logistic.js';
+export { LogisticRegression, LOGISTIC_PARAMS } from './estimators/logistic.js';
 export type { LogisticRegressionParams, LogisticRegressionModel } from './estimators/logistic.js';
 export { minimizeLbfgs } from './estimators/lbfgs.js';
 export type { Objective, LbfgsOptions, LbfgsResult } from './estimators/lbfgs.js';
-export { DecisionTreeClassifier } from './estimators/tree.js';
+export { DecisionTreeClassifier, DECISION_TREE_PARAMS } from './estimators/tree.js';
 export type { DecisionTreeParams, DecisionTreeModel } from './estimators/tree.js';
-export { RandomForestClassifier } from './estimators/forest.js';
+export { RandomForestClassifier, RANDOM_FOREST_PARAMS } from './estimators/forest.js';
 export type { RandomForestParams, ForestModel } from './estimators/forest.js';
 export type { TreeParams, MaxFeatures } from './estimators/tree-params.js';
 export type { TreeArrays } from './estimators/tree-builder.js';
-export { SVC } from './estimators/svm.js';
+export { SVC, SVC_PARAMS } from './estimators/svm.js';
 export type { SVCParams, SVCModel, SVCPairModel } from './estimators/svm.js';
 
 // Features: scaling, coordinates, derived features, univariate tests, feature selection and the
@@ -280,12 +285,9 @@ export type {
   PipelineResult,
   EvaluationStage,
 } from './pipeline/results.js';
-export {
-  PIPELINE_SCHEMA,
-  MODEL_FAMILIES,
-  defaultPipelineConfig,
-  mergePipelineConfig,
-} from './pipeline/config.js';
+export { registeredModelName, modelSignature } from './pipeline/registration.js';
+export type { Registration } from './pipeline/registration.js';
+export { PIPELINE_SCHEMA, defaultPipelineConfig, mergePipelineConfig } from './pipeline/config.js';
 export type {
   PipelineConfig,
   PipelineConfigInput,
@@ -321,6 +323,8 @@ export type { Splits, SplitRows, SplitOptions } from './pipeline/splits.js';
 export { featureSteps, checkPlan, supportsPolar } from './pipeline/features-plan.js';
 export type { FeaturePlan } from './pipeline/features-plan.js';
 export { compareCoordinates, searchFamily } from './pipeline/family-search.js';
+export { registerModelFamily, modelFamilies } from './pipeline/families.js';
+export type { ModelFamilySpec } from './pipeline/families.js';
 export { CALIBRATION_ROWS, calibrate, chooseCalibration } from './pipeline/calibrate.js';
 export type { CalibrationMethod } from './pipeline/calibrate.js';
 export { DATASET_DIGEST_LENGTH, dataInputs, datasetDigest } from './pipeline/data-inputs.js';

@@ -104,7 +104,8 @@ describe('ClusteringPipeline', () => {
     expect((await tracker.listArtifacts(result.runId!)).map((a) => a.path)).toContain(
       'report.html',
     );
-    expect((await tracker.getModelVersion('clustering', 'champion')).runId).toBe(result.runId);
+    const name = result.registration!.name;
+    expect((await tracker.getModelVersion(name, 'champion')).runId).toBe(result.runId);
     // The data it used are inputs of the top-level run, found again by their digest.
     const inputs = await tracker.getRunInputs(result.runId!);
     expect(inputs.map((i) => [i.dataset.name, i.context])).toEqual([
@@ -115,7 +116,7 @@ describe('ClusteringPipeline', () => {
     ]);
     const trainDigest = inputs[0].dataset.digest;
     // The registered model loads in one call and predicts the pipeline's raw input columns.
-    const champion = await loadModel<Classifier>('models:/clustering@champion', { tracker });
+    const champion = await loadModel<Classifier>(`models:/${name}@champion`, { tracker });
     const rows = denseMatrix(2, 3, Float64Array.of(0.1, 0.2, 0.3, 5, -4, 2));
     expect(champion.predict(rows)).toHaveLength(2);
     expect(champion.predictProba(rows).rows).toBe(2);
@@ -128,7 +129,10 @@ describe('ClusteringPipeline', () => {
     expect(secondStates.every((s) => s === 'CACHED')).toBe(true);
     expect(again.testAccuracy).toBe(result.testAccuracy);
     // The cached rerun logs the same model bytes: the registry keeps one version.
-    expect((await tracker.getModelVersion('clustering', 'latest')).version).toBe(1);
+    expect((await tracker.getModelVersion(name, 'latest')).version).toBe(1);
+    expect(again.registration?.summary).toMatch(
+      /^champion stays v1 \([\d.]+\): an identical model$/,
+    );
     // Which runs used this training data? One search.
     const used = await tracker.searchRuns({ filter: `datasets.digest = '${trainDigest}'` });
     expect(used.runs.map((r) => r.info.runId)).toEqual([again.runId, result.runId]);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteTracker } from '@tideflow/tracker-sqlite';
+import { holdWriteLocks, watchEventLoop } from './support/lock-holder.js';
 import { firstLine, startWorker, type Worker } from './workers/spawn.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tideflow-sqlite-crash-'));
@@ -143,28 +144,23 @@ describe('runs left RUNNING by a dead process', { timeout: 60_000 }, () => {
   });
 });
 
-describe('writes while another connection holds the write lock', () => {
+describe('writes while another process holds the write lock', () => {
   it('wait without blocking the event loop, and fail after busyTimeoutMs naming the store', async () => {
     const path = join(root, 'locked', 'tideflow.db');
-    const tracker = new SqliteTracker({ path, busyTimeoutMs: 2_000 });
-    const holder = new Database(path);
-    holder.exec('BEGIN IMMEDIATE');
-    const release = setTimeout(() => holder.exec('COMMIT'), 600);
-    let last = performance.now();
-    let stall = 0;
-    const timer = setInterval(() => {
-      const now = performance.now();
-      stall = Math.max(stall, now - last);
-      last = now;
-    }, 10);
+    const tracker = new SqliteTracker({ path, busyTimeoutMs: 60_000 });
+    const holder = await holdWriteLocks([path], 800);
+    const watch = watchEventLoop(10);
     const run = await tracker.createRun({ name: 'patient' });
-    clearInterval(timer);
-    clearTimeout(release);
-    expect(stall).toBeLessThan(100);
+    const { ticks } = watch.stop();
+    await holder.released;
+    // A write that waited on the lock synchronously would have let the timer fire once or twice
+    // in those 800 ms; waiting asynchronously, it keeps firing (loosely counted: the machine may
+    // be busy).
+    expect(ticks).toBeGreaterThanOrEqual(5);
     expect((await tracker.getRun(run.info.runId)).info.runId).toBe(run.info.runId);
 
     const impatient = new SqliteTracker({ path, busyTimeoutMs: 150 });
-    holder.exec('BEGIN IMMEDIATE');
+    const again = await holdWriteLocks([path], 60_000);
     try {
       await expect(impatient.createRun({ name: 'late' })).rejects.toMatchObject({
         code: 'TRACKING_STORE',
@@ -175,8 +171,7 @@ describe('writes while another connection holds the write lock', () => {
         ),
       });
     } finally {
-      holder.exec('ROLLBACK');
-      holder.close();
+      await again.release();
       await impatient.close();
       await tracker.close();
     }

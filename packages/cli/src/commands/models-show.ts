@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { LoggedModel, ModelVersion, Tracker } from '@tideflow/core';
+import type { LoggedModel, ModelVersion, SignatureField, Tracker } from '@tideflow/core';
 import type { CliIo } from '../context.js';
 import { withStore } from '../context.js';
 import { jsonNumber, printJson, sortedRecord } from '../format/json.js';
@@ -47,6 +47,16 @@ function metricsCell(model: LoggedModel | undefined): string {
   return entries.map(([k, v]) => `${k}=${formatNumber(v)}`).join(' ') || '-';
 }
 
+/** Signature fields as MLflow prints them: `x (double), y (double)`; a tensor with its shape. */
+function signatureCell(fields: readonly SignatureField[]): string {
+  return fields
+    .map((f) => {
+      const type = f.shape ? `${f.type}[${f.shape.join(', ')}]` : f.type;
+      return f.name === undefined ? type : `${f.name} (${type})`;
+    })
+    .join(', ');
+}
+
 /** `tideflow models show NAME` and `tideflow models versions NAME`. */
 export function registerModelsShow(models: Command, io: CliIo): void {
   models
@@ -86,13 +96,15 @@ export function registerModelsShow(models: Command, io: CliIo): void {
         );
         out += field('Updated', formatTime(registered?.updatedAt));
         if (latest.description) out += field('Description', latest.description);
+        // MLflow's model version fields: run_id and source (here as a URI loadModel accepts).
+        out += field('Source', `runs:/${latest.runId}/${latest.source}`);
         if (model) {
           out += field('Flavor', model.flavor);
           out += field('Size', formatBytes(model.size));
-          const inputs = model.signature?.inputs.map((f) => f.name ?? f.type) ?? [];
-          if (inputs.length) out += field('Inputs', inputs.join(', '));
-          const outputs = model.signature?.outputs.map((f) => f.name ?? f.type) ?? [];
-          if (outputs.length) out += field('Outputs', outputs.join(', '));
+          const inputs = model.signature?.inputs ?? [];
+          if (inputs.length) out += field('Inputs', signatureCell(inputs));
+          const outputs = model.signature?.outputs ?? [];
+          if (outputs.length) out += field('Outputs', signatureCell(outputs));
           out += `\nMetrics (v${latest.version})\n`;
           const keys = Object.keys(model.metrics).sort();
           out += keys.length

@@ -22,6 +22,8 @@ interface RunOptions extends GlobalOptions {
   quiet?: boolean;
   json?: boolean;
   cache?: string;
+  modelName?: string;
+  promote?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -43,7 +45,13 @@ function flagOverrides(opts: RunOptions, cwd: string): Record<string, unknown> {
     );
   if ((opts.label || opts.testData) && !opts.data)
     throw new CliError('--label and --test-data need --data FILE.csv.');
-  return Object.keys(data).length ? { data } : {};
+  const registry: Record<string, unknown> = {};
+  if (opts.modelName !== undefined) registry.name = opts.modelName;
+  if (opts.promote) registry.promote = true;
+  return {
+    ...(Object.keys(data).length ? { data } : {}),
+    ...(Object.keys(registry).length ? { registry } : {}),
+  };
 }
 
 const f4 = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : String(v));
@@ -64,21 +72,26 @@ export function formatSummary(result: PipelineResult, reportPath: string, width:
     width,
   );
   const c = result.conformal;
-  return [
-    table.trimEnd(),
-    '',
-    `selected   ${result.model}`,
-    `calibrated ${result.calibration}`,
-    `cv score   ${f4(result.cvScore)}${result.members.length > 1 ? ' (the vote)' : ''}   test accuracy ${f4(result.testAccuracy)}   test log loss ${f4(result.testLogLoss)}`,
-    `conformal  ${c.method}, alpha ${c.alpha}: coverage ${f4(c.coverage)}, mean set size ${c.meanSize.toFixed(2)}`,
-    `run        ${result.runId ?? '(not tracked)'}`,
-    `report     ${reportPath}`,
-    '',
-  ]
-    .join('\n')
-    .split('\n')
-    .map((line) => (line.startsWith('report') ? line : truncate(line, width)))
-    .join('\n');
+  const r = result.registration;
+  return (
+    [
+      table.trimEnd(),
+      '',
+      `selected   ${result.model}`,
+      `calibrated ${result.calibration}`,
+      `cv score   ${f4(result.cvScore)}${result.members.length > 1 ? ' (the vote)' : ''}   test accuracy ${f4(result.testAccuracy)}   test log loss ${f4(result.testLogLoss)}`,
+      `conformal  ${c.method}, alpha ${c.alpha}: coverage ${f4(c.coverage)}, mean set size ${c.meanSize.toFixed(2)}`,
+      `run        ${result.runId ?? '(not tracked)'}`,
+      `registry   ${r ? `${r.name} v${r.version}: ${r.summary}` : '(not registered: tracking is off)'}`,
+      `report     ${reportPath}`,
+      '',
+    ]
+      .join('\n')
+      .split('\n')
+      // The report path and the registry's sentence are read whole, whatever the width.
+      .map((line) => (/^(report|registry) /.test(line) ? line : truncate(line, width)))
+      .join('\n')
+  );
 }
 
 /** `tideflow run clustering [...]`: the clustering-classification pipeline on the embedded SQLite defaults. */
@@ -97,6 +110,14 @@ export function registerRun(program: Command, io: CliIo): void {
       'override one configuration key, e.g. models.knn.nNeighbors=[5,15] (repeatable)',
       collect,
       [],
+    )
+    .option(
+      '--model-name <name>',
+      'register the model under this name (registry.name; default: one name per data signature)',
+    )
+    .option(
+      '--promote',
+      "make this run's model the champion even if it does not beat the current one (registry.promote)",
     )
     .option('--cache <path>', `the task cache file (default: ${DEFAULT_CACHE})`)
     .option('--quiet', 'print only the final summary')
@@ -153,6 +174,17 @@ export function registerRun(program: Command, io: CliIo): void {
             conformal_coverage: result.conformalCoverage,
             conformal_mean_size: result.conformalMeanSize,
             report: reportPath,
+            registered_model: result.registration && {
+              name: result.registration.name,
+              version: result.registration.version,
+              champion: {
+                moved: result.registration.champion.moved,
+                reason: result.registration.champion.reason,
+                previous: result.registration.champion.previous,
+                candidate: result.registration.champion.candidate,
+                summary: result.registration.summary,
+              },
+            },
             families: result.families.map((f) => ({
               family: f.family,
               cv_score: f.cvScore,

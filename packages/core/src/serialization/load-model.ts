@@ -57,8 +57,8 @@ export function parseModelUri(uri: string): ModelRef {
  * import { denseMatrix, type Classifier } from '@tideflow/models';
  *
  * configure({ trackingUri: 'sqlite:///.tideflow/tideflow.db' });
- * const model = await loadModel<Classifier>('models:/clustering@champion');
- * const labels = model.predict(denseMatrix(2, 2, Float64Array.of(0.5, 1.2, 3.1, -0.4)));
+ * const model = await loadModel<Classifier>('models:/iris@champion');
+ * const labels = model.predict(denseMatrix(1, 4, Float64Array.of(5.1, 3.5, 1.4, 0.2)));
  * ```
  */
 export async function loadModel<T = unknown>(

@@ -43,13 +43,6 @@ function snapshot(record: TaskRunRecord): TaskRunRecord {
     : { ...record, stateHistory: record.stateHistory.slice() };
 }
 
-/** The task runs of `tasks` that have not ended. */
-function running(tasks: Map<string, TaskRunRecord>): Map<string, TaskRunRecord> {
-  const left = new Map<string, TaskRunRecord>();
-  for (const [id, r] of tasks) if (r.endTime === null) left.set(id, r);
-  return left;
-}
-
 /** What is buffered for one tracking run (= one flow run). */
 class RunBuffer {
   metrics: MetricInput[] = [];
@@ -63,10 +56,10 @@ class RunBuffer {
   readonly flowStates: StateTransition[] = [];
   /**
    * The task runs that have not ended yet, and those that ended since the last write (dropped
-   * then, not one by one: a Map that is added to and deleted from at every task run keeps
+   * with it, not one by one: a Map that is added to and deleted from at every task run keeps
    * reallocating its table).
    */
-  tasks = new Map<string, TaskRunRecord>();
+  readonly tasks = new Map<string, TaskRunRecord>();
   /** Every write for this run, in order. */
   chain: Promise<void> = Promise.resolve();
   timer?: NodeJS.Timeout;
@@ -369,7 +362,7 @@ export class TrackingRecorder {
     const taskRuns = dirtyTasks.size ? Array.from(dirtyTasks.values(), snapshot) : [];
     if (dirtyTasks.size) {
       run.dirtyTasks = new Map();
-      run.tasks = running(run.tasks);
+      for (const r of taskRuns) if (r.endTime !== null) run.tasks.delete(r.taskRunId);
     }
     const runId = run.info.id;
     run.chain = run.chain

@@ -11,6 +11,8 @@ import type {
   TableCell,
   TypedArtifactInput,
 } from './tracker.js';
+import { settleAlias, validateAliasChallenge } from './alias-challenge.js';
+import type { AliasChallenge, AliasDecision } from './alias-challenge.js';
 import { encodeTypedArtifact } from './artifacts.js';
 import { toDatasetInput } from './datasets.js';
 import type { DatasetSpec } from './datasets.js';
@@ -42,8 +44,22 @@ export interface TrackModelOptions {
   signature?: ModelSignature;
   /** Evaluation metrics of the model. */
   metrics?: Record<string, number>;
-  /** Register it under this model name (a new version), optionally with an alias such as `champion`. */
-  register?: { name: string; alias?: string; description?: string };
+  /**
+   * Register it under this model name (a new version), optionally with an alias such as
+   * `champion`. With `challenge`, the alias moves only when the new version beats the version it
+   * points at on that metric (and has the same signature); without, it follows every version.
+   */
+  register?: { name: string; alias?: string; description?: string; challenge?: AliasChallenge };
+}
+
+/** What `track.model` did: the logged model, the registered version and what its alias did. */
+export interface TrackModelResult {
+  /** The logged model. */
+  logged: LoggedModel;
+  /** The registered version, when `register` was given. */
+  version?: ModelVersion;
+  /** What happened to `register.alias`, when one was given. */
+  alias?: AliasDecision;
 }
 
 /** Options of `track.input`. */
@@ -210,12 +226,21 @@ export const track = {
 
   /**
    * Logs a model (serialized with the serializer registry, so fitted estimators with a registered
-   * serializer work) and optionally registers it as a new version of a registered model.
+   * serializer work) and optionally registers it as a new version of a registered model, moving
+   * its alias as `register.challenge` says.
+   *
+   * @example
+   * ```ts
+   * const out = await track.model(best, {
+   *   name: 'model',
+   *   metrics: { test_accuracy: 0.93 },
+   *   register: { name: 'knn', alias: 'champion', challenge: { metric: 'test_accuracy' } },
+   * });
+   * // out?.alias: { moved: true, reason: 'better', previous: { version: 2, value: 0.91 }, ... }
+   * ```
    */
-  async model(
-    model: unknown,
-    options: TrackModelOptions,
-  ): Promise<{ logged: LoggedModel; version?: ModelVersion } | undefined> {
+  async model(model: unknown, options: TrackModelOptions): Promise<TrackModelResult | undefined> {
+    validateAliasChallenge(options.register?.alias, options.register?.challenge);
     const t = target('model');
     if (!t) return undefined;
     const bytes = defaultSerializers.serialize(model);
@@ -234,13 +259,15 @@ export const track = {
           modelName: options.name,
           description: options.register.description,
         });
-        if (options.register.alias)
-          await tracker.setModelAlias(
-            options.register.name,
-            options.register.alias,
-            version.version,
-          );
-        return { logged, version };
+        if (!options.register.alias) return { logged, version };
+        const alias = await settleAlias(
+          tracker,
+          version,
+          logged,
+          options.register.alias,
+          options.register.challenge,
+        );
+        return { logged, version, alias };
       }),
     );
   },

@@ -1,10 +1,10 @@
 import type { DenseMatrix } from '../data/matrix.js';
 import { denseMatrix, takeRows } from '../data/matrix.js';
-import { EstimatorInputError, InvalidParameterError } from '../errors.js';
+import { EstimatorInputError } from '../errors.js';
 import { BaseClassifier, checkJSONType, toInt32 } from '../estimators/base.js';
 import type { Classifier, EstimatorJSON } from '../estimators/classifier.js';
 import { classifierFromJSON, registerEstimator } from '../estimators/estimator-registry.js';
-import { checkChoice } from '../estimators/param-checks.js';
+import { classifierParam, declareParams } from '../estimators/param-spec.js';
 import { StratifiedKFold } from '../selection/stratified-kfold.js';
 import type { Calibrator } from './calibrator.js';
 import { calibratorFromJSON, fitCalibrator } from './calibrator.js';
@@ -46,12 +46,28 @@ export interface CalibratedModel {
   nClasses: number;
 }
 
-const DEFAULTS: CalibratedClassifierParams = {
-  estimator: undefined as unknown as Classifier,
-  method: 'sigmoid',
-  cv: 5,
-  ensemble: true,
-};
+/** The declared hyper-parameters of {@link CalibratedClassifier}. */
+export const CALIBRATED_CLASSIFIER_PARAMS = declareParams<CalibratedClassifierParams>(
+  'CalibratedClassifier',
+  {
+    estimator: classifierParam('The classifier calibrated.', ['fit', 'predictProba']),
+    method: {
+      kind: 'choice',
+      values: ['sigmoid', 'isotonic'],
+      default: 'sigmoid',
+      doc: 'Platt scaling or isotonic regression.',
+    },
+    cv: {
+      kind: 'number',
+      integer: true,
+      min: 2,
+      named: ['prefit'],
+      default: 5,
+      doc: "Stratified folds, or 'prefit'.",
+    },
+    ensemble: { kind: 'boolean', default: true, doc: 'Keep one calibrated pair per fold.' },
+  },
+);
 
 /**
  * Calibrated class probabilities, with scikit-learn's `CalibratedClassifierCV` semantics: the
@@ -73,31 +89,7 @@ export class CalibratedClassifier extends BaseClassifier<
   CalibratedModel
 > {
   constructor(params: Partial<CalibratedClassifierParams> & { estimator: Classifier }) {
-    super('CalibratedClassifier', DEFAULTS, params);
-    const e = this.params.estimator as Partial<Classifier> | undefined;
-    if (!e || typeof e.fit !== 'function' || typeof e.predictProba !== 'function') {
-      throw new InvalidParameterError(
-        this.typeName,
-        'estimator',
-        'must be a classifier with fit and predictProba.',
-      );
-    }
-    checkChoice(this.typeName, 'method', this.params.method, ['sigmoid', 'isotonic']);
-    const cv = this.params.cv;
-    if (cv !== 'prefit' && !(Number.isInteger(cv) && cv >= 2)) {
-      throw new InvalidParameterError(
-        this.typeName,
-        'cv',
-        `must be an integer ≥ 2 or 'prefit', got ${String(cv)}.`,
-      );
-    }
-    if (typeof this.params.ensemble !== 'boolean') {
-      throw new InvalidParameterError(
-        this.typeName,
-        'ensemble',
-        `must be true or false, got ${String(this.params.ensemble)}.`,
-      );
-    }
+    super(CALIBRATED_CLASSIFIER_PARAMS, params);
   }
 
   /** Rebuilds a `CalibratedClassifier` (fitted or not) from `toJSON()` output. */

@@ -6,7 +6,7 @@ import { BaseClassifier, checkJSONType, toFloat64 } from '../estimators/base.js'
 import type { Classifier, EstimatorJSON } from '../estimators/classifier.js';
 import { classifierFromJSON, registerEstimator } from '../estimators/estimator-registry.js';
 import { checkPredictInput } from '../estimators/input-checks.js';
-import { checkChoice, checkNumber } from '../estimators/param-checks.js';
+import { classifierParam, declareParams } from '../estimators/param-spec.js';
 import type { ConformalMethod } from './scores.js';
 import {
   CONFORMAL_METHODS,
@@ -50,16 +50,42 @@ export interface ConformalModel {
   scores: Float64Array;
 }
 
-const DEFAULTS: ConformalClassifierParams = {
-  estimator: undefined as unknown as Classifier,
-  method: 'lac',
-  alpha: 0.1,
-  cv: 'split',
-  calibrationSize: 0.25,
-  seed: 0,
-  kReg: 1,
-  lambda: 0.01,
-};
+/** The declared hyper-parameters of {@link ConformalClassifier}. */
+export const CONFORMAL_CLASSIFIER_PARAMS = declareParams<ConformalClassifierParams>(
+  'ConformalClassifier',
+  {
+    estimator: classifierParam('The underlying classifier.', ['fit', 'predictProba']),
+    method: { kind: 'choice', values: CONFORMAL_METHODS, default: 'lac', doc: 'The score.' },
+    alpha: {
+      kind: 'other',
+      accepts: 'a number in (0, 1)',
+      default: 0.1,
+      doc: 'Target miscoverage.',
+      check: (estimator, _name, alpha) => checkAlpha(estimator, alpha),
+    },
+    cv: { kind: 'choice', values: ['split', 'prefit'], default: 'split', doc: 'Split or prefit.' },
+    calibrationSize: {
+      kind: 'number',
+      min: 0,
+      exclusiveMin: true,
+      max: 1,
+      default: 0.25,
+      doc: 'Share of the rows held out for calibration.',
+      check: (estimator, name, size) => {
+        if (size >= 1) {
+          throw new InvalidParameterError(
+            estimator,
+            name,
+            'must be below 1: some rows must remain to fit the estimator.',
+          );
+        }
+      },
+    },
+    seed: { kind: 'number', default: 0, doc: 'Seed of the calibration split.' },
+    kReg: { kind: 'number', integer: true, min: 0, default: 1, doc: 'RAPS: unpenalised ranks.' },
+    lambda: { kind: 'number', min: 0, default: 0.01, doc: 'RAPS: penalty per rank.' },
+  },
+);
 
 /**
  * Split-conformal prediction sets around any probabilistic classifier: on a calibration split the
@@ -78,33 +104,7 @@ const DEFAULTS: ConformalClassifierParams = {
  */
 export class ConformalClassifier extends BaseClassifier<ConformalClassifierParams, ConformalModel> {
   constructor(params: Partial<ConformalClassifierParams> & { estimator: Classifier }) {
-    super('ConformalClassifier', DEFAULTS, params);
-    const e = this.params.estimator as Partial<Classifier> | undefined;
-    if (!e || typeof e.fit !== 'function' || typeof e.predictProba !== 'function') {
-      throw new InvalidParameterError(
-        this.typeName,
-        'estimator',
-        'must be a classifier with fit and predictProba.',
-      );
-    }
-    checkChoice(this.typeName, 'method', this.params.method, CONFORMAL_METHODS);
-    checkAlpha(this.typeName, this.params.alpha);
-    checkChoice(this.typeName, 'cv', this.params.cv, ['split', 'prefit']);
-    checkNumber(this.typeName, 'calibrationSize', this.params.calibrationSize, {
-      min: 0,
-      exclusiveMin: true,
-      max: 1,
-    });
-    if (this.params.calibrationSize >= 1) {
-      throw new InvalidParameterError(
-        this.typeName,
-        'calibrationSize',
-        'must be below 1: some rows must remain to fit the estimator.',
-      );
-    }
-    checkNumber(this.typeName, 'seed', this.params.seed);
-    checkNumber(this.typeName, 'kReg', this.params.kReg, { min: 0, integer: true });
-    checkNumber(this.typeName, 'lambda', this.params.lambda, { min: 0 });
+    super(CONFORMAL_CLASSIFIER_PARAMS, params);
   }
 
   /** Rebuilds a `ConformalClassifier` (fitted or not) from `toJSON()` output. */

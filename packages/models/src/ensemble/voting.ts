@@ -8,7 +8,7 @@ import {
 import { BaseClassifier, checkJSONType, toInt32 } from '../estimators/base.js';
 import type { Classifier, EstimatorJSON } from '../estimators/classifier.js';
 import { classifierFromJSON, registerEstimator } from '../estimators/estimator-registry.js';
-import { checkChoice } from '../estimators/param-checks.js';
+import { declareParams } from '../estimators/param-spec.js';
 
 /** One member of an ensemble: a name (for reports) and a classifier. */
 export interface NamedClassifier {
@@ -40,12 +40,50 @@ export interface VotingModel {
   nClasses: number;
 }
 
-const DEFAULTS: VotingClassifierParams = {
-  estimators: [],
-  voting: 'soft',
-  weights: null,
-  prefit: false,
-};
+/** The declared hyper-parameters of {@link VotingClassifier}. */
+export const VOTING_CLASSIFIER_PARAMS = declareParams<VotingClassifierParams>('VotingClassifier', {
+  estimators: {
+    kind: 'other',
+    accepts: 'a non-empty list of { name, estimator } with distinct names',
+    default: [],
+    doc: 'The members.',
+    check: checkMembers,
+  },
+  voting: { kind: 'choice', values: ['soft', 'hard'], default: 'soft', doc: 'Soft or hard vote.' },
+  weights: {
+    kind: 'other',
+    accepts: 'null or one finite, non-negative weight per member, not all zero',
+    default: null,
+    doc: 'Member weights.',
+  },
+  prefit: { kind: 'boolean', default: false, doc: 'Use the members as already fitted.' },
+});
+
+function checkMembers(estimator: string, name: string, members: readonly NamedClassifier[]): void {
+  if (!Array.isArray(members) || members.length === 0) {
+    throw new InvalidParameterError(estimator, name, 'needs at least one { name, estimator }.');
+  }
+  const names = new Set<string>();
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i] as Partial<NamedClassifier> | undefined;
+    const e = m?.estimator as Partial<Classifier> | undefined;
+    if (
+      typeof m?.name !== 'string' ||
+      !e ||
+      typeof e.fit !== 'function' ||
+      typeof e.predict !== 'function'
+    ) {
+      throw new InvalidParameterError(
+        estimator,
+        `${name}[${i}]`,
+        'must be { name: string, estimator: Classifier }.',
+      );
+    }
+    if (names.has(m.name))
+      throw new InvalidParameterError(estimator, name, `the name "${m.name}" is used twice.`);
+    names.add(m.name);
+  }
+}
 
 /**
  * Combines classifiers, like scikit-learn's `VotingClassifier`: soft voting takes the weighted
@@ -65,40 +103,9 @@ export class VotingClassifier extends BaseClassifier<VotingClassifierParams, Vot
   constructor(
     params: Partial<VotingClassifierParams> & { estimators: readonly NamedClassifier[] },
   ) {
-    super('VotingClassifier', DEFAULTS, params);
+    super(VOTING_CLASSIFIER_PARAMS, params);
     const { estimators, weights } = this.params;
-    if (!Array.isArray(estimators) || estimators.length === 0) {
-      throw new InvalidParameterError(
-        this.typeName,
-        'estimators',
-        'needs at least one { name, estimator }.',
-      );
-    }
-    const names = new Set<string>();
-    for (let i = 0; i < estimators.length; i++) {
-      const m = estimators[i] as Partial<NamedClassifier> | undefined;
-      const e = m?.estimator as Partial<Classifier> | undefined;
-      if (
-        typeof m?.name !== 'string' ||
-        !e ||
-        typeof e.fit !== 'function' ||
-        typeof e.predict !== 'function'
-      ) {
-        throw new InvalidParameterError(
-          this.typeName,
-          `estimators[${i}]`,
-          'must be { name: string, estimator: Classifier }.',
-        );
-      }
-      if (names.has(m.name))
-        throw new InvalidParameterError(
-          this.typeName,
-          'estimators',
-          `the name "${m.name}" is used twice.`,
-        );
-      names.add(m.name);
-    }
-    checkChoice(this.typeName, 'voting', this.params.voting, ['soft', 'hard']);
+    // The weights' rule depends on the members, so it is checked here, after both.
     if (weights !== null) {
       if (!Array.isArray(weights) || weights.length !== estimators.length) {
         throw new InvalidParameterError(
@@ -117,13 +124,6 @@ export class VotingClassifier extends BaseClassifier<VotingClassifierParams, Vot
           'must be finite, non-negative and not all zero.',
         );
       }
-    }
-    if (typeof this.params.prefit !== 'boolean') {
-      throw new InvalidParameterError(
-        this.typeName,
-        'prefit',
-        `must be true or false, got ${String(this.params.prefit)}.`,
-      );
     }
   }
 

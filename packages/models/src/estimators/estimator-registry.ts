@@ -33,9 +33,29 @@ export function registerEstimator<T extends Classifier | Transformer>(
   factories.set(type, fromJSON);
   registerSerializer<T, EstimatorJSON>(
     ctor,
-    { encode: (e) => e.toJSON(), decode: (json) => fromJSON(json) },
+    { encode: (e) => sortedKeys(e.toJSON()), decode: (json) => fromJSON(json) },
     SERIALIZER_PREFIX + type,
   );
+}
+
+/**
+ * The JSON form with the keys of its plain objects sorted. `fromJSON` reads by key, so the order
+ * means nothing to an estimator, but it decides the bytes: a freshly fitted model builds its state
+ * in another order than a decoded one, and without this a cached rerun would log a model whose
+ * bytes differ from the first run's (and register it as a new version).
+ */
+function sortedKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(sortedKeys) as T;
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    Object.getPrototypeOf(value) !== Object.prototype
+  )
+    return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort())
+    out[key] = sortedKeys((value as Record<string, unknown>)[key]);
+  return out as T;
 }
 
 /** The registered type names. */

@@ -8,9 +8,8 @@ import { normalise } from './tree.js';
 import type { TreeArrays } from './tree-builder.js';
 import { accumulateTreeProba, growTree, presort } from './tree-builder.js';
 import type { TreeParams } from './tree-params.js';
-import { checkTreeParams, decodeTree, growOptions } from './tree-params.js';
-import { checkNumber } from './param-checks.js';
-import { InvalidParameterError } from '../errors.js';
+import { decodeTree, growOptions, treeParamSpecs } from './tree-params.js';
+import { declareParams } from './param-spec.js';
 
 /** Hyper-parameters of {@link RandomForestClassifier}. */
 export interface RandomForestParams extends TreeParams {
@@ -30,17 +29,31 @@ export interface ForestModel {
   featureImportances: Float64Array;
 }
 
-const DEFAULTS: RandomForestParams = {
-  nEstimators: 100,
-  criterion: 'gini',
-  maxDepth: null,
-  minSamplesSplit: 2,
-  minSamplesLeaf: 1,
-  maxFeatures: 'sqrt',
-  bootstrap: true,
-  maxSamples: null,
-  seed: 0,
-};
+const TREE_SPECS = treeParamSpecs('sqrt');
+
+/** The declared hyper-parameters of {@link RandomForestClassifier}. */
+export const RANDOM_FOREST_PARAMS = declareParams<RandomForestParams>('RandomForestClassifier', {
+  nEstimators: {
+    kind: 'number',
+    integer: true,
+    min: 1,
+    default: 100,
+    grid: [100],
+    doc: 'Numbers of trees.',
+  },
+  ...TREE_SPECS,
+  maxDepth: { ...TREE_SPECS.maxDepth, grid: [null] },
+  minSamplesLeaf: { ...TREE_SPECS.minSamplesLeaf, grid: [5] },
+  bootstrap: { kind: 'boolean', default: true, doc: 'Grow each tree on a bootstrap sample.' },
+  maxSamples: {
+    kind: 'number',
+    min: 0,
+    exclusiveMin: true,
+    nullable: true,
+    default: null,
+    doc: 'Rows per bootstrap sample (null: all).',
+  },
+});
 
 /**
  * A random forest, as scikit-learn's `RandomForestClassifier`: each tree grows on a bootstrap
@@ -56,17 +69,7 @@ const DEFAULTS: RandomForestParams = {
  */
 export class RandomForestClassifier extends BaseClassifier<RandomForestParams, ForestModel> {
   constructor(params: Partial<RandomForestParams> = {}) {
-    super('RandomForestClassifier', DEFAULTS, params);
-    checkTreeParams(this.typeName, this.params);
-    checkNumber(this.typeName, 'nEstimators', this.params.nEstimators, { min: 1, integer: true });
-    checkNumber(this.typeName, 'maxSamples', this.params.maxSamples, {
-      min: 0,
-      exclusiveMin: true,
-      optional: true,
-    });
-    if (typeof this.params.bootstrap !== 'boolean') {
-      throw new InvalidParameterError(this.typeName, 'bootstrap', 'must be true or false.');
-    }
+    super(RANDOM_FOREST_PARAMS, params);
   }
 
   /** Rebuilds a `RandomForestClassifier` from `toJSON()` output. */

@@ -7,7 +7,8 @@ import type { Neighbors } from './kd-tree.js';
 import { neighborIndex, type NeighborIndex } from './neighbor-index.js';
 import { registerEstimator } from './estimator-registry.js';
 import { checkPredictInput } from './input-checks.js';
-import { checkChoice, checkNumber } from './param-checks.js';
+import { checkNumber } from './param-checks.js';
+import { declareParams } from './param-spec.js';
 
 /** Hyper-parameters of {@link KNeighborsClassifier}. */
 export interface KNeighborsParams {
@@ -37,7 +38,25 @@ export interface KNeighborsModel {
   tree: NeighborIndex;
 }
 
-const DEFAULTS: KNeighborsParams = { nNeighbors: 5, weights: 'uniform', leafSize: 30 };
+/** The declared hyper-parameters of {@link KNeighborsClassifier}. */
+export const KNN_PARAMS = declareParams<KNeighborsParams>('KNeighborsClassifier', {
+  nNeighbors: {
+    kind: 'number',
+    integer: true,
+    min: 1,
+    default: 5,
+    grid: [5, 15, 31],
+    doc: 'Numbers of neighbours.',
+  },
+  weights: {
+    kind: 'choice',
+    values: ['uniform', 'distance'],
+    default: 'uniform',
+    grid: ['uniform', 'distance'],
+    doc: 'Neighbour weighting.',
+  },
+  leafSize: { kind: 'number', integer: true, min: 1, default: 30, doc: 'Largest k-d tree leaf.' },
+});
 
 /**
  * k-nearest-neighbours classification (Euclidean), like scikit-learn's `KNeighborsClassifier`:
@@ -53,10 +72,7 @@ const DEFAULTS: KNeighborsParams = { nNeighbors: 5, weights: 'uniform', leafSize
  */
 export class KNeighborsClassifier extends BaseClassifier<KNeighborsParams, KNeighborsModel> {
   constructor(params: Partial<KNeighborsParams> = {}) {
-    super('KNeighborsClassifier', DEFAULTS, params);
-    checkNumber(this.typeName, 'nNeighbors', this.params.nNeighbors, { min: 1, integer: true });
-    checkChoice(this.typeName, 'weights', this.params.weights, ['uniform', 'distance']);
-    checkNumber(this.typeName, 'leafSize', this.params.leafSize, { min: 1, integer: true });
+    super(KNN_PARAMS, params);
   }
 
   /** Rebuilds a `KNeighborsClassifier` from `toJSON()` output (the k-d tree is rebuilt). */

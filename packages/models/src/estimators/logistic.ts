@@ -4,8 +4,7 @@ import { BaseClassifier, checkJSONType, toFloat64 } from './base.js';
 import type { EstimatorJSON } from './classifier.js';
 import { minimizeLbfgs } from './lbfgs.js';
 import { registerEstimator } from './estimator-registry.js';
-import { checkNumber } from './param-checks.js';
-import { InvalidParameterError } from '../errors.js';
+import { declareParams } from './param-spec.js';
 
 /** Hyper-parameters of {@link LogisticRegression}. */
 export interface LogisticRegressionParams {
@@ -34,7 +33,20 @@ export interface LogisticRegressionModel {
   converged: boolean;
 }
 
-const DEFAULTS: LogisticRegressionParams = { C: 1, fitIntercept: true, maxIter: 100, tol: 1e-4 };
+/** The declared hyper-parameters of {@link LogisticRegression}. */
+export const LOGISTIC_PARAMS = declareParams<LogisticRegressionParams>('LogisticRegression', {
+  C: {
+    kind: 'number',
+    min: 0,
+    exclusiveMin: true,
+    default: 1,
+    grid: [0.1, 1, 10],
+    doc: 'Inverse regularisation strength.',
+  },
+  fitIntercept: { kind: 'boolean', default: true, doc: 'Fit an intercept per class.' },
+  maxIter: { kind: 'number', integer: true, min: 1, default: 100, doc: 'Most L-BFGS iterations.' },
+  tol: { kind: 'number', min: 0, exclusiveMin: true, default: 1e-4, doc: 'Gradient tolerance.' },
+});
 
 /**
  * L2-regularised logistic regression fitted with L-BFGS, as scikit-learn's `LogisticRegression`
@@ -53,13 +65,7 @@ export class LogisticRegression extends BaseClassifier<
   LogisticRegressionModel
 > {
   constructor(params: Partial<LogisticRegressionParams> = {}) {
-    super('LogisticRegression', DEFAULTS, params);
-    checkNumber(this.typeName, 'C', this.params.C, { min: 0, exclusiveMin: true });
-    checkNumber(this.typeName, 'maxIter', this.params.maxIter, { min: 1, integer: true });
-    checkNumber(this.typeName, 'tol', this.params.tol, { min: 0, exclusiveMin: true });
-    if (typeof this.params.fitIntercept !== 'boolean') {
-      throw new InvalidParameterError(this.typeName, 'fitIntercept', 'must be true or false.');
-    }
+    super(LOGISTIC_PARAMS, params);
   }
 
   /** Rebuilds a `LogisticRegression` from `toJSON()` output. */

@@ -5,6 +5,7 @@ import { BaseClassifier, checkJSONType, toFloat64 } from './base.js';
 import type { EstimatorJSON } from './classifier.js';
 import { registerEstimator } from './estimator-registry.js';
 import { checkNumber } from './param-checks.js';
+import { declareParams } from './param-spec.js';
 
 /** Hyper-parameters of {@link GaussianNB}. */
 export interface GaussianNBParams {
@@ -29,7 +30,39 @@ export interface GaussianNBModel {
   epsilon: number;
 }
 
-const DEFAULTS: GaussianNBParams = { varSmoothing: 1e-9, priors: null };
+/** The declared hyper-parameters of {@link GaussianNB}. */
+export const GAUSSIAN_NB_PARAMS = declareParams<GaussianNBParams>('GaussianNB', {
+  varSmoothing: {
+    kind: 'number',
+    min: 0,
+    exclusiveMin: true,
+    default: 1e-9,
+    grid: [1e-9],
+    doc: 'Variance smoothing (scikit-learn var_smoothing).',
+  },
+  priors: {
+    kind: 'other',
+    accepts: 'null or probabilities summing to 1, one per class',
+    default: null,
+    doc: 'Class prior probabilities (null: the class frequencies).',
+    check: checkPriors,
+  },
+});
+
+function checkPriors(estimator: string, name: string, priors: readonly number[] | null): void {
+  if (priors === null) return;
+  if (!Array.isArray(priors) || priors.length === 0) {
+    throw new InvalidParameterError(estimator, name, 'must be null or an array of probabilities.');
+  }
+  let sum = 0;
+  priors.forEach((p, i) => {
+    checkNumber(estimator, `${name}[${i}]`, p, { min: 0 });
+    sum += p;
+  });
+  if (Math.abs(sum - 1) > 1e-8) {
+    throw new InvalidParameterError(estimator, name, `must sum to 1, got ${sum}.`);
+  }
+}
 
 /**
  * Gaussian naive Bayes, numerically the same as scikit-learn's `GaussianNB`: per-class feature
@@ -44,29 +77,7 @@ const DEFAULTS: GaussianNBParams = { varSmoothing: 1e-9, priors: null };
  */
 export class GaussianNB extends BaseClassifier<GaussianNBParams, GaussianNBModel> {
   constructor(params: Partial<GaussianNBParams> = {}) {
-    super('GaussianNB', DEFAULTS, params);
-    checkNumber(this.typeName, 'varSmoothing', this.params.varSmoothing, {
-      min: 0,
-      exclusiveMin: true,
-    });
-    const priors = this.params.priors;
-    if (priors !== null) {
-      if (!Array.isArray(priors) || priors.length === 0) {
-        throw new InvalidParameterError(
-          this.typeName,
-          'priors',
-          'must be null or an array of probabilities.',
-        );
-      }
-      let sum = 0;
-      priors.forEach((p, i) => {
-        checkNumber(this.typeName, `priors[${i}]`, p, { min: 0 });
-        sum += p;
-      });
-      if (Math.abs(sum - 1) > 1e-8) {
-        throw new InvalidParameterError(this.typeName, 'priors', `must sum to 1, got ${sum}.`);
-      }
-    }
+    super(GAUSSIAN_NB_PARAMS, params);
   }
 
   /** Rebuilds a `GaussianNB` from `toJSON()` output. */

@@ -78,23 +78,6 @@ export function checkKnownParams(estimator: string, params: object, defaults: ob
   }
 }
 
-/**
- * The hyper-parameters of an estimator: `defaults` with the given `params` over them (undefined
- * values keep the default), frozen. Unknown keys throw InvalidParameterError.
- */
-export function mergeParams<P extends object>(
-  estimator: string,
-  defaults: P,
-  params: Partial<P>,
-): Readonly<P> {
-  checkKnownParams(estimator, params, defaults);
-  const merged = { ...defaults };
-  for (const [k, v] of Object.entries(params)) {
-    if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
-  }
-  return Object.freeze(merged);
-}
-
 function describe(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
     return String(value);

@@ -1,8 +1,9 @@
-import { mergeParams } from './param-checks.js';
+import type { ParamDeclaration } from './param-spec.js';
 
 /**
  * What every estimator, transformer and selector shares: a registered type name and frozen
- * hyper-parameters (defaults with the given overrides; unknown keys refused), and `withParams`,
+ * hyper-parameters (the declared defaults with the given overrides, checked against the
+ * declaration; unknown keys refused), and `withParams`,
  * which builds a new, unfitted instance of the same class (scikit-learn's `clone` + `set_params`).
  *
  * @typeParam P - the hyper-parameters.
@@ -12,17 +13,17 @@ export abstract class Parameterized<P extends object> {
   readonly params: Readonly<P>;
 
   /**
-   * @param typeName - the registered type name, used in errors and in `toJSON().type`.
-   * @param defaults - every hyper-parameter's default.
-   * @param params - overrides; unknown keys are refused.
+   * @param declaration - every hyper-parameter's declaration (default, range, doc, grid); its
+   *   `estimator` is the registered type name, used in errors and in `toJSON().type`.
+   * @param params - overrides, checked against the declaration; unknown keys are refused.
    */
-  protected constructor(
-    readonly typeName: string,
-    defaults: P,
-    params: Partial<P>,
-  ) {
-    this.params = mergeParams(typeName, defaults, params);
+  protected constructor(declaration: ParamDeclaration<P>, params: Partial<P>) {
+    this.typeName = declaration.estimator;
+    this.params = declaration.resolve(params);
   }
+
+  /** The registered type name, used in errors and in `toJSON().type`. */
+  readonly typeName: string;
 
   /** A new, unfitted instance of the same class with `params` overriding the current ones. */
   withParams(params: Partial<P>): this {

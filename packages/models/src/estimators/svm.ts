@@ -1,7 +1,7 @@
 import type { DenseMatrix } from '../data/matrix.js';
 import { denseMatrix } from '../data/matrix.js';
 import { Random } from '../data/random.js';
-import { EstimatorInputError, InvalidParameterError } from '../errors.js';
+import { EstimatorInputError } from '../errors.js';
 import { BaseClassifier, checkJSONType, toFloat64, toInt32, toMatrix } from './base.js';
 import type { EstimatorJSON } from './classifier.js';
 import { registerEstimator } from './estimator-registry.js';
@@ -10,7 +10,7 @@ import type { KernelSpec } from './svm-kernel.js';
 import { KernelCache, kernelRow } from './svm-kernel.js';
 import { solveBinarySvc } from './svm-solver.js';
 import { checkPredictInput } from './input-checks.js';
-import { checkChoice, checkNumber } from './param-checks.js';
+import { declareParams } from './param-spec.js';
 
 /** Hyper-parameters of {@link SVC}. */
 export interface SVCParams {
@@ -64,16 +64,45 @@ export interface SVCModel {
   converged: boolean;
 }
 
-const DEFAULTS: SVCParams = {
-  C: 1,
-  kernel: 'rbf',
-  gamma: 'scale',
-  tol: 1e-3,
-  probability: true,
-  cacheSize: 200,
-  maxIter: null,
-  seed: 0,
-};
+/** The declared hyper-parameters of {@link SVC}. */
+export const SVC_PARAMS = declareParams<SVCParams>('SVC', {
+  C: {
+    kind: 'number',
+    min: 0,
+    exclusiveMin: true,
+    default: 1,
+    grid: [1, 10],
+    doc: 'Penalty parameter.',
+  },
+  gamma: {
+    kind: 'number',
+    min: 0,
+    exclusiveMin: true,
+    named: ['scale', 'auto'],
+    default: 'scale',
+    grid: ['scale'],
+    doc: 'RBF kernel width.',
+  },
+  kernel: {
+    kind: 'choice',
+    values: ['rbf', 'linear'],
+    default: 'rbf',
+    grid: ['rbf'],
+    doc: 'Kernel.',
+  },
+  tol: { kind: 'number', min: 0, exclusiveMin: true, default: 1e-3, doc: 'SMO tolerance.' },
+  probability: { kind: 'boolean', default: true, doc: 'Fit Platt probabilities.' },
+  cacheSize: { kind: 'number', min: 0, exclusiveMin: true, default: 200, doc: 'Kernel cache, MB.' },
+  maxIter: {
+    kind: 'number',
+    integer: true,
+    min: 1,
+    nullable: true,
+    default: null,
+    doc: 'SMO iteration limit.',
+  },
+  seed: { kind: 'number', default: 0, doc: 'Seed of the probability folds.' },
+});
 
 /**
  * A support-vector classifier in the manner of libsvm / scikit-learn's `SVC`: one-vs-one binary
@@ -95,20 +124,7 @@ const DEFAULTS: SVCParams = {
  */
 export class SVC extends BaseClassifier<SVCParams, SVCModel> {
   constructor(params: Partial<SVCParams> = {}) {
-    super('SVC', DEFAULTS, params);
-    const p = this.params;
-    checkNumber(this.typeName, 'C', p.C, { min: 0, exclusiveMin: true });
-    checkChoice(this.typeName, 'kernel', p.kernel, ['rbf', 'linear']);
-    if (p.gamma !== 'scale' && p.gamma !== 'auto') {
-      checkNumber(this.typeName, 'gamma', p.gamma, { min: 0, exclusiveMin: true });
-    }
-    checkNumber(this.typeName, 'tol', p.tol, { min: 0, exclusiveMin: true });
-    checkNumber(this.typeName, 'cacheSize', p.cacheSize, { min: 0, exclusiveMin: true });
-    checkNumber(this.typeName, 'maxIter', p.maxIter, { min: 1, integer: true, optional: true });
-    checkNumber(this.typeName, 'seed', p.seed);
-    if (typeof p.probability !== 'boolean') {
-      throw new InvalidParameterError(this.typeName, 'probability', 'must be true or false.');
-    }
+    super(SVC_PARAMS, params);
   }
 
   /** Rebuilds an `SVC` from `toJSON()` output. */

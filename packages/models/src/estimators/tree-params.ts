@@ -1,7 +1,7 @@
 import { InvalidParameterError } from '../errors.js';
 import type { TreeArrays, TreeGrowOptions } from './tree-builder.js';
 import { toFloat64, toInt32 } from './base.js';
-import { checkChoice, checkNumber } from './param-checks.js';
+import type { ParamSpecs } from './param-spec.js';
 
 /** How many features a split examines: a count, a fraction of them, `sqrt`, `log2`, or all (`null`). */
 export type MaxFeatures = number | 'sqrt' | 'log2' | null;
@@ -22,23 +22,61 @@ export interface TreeParams {
   seed: number;
 }
 
-/** Validates the shared tree hyper-parameters. */
-export function checkTreeParams(name: string, p: TreeParams): void {
-  checkChoice(name, 'criterion', p.criterion, ['gini', 'entropy']);
-  checkNumber(name, 'maxDepth', p.maxDepth, { min: 1, integer: true, optional: true });
-  checkNumber(name, 'minSamplesSplit', p.minSamplesSplit, { min: 2, integer: true });
-  checkNumber(name, 'minSamplesLeaf', p.minSamplesLeaf, { min: 1, integer: true });
-  checkNumber(name, 'seed', p.seed);
-  const mf = p.maxFeatures;
-  if (mf !== null && mf !== 'sqrt' && mf !== 'log2') {
-    checkNumber(name, 'maxFeatures', mf, { min: 0, exclusiveMin: true });
-    if (mf > 1 && !Number.isInteger(mf)) {
-      throw new InvalidParameterError(
-        name,
-        'maxFeatures',
-        `must be an integer count, a fraction in (0, 1], 'sqrt', 'log2' or null; got ${mf}.`,
-      );
-    }
+/**
+ * The declarations of the shared tree hyper-parameters; `maxFeatures` defaults to
+ * `maxFeaturesDefault` (all features for a single tree, `sqrt` for a forest).
+ */
+export function treeParamSpecs(maxFeaturesDefault: MaxFeatures): ParamSpecs<TreeParams> {
+  return {
+    criterion: {
+      kind: 'choice',
+      values: ['gini', 'entropy'],
+      default: 'gini',
+      doc: 'Split quality measure.',
+    },
+    maxDepth: {
+      kind: 'number',
+      integer: true,
+      min: 1,
+      nullable: true,
+      default: null,
+      doc: 'Maximum tree depths (null = unlimited).',
+    },
+    minSamplesSplit: {
+      kind: 'number',
+      integer: true,
+      min: 2,
+      default: 2,
+      doc: 'Fewest rows a node needs to be split.',
+    },
+    minSamplesLeaf: {
+      kind: 'number',
+      integer: true,
+      min: 1,
+      default: 1,
+      doc: 'Minimum samples per leaf.',
+    },
+    maxFeatures: {
+      kind: 'number',
+      min: 0,
+      exclusiveMin: true,
+      nullable: true,
+      named: ['sqrt', 'log2'],
+      default: maxFeaturesDefault,
+      doc: 'Features examined per split.',
+      check: checkMaxFeatures,
+    },
+    seed: { kind: 'number', default: 0, doc: 'Seed of the feature draws.' },
+  };
+}
+
+function checkMaxFeatures(estimator: string, name: string, mf: MaxFeatures): void {
+  if (typeof mf === 'number' && mf > 1 && !Number.isInteger(mf)) {
+    throw new InvalidParameterError(
+      estimator,
+      name,
+      `must be an integer count, a fraction in (0, 1], 'sqrt', 'log2' or null; got ${mf}.`,
+    );
   }
 }
 

@@ -7,7 +7,8 @@ import { registerEstimator } from './estimator-registry.js';
 import type { TreeArrays } from './tree-builder.js';
 import { accumulateTreeProba, growTree, presort } from './tree-builder.js';
 import type { TreeParams } from './tree-params.js';
-import { checkTreeParams, decodeTree, growOptions } from './tree-params.js';
+import { decodeTree, growOptions, treeParamSpecs } from './tree-params.js';
+import { declareParams } from './param-spec.js';
 
 /** Hyper-parameters of {@link DecisionTreeClassifier}. */
 export type DecisionTreeParams = TreeParams;
@@ -20,14 +21,11 @@ export interface DecisionTreeModel {
   featureImportances: Float64Array;
 }
 
-const DEFAULTS: DecisionTreeParams = {
-  criterion: 'gini',
-  maxDepth: null,
-  minSamplesSplit: 2,
-  minSamplesLeaf: 1,
-  maxFeatures: null,
-  seed: 0,
-};
+/** The declared hyper-parameters of {@link DecisionTreeClassifier}. */
+export const DECISION_TREE_PARAMS = declareParams<DecisionTreeParams>(
+  'DecisionTreeClassifier',
+  treeParamSpecs(null),
+);
 
 /**
  * A CART decision tree, as scikit-learn's `DecisionTreeClassifier`: exact best splits (midpoints
@@ -42,8 +40,7 @@ const DEFAULTS: DecisionTreeParams = {
  */
 export class DecisionTreeClassifier extends BaseClassifier<DecisionTreeParams, DecisionTreeModel> {
   constructor(params: Partial<DecisionTreeParams> = {}) {
-    super('DecisionTreeClassifier', DEFAULTS, params);
-    checkTreeParams(this.typeName, this.params);
+    super(DECISION_TREE_PARAMS, params);
   }
 
   /** Rebuilds a `DecisionTreeClassifier` from `toJSON()` output. */

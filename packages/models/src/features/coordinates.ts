@@ -5,7 +5,7 @@ import { BaseTransformer, checkJSONType } from '../estimators/base.js';
 import type { EstimatorJSON } from '../estimators/classifier.js';
 import { registerEstimator } from '../estimators/estimator-registry.js';
 import { checkMatrix } from '../estimators/input-checks.js';
-import { checkChoice } from '../estimators/param-checks.js';
+import { declareParams } from '../estimators/param-spec.js';
 
 function checkCols(name: string, X: DenseMatrix, cols: number): void {
   checkMatrix(name, X);
@@ -96,6 +96,19 @@ export interface CoordinateTransformerParams {
   system: 'auto' | 'polar' | 'spherical';
 }
 
+/** The declared hyper-parameters of {@link CoordinateTransformer}. */
+export const COORDINATE_TRANSFORMER_PARAMS = declareParams<CoordinateTransformerParams>(
+  'CoordinateTransformer',
+  {
+    system: {
+      kind: 'choice',
+      values: ['auto', 'polar', 'spherical'],
+      default: 'auto',
+      doc: 'Target coordinate system.',
+    },
+  },
+);
+
 /**
  * Maps cartesian features to polar (2D) or spherical (3D) coordinates, with the conventions of
  * {@link cartesianToPolar} and {@link cartesianToSpherical}; `inverseTransform` maps back.
@@ -110,8 +123,7 @@ export class CoordinateTransformer extends BaseTransformer<
   { system: 'polar' | 'spherical' }
 > {
   constructor(params: Partial<CoordinateTransformerParams> = {}) {
-    super('CoordinateTransformer', { system: 'auto' }, params);
-    checkChoice(this.typeName, 'system', this.params.system, ['auto', 'polar', 'spherical']);
+    super(COORDINATE_TRANSFORMER_PARAMS, params);
   }
 
   /** Rebuilds a `CoordinateTransformer` from `toJSON()` output. */

@@ -4,6 +4,7 @@ import { EstimatorInputError, InvalidParameterError } from '../errors.js';
 import { BaseTransformer, checkJSONType } from '../estimators/base.js';
 import type { EstimatorJSON } from '../estimators/classifier.js';
 import { registerEstimator } from '../estimators/estimator-registry.js';
+import { declareParams } from '../estimators/param-spec.js';
 
 /** Hyper-parameters of {@link DerivedFeatures}. */
 export interface DerivedFeaturesParams {
@@ -27,17 +28,37 @@ export interface DerivedModel {
   nInput: number;
 }
 
-const DEFAULTS: DerivedFeaturesParams = {
-  angles: [],
-  keepOriginal: true,
-  products: true,
-  ratios: false,
-  squares: true,
-  norm: true,
-};
-
 /** Denominators at or below this magnitude make a ratio 0 rather than a huge or infinite value. */
 const RATIO_EPSILON = 1e-12;
+
+const flag = (def: boolean, doc: string) => ({ kind: 'boolean', default: def, doc }) as const;
+
+/** The declared hyper-parameters of {@link DerivedFeatures}. */
+export const DERIVED_FEATURES_PARAMS = declareParams<DerivedFeaturesParams>('DerivedFeatures', {
+  angles: {
+    kind: 'other',
+    accepts: 'distinct column indices (integers ≥ 0)',
+    default: [],
+    doc: 'Input columns that are angles.',
+    check: (estimator, name, angles) => {
+      if (!Array.isArray(angles) || angles.some((a) => !Number.isInteger(a) || a < 0)) {
+        throw new InvalidParameterError(
+          estimator,
+          name,
+          'must be an array of column indices (integers ≥ 0).',
+        );
+      }
+      if (new Set(angles).size !== angles.length) {
+        throw new InvalidParameterError(estimator, name, 'lists a column twice.');
+      }
+    },
+  },
+  keepOriginal: flag(true, 'Keep the non-angle input columns.'),
+  products: flag(true, 'Add pairwise products.'),
+  ratios: flag(false, 'Add pairwise ratios.'),
+  squares: flag(true, 'Add squares.'),
+  norm: flag(true, 'Add the Euclidean norm.'),
+});
 
 /**
  * Derived features for classifiers that cannot build them themselves: pairwise products and
@@ -58,27 +79,7 @@ const RATIO_EPSILON = 1e-12;
  */
 export class DerivedFeatures extends BaseTransformer<DerivedFeaturesParams, DerivedModel> {
   constructor(params: Partial<DerivedFeaturesParams> = {}) {
-    super('DerivedFeatures', DEFAULTS, params);
-    const angles = this.params.angles;
-    if (!Array.isArray(angles) || angles.some((a) => !Number.isInteger(a) || a < 0)) {
-      throw new InvalidParameterError(
-        this.typeName,
-        'angles',
-        'must be an array of column indices (integers ≥ 0).',
-      );
-    }
-    if (new Set(angles).size !== angles.length) {
-      throw new InvalidParameterError(this.typeName, 'angles', 'lists a column twice.');
-    }
-    for (const key of ['keepOriginal', 'products', 'ratios', 'squares', 'norm'] as const) {
-      if (typeof this.params[key] !== 'boolean') {
-        throw new InvalidParameterError(
-          this.typeName,
-          key,
-          `must be true or false, got ${String(this.params[key])}.`,
-        );
-      }
-    }
+    super(DERIVED_FEATURES_PARAMS, params);
   }
 
   /** Rebuilds the transformer (fitted or not) from its JSON form. */

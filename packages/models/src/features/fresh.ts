@@ -1,10 +1,9 @@
 import type { DenseMatrix } from '../data/matrix.js';
-import { InvalidParameterError } from '../errors.js';
 import { checkJSONType, toFloat64, toInt32 } from '../estimators/base.js';
 import type { EstimatorJSON } from '../estimators/classifier.js';
 import { registerEstimator } from '../estimators/estimator-registry.js';
 import { encodeLabels } from '../estimators/input-checks.js';
-import { checkChoice, checkNumber } from '../estimators/param-checks.js';
+import { declareParams } from '../estimators/param-spec.js';
 import { falseDiscoveryControl } from './fdr.js';
 import { averageRanks, kruskalWallis, mannWhitneyPValue } from './rank-tests.js';
 import { FeatureSelector } from './selector.js';
@@ -39,13 +38,42 @@ export interface FreshDetails {
   relevantFor: Int32Array;
 }
 
-const DEFAULTS: FreshSelectorParams = {
-  fdrLevel: 0.05,
-  test: 'mann-whitney',
-  nSignificant: 1,
-  independent: false,
-  keepAtLeast: 1,
-};
+/** The declared hyper-parameters of {@link FreshSelector}. */
+export const FRESH_SELECTOR_PARAMS = declareParams<FreshSelectorParams>('FreshSelector', {
+  fdrLevel: {
+    kind: 'number',
+    min: 0,
+    exclusiveMin: true,
+    max: 1,
+    default: 0.05,
+    doc: 'The false discovery rate.',
+  },
+  test: {
+    kind: 'choice',
+    values: ['mann-whitney', 'kruskal'],
+    default: 'mann-whitney',
+    doc: 'The hypothesis test.',
+  },
+  nSignificant: {
+    kind: 'number',
+    integer: true,
+    min: 1,
+    default: 1,
+    doc: 'Classes a feature must be relevant for.',
+  },
+  independent: {
+    kind: 'boolean',
+    default: false,
+    doc: 'Benjamini–Hochberg instead of –Yekutieli.',
+  },
+  keepAtLeast: {
+    kind: 'number',
+    integer: true,
+    min: 0,
+    default: 1,
+    doc: 'Features kept anyway.',
+  },
+});
 
 /**
  * FRESH feature selection (Christ et al., as in tsfresh): a non-parametric test of each feature
@@ -62,22 +90,7 @@ const DEFAULTS: FreshSelectorParams = {
  */
 export class FreshSelector extends FeatureSelector<FreshSelectorParams, FreshDetails> {
   constructor(params: Partial<FreshSelectorParams> = {}) {
-    super('FreshSelector', DEFAULTS, params);
-    checkNumber(this.typeName, 'fdrLevel', this.params.fdrLevel, {
-      min: 0,
-      exclusiveMin: true,
-      max: 1,
-    });
-    checkChoice(this.typeName, 'test', this.params.test, ['mann-whitney', 'kruskal']);
-    checkNumber(this.typeName, 'nSignificant', this.params.nSignificant, { min: 1, integer: true });
-    checkNumber(this.typeName, 'keepAtLeast', this.params.keepAtLeast, { min: 0, integer: true });
-    if (typeof this.params.independent !== 'boolean') {
-      throw new InvalidParameterError(
-        this.typeName,
-        'independent',
-        `must be true or false, got ${String(this.params.independent)}.`,
-      );
-    }
+    super(FRESH_SELECTOR_PARAMS, params);
   }
 
   /** Rebuilds a selector (fitted or not) from its JSON form. */

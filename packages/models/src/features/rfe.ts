@@ -1,10 +1,9 @@
 import type { DenseMatrix } from '../data/matrix.js';
 import { denseMatrix, takeRows } from '../data/matrix.js';
-import { InvalidParameterError } from '../errors.js';
 import { checkJSONType, toFloat64, toInt32 } from '../estimators/base.js';
 import type { Classifier, EstimatorJSON } from '../estimators/classifier.js';
 import { classifierFromJSON, registerEstimator } from '../estimators/estimator-registry.js';
-import { checkChoice, checkNumber } from '../estimators/param-checks.js';
+import { classifierParam, declareParams } from '../estimators/param-spec.js';
 import { permutationImportance } from '../explain/permutation.js';
 import type { ScorerName } from '../metrics/scorer.js';
 import { SCORER_NAMES, scorer } from '../metrics/scorer.js';
@@ -51,17 +50,23 @@ export interface RFECVDetails {
   meanScores: Float64Array;
 }
 
-const DEFAULTS: RFECVParams = {
-  estimator: undefined as unknown as Classifier,
-  step: 1,
-  cv: 5,
-  scoring: 'accuracy',
-  minFeatures: 1,
-  importance: 'auto',
-  nRepeats: 3,
-  seed: 0,
-  tolerance: 0,
-};
+/** The declared hyper-parameters of {@link RFECV}. */
+export const RFECV_PARAMS = declareParams<RFECVParams>('RFECV', {
+  estimator: classifierParam('The classifier refitted on each subset.', ['fit', 'withParams']),
+  step: { kind: 'number', integer: true, min: 1, default: 1, doc: 'Features removed per round.' },
+  cv: { kind: 'number', integer: true, min: 2, default: 5, doc: 'Stratified folds.' },
+  scoring: { kind: 'choice', values: SCORER_NAMES, default: 'accuracy', doc: 'The score.' },
+  minFeatures: { kind: 'number', integer: true, min: 1, default: 1, doc: 'Fewest features kept.' },
+  importance: {
+    kind: 'choice',
+    values: ['auto', 'permutation'],
+    default: 'auto',
+    doc: 'How features are ranked.',
+  },
+  nRepeats: { kind: 'number', integer: true, min: 1, default: 3, doc: 'Permutation repeats.' },
+  seed: { kind: 'number', default: 0, doc: 'Seed of the permutations.' },
+  tolerance: { kind: 'number', min: 0, default: 0, doc: 'Score tolerance of the fewest features.' },
+});
 
 /**
  * Recursive feature elimination with cross-validation (scikit-learn's `RFECV`): within each
@@ -79,19 +84,7 @@ const DEFAULTS: RFECVParams = {
  */
 export class RFECV extends FeatureSelector<RFECVParams, RFECVDetails> {
   constructor(params: Partial<RFECVParams> & { estimator: Classifier }) {
-    super('RFECV', DEFAULTS, params);
-    const e = this.params.estimator as Partial<Classifier> | undefined;
-    if (!e || typeof e.fit !== 'function' || typeof e.withParams !== 'function') {
-      throw new InvalidParameterError(this.typeName, 'estimator', 'must be a classifier.');
-    }
-    checkNumber(this.typeName, 'step', this.params.step, { min: 1, integer: true });
-    checkNumber(this.typeName, 'cv', this.params.cv, { min: 2, integer: true });
-    checkChoice(this.typeName, 'scoring', this.params.scoring, SCORER_NAMES);
-    checkNumber(this.typeName, 'minFeatures', this.params.minFeatures, { min: 1, integer: true });
-    checkChoice(this.typeName, 'importance', this.params.importance, ['auto', 'permutation']);
-    checkNumber(this.typeName, 'nRepeats', this.params.nRepeats, { min: 1, integer: true });
-    checkNumber(this.typeName, 'seed', this.params.seed);
-    checkNumber(this.typeName, 'tolerance', this.params.tolerance, { min: 0 });
+    super(RFECV_PARAMS, params);
   }
 
   /** Rebuilds the selector (fitted or not) from its JSON form. */

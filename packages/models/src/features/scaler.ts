@@ -4,7 +4,7 @@ import { BaseTransformer, checkJSONType, toFloat64 } from '../estimators/base.js
 import type { EstimatorJSON } from '../estimators/classifier.js';
 import { registerEstimator } from '../estimators/estimator-registry.js';
 import { checkPredictInput } from '../estimators/input-checks.js';
-import { InvalidParameterError } from '../errors.js';
+import { declareParams } from '../estimators/param-spec.js';
 
 /** Hyper-parameters of {@link StandardScaler}. */
 export interface StandardScalerParams {
@@ -22,6 +22,12 @@ export interface StandardScalerModel {
   scale: Float64Array;
 }
 
+/** The declared hyper-parameters of {@link StandardScaler}. */
+export const STANDARD_SCALER_PARAMS = declareParams<StandardScalerParams>('StandardScaler', {
+  withMean: { kind: 'boolean', default: true, doc: "Subtract each feature's mean." },
+  withStd: { kind: 'boolean', default: true, doc: "Divide by each feature's standard deviation." },
+});
+
 /**
  * Standardises features to zero mean and unit variance, as scikit-learn's `StandardScaler`
  * (population standard deviation; constant features are left unscaled instead of dividing by 0).
@@ -34,12 +40,7 @@ export interface StandardScalerModel {
  */
 export class StandardScaler extends BaseTransformer<StandardScalerParams, StandardScalerModel> {
   constructor(params: Partial<StandardScalerParams> = {}) {
-    super('StandardScaler', { withMean: true, withStd: true }, params);
-    for (const key of ['withMean', 'withStd'] as const) {
-      if (typeof this.params[key] !== 'boolean') {
-        throw new InvalidParameterError(this.typeName, key, 'must be true or false.');
-      }
-    }
+    super(STANDARD_SCALER_PARAMS, params);
   }
 
   /** Rebuilds a `StandardScaler` from `toJSON()` output. */

@@ -2,7 +2,7 @@ import type { DenseMatrix } from '../data/matrix.js';
 import { checkJSONType, toFloat64 } from '../estimators/base.js';
 import type { EstimatorJSON } from '../estimators/classifier.js';
 import { registerEstimator } from '../estimators/estimator-registry.js';
-import { checkChoice, checkNumber } from '../estimators/param-checks.js';
+import { declareParams } from '../estimators/param-spec.js';
 import { fClassif } from './f-classif.js';
 import { mutualInfoClassif } from './mutual-info.js';
 import { FeatureSelector, topK } from './selector.js';
@@ -27,7 +27,31 @@ export interface SelectKBestDetails {
   pValues: Float64Array | null;
 }
 
-const DEFAULTS: SelectKBestParams = { k: 10, score: 'f_classif', nNeighbors: 3, seed: 0 };
+/** The declared hyper-parameters of {@link SelectKBest}. */
+export const SELECT_K_BEST_PARAMS = declareParams<SelectKBestParams>('SelectKBest', {
+  k: {
+    kind: 'number',
+    integer: true,
+    min: 1,
+    named: ['all'],
+    default: 10,
+    doc: "Features kept, or 'all'.",
+  },
+  score: {
+    kind: 'choice',
+    values: ['f_classif', 'mutual_info'],
+    default: 'f_classif',
+    doc: 'The univariate score.',
+  },
+  nNeighbors: {
+    kind: 'number',
+    integer: true,
+    min: 1,
+    default: 3,
+    doc: 'Neighbours of the mutual-information estimator.',
+  },
+  seed: { kind: 'number', default: 0, doc: 'Seed of the tie-breaking noise.' },
+});
 
 /**
  * Keeps the `k` features with the highest univariate score against the class (scikit-learn's
@@ -42,12 +66,7 @@ const DEFAULTS: SelectKBestParams = { k: 10, score: 'f_classif', nNeighbors: 3, 
  */
 export class SelectKBest extends FeatureSelector<SelectKBestParams, SelectKBestDetails> {
   constructor(params: Partial<SelectKBestParams> = {}) {
-    super('SelectKBest', DEFAULTS, params);
-    if (this.params.k !== 'all')
-      checkNumber(this.typeName, 'k', this.params.k, { min: 1, integer: true });
-    checkChoice(this.typeName, 'score', this.params.score, ['f_classif', 'mutual_info']);
-    checkNumber(this.typeName, 'nNeighbors', this.params.nNeighbors, { min: 1, integer: true });
-    checkNumber(this.typeName, 'seed', this.params.seed);
+    super(SELECT_K_BEST_PARAMS, params);
   }
 
   /** Rebuilds a selector (fitted or not) from its JSON form. */

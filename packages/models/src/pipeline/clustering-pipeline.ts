@@ -10,12 +10,12 @@ import { tsne } from '../embed/tsne.js';
 import { StandardScaler } from '../features/scaler.js';
 import { cvScoreChart } from '../plots/cv-scores.js';
 import {
-  MODEL_FAMILIES,
   type FamilyConfig,
   type ModelFamily,
   type PipelineConfig,
   type TaskOverride,
 } from './config.js';
+import { modelFamilies } from './families.js';
 import { calibrate } from './calibrate.js';
 import {
   conformalSets,
@@ -36,6 +36,14 @@ import {
   type ReportCharts,
   type ReportInput,
 } from './report.js';
+import {
+  CHAMPION_ALIAS,
+  CHAMPION_METRIC,
+  describeChampion,
+  modelSignature,
+  registeredModelName,
+  type Registration,
+} from './registration.js';
 import type { EvaluationStage, FamilyResult, FinalModel, PipelineResult } from './results.js';
 import { cell, compareCoordinates, searchFamily } from './family-search.js';
 import { checkOverrides, withOverrides } from './task-overrides.js';
@@ -253,7 +261,7 @@ export class ClusteringPipeline {
     plan: FeaturePlan,
     config: PipelineConfig,
   ): Promise<FamilyResult[]> {
-    const families = MODEL_FAMILIES.filter((f) => config.models[f].enabled);
+    const families = modelFamilies().filter((f) => config.models[f].enabled);
     const results = await Promise.all(
       families.map((f) => asFlow(this.searchOne).submit(f, train, plan, config)),
     );
@@ -488,11 +496,15 @@ export class ClusteringPipeline {
       view,
       pca: splits.test.X.cols > 3 ? this.pcaView(splits, config) : undefined,
     });
+    const registration = await this.registerModel(stage, splits, config);
     // Added after the cached rendering, so that an identical rerun's report still comes from the cache.
     const html = withRunDetails(rendered, {
       runId: track.runId() ?? null,
       date: new Date(),
       source: dataSource(config),
+      registry:
+        registration &&
+        `model ${registration.name} v${registration.version}: ${registration.summary}`,
     });
     // Plots and tables leave the pipeline as artifacts of the run; the model as a registered version.
     await Promise.all([
@@ -512,22 +524,6 @@ export class ClusteringPipeline {
         },
         { key: 'models', description: 'CV and test scores of every family' },
       ),
-      track.model(stage.final.model, {
-        name: 'model',
-        flavor: 'tideflow.models',
-        signature: {
-          inputs: splits.train.featureNames.map((name) => ({ name, type: 'double' })),
-          outputs: [
-            { name: 'probabilities', type: 'double', shape: [-1, splits.train.classNames.length] },
-          ],
-        },
-        metrics: {
-          cv_score: stage.final.cvScore,
-          test_accuracy: m.accuracy,
-          test_log_loss: m.logLoss,
-        },
-        register: { name: 'clustering', alias: 'champion', description: stage.final.name },
-      }),
     ]);
     return {
       runId: track.runId(),
@@ -553,7 +549,45 @@ export class ClusteringPipeline {
       evaluation: stage.evaluation,
       conformal: stage.conformal,
       explanations: stage.explanations,
+      registration,
       html,
+    };
+  }
+
+  /**
+   * Logs the final model and registers it under its data signature's name; `champion` moves only
+   * to a version with a strictly better test accuracy than the champion's, or when promoted.
+   */
+  private async registerModel(
+    stage: EvaluationStage,
+    splits: Splits,
+    config: PipelineConfig,
+  ): Promise<Registration | null> {
+    const m = stage.evaluation.metrics;
+    const signature = modelSignature(splits.train.featureNames, splits.train.classNames);
+    const name = registeredModelName(signature, config.registry.name);
+    const out = await track.model(stage.final.model, {
+      name: 'model',
+      flavor: 'tideflow.models',
+      signature,
+      metrics: {
+        cv_score: stage.final.cvScore,
+        test_accuracy: m.accuracy,
+        test_log_loss: m.logLoss,
+      },
+      register: {
+        name,
+        alias: CHAMPION_ALIAS,
+        description: `${stage.final.name}, ${stage.final.calibration} calibration, trained on ${dataSource(config)}`,
+        challenge: { metric: CHAMPION_METRIC, force: config.registry.promote },
+      },
+    });
+    if (!out?.version || !out.alias) return null;
+    return {
+      name,
+      version: out.version.version,
+      champion: out.alias,
+      summary: describeChampion(out.alias),
     };
   }
 

@@ -64,15 +64,29 @@ export type LeafSpec =
 
 /** What each element of a `list` may be. */
 export type ItemSpec =
-  | { kind: 'number'; min?: number; max?: number; integer?: boolean; nullable?: boolean }
-  | { kind: 'enum'; values: readonly (string | number | null)[] }
-  | { kind: 'number-or-enum'; min?: number; values: readonly string[] };
+  | {
+      kind: 'number';
+      min?: number;
+      max?: number;
+      exclusiveMin?: boolean;
+      integer?: boolean;
+      nullable?: boolean;
+    }
+  | { kind: 'enum'; values: readonly (string | number | boolean | null)[] }
+  | {
+      kind: 'number-or-enum';
+      min?: number;
+      max?: number;
+      exclusiveMin?: boolean;
+      integer?: boolean;
+      values: readonly string[];
+    };
 
 /** A node of the schema: a leaf, or an object of nodes. */
 export type SchemaNode =
   LeafSpec | { kind: 'object'; doc?: string; fields: Record<string, SchemaNode> };
 
-function describeItem(item: ItemSpec & { exclusiveMin?: boolean }): string {
+function describeItem(item: ItemSpec): string {
   if (item.kind === 'enum') return `one of ${item.values.map((v) => JSON.stringify(v)).join(', ')}`;
   const range = [
     item.min !== undefined ? `${item.exclusiveMin ? '>' : '≥'} ${item.min}` : '',

@@ -1,43 +1,8 @@
 import { PipelineConfigError, defaultsOf, mergeChecked, type SchemaNode } from './config-schema.js';
+import { MODELS_SCHEMA, modelFamilies } from './families.js';
 
-/** The model families the pipeline can search. */
-export const MODEL_FAMILIES = ['knn', 'gaussian_nb', 'svc', 'logistic', 'random_forest'] as const;
-/** One of {@link MODEL_FAMILIES}. */
-export type ModelFamily = (typeof MODEL_FAMILIES)[number];
-
-const family = (
-  doc: string,
-  grid: Record<string, SchemaNode>,
-  maxSamples: number | null = null,
-): SchemaNode => ({
-  kind: 'object',
-  doc,
-  fields: {
-    enabled: { kind: 'boolean', default: true, doc: 'Search this family.' },
-    search: {
-      kind: 'enum',
-      values: ['grid', 'random'],
-      default: 'grid',
-      doc: 'Grid search over all combinations, or random search of nIter of them.',
-    },
-    nIter: {
-      kind: 'number',
-      default: 10,
-      min: 1,
-      integer: true,
-      doc: 'Candidates drawn by random search.',
-    },
-    maxSamples: {
-      kind: 'number',
-      default: maxSamples,
-      min: 50,
-      integer: true,
-      nullable: true,
-      doc: 'Search and refit on a stratified, seeded sample of at most this many training rows (null: every row; the search itself is capped by search.maxSamples).',
-    },
-    ...grid,
-  },
-});
+/** The name of a registered model family (see `registerModelFamily`), e.g. `knn`. */
+export type ModelFamily = string;
 
 /** The configuration schema: every key, its default, what it accepts and what it means. */
 export const PIPELINE_SCHEMA: SchemaNode = {
@@ -206,102 +171,7 @@ export const PIPELINE_SCHEMA: SchemaNode = {
         },
       },
     },
-    models: {
-      kind: 'object',
-      doc: 'The model families and their hyper-parameter grids (each value is a list of candidates).',
-      fields: {
-        knn: family('k-nearest neighbours.', {
-          nNeighbors: {
-            kind: 'list',
-            item: { kind: 'number', min: 1, integer: true },
-            default: [5, 15, 31],
-            minLength: 1,
-            doc: 'Numbers of neighbours.',
-          },
-          weights: {
-            kind: 'list',
-            item: { kind: 'enum', values: ['uniform', 'distance'] },
-            default: ['uniform', 'distance'],
-            minLength: 1,
-            doc: 'Neighbour weighting.',
-          },
-        }),
-        gaussian_nb: family('Gaussian naive Bayes.', {
-          varSmoothing: {
-            kind: 'list',
-            item: { kind: 'number', min: 0 },
-            default: [1e-9],
-            minLength: 1,
-            doc: 'Variance smoothing (scikit-learn var_smoothing).',
-          },
-        }),
-        svc: family(
-          'Support vector classifier with Platt probabilities.',
-          {
-            C: {
-              kind: 'list',
-              item: { kind: 'number', min: 0 },
-              default: [1, 10],
-              minLength: 1,
-              doc: 'Penalty parameter.',
-            },
-            gamma: {
-              kind: 'list',
-              item: { kind: 'number-or-enum', min: 0, values: ['scale', 'auto'] },
-              default: ['scale'],
-              minLength: 1,
-              doc: 'RBF kernel width.',
-            },
-            kernel: {
-              kind: 'list',
-              item: { kind: 'enum', values: ['rbf', 'linear'] },
-              default: ['rbf'],
-              minLength: 1,
-              doc: 'Kernel.',
-            },
-          },
-          // Kernel SVMs scale quadratically with the rows.
-          3_000,
-        ),
-        logistic: family('Multinomial logistic regression (L2).', {
-          C: {
-            kind: 'list',
-            item: { kind: 'number', min: 0 },
-            default: [0.1, 1, 10],
-            minLength: 1,
-            doc: 'Inverse regularisation strength.',
-          },
-        }),
-        random_forest: family(
-          'Random forest.',
-          {
-            nEstimators: {
-              kind: 'list',
-              item: { kind: 'number', min: 1, integer: true },
-              default: [100],
-              minLength: 1,
-              doc: 'Numbers of trees.',
-            },
-            maxDepth: {
-              kind: 'list',
-              item: { kind: 'number', min: 1, integer: true, nullable: true },
-              default: [null],
-              minLength: 1,
-              doc: 'Maximum tree depths (null = unlimited).',
-            },
-            minSamplesLeaf: {
-              kind: 'list',
-              item: { kind: 'number', min: 1, integer: true },
-              default: [5],
-              minLength: 1,
-              doc: 'Minimum samples per leaf.',
-            },
-          },
-          // A forest's fit grows as n log n per tree: 100 trees on a million rows take minutes.
-          100_000,
-        ),
-      },
-    },
+    models: MODELS_SCHEMA,
     strategy: {
       kind: 'enum',
       values: ['best', 'voting'],
@@ -428,6 +298,23 @@ export const PIPELINE_SCHEMA: SchemaNode = {
         seed: { kind: 'number', default: 5, integer: true, doc: 'Seed.' },
       },
     },
+    registry: {
+      kind: 'object',
+      doc: 'Where the model is registered and when it becomes the `champion`.',
+      fields: {
+        name: {
+          kind: 'string',
+          default: null,
+          nullable: true,
+          doc: 'Registered model name (--model-name; letters, digits, "_", "-", "."); default: clustering-<digest of the input columns and classes>, one name per data signature.',
+        },
+        promote: {
+          kind: 'boolean',
+          default: false,
+          doc: "Move the champion alias to this run's version even if it does not beat the champion's test accuracy (--promote).",
+        },
+      },
+    },
     tasks: {
       kind: 'record',
       default: {},
@@ -518,6 +405,8 @@ export interface PipelineConfig {
   };
   /** t-SNE. */
   tsne: { enabled: boolean; sample: number; perplexity: number; seed: number };
+  /** Model registration. */
+  registry: { name: string | null; promote: boolean };
   /** Task option overrides by task name. */
   tasks: Record<string, TaskOverride>;
 }
@@ -544,10 +433,22 @@ export function mergePipelineConfig(base: PipelineConfig, overrides: unknown): P
       `expected [low, high] with low < high, got ${JSON.stringify(merged.data.centerBox)}.`,
     );
   }
-  if (!MODEL_FAMILIES.some((f) => merged.models[f].enabled)) {
-    throw new PipelineConfigError('models', `enable at least one of ${MODEL_FAMILIES.join(', ')}.`);
+  checkRegisteredName(merged.registry.name);
+  const families = modelFamilies();
+  if (!families.some((f) => merged.models[f].enabled)) {
+    throw new PipelineConfigError('models', `enable at least one of ${families.join(', ')}.`);
   }
   return merged;
 }
 
 export { PipelineConfigError };
+
+/** A registered name must fit a `models:/NAME@alias` URI; checked before the run starts. */
+function checkRegisteredName(name: string | null): void {
+  if (name !== null && !/^[A-Za-z0-9_.-]{1,100}$/.test(name)) {
+    throw new PipelineConfigError(
+      'registry.name',
+      `expected 1-100 letters, digits, "_", "-" or "." (a name usable in models:/NAME@champion), got ${JSON.stringify(name)}.`,
+    );
+  }
+}

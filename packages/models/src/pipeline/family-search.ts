@@ -5,10 +5,13 @@ import { crossValidate } from '../selection/cross-validate.js';
 import { GridSearchCV, RandomizedSearchCV, cvResultsRows } from '../selection/search-cv.js';
 import { StratifiedKFold } from '../selection/stratified-kfold.js';
 import type { FamilyConfig, ModelFamily, PipelineConfig } from './config.js';
-import { familyGrid, familyLabel, makeEstimator } from './families.js';
+import { familyLabel, familyParams, makeEstimator } from './families.js';
 import { featureSteps, type FeaturePlan } from './features-plan.js';
 import type { FamilyResult } from './results.js';
 import { stratifiedSample } from './splits.js';
+
+/** The name of the model step in each family's estimator pipeline. */
+const MODEL_STEP = 'model';
 
 function mean(xs: ArrayLike<number>): number {
   let s = 0;
@@ -78,10 +81,15 @@ export function searchFamily(
     search.folds,
   );
   const estimator = new Pipeline({
-    steps: [...featureSteps(plan, sample), ['model', makeEstimator(family, search.seed)]],
+    steps: [...featureSteps(plan, sample), [MODEL_STEP, makeEstimator(family, search.seed)]],
   });
   const cv = new StratifiedKFold({ nSplits: search.folds, shuffle: true, seed: search.seed });
-  const grid = familyGrid(family, familyConfig);
+  // The family's searchable parameters, tuned on the pipeline's `model` step as `model__<param>`.
+  const params = familyParams(family);
+  const stepKey = (param: string): string => `${MODEL_STEP}__${param}`;
+  const grid = Object.fromEntries(
+    params.map((param) => [stepKey(param), familyConfig[param] as readonly unknown[]]),
+  );
   const searcher =
     familyConfig.search === 'random'
       ? new RandomizedSearchCV({
@@ -106,16 +114,15 @@ export function searchFamily(
   const fitData = stratifiedSample(train, fitRows, search.seed, search.folds);
   const model = estimator.withParams(best).fit(fitData.X, fitData.y);
   const rows = cvResultsRows(searcher.cvResults);
-  const paramKeys = Object.keys(grid);
   const columns = [
-    ...paramKeys.map((k) => k.replace(/^model__/, '')),
+    ...params,
     'mean_test_score',
     'std_test_score',
     'rank_test_score',
     'mean_fit_time',
   ];
   const table = rows.map((r) => [
-    ...paramKeys.map((k) => cell(r[`param_${k}`])),
+    ...params.map((p) => cell(r[`param_${stepKey(p)}`])),
     cell(r.mean_test_score),
     cell(r.std_test_score),
     cell(r.rank_test_score),
@@ -125,9 +132,7 @@ export function searchFamily(
   return {
     family,
     label: familyLabel(family),
-    bestParams: Object.fromEntries(
-      Object.entries(best).map(([k, v]) => [k.replace(/^model__/, ''), v]),
-    ),
+    bestParams: Object.fromEntries(params.map((p) => [p, best[stepKey(p)]])),
     cvScore: searcher.bestScore,
     cvStd: searcher.cvResults.stdTestScore[bi],
     cvTable: { columns, rows: table },

@@ -383,11 +383,14 @@ export function dataSource(config: PipelineConfig): string {
   return `makeBlobs: n ${d.n}, dim ${d.dim}, k ${d.k}, std ${d.std}, seed ${d.seed}`;
 }
 
-/** The report with the run's id, date and data source under its title. */
+/** The report with the run's id, date, data source and registered model (what `champion` did) under its title. */
 export function withRunDetails(
   html: string,
-  details: { runId: string | null; date: Date; source: string },
+  details: { runId: string | null; date: Date; source: string; registry?: string | null },
 ): string {
-  const line = `<p class="meta">run ${esc(details.runId ?? '(not tracked)')} · ${esc(details.date.toISOString())} · data: ${esc(details.source)}</p>`;
+  const registry = details.registry
+    ? `\n<p class="meta">registry: ${esc(details.registry)}</p>`
+    : '';
+  const line = `<p class="meta">run ${esc(details.runId ?? '(not tracked)')} · ${esc(details.date.toISOString())} · data: ${esc(details.source)}</p>${registry}`;
   return html.replace('</h1>\n', `</h1>\n${line}\n`);
 }

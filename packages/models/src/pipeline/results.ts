@@ -3,6 +3,7 @@ import type { Classifier } from '../estimators/classifier.js';
 import type { ModelFamily } from './config.js';
 import type { ConformalReport, Evaluation, Explanations } from './evaluation.js';
 import type { FeaturePlan } from './features-plan.js';
+import type { Registration } from './registration.js';
 
 /** The outcome of one family's search. */
 export interface FamilyResult {
@@ -82,6 +83,8 @@ export interface PipelineResult {
   readonly conformal: ConformalReport;
   /** Explanations. */
   readonly explanations: Explanations;
+  /** Where the model was registered and what `champion` did; `null` when tracking is off. */
+  readonly registration: Registration | null;
   /** The report's HTML. */
   readonly html: string;
 }

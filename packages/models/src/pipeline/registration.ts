@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import type { AliasDecision, ModelSignature } from '@tideflow/core';
+
+/** The alias that names the best model of a data signature. */
+export const CHAMPION_ALIAS = 'champion';
+
+/** The model metric a new version must beat (strictly) to take the champion alias. */
+export const CHAMPION_METRIC = 'test_accuracy';
+
+/** Where the pipeline registered its model and what the champion alias did. */
+export interface Registration {
+  /** The registered model name. */
+  readonly name: string;
+  /** The version registered (an identical model registers none: the version it matches). */
+  readonly version: number;
+  /** What happened to the `champion` alias. */
+  readonly champion: AliasDecision;
+  /** One line for people, e.g. `champion moved from v2 (0.91) to v3 (0.93)`. */
+  readonly summary: string;
+}
+
+/**
+ * The model's signature, as MLflow's: the input columns (doubles, in the order `predict` takes
+ * them) and one output column per class, the probability `predictProba` gives it.
+ */
+export function modelSignature(
+  featureNames: readonly string[],
+  classNames: readonly string[],
+): ModelSignature {
+  return {
+    inputs: featureNames.map((name) => ({ name, type: 'double' })),
+    outputs: classNames.map((name) => ({ name, type: 'double' })),
+  };
+}
+
+/**
+ * The registered name of a model: `configured` if set, else `clustering-` and the first 8 hex
+ * digits of the SHA-256 of the signature, so that models of different columns or classes never
+ * share a name (and a champion) while reruns on the same kind of data do.
+ */
+export function registeredModelName(signature: ModelSignature, configured: string | null): string {
+  if (configured !== null) return configured;
+  const digest = createHash('sha256').update(JSON.stringify(signature)).digest('hex');
+  return `clustering-${digest.slice(0, 8)}`;
+}
+
+const score = (value: number | null): string =>
+  value === null ? 'no value' : String(Number(value.toFixed(4)));
+
+/** The sentence the report and the CLI summary show for an alias decision. */
+export function describeChampion(decision: AliasDecision): string {
+  const { previous, candidate } = decision;
+  const to = `v${candidate.version} (${score(candidate.value)})`;
+  const from = previous && `v${previous.version} (${score(previous.value)})`;
+  switch (decision.reason) {
+    case 'new':
+      return `champion set to ${to}, the first champion of this signature`;
+    case 'better':
+      return `champion moved from ${from} to ${to}`;
+    case 'forced':
+      return `champion moved from ${from} to ${to}: promoted by --promote (registry.promote)`;
+    case 'not-better':
+      return `kept v${previous!.version} as champion (${score(previous!.value)} ≥ ${score(candidate.value)})`;
+    case 'other-signature':
+      return `kept v${previous!.version} as champion: it takes other columns or classes (--promote replaces it)`;
+    case 'unchanged':
+      return `champion stays ${to}: an identical model`;
+  }
+}
