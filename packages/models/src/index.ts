@@ -164,7 +164,11 @@ export { fitSigmoid, applySigmoid } from './calibration/sigmoid.js';
 export type { SigmoidParams } from './calibration/sigmoid.js';
 export { calibrationCurve } from './calibration/curve.js';
 export type { CalibrationCurve, CalibrationCurveOptions } from './calibration/curve.js';
-export { CalibratedClassifier } from './calibration/calibrated-classifier.js';
+export {
+  CalibratedClassifier,
+  applyClassCalibrators,
+  fitClassCalibrators,
+} from './calibration/calibrated-classifier.js';
 export type {
   CalibratedClassifierParams,
   CalibratedModel,
@@ -321,7 +325,7 @@ export type { FeaturePlan } from './pipeline/features-plan.js';
 export { compareCoordinates, searchFamily } from './pipeline/family-search.js';
 export { registerModelFamily, modelFamilies } from './pipeline/families.js';
 export type { ModelFamilySpec } from './pipeline/families.js';
-export { calibrate, chooseCalibration } from './pipeline/calibrate.js';
+export { CALIBRATION_ROWS, calibrate, chooseCalibration } from './pipeline/calibrate.js';
 export type { CalibrationMethod } from './pipeline/calibrate.js';
 export { DATASET_DIGEST_LENGTH, dataInputs, datasetDigest } from './pipeline/data-inputs.js';
 export {
@@ -330,6 +334,9 @@ export {
   explanationReductions,
   conformalSets,
   reliability,
+  CONFORMAL_ROWS,
+  FAMILY_TEST_ROWS,
+  familyTestSample,
 } from './pipeline/evaluation.js';
 export type {
   TestMetrics,

@@ -1,5 +1,6 @@
 // Loaders shared by the numeric-core tests: scikit-learn fixtures and the reference CSVs, read
 // through the package's own readCsv so that the CSV reader is exercised on the real files.
+import type { FeaturePlan } from '../src/pipeline/features-plan.js';
 import { readFileSync } from 'node:fs';
 import { readCsv } from '../src/data/csv.js';
 import type { Dataset } from '../src/data/dataset.js';
@@ -45,3 +46,14 @@ export function agreement(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
   return same / a.length;
 }
+
+/** A feature plan of raw (cartesian) features, nothing derived or selected; standardised unless `scale` is false. */
+export const cartesianPlan = (scale = true): FeaturePlan => ({
+  coordinates: 'cartesian',
+  derived: false,
+  selection: 'none',
+  k: 1,
+  fdrLevel: 0.05,
+  scale,
+  seed: 0,
+});

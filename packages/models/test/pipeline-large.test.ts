@@ -13,12 +13,12 @@ import { resolvePipelineConfig } from '../src/pipeline/config-load.js';
 import { applySplit, splitData, splitRows, stratifiedSample } from '../src/pipeline/splits.js';
 import { defaultPipelineConfig } from '../src/pipeline/config.js';
 import { searchFamily } from '../src/pipeline/family-search.js';
-import type { FeaturePlan } from '../src/pipeline/features-plan.js';
 import { Pipeline } from '../src/features/estimator-pipeline.js';
 import { StandardScaler } from '../src/features/scaler.js';
 import { crossValidate } from '../src/selection/cross-validate.js';
 import { StratifiedKFold } from '../src/selection/stratified-kfold.js';
 import { GaussianNB } from '../src/estimators/naive-bayes.js';
+import { cartesianPlan } from './core-fixtures.js';
 
 afterEach(() => resetConfiguration());
 
@@ -78,15 +78,7 @@ describe('a family capped by maxSamples', () => {
       ...makeBlobs({ n: 3000, dim: 3, k: 3, seed: 6 }),
       featureNames: ['x', 'y', 'z'],
     };
-    const plan: FeaturePlan = {
-      coordinates: 'cartesian',
-      derived: false,
-      selection: 'none',
-      k: 1,
-      fdrLevel: 0.05,
-      scale: false,
-      seed: 0,
-    };
+    const plan = cartesianPlan(false);
     const config = defaultPipelineConfig();
     const search = { ...config.search, folds: 2 };
     const theta = (maxSamples: number | null) =>
@@ -144,15 +136,7 @@ describe('a search sample of data with a rare class', () => {
     // 30 of 2,030 rows: a 100-row proportional sample has 2, so 3 of 5 test folds would have none.
     const data = rareClassData(30);
     const config = defaultPipelineConfig();
-    const plan: FeaturePlan = {
-      coordinates: 'cartesian',
-      derived: false,
-      selection: 'none',
-      k: 1,
-      fdrLevel: 0.05,
-      scale: true,
-      seed: 0,
-    };
+    const plan = cartesianPlan(true);
     const search = { ...config.search, maxSamples: 100, scoring: 'neg_log_loss' as const };
     expect(count(stratifiedSample(data, 100, search.seed).y, 2)).toBe(2);
     const result = searchFamily('gaussian_nb', config.models.gaussian_nb, data, plan, search);

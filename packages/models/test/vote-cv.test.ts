@@ -4,20 +4,12 @@ import { VotingClassifier } from '../src/ensemble/voting.js';
 import { crossValidate } from '../src/selection/cross-validate.js';
 import { StratifiedKFold } from '../src/selection/stratified-kfold.js';
 import { defaultPipelineConfig, type ModelFamily } from '../src/pipeline/config.js';
-import type { FeaturePlan } from '../src/pipeline/features-plan.js';
 import { searchFamily } from '../src/pipeline/family-search.js';
 import { stratifiedSample } from '../src/pipeline/splits.js';
 import { crossValidateVote } from '../src/pipeline/vote-cv.js';
+import { cartesianPlan } from './core-fixtures.js';
 
-const plan: FeaturePlan = {
-  coordinates: 'cartesian',
-  derived: false,
-  selection: 'none',
-  k: 1,
-  fdrLevel: 0.05,
-  scale: true,
-  seed: 0,
-};
+const plan = cartesianPlan();
 
 function setup(maxSamples = 20_000) {
   const train = {

@@ -240,35 +240,69 @@ export class CalibratedClassifier extends BaseClassifier<
     y: Int32Array,
     nClasses: number,
   ): CalibratedPair {
-    const n = proba.rows;
-    const f = new Float64Array(n);
-    const target = new Float64Array(n);
-    const calibrators: Calibrator[] = [];
-    // Binary problems calibrate only the second class's probability, as scikit-learn.
-    const first = nClasses === 2 ? 1 : 0;
-    for (let c = first; c < columns.length; c++) {
-      for (let i = 0; i < n; i++) {
-        f[i] = proba.data[i * proba.cols + c];
-        target[i] = y[i] === columns[c] ? 1 : 0;
-      }
-      calibrators.push(fitCalibrator(this.params.method, f, target));
-    }
+    const calibrators = fitClassCalibrators(this.params.method, columns, proba, y, nClasses);
     return { estimator: clf, columns: Int32Array.from(columns), calibrators };
   }
 }
 
+/**
+ * One calibrator per probability column (binary problems: only the second class's, as
+ * scikit-learn), fitted on a classifier's probabilities `proba` of rows whose class indices are
+ * `y`; `columns[c]` is the class index of column `c`. The fitting half of
+ * {@link CalibratedClassifier}, for callers that already hold the probabilities.
+ */
+export function fitClassCalibrators(
+  method: 'sigmoid' | 'isotonic',
+  columns: Int32Array,
+  proba: DenseMatrix,
+  y: Int32Array,
+  nClasses: number,
+): Calibrator[] {
+  const n = proba.rows;
+  const f = new Float64Array(n);
+  const target = new Float64Array(n);
+  const calibrators: Calibrator[] = [];
+  const first = nClasses === 2 ? 1 : 0;
+  for (let c = first; c < columns.length; c++) {
+    for (let i = 0; i < n; i++) {
+      f[i] = proba.data[i * proba.cols + c];
+      target[i] = y[i] === columns[c] ? 1 : 0;
+    }
+    calibrators.push(fitCalibrator(method, f, target));
+  }
+  return calibrators;
+}
+
 /** One pair's calibrated, normalised probabilities in class-index columns. */
 function calibratedProba(pair: CalibratedPair, X: DenseMatrix, nClasses: number): DenseMatrix {
-  const proba = pair.estimator.predictProba(X);
-  const n = X.rows;
+  return applyClassCalibrators(
+    pair.calibrators,
+    pair.columns,
+    pair.estimator.predictProba(X),
+    nClasses,
+  );
+}
+
+/**
+ * Calibrated probabilities, normalised, in class-index columns, from a classifier's probabilities
+ * `proba` and the calibrators {@link fitClassCalibrators} fitted on its columns. The predicting
+ * half of {@link CalibratedClassifier}.
+ */
+export function applyClassCalibrators(
+  calibrators: readonly Calibrator[],
+  columns: Int32Array,
+  proba: DenseMatrix,
+  nClasses: number,
+): DenseMatrix {
+  const n = proba.rows;
   const out = denseMatrix(n, nClasses);
   const f = new Float64Array(n);
   const first = nClasses === 2 ? 1 : 0;
-  pair.calibrators.forEach((cal, k) => {
+  calibrators.forEach((cal, k) => {
     const c = k + first;
     for (let i = 0; i < n; i++) f[i] = proba.data[i * proba.cols + c];
     const p = cal.predict(f);
-    const col = pair.columns[c];
+    const col = columns[c];
     for (let i = 0; i < n; i++) out.data[i * nClasses + col] = p[i];
   });
   const d = out.data;

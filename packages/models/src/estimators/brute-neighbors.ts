@@ -25,27 +25,20 @@ export class BruteForceNeighbors implements NeighborIndex {
     this.points = X.data.slice(0, X.rows * X.cols);
   }
 
-  /** The `k` nearest indexed points of each row of `Q`, nearest first. */
+  /** {@inheritDoc NeighborIndex.query} */
   query(Q: DenseMatrix, k: number): Neighbors {
     return sortedNeighbors(this, Q, k);
   }
 
-  /**
-   * Runs the scan for every row of `Q` and hands `visit` the row number and its `k` neighbours
-   * (row indices and squared distances, in heap order, in reused buffers).
-   */
+  /** {@inheritDoc NeighborIndex.forEachQuery} */
   forEachQuery(
     Q: DenseMatrix,
     k: number,
     visit: (row: number, indices: Int32Array, squaredDistances: Float64Array) => void,
   ): void {
-    if (k > this.size) throw new RangeError(`Asked for ${k} neighbours of ${this.size} points.`);
-    const d = this.dim;
-    const n = this.size;
-    const pts = this.points;
+    const heap = new NeighborHeap(k, this.size);
+    const { dim: d, size: n, points: pts } = this;
     const q = Q.data;
-    const heap = new NeighborHeap(k);
-    const blocked = d - (d % 8);
     for (let qi = 0; qi < Q.rows; qi++) {
       heap.reset();
       const qo = qi * d;
@@ -55,32 +48,15 @@ export class BruteForceNeighbors implements NeighborIndex {
         const worst = heap.worst;
         const o = p * d;
         let s = 0;
-        let j = 0;
-        for (; j < blocked; j += 8) {
-          const t0 = pts[o + j] - q[qo + j];
-          const t1 = pts[o + j + 1] - q[qo + j + 1];
-          const t2 = pts[o + j + 2] - q[qo + j + 2];
-          const t3 = pts[o + j + 3] - q[qo + j + 3];
-          const t4 = pts[o + j + 4] - q[qo + j + 4];
-          const t5 = pts[o + j + 5] - q[qo + j + 5];
-          const t6 = pts[o + j + 6] - q[qo + j + 6];
-          const t7 = pts[o + j + 7] - q[qo + j + 7];
-          // Added one by one, in order, so that a kept sum equals the plain loop's.
-          s += t0 * t0;
-          s += t1 * t1;
-          s += t2 * t2;
-          s += t3 * t3;
-          s += t4 * t4;
-          s += t5 * t5;
-          s += t6 * t6;
-          s += t7 * t7;
-          if (full && s >= worst) break;
+        // Summed in dimension order (so a kept sum equals the k-d tree's), checked every 8.
+        for (let j = 0; j < d && !(full && s >= worst);) {
+          const end = Math.min(j + 8, d);
+          for (; j < end; j++) {
+            const t = pts[o + j] - q[qo + j];
+            s += t * t;
+          }
         }
         if (full && s >= worst) continue;
-        for (; j < d; j++) {
-          const t = pts[o + j] - q[qo + j];
-          s += t * t;
-        }
         heap.push(s, p);
       }
       visit(qi, heap.indices, heap.distances);

@@ -115,12 +115,11 @@ export class KDTree implements NeighborIndex {
     k: number,
     visit: (row: number, indices: Int32Array, squaredDistances: Float64Array) => void,
   ): void {
-    if (k > this.size) throw new RangeError(`Asked for ${k} neighbours of ${this.size} points.`);
     const d = this.dim;
     const q = Q.data;
     const pts = this.points;
     const { start, end, lo, hi, firstLeaf, order } = this;
-    const heap = new NeighborHeap(k);
+    const heap = new NeighborHeap(k, this.size);
     const heapI = heap.indices;
     const stackNode = new Int32Array(64);
     const stackDist = new Float64Array(64);

@@ -18,8 +18,15 @@ export class NeighborHeap {
   /** The k-th smallest squared distance once `k` points are held, else `Infinity`. */
   worst = Infinity;
 
-  /** @param k - the number of neighbours kept. */
-  constructor(readonly k: number) {
+  /**
+   * @param k - the number of neighbours kept.
+   * @param points - how many points the search offers; `k` may not exceed it.
+   */
+  constructor(
+    readonly k: number,
+    points: number,
+  ) {
+    if (k > points) throw new RangeError(`Asked for ${k} neighbours of ${points} points.`);
     this.distances = new Float64Array(k);
     this.indices = new Int32Array(k);
   }

@@ -41,21 +41,11 @@ function squaredDistance(
   return s0 + s1 + s2 + s3;
 }
 
-/** Σ A[a + j] · B[b + j] over j < d, with four running sums (see {@link squaredDistance}). */
+/** Σ A[a + j] · B[b + j] over j < d. */
 function dot(A: Float64Array, a: number, B: Float64Array, b: number, d: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let j = 0;
-  for (; j + 4 <= d; j += 4) {
-    s0 += A[a + j] * B[b + j];
-    s1 += A[a + j + 1] * B[b + j + 1];
-    s2 += A[a + j + 2] * B[b + j + 2];
-    s3 += A[a + j + 3] * B[b + j + 3];
-  }
-  for (; j < d; j++) s0 += A[a + j] * B[b + j];
-  return s0 + s1 + s2 + s3;
+  let s = 0;
+  for (let j = 0; j < d; j++) s += A[a + j] * B[b + j];
+  return s;
 }
 
 /** k(a, b) for rows `a` of `A` and `b` of `B`. */

@@ -21,6 +21,7 @@ import {
   conformalSets,
   evaluateModel,
   explainModel,
+  familyTestSample,
   type ConformalReport,
   type Explanations,
 } from './evaluation.js';
@@ -324,15 +325,19 @@ export class ClusteringPipeline {
     };
   }
 
-  /** Test metrics of the final model and of each family's (uncalibrated) best model. */
+  /**
+   * Test metrics of the final model (every test row) and of each family's (uncalibrated) best
+   * model (at most `FAMILY_TEST_ROWS` of them, stratified).
+   */
   @task({ cache: cached })
   async evaluate(
     final: FinalModel,
     results: FamilyResult[],
     test: Dataset,
   ): Promise<Pick<EvaluationStage, 'evaluation' | 'familyMetrics'>> {
+    const familyTest = familyTestSample(test);
     const familyMetrics = results.map((r) => {
-      const e = evaluateModel(r.model, test);
+      const e = evaluateModel(r.model, familyTest);
       return {
         family: r.family,
         accuracy: e.metrics.accuracy,

@@ -11,6 +11,7 @@ import { shapSummaryPlot } from '../plots/shap-summary.js';
 import { PIPELINE_SCHEMA, type PipelineConfig } from './config.js';
 import { leaves } from './config-schema.js';
 import {
+  FAMILY_TEST_ROWS,
   explanationReductions,
   type ConformalReport,
   type Evaluation,
@@ -264,6 +265,11 @@ export function renderReport(r: ReportInput, charts: ReportCharts = renderCharts
           ]),
       ],
     ),
+    ...(r.data.sizes.test > FAMILY_TEST_ROWS
+      ? [
+          `<p>Each family's test columns are measured on a stratified sample of ${FAMILY_TEST_ROWS} of the ${r.data.sizes.test} test rows; the final model's on all of them.</p>`,
+        ]
+      : []),
     ...(vote
       ? [
           `<p>The vote's CV score is its own: the soft vote of its members, each with its tuned parameters, refitted and scored on the same ${r.config.search.folds} folds as the search (before calibration, which is fitted on its own split).</p>`,
