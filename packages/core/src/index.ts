@@ -169,6 +169,7 @@ export type {
   LoggedModel,
   RegisterModelOptions,
   ModelVersion,
+  ModelUpdate,
   RegisteredModel,
   StateTransition,
   FlowRunRecord,
