@@ -1,0 +1,12 @@
+import { Registry, configure, flow, silentLogger, task } from '@tideflow/core';
+configure({ logger: silentLogger });
+const registry = new Registry();
+const t = task(async function t(x: number) { return x + 1; }, { registry });
+const seq = flow(async function sequential(n: number) { let acc = 0; for (let i = 0; i < n; i++) acc = await t(acc); return acc; }, { registry });
+const mode = process.argv[2] ?? 'tracked';
+if (mode === 'off') configure({ tracker: false });
+await seq(10000);
+const t0 = performance.now(); const c0 = process.cpuUsage();
+for (let r = 0; r < 7; r++) await seq(50000);
+const c = process.cpuUsage(c0);
+console.log(mode, ((performance.now() - t0) * 1000) / 350000, 'us/task wall', (c.user + c.system) / 350000, 'cpu');
