@@ -97,6 +97,11 @@ describe('the Tracker layer', () => {
       ],
       ['upsertTaskRun', () => tr.upsertTaskRun('r', { taskRunId: '' } as never), 'TRACKING_INPUT'],
       [
+        'upsertTaskRun id',
+        () => tr.upsertTaskRun('r', { taskRunId: 'a/b', taskName: 't' } as never),
+        'TRACKING_INPUT',
+      ],
+      [
         'logLines',
         () => tr.logLines('r', [{ timestamp: 1, level: 'loud' as never, message: 'x' }]),
         'TRACKING_INPUT',

@@ -11,7 +11,8 @@ import {
   TrackingInputError,
   TrackingStoreError,
 } from './errors.js';
-import { generateRunName, newRunId, systemTags } from './identity.js';
+import { newRunId } from '../engine/run-id.js';
+import { generateRunName, systemTags } from './identity.js';
 import { parseVersionRef, prepareLoggedModel } from './models.js';
 import { pageOfRuns, parseSearch } from './paging.js';
 import { TAG_RUN_NAME } from './tracker.js';
