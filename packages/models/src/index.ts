@@ -32,6 +32,7 @@ export {
   BaseClassifier,
   BaseTransformer,
   argmaxRows,
+  predictWithProba,
   checkJSONType,
   toFloat64,
   toInt32,
