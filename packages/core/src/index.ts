@@ -26,7 +26,11 @@ export {
   defaultSerializers,
   registerSerializer,
 } from './serialization/serializer-registry.js';
-export type { Serializer, Constructor } from './serialization/serializer-registry.js';
+export type {
+  Serializer,
+  Constructor,
+  LazySerializer,
+} from './serialization/serializer-registry.js';
 export { loadModel, parseModelUri } from './serialization/load-model.js';
 export type { LoadModelOptions, ModelRef } from './serialization/load-model.js';
 import './serialization/matrix.js';

@@ -15,7 +15,8 @@ export {
 } from './errors.js';
 
 // Data: dense matrices, CSV files, seeded randomness, synthetic blobs and train/test splits.
-export { denseMatrix, fromRows, row, takeRows, asDenseMatrix, toMlMatrix } from './data/matrix.js';
+export { denseMatrix, fromRows, row, takeRows, asDenseMatrix } from './data/matrix.js';
+export { toMlMatrix } from './data/ml-matrix.js';
 export type { DenseMatrix, MatrixLike } from './data/matrix.js';
 export type { Dataset } from './data/dataset.js';
 export { Random, portableLog } from './data/random.js';
