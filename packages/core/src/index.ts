@@ -18,6 +18,7 @@ export {
   SerializationError,
   CacheKeyError,
   NothingThrownError,
+  TaskRunNameError,
 } from './errors.js';
 export { ConsoleLogger, LevelLogger, silentLogger, LOG_LEVELS } from './logger.js';
 export type { Logger, LogLevel, ConsoleLoggerOptions } from './logger.js';
@@ -58,6 +59,7 @@ export type {
   HookContext,
   NormalizedHooks,
 } from './engine/options.js';
+export type { TaskRunName } from './engine/task-run-name.js';
 export { State, STATE_NAMES, STATE_TYPES, FINAL_STATE_TYPES } from './engine/state.js';
 export type { StateType } from './engine/state.js';
 export { TaskFuture, wait, unmapped, Unmapped } from './engine/future.js';

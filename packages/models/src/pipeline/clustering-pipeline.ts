@@ -219,7 +219,7 @@ export class ClusteringPipeline {
   // ---- model search -----------------------------------------------------------------------
 
   /** Searches one family's grid by stratified CV on a sample of the training split, then refits the best. */
-  @task({ cache: cached })
+  @task({ cache: cached, taskRunName: 'searchFamily[{family}]' })
   async searchFamily(
     family: ModelFamily,
     familyConfig: FamilyConfig,
