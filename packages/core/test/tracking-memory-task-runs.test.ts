@@ -6,6 +6,7 @@ function record(id: string, patch: Partial<TaskRunRecord> = {}): TaskRunRecord {
   return {
     taskRunId: id,
     taskName: 'Pipeline.train',
+    taskRunName: 'Pipeline.train',
     state: 'COMPLETED',
     stateHistory: [
       { type: 'PENDING', name: 'Pending', timestamp: 1_700_000_000_001 },
@@ -27,7 +28,12 @@ describe('task runs in the memory store’s columns', () => {
   it('come back equal, as fresh copies, in first-recorded order', () => {
     const table = new TaskRunTable(new SequenceTable());
     const records = Array.from({ length: 200 }, (_, i) =>
-      record(`r${i}`, { attempts: i, cacheKey: i % 2 ? `k${i}` : null, cacheHit: i % 3 === 0 }),
+      record(`r${i}`, {
+        taskRunName: `train[${i % 3}]`,
+        attempts: i,
+        cacheKey: i % 2 ? `k${i}` : null,
+        cacheHit: i % 3 === 0,
+      }),
     );
     for (const r of records) table.put(r);
     expect(table.size).toBe(200);

@@ -15,6 +15,7 @@ import {
 } from './options.js';
 import { parameterNames } from './param-names.js';
 import { compileValidator, type ArgsValidator } from './args-validator.js';
+import { compileTaskRunName } from './task-run-name.js';
 
 /** Any function a flow or task wraps. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -44,6 +45,8 @@ export interface Definition {
   readonly paramTypes?: readonly unknown[];
   /** Normalised cache options (tasks with `cache` only). */
   readonly cache?: NormalizedCacheOptions;
+  /** Names each task run from its parameters (tasks with `taskRunName` only). */
+  readonly runNamer?: (parameters: Readonly<Record<string, unknown>>) => string;
 }
 
 /** Builds a definition, validating the options (throws InvalidOptionError naming the flow or task). */
@@ -63,6 +66,11 @@ export function createDefinition(
       `"${name}": version is a task option (part of its cache key); put it on the flow's tasks.`,
     );
   }
+  if (kind === 'flow' && options.taskRunName !== undefined) {
+    throw new InvalidOptionError(
+      `"${name}": taskRunName is a task option (it names task runs); put it on the flow's tasks.`,
+    );
+  }
   checkVersion(name, options.version);
   const paramNames = parameterNames(fn);
   return {
@@ -77,6 +85,7 @@ export function createDefinition(
     registry: options.registry,
     paramTypes,
     cache: options.cache ? normalizeCacheOptions(name, options.cache, options.version) : undefined,
+    runNamer: compileTaskRunName(name, options.taskRunName, paramNames),
   };
 }
 

@@ -32,6 +32,8 @@ export class RunRecord implements RunStates, EngineRunInfo {
   attempt = 0;
   /** The cache key, when the run is cached. */
   cacheKey?: string;
+  /** What the run is called: the task's `taskRunName` for its arguments, else its name. */
+  runName: string;
   private parametersCache?: Record<string, unknown>;
 
   constructor(
@@ -41,7 +43,9 @@ export class RunRecord implements RunStates, EngineRunInfo {
     readonly flowRunId: string | undefined,
     readonly parentRunId: string | undefined,
     readonly id: string = newRunId(),
-  ) {}
+  ) {
+    this.runName = def.name;
+  }
 
   get name(): string {
     return this.def.name;

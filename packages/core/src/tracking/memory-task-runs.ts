@@ -124,7 +124,9 @@ interface RareParts {
 
 /** The columns of up to {@link PAGE_ROWS} rows of a {@link TaskRunTable}. */
 class Page {
+  /** The task name and the run name of each row, by number in the table's names. */
   readonly names: Int32Array;
+  readonly runNames: Int32Array;
   readonly states: Uint8Array;
   readonly flags: Uint8Array;
   readonly numbers: Float64Array;
@@ -145,6 +147,7 @@ class Page {
     from?: Page,
   ) {
     this.names = new Int32Array(capacity);
+    this.runNames = new Int32Array(capacity);
     this.states = new Uint8Array(capacity);
     this.flags = new Uint8Array(capacity);
     this.numbers = new Float64Array(capacity * NUMBERS);
@@ -155,7 +158,14 @@ class Page {
     this.historyLength = new Int32Array(capacity);
     this.times = new Float64Array(capacity * 3);
     if (!from) return;
-    for (const column of ['names', 'states', 'flags', 'numbers', 'sequenceIds'] as const)
+    for (const column of [
+      'names',
+      'runNames',
+      'states',
+      'flags',
+      'numbers',
+      'sequenceIds',
+    ] as const)
       this[column].set(from[column]);
     this.historyAt.set(from.historyAt);
     this.historyLength.set(from.historyLength);
@@ -192,7 +202,7 @@ export class TaskRunTable {
   /** The row of each task run id, in first-recorded order. */
   private readonly rows = new RunIdIndex();
   private readonly pages: Page[] = [];
-  /** The task names, by number (a table has a few). */
+  /** The task names and run names, by number (a table has a few). */
   private readonly names: string[] = [];
   private readonly nameIds = new Map<string, number>();
   private readonly rare = new Map<number, RareParts>();
@@ -210,6 +220,7 @@ export class TaskRunTable {
     const page = this.pageOf(row);
     const i = row & (PAGE_ROWS - 1);
     page.names[i] = this.nameId(record.taskName);
+    page.runNames[i] = this.nameId(record.taskRunName);
     page.cacheKeys[i] = record.cacheKey;
     page.errors[i] = record.error;
     page.states[i] = STATE_CODES.get(record.state)!;
@@ -261,6 +272,7 @@ export class TaskRunTable {
     return {
       taskRunId: this.rows.idOf(row),
       taskName: this.names[page.names[i]],
+      taskRunName: this.names[page.runNames[i]],
       state: STATE_TYPES[page.states[i]],
       stateHistory: this.history(page, i, row),
       startTime: flags & START_NULL ? null : page.numbers[n],

@@ -54,6 +54,7 @@ function taskRunRecord(run: RunRecord): TaskRunRecord {
   return {
     taskRunId: run.id,
     taskName: run.name,
+    taskRunName: run.runName,
     state: last.type,
     stateHistory,
     startTime,
