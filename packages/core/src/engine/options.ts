@@ -66,6 +66,13 @@ export interface TaskOptions<R = unknown> extends RunOptions<R> {
    * it makes the entries of earlier versions miss. A non-empty string.
    */
   version?: string;
+  /**
+   * The module that defines the task, as a URL or absolute path (usually `import.meta.url`): a
+   * worker-pool runner imports it to find the task by name. Default: the module on the stack where
+   * `task(...)` or `@task` ran, which is right unless a helper in another module defines tasks for
+   * its callers.
+   */
+  module?: string;
 }
 
 /** Options of a flow. */
