@@ -54,7 +54,7 @@ describe('pipeline examples', () => {
 
   it('clustering-3d tracks into .tideflow and a second run is served from the SQLite cache', async () => {
     const first = await example('clustering-3d');
-    expect(first).toMatch(/^run [0-9a-f-]{36} in [\d.]+ s$/m);
+    expect(first).toMatch(/^run [0-9a-f]{32} in [\d.]+ s$/m);
     const report = /report: (.+)$/m.exec(first)![1];
     expect(existsSync(report)).toBe(true);
     const second = await example('clustering-3d');

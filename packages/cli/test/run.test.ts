@@ -55,7 +55,7 @@ describe('tideflow run clustering', () => {
     expect(readFileSync(report, 'utf8')).toMatch(/^<!doctype html>[\s\S]*<svg[\s\S]*<\/html>\n$/);
     expect(existsSync(join(ws.cwd, '.tideflow', 'cache.sqlite'))).toBe(true);
 
-    const runId = /run +([0-9a-f-]{36})\n/.exec(r.stdout)![1];
+    const runId = /run +([0-9a-f]{32})\n/.exec(r.stdout)![1];
     const runs = JSON.parse(
       (await cli(ws, 'runs', 'ls', '--experiment', 'clustering', '--json')).stdout,
     );

@@ -58,7 +58,7 @@ describe('logging', () => {
     const flowRunId = logs[0].run.id;
     expect(lines[0]).toContain(`flow=talker flow_run=${flowRunId}`);
     expect(lines[1]).toMatch(
-      new RegExp(`task=chatty task_run=[0-9a-f-]{36} flow_run=${flowRunId} step=1`),
+      new RegExp(`task=chatty task_run=[0-9a-f]{32} flow_run=${flowRunId} step=1`),
     );
     unsubscribe();
     await f();
@@ -96,7 +96,7 @@ describe('logging', () => {
     const messages = lines.map((l) =>
       l.replace(/^\S+ (\S+) +/, '$1 ').replace(/ (flow|task)=[\s\S]*/, ''),
     );
-    const id = '[0-9a-f-]{36}';
+    const id = '[0-9a-f]{32}';
     const expected = [
       `INFO Created flow run '${id}' for flow 'pipeline'`,
       `INFO Task run '${id}' for task 'flaky' started`,
@@ -158,7 +158,7 @@ describe('logging', () => {
     configure({ runLogLevel: 'warn' });
     expect(await f()).toBe(2);
     expect(written).toHaveLength(4);
-    expect(written[0]).toMatch(/^warn Created flow run '[0-9a-f-]{36}' for flow 'quiet'$/);
+    expect(written[0]).toMatch(/^warn Created flow run '[0-9a-f]{32}' for flow 'quiet'$/);
     expect(new ConsoleLogger({ level: 'warn' }).isLevelEnabled('info')).toBe(false);
     expect(new ConsoleLogger({ level: 'warn' }).isLevelEnabled('error')).toBe(true);
     expect(silentLogger.isLevelEnabled?.('error')).toBe(false);

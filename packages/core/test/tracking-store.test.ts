@@ -19,6 +19,7 @@ const OPTIONAL = [
   'getExperiment',
   'getExperimentByName',
   'searchRuns',
+  'countChildRuns',
   'localArtifactPath',
 ] as const;
 
@@ -52,6 +53,56 @@ describe('a store with only the required members', () => {
     { describe, it, expect },
     () => new Tracker(requiredOnly(new MemoryTrackerStore())),
   );
+});
+
+/** The memory store, counting the calls each member gets (optional members hidden when asked). */
+function counted(hideOptional: boolean): { store: TrackerStore; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  const inner = new MemoryTrackerStore();
+  const store = new Proxy(inner, {
+    get(target, key, receiver) {
+      if (hideOptional && (OPTIONAL as readonly PropertyKey[]).includes(key)) return undefined;
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.set(String(key), (calls.get(String(key)) ?? 0) + 1);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store, calls };
+}
+
+describe('countChildRuns', () => {
+  async function family(tr: Tracker): Promise<string[]> {
+    const parents = [];
+    for (let p = 0; p < 4; p++) {
+      const id = (await tr.createRun({ name: `p${p}` })).info.runId;
+      parents.push(id);
+      for (let c = 0; c < p; c++) await tr.createRun({ parentRunId: id, name: `p${p}c${c}` });
+    }
+    return parents;
+  }
+
+  it('asks a store that counts once, whatever the number of runs', async () => {
+    const { store, calls } = counted(false);
+    const tr = new Tracker(store);
+    const parents = await family(tr);
+    calls.clear();
+    const counts = await tr.countChildRuns(parents);
+    expect(parents.map((id) => counts.get(id))).toEqual([0, 1, 2, 3]);
+    expect(Object.fromEntries(calls)).toEqual({ countChildRuns: 1 });
+  });
+
+  it('is emulated with one listing for a store without countChildRuns', async () => {
+    const { store, calls } = counted(true);
+    const tr = new Tracker(store);
+    const parents = await family(tr);
+    calls.clear();
+    const counts = await tr.countChildRuns(parents);
+    expect(parents.map((id) => counts.get(id))).toEqual([0, 1, 2, 3]);
+    expect(Object.fromEntries(calls)).toEqual({ listRuns: 1 });
+  });
 });
 
 describe('the Tracker layer', () => {
@@ -96,6 +147,11 @@ describe('the Tracker layer', () => {
         'TRACKING_INPUT',
       ],
       ['upsertTaskRun', () => tr.upsertTaskRun('r', { taskRunId: '' } as never), 'TRACKING_INPUT'],
+      [
+        'upsertTaskRun id',
+        () => tr.upsertTaskRun('r', { taskRunId: 'a/b', taskName: 't' } as never),
+        'TRACKING_INPUT',
+      ],
       [
         'logLines',
         () => tr.logLines('r', [{ timestamp: 1, level: 'loud' as never, message: 'x' }]),

@@ -213,6 +213,15 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'runs by parent run (child-run counts)',
+    up(db) {
+      // countChildRuns groups a page of parents' children: with the index it reads those
+      // children only, not every run of the store.
+      db.exec('CREATE INDEX runs_by_parent ON runs (parent_run_uuid, lifecycle_stage);');
+    },
+  },
 ];
 
 /** The schema version this package writes. */

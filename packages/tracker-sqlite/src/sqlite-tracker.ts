@@ -81,6 +81,11 @@ export interface SqliteTrackerOptions {
   uri?: string;
 }
 
+/** The active child runs of each parent in a JSON array of run ids (read through `runs_by_parent`). */
+export const CHILD_COUNTS_SQL = `SELECT parent_run_uuid AS parent, COUNT(*) AS n FROM runs
+  WHERE lifecycle_stage = 'active' AND parent_run_uuid IN (SELECT value FROM json_each(?))
+  GROUP BY parent_run_uuid`;
+
 /**
  * The {@link TrackerStore} on one SQLite file (better-sqlite3, WAL) under {@link SqliteTracker}.
  * Each write is one transaction that takes the write lock up front and waits up to
@@ -355,6 +360,17 @@ export class SqliteTrackerStore implements TrackerStore {
           .all(...params) as number[],
       ),
     );
+  }
+
+  async countChildRuns(runIds: readonly string[]): Promise<Map<string, number>> {
+    const s = this.store;
+    return s.read(() => {
+      const rows = s.stmt(CHILD_COUNTS_SQL).all(JSON.stringify(runIds)) as {
+        parent: string;
+        n: number;
+      }[];
+      return new Map(rows.map((r) => [r.parent, r.n]));
+    });
   }
 
   async searchRuns(q: ParsedSearch): Promise<SearchRunsResult> {

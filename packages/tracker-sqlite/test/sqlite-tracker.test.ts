@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteTracker, parseSqliteUri } from '@tideflow/tracker-sqlite';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from '../src/schema.js';
+import { CHILD_COUNTS_SQL } from '../src/sqlite-tracker.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tideflow-sqlite-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -151,6 +152,33 @@ describe('schema migrations', () => {
     const { runs } = await t.searchRuns({ filter: "datasets.digest = 'abc'" });
     expect(runs.map((r) => r.info.runId)).toEqual(['old']);
     await t.close();
+  });
+
+  it('brings a version-4 store forward to child-run counts read through the parent index', async () => {
+    const path = fresh();
+    mkdirSync(join(path, '..'), { recursive: true });
+    const db = new Database(path);
+    expect(migrate(db, path, 4)).toBe(4);
+    const insert = db.prepare(
+      `INSERT INTO runs (run_uuid, experiment_id, name, status, start_time, parent_run_uuid, lifecycle_stage) VALUES (?, 0, ?, 'FINISHED', 5, ?, ?)`,
+    );
+    insert.run('top', 'top', null, 'active');
+    insert.run('kid1', 'kid1', 'top', 'active');
+    insert.run('kid2', 'kid2', 'top', 'active');
+    insert.run('gone', 'gone', 'top', 'deleted');
+    db.close();
+    const t = new SqliteTracker({ path });
+    expect([...(await t.countChildRuns(['top', 'kid1'])).entries()]).toEqual([
+      ['top', 2],
+      ['kid1', 0],
+    ]);
+    await t.close();
+    const check = new Database(path, { readonly: true });
+    const plan = check.prepare(`EXPLAIN QUERY PLAN ${CHILD_COUNTS_SQL}`).all('["top"]') as {
+      detail: string;
+    }[];
+    check.close();
+    expect(plan.map((r) => r.detail).join('\n')).toContain('runs_by_parent');
   });
 
   it('refuses a store written by a newer schema', async () => {

@@ -1,7 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { TAG_PARENT_RUN_ID, parseOrderBy, parseSearchFilter } from '@tideflow/core';
-import type { Tracker } from '@tideflow/core';
 import type { Column } from '../format/table.js';
 import type { CliIo } from '../context.js';
 import { withStore } from '../context.js';
@@ -52,26 +51,6 @@ function scopedFilter(filter: string | undefined, all: boolean, parentId?: strin
   return [filter, scope].filter((c) => c !== undefined && c.trim() !== '').join(' and ');
 }
 
-/** How many child runs each of `runIds` has (the search filter has no IN for tags: one per run). */
-async function childCounts(
-  tracker: Tracker,
-  runIds: readonly string[],
-): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (const id of runIds) {
-    const filter = scopedFilter(undefined, false, id);
-    let n = 0;
-    let pageToken: string | undefined;
-    do {
-      const page = await tracker.searchRuns({ filter, maxResults: 1000, pageToken });
-      n += page.runs.length;
-      pageToken = page.nextPageToken;
-    } while (pageToken);
-    counts.set(id, n);
-  }
-  return counts;
-}
-
 /** `tideflow runs ls`. */
 export function registerRunsLs(runs: Command, io: CliIo): void {
   runs
@@ -108,10 +87,7 @@ export function registerRunsLs(runs: Command, io: CliIo): void {
           ...(opts.pageToken !== undefined && { pageToken: opts.pageToken }),
         });
         const experiments = await experimentsById(tracker);
-        const children = await childCounts(
-          tracker,
-          result.runs.map((r) => r.info.runId),
-        );
+        const children = await tracker.countChildRuns(result.runs.map((r) => r.info.runId));
         if (opts.json) {
           io.stdout(
             printJson({

@@ -8,7 +8,7 @@ export type RunKind = 'flow' | 'task';
 export interface EngineRunInfo {
   /** `flow` or `task`. */
   readonly kind: RunKind;
-  /** The run's id (a UUID). */
+  /** The run's id: 32 lowercase hex digits, as MLflow's run ids (flow runs are tracking runs). */
   readonly id: string;
   /** The registered name of the flow or task, e.g. `Pipeline.train`. */
   readonly name: string;

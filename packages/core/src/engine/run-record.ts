@@ -5,7 +5,7 @@ import { engineEvents, type EngineRunInfo, type RunKind } from './events.js';
 import type { FlowRun } from './flow-run.js';
 import type { RunStates } from './future.js';
 import { logTransition } from './lifecycle-log.js';
-import { newRunUuid } from './run-id.js';
+import { newRunId } from './run-id.js';
 import { RunLogger } from './run-logger.js';
 import { State, type StateType } from './state.js';
 
@@ -37,7 +37,7 @@ export class RunRecord implements RunStates {
     readonly args: readonly unknown[],
     readonly flowRunId: string | undefined,
     readonly parentRunId: string | undefined,
-    readonly id: string = newRunUuid(),
+    readonly id: string = newRunId(),
   ) {}
 
   get name(): string {

@@ -181,6 +181,38 @@ export function conformanceRuns({ t, withTracker }: ConformanceContext): void {
     );
 
     it(
+      'counts the active child runs of several runs at once, across experiments',
+      withTracker(async (tr) => {
+        const other = await tr.createExperiment('elsewhere');
+        const a = (await tr.createRun({ name: 'a' })).info.runId;
+        const b = (await tr.createRun({ name: 'b', experimentId: other })).info.runId;
+        const lone = (await tr.createRun({ name: 'lone' })).info.runId;
+        const kids = [];
+        for (let i = 0; i < 3; i++)
+          kids.push((await tr.createRun({ parentRunId: a, name: `a${i}` })).info.runId);
+        // A child in another experiment than its parent still counts for the parent.
+        await tr.createRun({ parentRunId: b, name: 'b0', experimentId: '0' });
+        // A grandchild counts for its own parent only.
+        await tr.createRun({ parentRunId: kids[0], name: 'a00' });
+        await tr.deleteRun(kids[2]);
+        const counts = await tr.countChildRuns([a, b, lone, kids[0], 'no-such-run', a]);
+        expect([...counts.entries()].sort()).toEqual(
+          [
+            [a, 2],
+            [b, 1],
+            [lone, 0],
+            [kids[0], 1],
+            ['no-such-run', 0],
+          ].sort(),
+        );
+        await tr.restoreRun(kids[2]);
+        expect((await tr.countChildRuns([a])).get(a)).toBe(3);
+        expect((await tr.countChildRuns([])).size).toBe(0);
+        await expect(tr.countChildRuns('a' as never)).rejects.toMatchObject(code('TRACKING_INPUT'));
+      }),
+    );
+
+    it(
       'updates status, end time and name',
       withTracker(async (tr) => {
         const { info } = await tr.createRun({ name: 'a' });

@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
@@ -9,11 +9,6 @@ import {
   TAG_SOURCE_NAME,
   TAG_USER,
 } from './tracker.js';
-
-/** A new run id: 32 lowercase hex digits, as MLflow's. */
-export function newRunId(): string {
-  return randomUUID().replaceAll('-', '');
-}
 
 const ADJECTIVES = [
   'amber',

@@ -100,6 +100,8 @@ export class MemoryTrackerStore implements TrackerStore {
   private readonly datasets = new Map<string, Map<string, DatasetInfo>>();
   /** The state sequences that stored task runs share. */
   private readonly sequences = new SequenceTable();
+  /** The runs created under each parent run, for `countChildRuns`. */
+  private readonly children = new Map<string, StoredRun[]>();
   private nextExperimentId = 1;
 
   constructor() {
@@ -203,7 +205,7 @@ export class MemoryTrackerStore implements TrackerStore {
       throw new ExperimentNotFoundError(String(info.experimentId));
     if (this.runs.has(info.runId)) throw new RunAlreadyExistsError(info.runId);
     if (info.parentRunId !== null) this.run(info.parentRunId);
-    this.runs.set(info.runId, {
+    const stored: StoredRun = {
       info: { ...info },
       params: new Map(),
       tags: new Map(Object.entries(tags)),
@@ -216,7 +218,13 @@ export class MemoryTrackerStore implements TrackerStore {
       logs: [],
       inputs: new Map(),
       snapshot: undefined,
-    });
+    };
+    this.runs.set(info.runId, stored);
+    if (info.parentRunId !== null) {
+      const siblings = this.children.get(info.parentRunId);
+      if (siblings) siblings.push(stored);
+      else this.children.set(info.parentRunId, [stored]);
+    }
   }
 
   async getRun(runId: string): Promise<Run | undefined> {
@@ -247,6 +255,17 @@ export class MemoryTrackerStore implements TrackerStore {
 
   async listRuns(scope: RunScope): Promise<Run[]> {
     return [...this.inScope(scope)].map((stored) => copyRun(this.view(stored)));
+  }
+
+  async countChildRuns(runIds: readonly string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const id of runIds) {
+      let n = 0;
+      for (const child of this.children.get(id) ?? [])
+        if (child.info.lifecycleStage === 'active') n++;
+      counts.set(id, n);
+    }
+    return counts;
   }
 
   /** Filters and orders the runs' shared views, and copies only the page. */

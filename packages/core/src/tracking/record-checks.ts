@@ -108,11 +108,16 @@ export function isNewer(p: MetricPoint, latest: MetricPoint | undefined): boolea
   );
 }
 
-/** Checks an explicit run id: it names a directory, so only letters, digits, `-` and `_`. */
-export function validateRunId(runId: unknown): asserts runId is string {
-  if (typeof runId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(runId)) {
+const RUN_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Checks an explicit run or task-run id: it names a directory, so only letters, digits, `-` and
+ * `_`. The ids tideflow makes (32 lowercase hex digits) always pass.
+ */
+export function validateRunId(runId: unknown, what = 'run id'): asserts runId is string {
+  if (typeof runId !== 'string' || !RUN_ID_RE.test(runId)) {
     throw new TrackingInputError(
-      `Invalid run id ${JSON.stringify(runId)}: use 1 to 64 letters, digits, "-" or "_".`,
+      `Invalid ${what} ${JSON.stringify(runId)}: use 1 to 64 letters, digits, "-" or "_".`,
     );
   }
 }
@@ -225,9 +230,7 @@ export function validateFlowRun(record: FlowRunRecord): void {
 
 /** Checks a task-run record. */
 export function validateTaskRun(record: TaskRunRecord): void {
-  if (typeof record.taskRunId !== 'string' || record.taskRunId === '') {
-    throw new TrackingInputError('A task run record needs a non-empty taskRunId.');
-  }
+  validateRunId(record.taskRunId, 'task run id');
   validateName('A task name', record.taskName);
   validateHistory(() => `Task run "${record.taskName}" (${record.taskRunId})`, record);
   if (!Number.isSafeInteger(record.attempts) || record.attempts < 0) {

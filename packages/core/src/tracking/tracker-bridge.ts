@@ -11,7 +11,8 @@ import {
   TrackingInputError,
   TrackingStoreError,
 } from './errors.js';
-import { generateRunName, newRunId, systemTags } from './identity.js';
+import { newRunId } from '../engine/run-id.js';
+import { generateRunName, systemTags } from './identity.js';
 import { parseVersionRef, prepareLoggedModel } from './models.js';
 import { pageOfRuns, parseSearch } from './paging.js';
 import { TAG_RUN_NAME } from './tracker.js';
@@ -225,6 +226,37 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
       datasets: (runId: string) => (inputs.get(runId) ?? []).map(datasetFields),
     };
     return pageOfRuns(runs, q, context);
+  }
+
+  /**
+   * How many child runs each of `runIds` has: the active (not deleted) runs created with
+   * `parentRunId` naming it, in one read of the store (emulated over `listRuns` for a store
+   * without `countChildRuns`). Every requested id is in the result; an unknown id counts 0.
+   *
+   * @example
+   * ```ts
+   * const counts = await tracker.countChildRuns(runs.map((r) => r.info.runId));
+   * counts.get(runs[0].info.runId); // 5
+   * ```
+   */
+  async countChildRuns(runIds: readonly string[]): Promise<Map<string, number>> {
+    const store = this.live;
+    if (!Array.isArray(runIds) || runIds.some((id) => typeof id !== 'string')) {
+      throw new TrackingInputError('countChildRuns needs an array of run ids (strings).');
+    }
+    const counts = new Map<string, number>(runIds.map((id) => [id, 0]));
+    if (runIds.length === 0) return counts;
+    if (store.countChildRuns) {
+      for (const [id, n] of await store.countChildRuns(runIds))
+        if (counts.has(id)) counts.set(id, n);
+      return counts;
+    }
+    const active = await store.listRuns({ experimentIds: undefined, runViewType: 'ACTIVE_ONLY' });
+    for (const { info } of active) {
+      const n = info.parentRunId === null ? undefined : counts.get(info.parentRunId);
+      if (n !== undefined) counts.set(info.parentRunId as string, n + 1);
+    }
+    return counts;
   }
 
   /**

@@ -104,6 +104,8 @@ export interface TrackerStore {
   listRuns(scope: RunScope): Promise<Run[]>;
   /** Optional: one page of a parsed search, filtered, ordered (ties: newest start, then run id) and paged like the emulation over `listRuns`. */
   searchRuns?(search: ParsedSearch): Promise<SearchRunsResult>;
+  /** Optional: for each of `runIds`, how many active (not deleted) runs name it as `parentRunId`, in one read; ids with none (or unknown) may be left out. */
+  countChildRuns?(runIds: readonly string[]): Promise<Map<string, number>>;
 
   /** Appends metric points, sets params and tags atomically; a param stored with another value rejects with `ParamOverwriteError` and writes nothing. A `tideflow.runName` tag renames the run. */
   writeBatch(runId: string, batch: BatchWrite): Promise<void>;
