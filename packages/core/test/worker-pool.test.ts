@@ -1,5 +1,7 @@
 // What only a worker pool does: refuse arguments that cannot cross, stop CPU-bound bodies on
 // timeout and cancellation, survive workers that die, and come from the TIDEFLOW_TASK_RUNNER setting.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   InvalidOptionError,
@@ -70,6 +72,17 @@ describe('tasks addressable out of process', () => {
     expect(() =>
       task(function badModule() {}, { module: 'relative/path.js', registry: new Registry() }),
     ).toThrow(InvalidOptionError);
+  });
+});
+
+describe('a program that runs through tsx', () => {
+  it('uses the pool: the worker loads one copy of the engine, not a second one through tsx', () => {
+    const script = fileURLToPath(new URL('./fixtures/pool/under-tsx.ts', import.meta.url));
+    const out = execFileSync(process.execPath, ['--import', 'tsx', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(JSON.parse(out)).toEqual([8, 10]);
   });
 });
 

@@ -53,6 +53,39 @@ export interface WorkerPoolTaskRunnerOptions {
 /** The compiled worker entry (the same file whether this module runs from `src` or `dist`). */
 const WORKER_ENTRY = new URL('../../dist/workers/pool-worker.js', import.meta.url).href;
 
+/** Flags that preload a module (a loader such as tsx) and take it as their value. */
+const PRELOAD_FLAGS = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r']);
+
+/** Whether `argv[i]` preloads tsx (`--import tsx`, `--import=tsx`, `--require tsx/cjs`, ...). */
+function preloadsTsx(argv: readonly string[], i: number): boolean {
+  const [flag, inline] = argv[i].split('=', 2);
+  return PRELOAD_FLAGS.has(flag) && /(^|[/\\])tsx([/\\]|$)/.test(inline ?? argv[i + 1] ?? '');
+}
+
+/**
+ * The `execArgv` of the workers: this process's (the default) unless it preloads tsx. A worker
+ * inherits that preload, and there tsx's require hook loads the engine a second time, as CommonJS,
+ * beside the ES module copy that the task's module imports: two registries, two run contexts. The
+ * worker registers tsx's ES module loader itself when a task's module is TypeScript; of the other
+ * flags it keeps the ones that change how modules resolve and report (`--conditions`,
+ * `--enable-source-maps`), since an explicit list must hold only flags a worker accepts.
+ */
+function workerExecArgv(): string[] | undefined {
+  const argv = process.execArgv;
+  if (!argv.some((_, i) => preloadsTsx(argv, i))) return undefined;
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i].split('=', 1)[0];
+    if (flag === '--conditions' || flag === '-C') {
+      out.push(argv[i]);
+      if (!argv[i].includes('=') && i + 1 < argv.length) out.push(argv[++i]);
+    } else if (flag === '--enable-source-maps') {
+      out.push(argv[i]);
+    }
+  }
+  return out;
+}
+
 let entry: { arg: string; url: string } | undefined;
 
 /** The URL of the program's entry module (`node script.js`), if there is one. */
@@ -251,6 +284,7 @@ export class WorkerPoolTaskRunner implements TaskRunner {
       // Let each worker's event loop run between tasks (timers a body left behind still fire).
       atomics: 'async',
       resourceLimits: this.resourceLimits,
+      execArgv: workerExecArgv(),
       workerData,
     });
     pool.on('message', this.onMessage);
