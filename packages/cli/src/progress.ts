@@ -120,7 +120,7 @@ export class ProgressDisplay {
       if (state.isFailed()) owner.failed++;
       if (!this.live) {
         this.line(
-          `${'  '.repeat(owner.depth + 1)}· ${run.name} ${state.name}${state.isFailed() && state.message ? `: ${state.message}` : ''}`,
+          `${'  '.repeat(owner.depth + 1)}· ${run.runName} ${state.name}${state.isFailed() && state.message ? `: ${state.message}` : ''}`,
         );
       }
     }

@@ -221,7 +221,8 @@ describe('tideflow runs show', () => {
       /Inputs\n {2}DATASET\s+DIGEST\s+CONTEXT\s+ROWS\s+SOURCE\n {2}data\.csv\s+a1b2c3d4e5f6a7b8\s+training\s+4000\s+data\/data\.csv\n {2}data\.csv\s+c9d0e1f2\s+test\s+-\s+data\/data\.csv\n/,
     );
     expect(r.stdout).toMatch(/Pipeline\.generate\s+CACHED\s+12ms\s+1\s+hit/);
-    expect(r.stdout).toMatch(/Pipeline\.train\s+FAILED\s+1m02s\s+3\s+-\s+Error: diverged/);
+    // A task run named by taskRunName is shown by its name.
+    expect(r.stdout).toMatch(/ {2}train\[knn\]\s+FAILED\s+1m02s\s+3\s+-\s+Error: diverged/);
     expect(r.stdout).toMatch(/plots\/roc\.svg\s+file\s+-\s+6 B/);
     expect(r.stdout).toMatch(/table\/scores\/v1\.json\s+table\s+v1/);
     expect(r.stdout).toMatch(/Models\n.*\n {2}knn\s+tideflow\.models\.knn\s+2\.0 KiB/);
@@ -283,6 +284,10 @@ describe('tideflow runs show', () => {
       parameters: { seed: 7 },
     });
     expect(j.taskRuns.map((t: { state: string }) => t.state)).toEqual(['CACHED', 'FAILED']);
+    expect(j.taskRuns.map((t: { taskRunName: string }) => t.taskRunName)).toEqual([
+      'Pipeline.generate',
+      'train[knn]',
+    ]);
     expect(j.artifacts.map((a: { path: string }) => a.path)).toEqual([
       'models/knn/MLmodel.json',
       'models/knn/model.bin',

@@ -63,6 +63,8 @@ describe('tideflow run clustering', () => {
     const show = (await cli(ws, 'runs', 'show', runId)).stdout;
     expect(show).toContain('test_accuracy');
     expect(show).toContain('ClusteringPipeline');
+    // Each family search says which family it searched (the taskRunName option).
+    expect(show).toMatch(/\n {2}searchFamily\[[a-z_]+\] +COMPLETED/);
   }, 300_000);
 
   it('prints one JSON object with --json; an identical rerun is served from the cache', async () => {
@@ -85,6 +87,13 @@ describe('tideflow run clustering', () => {
     const taskStates = show.taskRuns.map((t: { state: string }) => t.state);
     expect(taskStates.length).toBeGreaterThan(10);
     expect(taskStates.every((s: string) => s === 'CACHED')).toBe(true);
+    const searches = show.taskRuns.filter(
+      (t: { taskName: string }) => t.taskName === 'ClusteringPipeline.searchFamily',
+    );
+    expect(searches.length).toBeGreaterThan(1);
+    const names = searches.map((t: { taskRunName: string }) => t.taskRunName);
+    for (const name of names) expect(name).toMatch(/^searchFamily\[[a-z_]+\]$/);
+    expect(new Set(names).size).toBe(names.length);
     expect(summary.registered_model).toMatchObject({
       name: expect.stringMatching(/^clustering-[0-9a-f]{8}$/),
       version: 1,
@@ -179,7 +188,7 @@ describe('ProgressDisplay', () => {
         if (x === 3) throw new Error('bad input');
         return x;
       },
-      { registry },
+      { registry, taskRunName: (p) => (p.x === 3 ? 'step' : `step[${String(p.x)}]`) },
     );
     const child = flow(
       async function child(_name: string) {
@@ -205,7 +214,9 @@ describe('ProgressDisplay', () => {
     const lines = out.trimEnd().split('\n');
     expect(lines[0]).toBe('▶ parent');
     expect(lines).toContain('  ▶ child [first]');
-    expect(lines.filter((l) => l === '    · step Completed')).toHaveLength(2);
+    // Task runs are named by their taskRunName.
+    expect(lines).toContain('    · step[1] Completed');
+    expect(lines).toContain('    · step[2] Completed');
     expect(
       lines.some((l) => /^ {2}✔ child \[first\] Completed in .+ \(2\/2 tasks\)$/.test(l)),
     ).toBe(true);

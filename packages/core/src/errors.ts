@@ -121,6 +121,23 @@ export class CacheKeyError extends TideflowError {
 }
 
 /**
+ * Thrown when a task's `taskRunName` option cannot name its runs: when the task is defined, for a
+ * template with an unknown or malformed placeholder (`placeholder` names it) or an option that is
+ * neither a template nor a function; when a task run is created, for a function that throws or
+ * returns no name (the run then fails with this error before its body runs).
+ */
+export class TaskRunNameError extends TideflowError {
+  constructor(
+    readonly taskName: string,
+    detail: string,
+    readonly placeholder?: string,
+    options?: { cause?: unknown },
+  ) {
+    super('TASK_RUN_NAME', `Task "${taskName}": ${detail}`, options);
+  }
+}
+
+/**
  * The error of a run whose body threw `undefined` or `null`: the run fails with this error (which
  * names the flow or task) instead of a failed state without any error.
  */

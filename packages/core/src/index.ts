@@ -20,6 +20,7 @@ export {
   NothingThrownError,
   TaskArgumentError,
   WorkerCrashedError,
+  TaskRunNameError,
 } from './errors.js';
 export { ConsoleLogger, LevelLogger, silentLogger, LOG_LEVELS } from './logger.js';
 export type { Logger, LogLevel, ConsoleLoggerOptions } from './logger.js';
@@ -28,7 +29,11 @@ export {
   defaultSerializers,
   registerSerializer,
 } from './serialization/serializer-registry.js';
-export type { Serializer, Constructor } from './serialization/serializer-registry.js';
+export type {
+  Serializer,
+  Constructor,
+  LazySerializer,
+} from './serialization/serializer-registry.js';
 export { loadModel, parseModelUri } from './serialization/load-model.js';
 export type { LoadModelOptions, ModelRef } from './serialization/load-model.js';
 import './serialization/matrix.js';
@@ -56,6 +61,7 @@ export type {
   HookContext,
   NormalizedHooks,
 } from './engine/options.js';
+export type { TaskRunName } from './engine/task-run-name.js';
 export { State, STATE_NAMES, STATE_TYPES, FINAL_STATE_TYPES } from './engine/state.js';
 export type { StateType } from './engine/state.js';
 export { TaskFuture, wait, unmapped, Unmapped } from './engine/future.js';

@@ -54,6 +54,46 @@ describe('SerializerRegistry', () => {
     expect(back.to2DArray()).toEqual(m.to2DArray());
   });
 
+  it('loads a lazy serializer only when its bytes or an instance of its class are met', () => {
+    let loads = 0;
+    const lazy = (): SerializerRegistry => {
+      const registry = new SerializerRegistry();
+      registry.registerLazy('Point', () => {
+        loads++;
+        return {
+          ctor: Point,
+          serializer: {
+            encode: (p: Point) => [p.x, p.y],
+            decode: ([x, y]: number[]) => new Point(x, y),
+          },
+        };
+      });
+      return registry;
+    };
+    const writer = lazy();
+    expect(writer.deserialize(writer.serialize({ a: [1], d: new Date(0) }))).toEqual({
+      a: [1],
+      d: new Date(0),
+    });
+    expect(loads).toBe(0);
+    const bytes = writer.serialize({ p: new Point3(1, 2) });
+    expect(loads).toBe(1);
+    const reader = lazy();
+    expect(reader.deserialize(bytes)).toEqual({ p: new Point(1, 2) });
+    expect(loads).toBe(2);
+    expect(reader.has(new Point(0, 0))).toBe(true);
+    expect(loads).toBe(2);
+    expect(() => lazy().serialize(new Unregistered())).toThrow(/Unregistered instance at \$/);
+    expect(loads).toBe(3);
+    const clash = lazy();
+    expect(() =>
+      clash.registerLazy('Point', () => ({ ctor: Point, serializer: {} as never })),
+    ).toThrow(/"Point" is already registered/);
+    expect(() =>
+      clash.register(Unregistered, { encode: () => 0, decode: () => new Unregistered() }, 'Point'),
+    ).toThrow(/already registered for another class/);
+  });
+
   it('refuses unregistered class instances and functions, naming the path', () => {
     const registry = new SerializerRegistry();
     expect(() => registry.serialize({ inner: [new Unregistered()] })).toThrow(

@@ -6,6 +6,7 @@ function record(id: string, patch: Partial<TaskRunRecord> = {}): TaskRunRecord {
   return {
     taskRunId: id,
     taskName: 'Pipeline.train',
+    taskRunName: 'Pipeline.train',
     state: 'COMPLETED',
     stateHistory: [
       { type: 'PENDING', name: 'Pending', timestamp: 1_700_000_000_001 },

@@ -15,7 +15,8 @@ export {
 } from './errors.js';
 
 // Data: dense matrices, CSV files, seeded randomness, synthetic blobs and train/test splits.
-export { denseMatrix, fromRows, row, takeRows, asDenseMatrix, toMlMatrix } from './data/matrix.js';
+export { denseMatrix, fromRows, row, takeRows, asDenseMatrix } from './data/matrix.js';
+export { toMlMatrix } from './data/ml-matrix.js';
 export type { DenseMatrix, MatrixLike } from './data/matrix.js';
 export type { Dataset } from './data/dataset.js';
 export { Random, portableLog } from './data/random.js';
@@ -32,6 +33,7 @@ export {
   BaseClassifier,
   BaseTransformer,
   argmaxRows,
+  predictWithProba,
   checkJSONType,
   toFloat64,
   toInt32,
@@ -203,7 +205,7 @@ export type {
 } from './metrics/classification.js';
 export { logLoss, brierScore, rocAucOvr, binaryRocAuc } from './metrics/probability.js';
 export type { ProbabilityOptions, LogLossOptions, RocAucOptions } from './metrics/probability.js';
-export { scorer, SCORER_NAMES } from './metrics/scorer.js';
+export { scorer, scorerUsesProbabilities, SCORER_NAMES } from './metrics/scorer.js';
 export type { Scorer, ScorerName } from './metrics/scorer.js';
 
 // Explain: permutation importance, exact and Kernel SHAP, background summaries and budgets.

@@ -7,7 +7,7 @@ import { GaussianNB, Pipeline, SelectKBest, StandardScaler, makeBlobs } from '..
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('@tideflow/models/serving', () => {
-  it('decodes and predicts with a fitted pipeline without loading the feature-selection statistics', () => {
+  it('decodes and predicts with a fitted pipeline without loading ml-matrix or the feature-selection statistics', () => {
     const data = makeBlobs({ n: 200, dim: 4, k: 3, std: 1, seed: 4 });
     const model = new Pipeline({
       steps: [
@@ -30,7 +30,8 @@ describe('@tideflow/models/serving', () => {
         const model = defaultSerializers.deserialize(Buffer.from(process.env.MODEL, 'base64'));
         const label = model.predict(denseMatrix(1, 4, Float64Array.from(JSON.parse(process.env.ROW))))[0];
         const loaded = Object.keys(createRequire(import.meta.url).cache);
-        console.log(JSON.stringify({ label, stdlib: loaded.filter((k) => k.includes('@stdlib')).length }));
+        const count = (dep) => loaded.filter((k) => k.includes('/node_modules/' + dep + '/')).length;
+        console.log(JSON.stringify({ label, stdlib: count('@stdlib'), mlMatrix: count('ml-matrix') }));
         `,
       ],
       {
@@ -43,6 +44,6 @@ describe('@tideflow/models/serving', () => {
         },
       },
     );
-    expect(JSON.parse(out)).toEqual({ label: data.y[0], stdlib: 0 });
+    expect(JSON.parse(out)).toEqual({ label: data.y[0], stdlib: 0, mlMatrix: 0 });
   });
 });

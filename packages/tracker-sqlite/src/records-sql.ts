@@ -51,11 +51,11 @@ export function getFlowRun(store: SqliteStore, runId: string): FlowRunRecord | u
   };
 }
 
-const UPSERT_TASK_RUN = `INSERT INTO task_runs (run_id, task_run_id, seq, task_name, state, state_history, start_time, end_time,
-     duration_ms, attempts, cache_key, cache_hit, error)
-   VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_runs WHERE run_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+const UPSERT_TASK_RUN = `INSERT INTO task_runs (run_id, task_run_id, seq, task_name, task_run_name, state, state_history,
+     start_time, end_time, duration_ms, attempts, cache_key, cache_hit, error)
+   VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_runs WHERE run_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
    ON CONFLICT (run_id, task_run_id) DO UPDATE SET
-     task_name = excluded.task_name, state = excluded.state, state_history = excluded.state_history,
+     task_name = excluded.task_name, task_run_name = excluded.task_run_name, state = excluded.state, state_history = excluded.state_history,
      start_time = excluded.start_time, end_time = excluded.end_time, duration_ms = excluded.duration_ms,
      attempts = excluded.attempts, cache_key = excluded.cache_key, cache_hit = excluded.cache_hit,
      error = excluded.error`;
@@ -76,6 +76,7 @@ export function putTaskRuns(
         r.taskRunId,
         run.id,
         r.taskName,
+        r.taskRunName,
         r.state,
         histories[i],
         r.startTime,
@@ -93,6 +94,7 @@ export function putTaskRuns(
 interface TaskRow {
   task_run_id: string;
   task_name: string;
+  task_run_name: string;
   state: StateType;
   state_history: string;
   start_time: number | null;
@@ -113,6 +115,7 @@ export function listTaskRuns(store: SqliteStore, runId: string): TaskRunRecord[]
   return rows.map((t) => ({
     taskRunId: t.task_run_id,
     taskName: t.task_name,
+    taskRunName: t.task_run_name,
     state: t.state,
     stateHistory: JSON.parse(t.state_history) as StateTransition[],
     startTime: t.start_time,

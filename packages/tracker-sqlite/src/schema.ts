@@ -222,6 +222,18 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('CREATE INDEX runs_by_parent ON runs (parent_run_uuid, lifecycle_stage);');
     },
   },
+  {
+    version: 6,
+    description: 'task-run names (the taskRunName task option)',
+    up(db) {
+      // Runs recorded before task-run names are called after their task, as new runs without
+      // a taskRunName option are.
+      db.exec(`
+        ALTER TABLE task_runs ADD COLUMN task_run_name TEXT;
+        UPDATE task_runs SET task_run_name = task_name;
+      `);
+    },
+  },
 ];
 
 /** The schema version this package writes. */

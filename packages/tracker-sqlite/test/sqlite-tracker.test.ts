@@ -123,6 +123,7 @@ describe('schema migrations', () => {
     await t.upsertTaskRun('old', {
       taskRunId: 't',
       taskName: 'x',
+      taskRunName: 'x',
       state: 'COMPLETED',
       stateHistory: [],
       startTime: 1,
@@ -179,6 +180,29 @@ describe('schema migrations', () => {
     }[];
     check.close();
     expect(plan.map((r) => r.detail).join('\n')).toContain('runs_by_parent');
+  });
+
+  it('brings a version-5 store forward to task-run names: older task runs keep their task name', async () => {
+    const path = fresh();
+    mkdirSync(join(path, '..'), { recursive: true });
+    const db = new Database(path);
+    expect(migrate(db, path, 5)).toBe(5);
+    db.prepare(
+      `INSERT INTO runs (run_uuid, experiment_id, name, status, start_time) VALUES ('old', 0, 'legacy', 'FINISHED', 5)`,
+    ).run();
+    db.prepare(
+      `INSERT INTO task_runs (run_id, task_run_id, seq, task_name, state, state_history, attempts, cache_hit) VALUES (1, 't', 1, 'Pipeline.fit', 'COMPLETED', '[]', 1, 0)`,
+    ).run();
+    db.close();
+    const t = new SqliteTracker({ path });
+    const [old] = await t.listTaskRuns('old');
+    expect(old).toMatchObject({ taskName: 'Pipeline.fit', taskRunName: 'Pipeline.fit' });
+    await t.upsertTaskRun('old', { ...old, taskRunId: 'u', taskRunName: 'fit[svm]' });
+    expect((await t.listTaskRuns('old')).map((r) => r.taskRunName)).toEqual([
+      'Pipeline.fit',
+      'fit[svm]',
+    ]);
+    await t.close();
   });
 
   it('refuses a store written by a newer schema', async () => {

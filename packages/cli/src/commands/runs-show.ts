@@ -212,8 +212,10 @@ export function registerRunsShow(runs: Command, io: CliIo): void {
                   { header: 'CACHE' },
                   { header: 'ERROR', min: 5 },
                 ],
+                // The run's name says what it ran (`searchFamily[svm]` with `taskRunName`); by
+                // default it is the task's name. `--json` has both.
                 taskRuns.map((t) => [
-                  t.taskName,
+                  t.taskRunName,
                   t.state,
                   formatDuration(t.durationMs),
                   String(t.attempts),

@@ -17,6 +17,7 @@ import {
 } from './options.js';
 import { parameterNames } from './param-names.js';
 import { compileValidator, type ArgsValidator } from './args-validator.js';
+import { compileTaskRunName } from './task-run-name.js';
 
 /** Any function a flow or task wraps. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -51,6 +52,8 @@ export interface Definition {
    * where it was defined): a worker imports it to find the task by name. Tasks only.
    */
   readonly module?: string;
+  /** Names each task run from its parameters (tasks with `taskRunName` only). */
+  readonly runNamer?: (parameters: Readonly<Record<string, unknown>>) => string;
 }
 
 /** The `module` option as a URL (a file path becomes a `file:` URL); InvalidOptionError when it is neither. */
@@ -81,6 +84,11 @@ export function createDefinition(
       `"${name}": version is a task option (part of its cache key); put it on the flow's tasks.`,
     );
   }
+  if (kind === 'flow' && options.taskRunName !== undefined) {
+    throw new InvalidOptionError(
+      `"${name}": taskRunName is a task option (it names task runs); put it on the flow's tasks.`,
+    );
+  }
   checkVersion(name, options.version);
   const paramNames = parameterNames(fn);
   return {
@@ -96,6 +104,7 @@ export function createDefinition(
     paramTypes,
     cache: options.cache ? normalizeCacheOptions(name, options.cache, options.version) : undefined,
     module: kind === 'task' ? moduleUrl(name, options.module ?? module) : undefined,
+    runNamer: compileTaskRunName(name, options.taskRunName, paramNames),
   };
 }
 

@@ -12,6 +12,8 @@ export interface EngineRunInfo {
   readonly id: string;
   /** The registered name of the flow or task, e.g. `Pipeline.train`. */
   readonly name: string;
+  /** What this run is called: a task run's `taskRunName` for its arguments, else `name`. */
+  readonly runName: string;
   /** The flow run this run belongs to (for a subflow: its parent flow run), if any. */
   readonly flowRunId?: string;
   /** The task run that started this subflow, or the parent flow run id for a top-level subflow call. */

@@ -7,6 +7,7 @@ import type { RetryDelay } from './retry.js';
 import type { TaskRunner } from './runner.js';
 import type { State } from './state.js';
 import type { ParamsSchema } from './args-validator.js';
+import type { TaskRunName } from './task-run-name.js';
 
 /** What a hook receives about the run that triggered it. */
 export interface HookContext<R = unknown> {
@@ -73,6 +74,18 @@ export interface TaskOptions<R = unknown> extends RunOptions<R> {
    * its callers.
    */
   module?: string;
+  /**
+   * What each run of the task is called in records, logs and `tideflow runs show`, as Prefect's
+   * `task_run_name`: a template with `{param}` placeholders filled from the call's arguments by
+   * parameter name (`'searchFamily[{family}]'`, `'{cfg.model}'` for a field), or a function of the
+   * parameters by name. A placeholder that names no parameter is a `TaskRunNameError` when the
+   * task is defined. Arguments show as text when primitive, as their kind otherwise
+   * (`Float64Array(300)`, `Dataset`); a future passed to `.submit` shows as `TaskFuture`. Not part
+   * of the cache key.
+   *
+   * @default the task's name
+   */
+  taskRunName?: TaskRunName;
 }
 
 /** Options of a flow. */

@@ -29,6 +29,8 @@ export class RunRecord implements RunStates {
   attempt = 0;
   /** The cache key, when the run is cached. */
   cacheKey?: string;
+  /** What the run is called, when the task's `taskRunName` names it otherwise than the task. */
+  runName?: string;
   private infoCache?: EngineRunInfo;
 
   constructor(
@@ -50,6 +52,7 @@ export class RunRecord implements RunStates {
       kind: this.kind,
       id: this.id,
       name: this.def.name,
+      runName: this.runName ?? this.def.name,
       flowRunId: this.flowRunId,
       parentRunId: this.parentRunId,
       parameters: namedParameters(this.def.paramNames, this.args),

@@ -7,7 +7,7 @@ import { runStorage, type ActiveRun } from './context.js';
 import type { Definition } from './definition.js';
 import type { FlowRun } from './flow-run.js';
 import { TaskFuture } from './future.js';
-import { NEVER_ABORTED, RunRecord } from './run-record.js';
+import { NEVER_ABORTED, RunRecord, namedParameters } from './run-record.js';
 import {
   InProcessTaskRunner,
   type AttemptExecutor,
@@ -20,16 +20,34 @@ import { acquireTagLimits } from './tag-limits.js';
 /** Runs submitted tasks outside any flow run. */
 const standaloneRunner: TaskRunner = new InProcessTaskRunner();
 
-/** Creates a task run in Pending state. */
+/**
+ * Creates a task run in Pending state, named by the task's `taskRunName`; when that cannot name
+ * it, the run is Failed at once with the `TaskRunNameError` (see {@link nameFailure}).
+ */
 function createTaskRecord(
   def: Definition,
   args: readonly unknown[],
   parent: ActiveRun | undefined,
 ): RunRecord {
   const record = new RunRecord('task', def, args, parent?.flow?.id, parent?.taskRunId);
+  let nameError: unknown;
+  if (def.runNamer) {
+    try {
+      record.runName = def.runNamer(namedParameters(def.paramNames, args));
+    } catch (error) {
+      nameError = error;
+    }
+  }
   record.announce();
   record.enter('PENDING');
+  if (nameError !== undefined)
+    record.enter('FAILED', { error: nameError, message: (nameError as Error).message });
   return record;
+}
+
+/** The `TaskRunNameError` of a task run that ended Failed as it was created, if it did. */
+function nameFailure(record: RunRecord): Error | undefined {
+  return record.history.length > 1 ? (record.state.error as Error) : undefined;
 }
 
 /** The cancellation error a task ends with when `error` means its flow run was cancelled, else undefined. */
@@ -224,7 +242,10 @@ export function callTask(
   args: readonly unknown[],
 ): Promise<unknown> {
   const parent = runStorage.getStore();
-  return executeTask(createTaskRecord(def, args, parent), thisArg, args, parent?.flow);
+  const record = createTaskRecord(def, args, parent);
+  const failed = def.runNamer ? nameFailure(record) : undefined;
+  if (failed) return Promise.reject(failed);
+  return executeTask(record, thisArg, args, parent?.flow);
 }
 
 async function resolveFutures(args: readonly unknown[]): Promise<unknown[]> {
@@ -258,18 +279,22 @@ export function submitTask(
     );
   }
   const record = createTaskRecord(def, args, parent);
-  const outcome = args.some((a) => a instanceof TaskFuture)
-    ? resolveFutures(args).then(
-        (resolved) => submitJob(runner, record, new SubmittedTask(record, thisArg, resolved, flow)),
-        (error: unknown) => {
-          record.enter('FAILED', {
-            error,
-            message: `An upstream future failed: ${(error as Error).message}`,
-          });
-          throw error;
-        },
-      )
-    : submitJob(runner, record, new SubmittedTask(record, thisArg, args, flow));
+  const failed = def.runNamer ? nameFailure(record) : undefined;
+  const outcome = failed
+    ? Promise.reject(failed)
+    : args.some((a) => a instanceof TaskFuture)
+      ? resolveFutures(args).then(
+          (resolved) =>
+            submitJob(runner, record, new SubmittedTask(record, thisArg, resolved, flow)),
+          (error: unknown) => {
+            record.enter('FAILED', {
+              error,
+              message: `An upstream future failed: ${(error as Error).message}`,
+            });
+            throw error;
+          },
+        )
+      : submitJob(runner, record, new SubmittedTask(record, thisArg, args, flow));
   const future = new TaskFuture(record, outcome);
   flow?.futures.push(future);
   return future;

@@ -17,6 +17,14 @@ export interface Serializer<T, D = unknown> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Constructor<T = unknown> = abstract new (...args: any[]) => T;
 
+/** What a {@link SerializerRegistry.registerLazy} loader returns: the class and its serializer. */
+export interface LazySerializer<T = unknown, D = unknown> {
+  /** The class whose instances the serializer encodes. */
+  ctor: Constructor<T>;
+  /** How its instances are encoded and decoded. */
+  serializer: Serializer<T, D>;
+}
+
 interface Entry {
   name: string;
   ctor: Constructor;
@@ -62,6 +70,8 @@ const CLONEABLE = new Set<unknown>([
 export class SerializerRegistry {
   private readonly byCtor = new Map<Constructor, Entry>();
   private readonly byName = new Map<string, Entry>();
+  /** Serializers registered with {@link SerializerRegistry.registerLazy}, not loaded yet, by name. */
+  private readonly lazy = new Map<string, () => LazySerializer>();
 
   /**
    * Registers how instances of `ctor` (and of its subclasses without their own entry) are encoded.
@@ -72,6 +82,7 @@ export class SerializerRegistry {
     serializer: Serializer<T, D>,
     name: string = ctor.name,
   ): void {
+    if (this.lazy.has(name)) this.loadLazy(name);
     const entry: Entry = { name, ctor, serializer: serializer };
     const previous = this.byName.get(name);
     if (previous && previous.ctor !== ctor) {
@@ -83,6 +94,42 @@ export class SerializerRegistry {
     this.byName.set(name, entry);
   }
 
+  /**
+   * Registers a serializer whose class is loaded on first need, so that a process which never
+   * meets an instance pays nothing for the class's module: `load` runs (synchronously, once) when
+   * bytes carry `name`, or when an instance of a class without a loaded entry is met, and returns
+   * the class and its serializer.
+   *
+   * @example
+   * ```ts
+   * const require = createRequire(import.meta.url);
+   * registry.registerLazy('ml-matrix.Matrix', () => ({
+   *   ctor: (require('ml-matrix') as typeof import('ml-matrix')).Matrix,
+   *   serializer: matrixSerializer,
+   * }));
+   * ```
+   */
+  registerLazy<T, D>(name: string, load: () => LazySerializer<T, D>): void {
+    if (this.byName.has(name) || this.lazy.has(name)) {
+      throw new SerializationError(
+        `A serializer named "${name}" is already registered; pass a distinct name.`,
+      );
+    }
+    this.lazy.set(name, load);
+  }
+
+  /** Loads and registers the lazy serializer named `name`, or every one when `name` is omitted. */
+  private loadLazy(name?: string): void {
+    const names = name === undefined ? [...this.lazy.keys()] : [name];
+    for (const key of names) {
+      const load = this.lazy.get(key);
+      if (!load) continue;
+      this.lazy.delete(key);
+      const { ctor, serializer } = load();
+      this.register(ctor, serializer, key);
+    }
+  }
+
   /** Whether `value` is an instance of a class that has a registered serializer. */
   has(value: unknown): boolean {
     return this.entryFor(value) !== undefined;
@@ -91,7 +138,17 @@ export class SerializerRegistry {
   /** The registered serializer entry for `value`'s class (walking up the prototype chain). */
   private entryFor(value: unknown): Entry | undefined {
     if (typeof value !== 'object' || value === null) return undefined;
-    let proto: unknown = Object.getPrototypeOf(value);
+    const proto = Object.getPrototypeOf(value) as unknown;
+    const entry = this.loadedEntryFor(proto);
+    if (entry || this.lazy.size === 0 || CLONEABLE.has(proto)) return entry;
+    // An instance of a class without an entry: it may be one of the lazy serializers' classes.
+    this.loadLazy();
+    return this.loadedEntryFor(proto);
+  }
+
+  /** The entry of the first class on the prototype chain from `start` that has one. */
+  private loadedEntryFor(start: unknown): Entry | undefined {
+    let proto = start;
     while (proto !== null && proto !== Object.prototype) {
       const ctor = (proto as { constructor?: Constructor }).constructor;
       const entry = ctor ? this.byCtor.get(ctor) : undefined;
@@ -177,6 +234,7 @@ export class SerializerRegistry {
     const record = data as Record<string, unknown>;
     const tag = record[TAG];
     if (typeof tag === 'string') {
+      if (!this.byName.has(tag)) this.loadLazy(tag);
       const entry = this.byName.get(tag);
       if (!entry) {
         throw new SerializationError(

@@ -7,6 +7,7 @@ function taskRun(id: string, patch: Partial<TaskRunRecord> = {}): TaskRunRecord 
   return {
     taskRunId: id,
     taskName: 'Pipeline.train',
+    taskRunName: 'Pipeline.train',
     state: 'RUNNING',
     stateHistory: [
       { type: 'PENDING', timestamp: 10 },
@@ -75,6 +76,7 @@ export function conformanceRecords({ t, withTracker }: ConformanceContext): void
           id,
           taskRun('t-2', {
             taskName: 'Pipeline.generate',
+            taskRunName: 'generate[seed=7, n=5000] — données ✓',
             cacheKey: 'abc',
             cacheHit: true,
             state: 'CACHED',
@@ -95,7 +97,16 @@ export function conformanceRecords({ t, withTracker }: ConformanceContext): void
         const list = await tr.listTaskRuns(id);
         expect(list.map((r) => r.taskRunId)).toEqual(['t-1', 't-2']);
         expect(list[0]).toEqual(finished);
-        expect(list[1]).toMatchObject({ cacheKey: 'abc', cacheHit: true, state: 'CACHED' });
+        expect(list[1]).toMatchObject({
+          taskName: 'Pipeline.generate',
+          taskRunName: 'generate[seed=7, n=5000] — données ✓',
+          cacheKey: 'abc',
+          cacheHit: true,
+          state: 'CACHED',
+        });
+        // A replaced record takes its new name.
+        await tr.upsertTaskRun(id, taskRun('t-2', { taskRunName: 'renamed' }));
+        expect((await tr.listTaskRuns(id))[1].taskRunName).toBe('renamed');
         await tr.upsertTaskRun(
           id,
           taskRun('t-3', { state: 'FAILED', error: 'ValueError: bad input' }),
@@ -107,6 +118,11 @@ export function conformanceRecords({ t, withTracker }: ConformanceContext): void
         await expect(tr.upsertTaskRun(id, taskRun('t-4', { attempts: -1 }))).rejects.toMatchObject(
           code('TRACKING_INPUT'),
         );
+        for (const taskRunName of ['', ' ', 'x'.repeat(251), undefined]) {
+          await expect(
+            tr.upsertTaskRun(id, taskRun('t-5', { taskRunName: taskRunName as string })),
+          ).rejects.toMatchObject(code('TRACKING_INPUT'));
+        }
         expect(await tr.listTaskRuns(id)).toHaveLength(3);
       }),
     );

@@ -39,6 +39,7 @@ export function runWrites(tracker: Tracker, runId: string): [string, () => Promi
         tracker.upsertTaskRun(runId, {
           taskRunId: 't1',
           taskName: 't',
+          taskRunName: 't',
           state: 'RUNNING',
           stateHistory: [state],
           startTime: 1,

@@ -232,6 +232,7 @@ export function validateFlowRun(record: FlowRunRecord): void {
 export function validateTaskRun(record: TaskRunRecord): void {
   validateRunId(record.taskRunId, 'task run id');
   validateName('A task name', record.taskName);
+  validateName('A task run name', record.taskRunName);
   validateHistory(() => `Task run "${record.taskName}" (${record.taskRunId})`, record);
   if (!Number.isSafeInteger(record.attempts) || record.attempts < 0) {
     throw new TrackingInputError(

@@ -239,6 +239,7 @@ export class TrackingRecorder {
       r = {
         taskRunId: run.id,
         taskName: run.name,
+        taskRunName: run.runName,
         state: state.type,
         stateHistory: [],
         startTime: null,

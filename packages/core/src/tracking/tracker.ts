@@ -418,6 +418,8 @@ export interface TaskRunRecord {
   taskRunId: string;
   /** The task's registered name. */
   taskName: string;
+  /** What this run is called: the task's `taskRunName` for its arguments (e.g. `searchFamily[svm]`), else the task name. */
+  taskRunName: string;
   /** The current state. */
   state: StateType;
   /** Every state entered, oldest first. */

@@ -84,12 +84,22 @@ class WorkerRun implements ActiveRun {
       kind: 'task',
       id: this.request.taskRunId,
       name: this.request.taskName,
+      runName: this.runName(),
       flowRunId: this.request.flowRunId,
       parentRunId: this.request.flowRunId,
       parameters: this.parameters,
       tags: this.def.tags,
     };
     return this.info;
+  }
+
+  /** The run's name, as the task's `taskRunName` makes it on the main thread. */
+  private runName(): string {
+    try {
+      return this.def.runNamer?.(this.parameters) ?? this.def.name;
+    } catch {
+      return this.def.name;
+    }
   }
 
   /** Posts `message` (throws DataCloneError, sending nothing, when it cannot be cloned). */

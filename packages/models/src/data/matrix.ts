@@ -1,4 +1,3 @@
-import { Matrix } from 'ml-matrix';
 /**
  * A dense row-major matrix of numbers: element (i, j) is `data[i * cols + j]`. Plain data, so it
  * survives `structuredClone`, the cache and the tracker without a custom serializer.
@@ -73,12 +72,4 @@ export function asDenseMatrix(
   for (let i = 0; i < m.rows; i++)
     for (let j = 0; j < m.columns; j++) out.data[i * m.columns + j] = m.get(i, j);
   return out;
-}
-
-/** An ml-matrix `Matrix` holding a copy of `X`, for its linear algebra. */
-export function toMlMatrix(X: DenseMatrix): Matrix {
-  const m = new Matrix(X.rows, X.cols);
-  for (let i = 0; i < X.rows; i++)
-    m.setRow(i, Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols)));
-  return m;
 }

@@ -1,5 +1,6 @@
 import { PCA } from 'ml-pca';
-import { denseMatrix, toMlMatrix, type DenseMatrix } from '../data/matrix.js';
+import { denseMatrix, type DenseMatrix } from '../data/matrix.js';
+import { toMlMatrix } from '../data/ml-matrix.js';
 
 /** A projection of rows onto their first principal components. */
 export interface PcaProjection {

@@ -27,12 +27,14 @@ await tracker.upsertTaskRun(info.runId, {
   ...base,
   taskRunId: 'busy',
   taskName: 'work',
+  taskRunName: 'work',
   state: 'RUNNING',
 });
 await tracker.upsertTaskRun(info.runId, {
   ...base,
   taskRunId: 'done',
   taskName: 'prep',
+  taskRunName: 'prep',
   state: 'COMPLETED',
   endTime: now,
   durationMs: 0,
