@@ -22,6 +22,12 @@ export {
   WorkerCrashedError,
   TaskRunNameError,
 } from './errors.js';
+export {
+  UnsafeBindError,
+  isLoopbackHost,
+  assertSafeBind,
+  bearerTokenMatches,
+} from './net/bind-guard.js';
 export { ConsoleLogger, LevelLogger, silentLogger, LOG_LEVELS } from './logger.js';
 export type { Logger, LogLevel, ConsoleLoggerOptions } from './logger.js';
 export {
