@@ -2,16 +2,12 @@
 // --data <file>` on generated CSVs of 300 × 200 and 1,347 × 64 training rows (goal ≤ 60 s each),
 // and, with TIDEFLOW_BENCH_LARGE=1, on 1,000,000 × 3 rows (goal ≤ 180 s), with the size of the
 // task cache it leaves. Each run is the real command in a child process, in a fresh directory.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { makeBlobs, writeCsv } from '@tideflow/models';
 import { report } from '../../../scripts/bench-stats.js';
-
-const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(repo, 'packages/cli/dist/bin.js');
+import { runClustering, type PipelineRun } from './cold-run.js';
 
 /** A CSV of generated clusters: `rows` training rows (plus a quarter more as the test split). */
 async function blobsCsv(dir: string, rows: number, dim: number, k: number, std: number) {
@@ -22,44 +18,11 @@ async function blobsCsv(dir: string, rows: number, dim: number, k: number, std: 
   return file;
 }
 
-/**
- * CPU seconds (user + system) of this process's finished children, from /proc on Linux (NaN
- * elsewhere): on a shared machine the wall time depends on the load, the CPU time much less.
- */
-function childCpuSeconds(): number {
-  if (!existsSync('/proc/self/stat')) return Number.NaN;
-  // Fields after the command name: state is field 3; cutime and cstime are fields 16 and 17.
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[13]) + Number(fields[14])) / 100;
-}
-
-/** A cold run on `file`: wall seconds, the summary, and the cache file's size. */
-function coldRun(file: string): {
-  seconds: number;
-  cpuSeconds: number;
-  summary: Record<string, unknown>;
-  cacheMb: number;
-} {
+/** A cold run on `file`, in a fresh directory. */
+function coldRun(file: string): PipelineRun {
   const cwd = mkdtempSync(join(tmpdir(), 'tideflow-bench-shape-'));
   try {
-    const started = performance.now();
-    const cpuBefore = childCpuSeconds();
-    const r = spawnSync(
-      process.execPath,
-      [bin, 'run', 'clustering', '--json', '--data', file, '--label', 'label'],
-      { cwd, encoding: 'utf8', maxBuffer: 1 << 26 },
-    );
-    const seconds = (performance.now() - started) / 1000;
-    const cpuSeconds = childCpuSeconds() - cpuBefore;
-    if (r.status !== 0) throw new Error(`tideflow run failed (${r.status}): ${r.stderr}`);
-    const cache = statSync(join(cwd, '.tideflow', 'cache.sqlite'), { throwIfNoEntry: false });
-    return {
-      seconds,
-      cpuSeconds,
-      summary: JSON.parse(r.stdout) as Record<string, unknown>,
-      cacheMb: (cache?.size ?? 0) / 2 ** 20,
-    };
+    return runClustering(cwd, ['--data', file, '--label', 'label']);
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }

@@ -33,6 +33,7 @@ export {
   BaseClassifier,
   BaseTransformer,
   argmaxRows,
+  predictWithProba,
   checkJSONType,
   toFloat64,
   toInt32,
@@ -204,7 +205,7 @@ export type {
 } from './metrics/classification.js';
 export { logLoss, brierScore, rocAucOvr, binaryRocAuc } from './metrics/probability.js';
 export type { ProbabilityOptions, LogLossOptions, RocAucOptions } from './metrics/probability.js';
-export { scorer, SCORER_NAMES } from './metrics/scorer.js';
+export { scorer, scorerUsesProbabilities, SCORER_NAMES } from './metrics/scorer.js';
 export type { Scorer, ScorerName } from './metrics/scorer.js';
 
 // Explain: permutation importance, exact and Kernel SHAP, background summaries and budgets.

@@ -94,6 +94,23 @@ describe('exactShap', () => {
     expect(efficiencyGap(shap)).toBeLessThan(1e-9);
   });
 
+  it('evaluates the model on 2^M − 2 coalitions: the empty and full ones are E[f] and f(x)', () => {
+    let modelRows = 0;
+    const counted = {
+      predictProba: (X: Parameters<typeof nb.predictProba>[0]) => {
+        modelRows += X.rows;
+        return nb.predictProba(X);
+      },
+    };
+    const rows = takeRows(test.X, range(0, 40));
+    const shap = exactShap(counted, rows, { background, maxBatchRows: 1_000 });
+    // The background and the rows once each, then 6 of the 8 coalitions of 3 features.
+    expect(modelRows).toBe(100 + 40 + 6 * 40 * 100);
+    const direct = exactShap(nb, rows, { background });
+    expect(maxAbsDiff(shap.values, direct.values)).toBeLessThan(1e-12);
+    expect(efficiencyGap(shap)).toBeLessThan(1e-9);
+  });
+
   it('gives a feature the model ignores zero value, and ranks features globally by mean |φ|', () => {
     // A model that only reads feature 1.
     const model = {

@@ -35,7 +35,7 @@ export async function runHooks(
         runId: record.id,
         state: record.state,
         attempt: record.attempt,
-        parameters: record.info.parameters,
+        parameters: record.parameters,
         logger,
       });
     } catch (error) {

@@ -22,16 +22,19 @@ export function namedParameters(
   return out;
 }
 
-/** One flow or task run: its description for events and its state history. */
-export class RunRecord implements RunStates {
+/**
+ * One flow or task run: its description (it is the {@link EngineRunInfo} that events carry, so
+ * a run costs no second object) and its state history.
+ */
+export class RunRecord implements RunStates, EngineRunInfo {
   readonly history: State[] = [];
   /** The current attempt (0 before the first). */
   attempt = 0;
   /** The cache key, when the run is cached. */
   cacheKey?: string;
-  /** What the run is called, when the task's `taskRunName` names it otherwise than the task. */
-  runName?: string;
-  private infoCache?: EngineRunInfo;
+  /** What the run is called: the task's `taskRunName` for its arguments, else its name. */
+  runName: string;
+  private parametersCache?: Record<string, unknown>;
 
   constructor(
     readonly kind: RunKind,
@@ -40,26 +43,26 @@ export class RunRecord implements RunStates {
     readonly flowRunId: string | undefined,
     readonly parentRunId: string | undefined,
     readonly id: string = newRunId(),
-  ) {}
+  ) {
+    this.runName = def.name;
+  }
 
   get name(): string {
     return this.def.name;
   }
 
-  /** The run's description, built on first use (events off ⇒ never built). */
-  get info(): EngineRunInfo {
-    this.infoCache ??= {
-      kind: this.kind,
-      id: this.id,
-      name: this.def.name,
-      runName: this.runName ?? this.def.name,
-      flowRunId: this.flowRunId,
-      parentRunId: this.parentRunId,
-      parameters: namedParameters(this.def.paramNames, this.args),
-      tags: this.def.tags,
-      experiment: this.def.options.experiment,
-    };
-    return this.infoCache;
+  /** The parameters by name, built on first use (most task runs never need them). */
+  get parameters(): Readonly<Record<string, unknown>> {
+    this.parametersCache ??= namedParameters(this.def.paramNames, this.args);
+    return this.parametersCache;
+  }
+
+  get tags(): readonly string[] {
+    return this.def.tags;
+  }
+
+  get experiment(): string | undefined {
+    return this.def.options.experiment;
   }
 
   /** The latest state. */
@@ -70,7 +73,7 @@ export class RunRecord implements RunStates {
   /** Emits `run.created` (call once, before the first state). */
   announce(): void {
     if (engineEvents.active)
-      engineEvents.emit({ type: 'run.created', run: this.info, timestamp: Date.now() });
+      engineEvents.emit({ type: 'run.created', run: this, timestamp: Date.now() });
   }
 
   /** Enters a new state and tells subscribers. */
@@ -82,7 +85,7 @@ export class RunRecord implements RunStates {
     if (engineEvents.active) {
       engineEvents.emit({
         type: 'run.state',
-        run: this.info,
+        run: this,
         state,
         previous,
         attempt: this.attempt,
@@ -105,7 +108,7 @@ export class ActiveRunImpl implements ActiveRun {
   ) {}
 
   get run(): EngineRunInfo {
-    return this.record.info;
+    return this.record;
   }
   get flowRunId(): string | undefined {
     return this.flow?.id;
@@ -120,10 +123,10 @@ export class ActiveRunImpl implements ActiveRun {
     return this.record.attempt;
   }
   get parameters(): Readonly<Record<string, unknown>> {
-    return this.record.info.parameters;
+    return this.record.parameters;
   }
   get logger(): Logger {
-    this.loggerCache ??= new RunLogger(this.rootLogger, engineEvents, this.record.info);
+    this.loggerCache ??= new RunLogger(this.rootLogger, engineEvents, this.record);
     return this.loggerCache;
   }
 }

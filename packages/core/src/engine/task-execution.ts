@@ -183,7 +183,7 @@ async function runCached(
       args,
       paramNames: def.paramNames,
       flowRunId: flow?.id,
-      flowParameters: flow?.record.info.parameters,
+      flowParameters: flow?.record.parameters,
     });
   } catch (error) {
     record.enter('FAILED', { error, message: (error as Error).message });

@@ -11,12 +11,7 @@ import {
 } from './errors.js';
 import { datasetFields, inputIdentity } from './datasets.js';
 import type { DatasetInfo, DatasetInput } from './datasets.js';
-import {
-  packTaskRun,
-  SequenceTable,
-  unpackTaskRun,
-  type PackedTaskRun,
-} from './memory-task-runs.js';
+import { SequenceTable, TaskRunTable } from './memory-task-runs.js';
 import { ModelRegistryState } from './models.js';
 import { TAG_RUN_NAME } from './tracker.js';
 import type {
@@ -58,7 +53,7 @@ interface StoredRun {
   artifacts: Map<string, { info: ArtifactInfo; bytes: Uint8Array }>;
   models: Map<string, LoggedModel>;
   flowRun: FlowRunRecord | undefined;
-  taskRuns: Map<string, PackedTaskRun>;
+  taskRuns: TaskRunTable;
   logs: LogLine[];
   /** Inputs by identity, in first-recorded order; the dataset is shared with the experiment's. */
   inputs: Map<string, DatasetInput>;
@@ -214,7 +209,7 @@ export class MemoryTrackerStore implements TrackerStore {
       artifacts: new Map(),
       models: new Map(),
       flowRun: undefined,
-      taskRuns: new Map(),
+      taskRuns: new TaskRunTable(this.sequences),
       logs: [],
       inputs: new Map(),
       snapshot: undefined,
@@ -420,16 +415,16 @@ export class MemoryTrackerStore implements TrackerStore {
   }
 
   async putTaskRun(runId: string, record: TaskRunRecord): Promise<void> {
-    this.writable(runId).taskRuns.set(record.taskRunId, packTaskRun(record, this.sequences));
+    this.writable(runId).taskRuns.put(record);
   }
 
   async putTaskRuns(runId: string, records: readonly TaskRunRecord[]): Promise<void> {
     const taskRuns = this.writable(runId).taskRuns;
-    for (const r of records) taskRuns.set(r.taskRunId, packTaskRun(r, this.sequences));
+    for (const r of records) taskRuns.put(r);
   }
 
   async listTaskRuns(runId: string): Promise<TaskRunRecord[]> {
-    return Array.from(this.run(runId).taskRuns.values(), unpackTaskRun);
+    return this.run(runId).taskRuns.list();
   }
 
   async appendLogs(runId: string, lines: readonly LogLine[]): Promise<void> {

@@ -1,4 +1,5 @@
 import type { EngineEvent, EventBus, EngineRunInfo } from '../engine/events.js';
+import { RunRecord } from '../engine/run-record.js';
 import type { State, StateType } from '../engine/state.js';
 import type { Logger } from '../logger.js';
 import { flattenParams } from './flatten.js';
@@ -34,13 +35,36 @@ function transition(state: State): StateTransition {
 }
 
 /**
- * A task-run record as it is now: a copy while the run goes on (the live record keeps changing
- * while a write is queued), the record itself once it ended (nothing changes it any more).
+ * The task-run record of an engine run as it is now (a new object: the run goes on changing).
+ * Every time in it is the engine's clock at the transition.
  */
-function snapshot(record: TaskRunRecord): TaskRunRecord {
-  return record.endTime !== null
-    ? record
-    : { ...record, stateHistory: record.stateHistory.slice() };
+function taskRunRecord(run: RunRecord): TaskRunRecord {
+  const history = run.history;
+  const last = history[history.length - 1];
+  const stateHistory = new Array<StateTransition>(history.length);
+  let startTime: number | null = null;
+  for (let i = 0; i < history.length; i++) {
+    const s = history[i];
+    stateHistory[i] = transition(s);
+    if (startTime === null && s.type === 'RUNNING') startTime = s.timestamp;
+  }
+  const ended = last.isFinal();
+  // A run that ended without running (a cache hit, a cancellation) starts and ends at once.
+  if (ended) startTime ??= last.timestamp;
+  return {
+    taskRunId: run.id,
+    taskName: run.name,
+    taskRunName: run.runName,
+    state: last.type,
+    stateHistory,
+    startTime,
+    endTime: ended ? last.timestamp : null,
+    durationMs: ended ? last.timestamp - startTime! : null,
+    attempts: run.attempt,
+    cacheKey: run.cacheKey ?? null,
+    cacheHit: last.type === 'CACHED',
+    error: ended && last.isFailed() ? (last.message ?? String(last.error)) : null,
+  };
 }
 
 /** What is buffered for one tracking run (= one flow run). */
@@ -48,18 +72,16 @@ class RunBuffer {
   metrics: MetricInput[] = [];
   params: Record<string, ParamValue> = {};
   tags: Record<string, string> = {};
-  /** Task runs changed since the last write (live records, copied when written). */
-  dirtyTasks = new Map<string, TaskRunRecord>();
+  /**
+   * The task runs that changed since the last write, in the order they were created: the
+   * engine's live record while a run goes on, its final task-run record once it ended (so that
+   * nothing keeps the run's result alive).
+   */
+  taskRuns = new Map<string, RunRecord | TaskRunRecord>();
   logs: LogLine[] = [];
   /** Whether the flow-run record changed since the last write. */
   flowDirty = false;
   readonly flowStates: StateTransition[] = [];
-  /**
-   * The task runs that have not ended yet, and those that ended since the last write (dropped
-   * with it, not one by one: a Map that is added to and deleted from at every task run keeps
-   * reallocating its table).
-   */
-  readonly tasks = new Map<string, TaskRunRecord>();
   /** Every write for this run, in order. */
   chain: Promise<void> = Promise.resolve();
   timer?: NodeJS.Timeout;
@@ -78,7 +100,7 @@ class RunBuffer {
   }
 
   get size(): number {
-    return this.metrics.length + this.dirtyTasks.size + this.logs.length;
+    return this.metrics.length + this.taskRuns.size + this.logs.length;
   }
 }
 
@@ -224,49 +246,11 @@ export class TrackingRecorder {
       }
       return;
     }
-    this.taskState(owner, run, event.state, event.attempt, event.cacheKey);
-  };
-
-  private taskState(
-    owner: RunBuffer,
-    run: EngineRunInfo,
-    state: State,
-    attempt: number,
-    cacheKey?: string,
-  ): void {
-    let r = owner.tasks.get(run.id);
-    if (!r || r.endTime !== null) {
-      r = {
-        taskRunId: run.id,
-        taskName: run.name,
-        taskRunName: run.runName,
-        state: state.type,
-        stateHistory: [],
-        startTime: null,
-        endTime: null,
-        durationMs: null,
-        attempts: 0,
-        cacheKey: null,
-        cacheHit: false,
-        error: null,
-      };
-      owner.tasks.set(run.id, r);
-    }
-    r.state = state.type;
-    r.stateHistory.push(transition(state));
-    r.attempts = attempt;
-    if (cacheKey) r.cacheKey = cacheKey;
-    if (state.type === 'RUNNING' && r.startTime === null) r.startTime = state.timestamp;
-    if (state.isFinal()) {
-      r.startTime ??= state.timestamp;
-      r.endTime = state.timestamp;
-      r.durationMs = r.endTime - r.startTime;
-      r.cacheHit = state.type === 'CACHED';
-      if (state.isFailed()) r.error = state.message ?? String(state.error);
-    }
-    owner.dirtyTasks.set(run.id, r);
+    // Only the engine's own runs are recorded (it emits its live records).
+    if (!(run instanceof RunRecord)) return;
+    owner.taskRuns.set(run.id, event.state.isFinal() ? taskRunRecord(run) : run);
     this.schedule(owner);
-  }
+  };
 
   private startRun(info: EngineRunInfo, startTime: number): void {
     const run = new RunBuffer(info);
@@ -342,7 +326,7 @@ export class TrackingRecorder {
       clearTimeout(run.timer);
       run.timer = undefined;
     }
-    const { metrics, params, tags, dirtyTasks, logs } = run;
+    const { metrics, params, tags, taskRuns, logs } = run;
     const flow = run.flowDirty
       ? this.flowRecord(run, run.flowStates[run.flowStates.length - 1].type)
       : undefined;
@@ -351,7 +335,7 @@ export class TrackingRecorder {
       !metrics.length &&
       !Object.keys(params).length &&
       !Object.keys(tags).length &&
-      !dirtyTasks.size &&
+      !taskRuns.size &&
       !logs.length
     )
       return;
@@ -360,11 +344,10 @@ export class TrackingRecorder {
     run.tags = {};
     run.logs = [];
     run.flowDirty = false;
-    const taskRuns = dirtyTasks.size ? Array.from(dirtyTasks.values(), snapshot) : [];
-    if (dirtyTasks.size) {
-      run.dirtyTasks = new Map();
-      for (const r of taskRuns) if (r.endTime !== null) run.tasks.delete(r.taskRunId);
-    }
+    const records = taskRuns.size
+      ? Array.from(taskRuns.values(), (r) => (r instanceof RunRecord ? taskRunRecord(r) : r))
+      : [];
+    if (taskRuns.size) run.taskRuns = new Map();
     const runId = run.info.id;
     run.chain = run.chain
       .then(async () => {
@@ -373,7 +356,7 @@ export class TrackingRecorder {
         if (metrics.length || Object.keys(params).length || Object.keys(tags).length) {
           await tracker.logBatch(runId, { metrics, params, tags });
         }
-        if (taskRuns.length) await tracker.upsertTaskRuns(runId, taskRuns);
+        if (records.length) await tracker.upsertTaskRuns(runId, records);
         if (logs.length) await tracker.logLines(runId, logs);
       })
       .catch((error: unknown) => this.warn(run, error));

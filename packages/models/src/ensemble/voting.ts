@@ -149,6 +149,11 @@ export class VotingClassifier extends BaseClassifier<VotingClassifierParams, Vot
     return new Map(this.params.estimators.map((m, i) => [m.name, members[i]]));
   }
 
+  /** Soft voting predicts the arg-max of the averaged probabilities; hard voting counts labels. */
+  override get predictsArgmax(): boolean {
+    return this.params.voting === 'soft';
+  }
+
   /** Class probabilities (soft voting only: hard voting throws `UnsupportedOperationError`). */
   override predictProba(X: DenseMatrix): DenseMatrix {
     if (this.params.voting === 'hard') {

@@ -37,6 +37,11 @@ export abstract class BaseClassifier<P extends object, M>
     return this.#fitted?.nFeatures;
   }
 
+  /** Whether `predict` is the arg-max of `predictProba`: true unless a subclass predicts otherwise. */
+  get predictsArgmax(): boolean {
+    return true;
+  }
+
   /** Whether `fit` has run (or the model was rebuilt from a fitted JSON form). */
   get isFitted(): boolean {
     return this.#fitted !== undefined;
@@ -218,6 +223,26 @@ export function checkJSONType(json: EstimatorJSON, type: string): void {
       `Cannot rebuild a ${type} from JSON of type ${JSON.stringify((json as { type?: unknown } | null)?.type)}.`,
     );
   }
+}
+
+/**
+ * The labels and the probabilities of `model` on `X` in one pass when its `predict` is the
+ * arg-max of `predictProba` (`predictsArgmax`), else `predict` and `predictProba` each once.
+ *
+ * @example
+ * ```ts
+ * const { labels, proba } = predictWithProba(model, test.X);
+ * ```
+ */
+export function predictWithProba(
+  model: Classifier,
+  X: DenseMatrix,
+): { labels: Int32Array; proba: DenseMatrix } {
+  const proba = model.predictProba(X);
+  if (model.predictsArgmax !== true) return { labels: model.predict(X), proba };
+  const idx = argmaxRows(proba);
+  const classes = model.classes;
+  return { labels: Int32Array.from(idx, (c) => classes[c]), proba };
 }
 
 /** Index of the largest value in each row (first one on ties). */

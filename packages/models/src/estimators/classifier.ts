@@ -24,6 +24,12 @@ export interface Classifier<P extends object = object> {
   predictProba(X: DenseMatrix): DenseMatrix;
   /** The sorted class labels seen by `fit` (empty before). */
   readonly classes: Int32Array;
+  /**
+   * `true` when `predict` is exactly the arg-max of `predictProba` (ties to the smaller label), so
+   * a caller that needs both can take the labels from the probabilities (`predictWithProba`).
+   * Absent or `false`: `predict` decides otherwise (an SVC's one-vs-one votes).
+   */
+  readonly predictsArgmax?: boolean;
   /** The hyper-parameters. */
   readonly params: Readonly<P>;
   /** A new, unfitted estimator of the same type with `params` overriding the current ones. */

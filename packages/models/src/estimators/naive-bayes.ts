@@ -176,6 +176,11 @@ export class GaussianNB extends BaseClassifier<GaussianNBParams, GaussianNBModel
     return jll;
   }
 
+  /** `false`: labels are the arg-max of the joint log-likelihood, which can differ from the probabilities' where they round to a tie. */
+  override get predictsArgmax(): boolean {
+    return false;
+  }
+
   protected override predictEncoded(X: DenseMatrix): Int32Array {
     const jll = this.jointLogLikelihood(X);
     const k = jll.cols;

@@ -148,6 +148,11 @@ export class SVC extends BaseClassifier<SVCParams, SVCModel> {
     return this.model.gamma;
   }
 
+  /** `false`: labels are the one-vs-one votes (as libsvm's), not the arg-max of the Platt probabilities. */
+  override get predictsArgmax(): boolean {
+    return false;
+  }
+
   /** Whether every SMO subproblem met `tol` within `maxIter`. */
   get converged(): boolean {
     return this.model.converged;

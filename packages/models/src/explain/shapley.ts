@@ -171,7 +171,8 @@ export class CoalitionEvaluator {
   /**
    * Calls `visit(mask, chunkStart, chunkRows, v)` for every coalition in `masks` and every chunk of
    * explained rows, with `v` the coalition's values, `chunkRows × classes`. `mask[j]` is 1 when
-   * feature j is in the coalition.
+   * feature j is in the coalition. The empty coalition's values are {@link baseValue} and the full
+   * one's {@link prediction}, both already known: neither costs a model call.
    */
   forEachCoalition(
     masks: readonly Uint8Array[],
@@ -186,6 +187,16 @@ export class CoalitionEvaluator {
       for (let i = 0; i < count; i++) batch.data.set(background.data, i * B * p);
       for (let k = 0; k < masks.length; k++) {
         const mask = masks[k];
+        const size = mask.reduce((a, m) => a + m, 0);
+        if (size === 0 || size === p) {
+          for (let i = 0; i < count; i++) {
+            const known = size === 0 ? this.baseValue : this.prediction.data;
+            const from = size === 0 ? 0 : (start + i) * K;
+            for (let c = 0; c < K; c++) v[i * K + c] = known[from + c];
+          }
+          visit(k, start, count, v);
+          continue;
+        }
         // Coalition features from x, the others from each background row.
         for (let i = 0; i < count; i++) {
           const x = (start + i) * p;

@@ -125,6 +125,11 @@ export class Pipeline implements Classifier<PipelineParams> {
     return this.steps[this.steps.length - 1][1] as Classifier;
   }
 
+  /** Whether the final classifier's `predict` is the arg-max of its `predictProba`. */
+  get predictsArgmax(): boolean {
+    return this.classifier.predictsArgmax === true;
+  }
+
   /** The class labels of the final classifier (empty before `fit`). */
   get classes(): Int32Array {
     return this.classifier.classes;

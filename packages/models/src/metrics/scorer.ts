@@ -65,3 +65,19 @@ export function scorer(name: ScorerName | Scorer): Scorer {
   }
   return s;
 }
+
+/** The scorers that read `predictProba`; every other one reads only `predict`. */
+const PROBABILITY_SCORERS: ReadonlySet<ScorerName> = new Set([
+  'neg_log_loss',
+  'neg_brier_score',
+  'roc_auc_ovr',
+  'roc_auc_ovr_weighted',
+]);
+
+/**
+ * Whether the scorer `name` reads class probabilities (`predictProba`) rather than only the
+ * predicted labels: a search scored by labels alone can skip fitting probabilities.
+ */
+export function scorerUsesProbabilities(name: ScorerName): boolean {
+  return PROBABILITY_SCORERS.has(name);
+}

@@ -378,7 +378,7 @@ export class ClusteringPipeline {
     // Standardised first, as the models see the data: raw units (1e306, or one wide feature) would
     // swamp the distances.
     const scaled = new StandardScaler().fit(sample.X).transform(sample.X);
-    const { embedding } = tsne(scaled, { perplexity, seed: config.seed });
+    const { embedding } = tsne(scaled, { perplexity, nIter: config.nIter, seed: config.seed });
     return {
       X: embedding,
       y: sample.y,

@@ -3,6 +3,7 @@ import { ConformalClassifier } from '../conformal/conformal-classifier.js';
 import { coverage, meanSetSize, setSizeCounts } from '../conformal/scores.js';
 import type { Dataset } from '../data/dataset.js';
 import { takeRows, type DenseMatrix } from '../data/matrix.js';
+import { predictWithProba } from '../estimators/base.js';
 import type { Classifier } from '../estimators/classifier.js';
 import { exactShap } from '../explain/exact-shap.js';
 import { kernelShap } from '../explain/kernel-shap.js';
@@ -119,8 +120,7 @@ export const CONFORMAL_ROWS = 20_000;
 /** Metrics, per-class scores, confusion matrix and reliability of `model` on `data`. */
 export function evaluateModel(model: Classifier, data: Dataset): Evaluation {
   const labels = Int32Array.from(data.classNames, (_, i) => i);
-  const pred = model.predict(data.X);
-  const proba = model.predictProba(data.X);
+  const { labels: pred, proba } = predictWithProba(model, data.X);
   const prf = precisionRecallF1(data.y, pred, { labels });
   const options = { labels: model.classes };
   return {

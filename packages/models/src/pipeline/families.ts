@@ -25,6 +25,12 @@ export interface ModelFamilySpec<P extends object = object> {
   /** A fresh estimator with the family's fixed settings. */
   make(seed: number): Classifier;
   /**
+   * Settings of the search's candidates when the search scoring reads only predicted labels: what
+   * the labels do not depend on and the refitted model still needs (an SVC's Platt
+   * probabilities, five extra fits per candidate). The refit of the best candidate keeps `make`'s.
+   */
+  readonly labelSearchParams?: Partial<P>;
+  /**
    * Search and refit on at most this many training rows (`null`: all). The family's cost decides.
    *
    * @default null
@@ -81,6 +87,18 @@ export function familyLabel(family: string): string {
 /** A fresh estimator of a family. */
 export function makeEstimator(family: string, seed: number): Classifier {
   return familySpec(family).make(seed);
+}
+
+/**
+ * A fresh estimator of a family for the search's candidates: `make`'s, with the family's
+ * `labelSearchParams` when the search scoring reads only labels (see `scorerUsesProbabilities`).
+ */
+export function makeSearchEstimator(family: string, seed: number, labelsOnly: boolean): Classifier {
+  const spec = familySpec(family);
+  const estimator = spec.make(seed);
+  return labelsOnly && spec.labelSearchParams
+    ? estimator.withParams(spec.labelSearchParams)
+    : estimator;
 }
 
 /** The searchable parameters of a family (those its estimator declares a grid for). */
@@ -182,6 +200,8 @@ registerModelFamily({
   doc: 'Support vector classifier with Platt probabilities.',
   params: SVC_PARAMS,
   make: (seed) => new SVC({ probability: true, seed }),
+  // Predicted labels are the one-vs-one votes, which Platt scaling does not change.
+  labelSearchParams: { probability: false },
   // Kernel SVMs scale quadratically with the rows.
   maxSamples: 3_000,
 });

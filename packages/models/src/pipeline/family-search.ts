@@ -1,11 +1,12 @@
 import type { Dataset } from '../data/dataset.js';
 import { KNeighborsClassifier } from '../estimators/knn.js';
 import { Pipeline } from '../features/estimator-pipeline.js';
+import { scorerUsesProbabilities } from '../metrics/scorer.js';
 import { crossValidate } from '../selection/cross-validate.js';
 import { GridSearchCV, RandomizedSearchCV, cvResultsRows } from '../selection/search-cv.js';
 import { StratifiedKFold } from '../selection/stratified-kfold.js';
 import type { FamilyConfig, ModelFamily, PipelineConfig } from './config.js';
-import { familyLabel, familyParams, makeEstimator } from './families.js';
+import { familyLabel, familyParams, makeEstimator, makeSearchEstimator } from './families.js';
 import { featureSteps, type FeaturePlan } from './features-plan.js';
 import type { FamilyResult } from './results.js';
 import { stratifiedSample } from './splits.js';
@@ -83,6 +84,15 @@ export function searchFamily(
   const estimator = new Pipeline({
     steps: [...featureSteps(plan, sample), [MODEL_STEP, makeEstimator(family, search.seed)]],
   });
+  // The candidates skip what a label-only scoring cannot see (an SVC's probabilities); the refit
+  // of the best one below is the full estimator.
+  const labelsOnly = !scorerUsesProbabilities(search.scoring);
+  const candidate = new Pipeline({
+    steps: [
+      ...featureSteps(plan, sample),
+      [MODEL_STEP, makeSearchEstimator(family, search.seed, labelsOnly)],
+    ],
+  });
   const cv = new StratifiedKFold({ nSplits: search.folds, shuffle: true, seed: search.seed });
   // The family's searchable parameters, tuned on the pipeline's `model` step as `model__<param>`.
   const params = familyParams(family);
@@ -93,7 +103,7 @@ export function searchFamily(
   const searcher =
     familyConfig.search === 'random'
       ? new RandomizedSearchCV({
-          estimator,
+          estimator: candidate,
           paramDistributions: grid,
           nIter: familyConfig.nIter,
           seed: search.seed,
@@ -102,7 +112,7 @@ export function searchFamily(
           refit: false,
         })
       : new GridSearchCV({
-          estimator,
+          estimator: candidate,
           paramGrid: grid,
           cv,
           scoring: search.scoring,
