@@ -16,6 +16,7 @@ import type { AliasChallenge, AliasDecision } from './alias-challenge.js';
 import { encodeTypedArtifact } from './artifacts.js';
 import { toDatasetInput } from './datasets.js';
 import type { DatasetSpec } from './datasets.js';
+import { checkedDescription, checkedModelTags } from './models.js';
 import { validateArtifactPath, validateKey } from './record-checks.js';
 
 /** Options of `track.metric`/`track.metrics`. */
@@ -48,8 +49,15 @@ export interface TrackModelOptions {
    * Register it under this model name (a new version), optionally with an alias such as
    * `champion`. With `challenge`, the alias moves only when the new version beats the version it
    * points at on that metric (and has the same signature); without, it follows every version.
+   * `description` and `tags` describe the new version, as in `Tracker.registerModel`.
    */
-  register?: { name: string; alias?: string; description?: string; challenge?: AliasChallenge };
+  register?: {
+    name: string;
+    alias?: string;
+    description?: string;
+    tags?: Record<string, string>;
+    challenge?: AliasChallenge;
+  };
 }
 
 /** What `track.model` did: the logged model, the registered version and what its alias did. */
@@ -68,12 +76,29 @@ export interface TrackInputOptions {
   context?: string;
 }
 
+/**
+ * What `track.*` writes through: the engine's {@link TrackingRecorder}, or in a pool worker a sink
+ * that forwards each call to the recorder of the main thread.
+ */
+export type TrackSink = Pick<
+  TrackingRecorder,
+  'has' | 'metrics' | 'params' | 'tags' | 'write' | 'typedArtifact' | 'flush'
+>;
+
+/** The sink of this thread when it is a pool worker (the main thread writes to its recorder). */
+let workerSink: TrackSink | undefined;
+
+/** Makes `track.*` in this thread (a pool worker) write through `sink`. */
+export function setWorkerTrackSink(sink: TrackSink): void {
+  workerSink = sink;
+}
+
 /** The flow run that `track.*` writes to, when the recorder tracks it. */
-function target(what: string): { recorder: TrackingRecorder; runId: string } | undefined {
+function target(what: string): { recorder: TrackSink; runId: string } | undefined {
   const active = runStorage.getStore();
   const config = getConfig();
-  const runId = active?.flow?.id;
-  const recorder = config.tracking;
+  const runId = active?.flowRunId;
+  const recorder = workerSink ?? config.tracking;
   if (runId && recorder?.has(runId)) return { recorder, runId };
   config.logger.debug(
     { call: `track.${what}` },
@@ -241,6 +266,10 @@ export const track = {
    */
   async model(model: unknown, options: TrackModelOptions): Promise<TrackModelResult | undefined> {
     validateAliasChallenge(options.register?.alias, options.register?.challenge);
+    if (options.register) {
+      checkedModelTags(options.register.tags ?? {});
+      checkedDescription(options.register.description ?? null);
+    }
     const t = target('model');
     if (!t) return undefined;
     const bytes = defaultSerializers.serialize(model);
@@ -258,6 +287,7 @@ export const track = {
           runId,
           modelName: options.name,
           description: options.register.description,
+          tags: options.register.tags,
         });
         if (!options.register.alias) return { logged, version };
         const alias = await settleAlias(
