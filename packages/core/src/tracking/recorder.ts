@@ -116,6 +116,7 @@ class RunBuffer {
  */
 export class TrackingRecorder {
   private readonly runs = new Map<string, RunBuffer>();
+  private lastOwner?: RunBuffer;
   private unsubscribe?: () => void;
   /** Whether records must reach the store before work starts (false for the in-memory tracker). */
   private durable = true;
@@ -218,13 +219,22 @@ export class TrackingRecorder {
     return run.persisting;
   }
 
+  /** The buffer of flow run `runId`, if tracked (the last one found is kept: a flow's tasks come in a row). */
+  private ownerOf(runId: string | undefined): RunBuffer | undefined {
+    if (runId === undefined) return undefined;
+    if (this.lastOwner?.info.id === runId) return this.lastOwner;
+    const owner = this.runs.get(runId);
+    if (owner) this.lastOwner = owner;
+    return owner;
+  }
+
   private readonly onEvent = (event: EngineEvent): void => {
     const run = event.run;
     if (event.type === 'run.created') {
       if (run.kind === 'flow') this.startRun(run, event.timestamp);
       return;
     }
-    const owner = this.runs.get(run.kind === 'flow' ? run.id : (run.flowRunId ?? ''));
+    const owner = this.ownerOf(run.kind === 'flow' ? run.id : run.flowRunId);
     if (!owner) return;
     if (event.type === 'run.log') {
       owner.logs.push({
@@ -298,7 +308,10 @@ export class TrackingRecorder {
         await tracker.updateRun(info.id, { status, endTime: state.timestamp });
       })
       .catch((error: unknown) => this.warn(run, error))
-      .finally(() => this.runs.delete(info.id));
+      .finally(() => {
+        this.runs.delete(info.id);
+        if (this.lastOwner === run) this.lastOwner = undefined;
+      });
   }
 
   /** The flow-run record as it is now. */
