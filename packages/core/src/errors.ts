@@ -152,3 +152,38 @@ export class NothingThrownError extends TideflowError {
     );
   }
 }
+
+/**
+ * Thrown by `.submit()` on a worker-pool runner, before the task is queued, when an argument (or the
+ * method's `this`) cannot cross to a worker: a function, a symbol, or a class instance without a
+ * registered serializer. Pass plain data, or register a serializer for the class.
+ */
+export class TaskArgumentError extends TideflowError {
+  constructor(
+    readonly taskName: string,
+    readonly argument: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'TASK_ARGUMENT',
+      `Task "${taskName}" cannot run on a worker: "${argument}" ${detail}`,
+      options,
+    );
+  }
+}
+
+/**
+ * The error of a task attempt whose worker died before answering (`process.exit`, out of memory
+ * under the pool's `resourceLimits`, a crash of native code). Only that attempt fails; the worker is
+ * replaced and the task's retries apply.
+ */
+export class WorkerCrashedError extends TideflowError {
+  constructor(
+    readonly runName: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super('WORKER_CRASHED', `The worker running "${runName}" died: ${detail}`, options);
+  }
+}

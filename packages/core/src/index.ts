@@ -18,6 +18,8 @@ export {
   SerializationError,
   CacheKeyError,
   NothingThrownError,
+  TaskArgumentError,
+  WorkerCrashedError,
   TaskRunNameError,
 } from './errors.js';
 export { ConsoleLogger, LevelLogger, silentLogger, LOG_LEVELS } from './logger.js';
@@ -65,7 +67,15 @@ export type { StateType } from './engine/state.js';
 export { TaskFuture, wait, unmapped, Unmapped } from './engine/future.js';
 export type { RunStates } from './engine/future.js';
 export { InProcessTaskRunner } from './engine/runner.js';
-export type { TaskRunner, TaskJob, InProcessTaskRunnerOptions } from './engine/runner.js';
+export type {
+  TaskRunner,
+  TaskJob,
+  InProcessTaskRunnerOptions,
+  AttemptCall,
+  AttemptExecutor,
+} from './engine/runner.js';
+export { WorkerPoolTaskRunner } from './workers/worker-pool-runner.js';
+export type { WorkerPoolTaskRunnerOptions } from './workers/worker-pool-runner.js';
 export { exponentialBackoff } from './engine/retry.js';
 export type { RetryDelay } from './engine/retry.js';
 export { getRunContext, getRunLogger } from './engine/context.js';

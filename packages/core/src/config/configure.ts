@@ -7,10 +7,11 @@ import { MemoryTracker } from '../tracking/memory-tracker.js';
 import { openTracker } from '../tracking/open.js';
 import { TrackingRecorder } from '../tracking/recorder.js';
 import type { Tracker } from '../tracking/tracker-bridge.js';
+import { WorkerPoolTaskRunner } from '../workers/worker-pool-runner.js';
 import { resolveFileSettings, type FileSettings } from './settings.js';
 
 /** Settings given in code; they win over the environment and profiles. */
-export interface TideflowConfig extends Partial<FileSettings> {
+export interface TideflowConfig extends Omit<Partial<FileSettings>, 'taskRunner'> {
   /** `false` makes every flow and task a plain function call (same as `disabled: true`). */
   enabled?: boolean;
   /** The logger for engine and run logs (pino works). Default: a {@link ConsoleLogger} on stderr. */
@@ -24,9 +25,11 @@ export interface TideflowConfig extends Partial<FileSettings> {
   tracker?: Tracker | false;
   /**
    * The task runner of flows without their own `taskRunner` option and of `.submit` outside any
-   * flow. Default: an in-process concurrent runner per flow run (with its `maxConcurrency`).
+   * flow: a {@link TaskRunner}, or the `taskRunner` setting's form (`'in-process'`, `'workers:N'`).
+   * Default: the setting (`TIDEFLOW_TASK_RUNNER`), whose default is an in-process concurrent runner
+   * per flow run (with its `maxConcurrency`).
    */
-  taskRunner?: TaskRunner;
+  taskRunner?: TaskRunner | string;
 }
 
 /** The resolved configuration the engine reads on every call. */
@@ -51,6 +54,19 @@ let resolved: ResolvedConfig | undefined;
 let memoryStore: CacheStore | undefined;
 /** The in-memory tracker of this process (the default), kept across `configure` calls. */
 let memoryTracker: MemoryTracker | undefined;
+/** The worker pool the `taskRunner` setting asked for, kept while the setting stays the same. */
+let settingPool: WorkerPoolTaskRunner | undefined;
+
+/** The runner the `taskRunner` setting names (undefined: a fresh in-process runner per flow run). */
+function runnerOfSetting(setting: string): TaskRunner | undefined {
+  if (setting === 'in-process') return undefined;
+  const threads = setting === 'workers' ? undefined : Number(setting.slice('workers:'.length));
+  if (!settingPool || (threads !== undefined && settingPool.threads !== threads)) {
+    void settingPool?.close();
+    settingPool = new WorkerPoolTaskRunner({ threads });
+  }
+  return settingPool;
+}
 
 /**
  * Sets configuration in code. Values merge into earlier `configure` calls and win over the
@@ -93,7 +109,10 @@ export function getConfig(): ResolvedConfig {
     ...fileSettings
   } = explicit;
   if (enabled !== undefined) fileSettings.disabled = !enabled;
-  const { values } = resolveFileSettings(fileSettings);
+  const runner = typeof taskRunner === 'string' ? undefined : taskRunner;
+  const settings: Partial<FileSettings> = fileSettings;
+  if (typeof taskRunner === 'string') settings.taskRunner = taskRunner;
+  const { values } = resolveFileSettings(settings);
   const logger = explicitLogger ?? new ConsoleLogger({ level: values.loggingLevel });
   const store = cacheStore ?? (memoryStore ??= createMemoryCacheStore());
   const taskCache = new TaskCache({ store, logger });
@@ -113,7 +132,7 @@ export function getConfig(): ResolvedConfig {
     logger,
     taskCache,
     tracking,
-    taskRunner,
+    taskRunner: runner ?? runnerOfSetting(values.taskRunner),
   };
   return resolved;
 }

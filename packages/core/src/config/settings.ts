@@ -26,6 +26,13 @@ export interface FileSettings {
   maxConcurrency: number;
   /** Concurrency limits by task tag, e.g. `{ gpu: 1 }`. Env `TIDEFLOW_CONCURRENCY_LIMITS` (JSON). */
   concurrencyLimits: Record<string, number>;
+  /**
+   * The default task runner of flow runs: `in-process`, or `workers:N` for a pool of N worker
+   * threads (`workers` alone: one per core). Env `TIDEFLOW_TASK_RUNNER`.
+   *
+   * @default 'in-process'
+   */
+  taskRunner: string;
 }
 
 /** The name of each setting key (as in profile files and `tideflow config set KEY VALUE`). */
@@ -95,6 +102,16 @@ function parseLimits(raw: unknown, source: string): Record<string, number> {
   return out;
 }
 
+function parseTaskRunner(raw: unknown, source: string): string {
+  const s = String(raw).trim().toLowerCase();
+  if (s === 'in-process' || s === 'workers') return s;
+  const match = /^workers:(\d+)$/.exec(s);
+  if (match && Number(match[1]) >= 1) return `workers:${Number(match[1])}`;
+  throw new InvalidOptionError(
+    `${source}: expected "in-process", "workers" or "workers:N" with N ≥ 1 worker threads, got "${String(raw)}".`,
+  );
+}
+
 /** Every setting: its environment variable, default, parser and meaning. */
 export const SETTINGS: { readonly [K in SettingKey]: SettingSpec<K> } = {
   disabled: {
@@ -152,6 +169,13 @@ export const SETTINGS: { readonly [K in SettingKey]: SettingSpec<K> } = {
     default: {},
     parse: parseLimits,
     description: 'Concurrency limits by task tag, as JSON: {"gpu": 1}.',
+  },
+  taskRunner: {
+    env: 'TIDEFLOW_TASK_RUNNER',
+    default: 'in-process',
+    parse: parseTaskRunner,
+    description:
+      'Default task runner of flow runs: in-process, or workers:N for N worker threads (workers: one per core).',
   },
 };
 

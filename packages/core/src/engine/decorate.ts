@@ -4,6 +4,7 @@ import { DecoratorTargetError, InvalidOptionError } from '../errors.js';
 import { defaultRegistry } from '../flow-registry.js';
 import { makeCallable, type FlowCallable, type TaskCallable } from './callable.js';
 import { createDefinition, type AnyFunction, type Definition } from './definition.js';
+import { definingModule } from './defining-module.js';
 import type { RunKind } from './events.js';
 import type { FlowOptions, TaskOptions } from './options.js';
 
@@ -37,9 +38,10 @@ function define(
   name: string,
   fn: AnyFunction,
   options: Options,
-  paramTypes?: readonly unknown[],
+  paramTypes: readonly unknown[] | undefined,
+  module: string | undefined,
 ): Definition {
-  const def = createDefinition(kind, name, fn, options, paramTypes);
+  const def = createDefinition(kind, name, fn, options, paramTypes, module);
   (options.registry ?? defaultRegistry).register(def);
   return def;
 }
@@ -74,7 +76,8 @@ function decorateLegacy(
   options: Options,
   target: object,
   key: string | symbol,
-  descriptor?: PropertyDescriptor,
+  descriptor: PropertyDescriptor | undefined,
+  module: string | undefined,
 ): PropertyDescriptor {
   if (!descriptor || typeof descriptor.value !== 'function') {
     throw new DecoratorTargetError(
@@ -93,6 +96,7 @@ function decorateLegacy(
     descriptor.value as AnyFunction,
     options,
     paramTypes,
+    module,
   );
   const unbound = makeCallable(def);
   return {
@@ -118,6 +122,7 @@ function decorateStandard(
   options: Options,
   value: AnyFunction,
   context: ClassMethodDecoratorContext,
+  module: string | undefined,
 ): AnyFunction {
   if (context.kind !== 'method') {
     throw new DecoratorTargetError(
@@ -136,7 +141,14 @@ function decorateStandard(
         ? (self as AnyFunction).name
         : (self.constructor as AnyFunction).name;
       Reflect.defineMetadata(OPTIONS_METADATA_KEY[kind], options, owner, context.name);
-      def = define(kind, options.name ?? `${className}.${String(context.name)}`, value, options);
+      def = define(
+        kind,
+        options.name ?? `${className}.${String(context.name)}`,
+        value,
+        options,
+        undefined,
+        module,
+      );
     }
     install(self, context.name, def);
   });
@@ -153,17 +165,24 @@ function isStandardContext(value: unknown): value is ClassMethodDecoratorContext
   );
 }
 
+/** The module defining a task (what a worker imports to find it); flows never leave the main thread. */
+function moduleOf(kind: RunKind): string | undefined {
+  return kind === 'task' ? definingModule() : undefined;
+}
+
 /** A decorator of either flavour, applying `options`. */
 function decorator(kind: RunKind, options: Options): MethodDecoratorBoth {
   return ((target: unknown, keyOrContext: unknown, descriptor?: PropertyDescriptor) => {
+    // The decorator runs while the class is defined: the defining module is on the stack now.
+    const module = moduleOf(kind);
     if (isStandardContext(keyOrContext))
-      return decorateStandard(kind, options, target as AnyFunction, keyOrContext);
+      return decorateStandard(kind, options, target as AnyFunction, keyOrContext, module);
     if (typeof keyOrContext !== 'string' && typeof keyOrContext !== 'symbol') {
       throw new DecoratorTargetError(
         `@${kind}: only methods can be decorated (got a ${typeof target === 'function' ? 'class' : typeof target}).`,
       );
     }
-    return decorateLegacy(kind, options, target as object, keyOrContext, descriptor);
+    return decorateLegacy(kind, options, target as object, keyOrContext, descriptor, module);
   }) as MethodDecoratorBoth;
 }
 
@@ -174,7 +193,7 @@ function decorator(kind: RunKind, options: Options): MethodDecoratorBoth {
 export function flowOrTask(kind: RunKind, args: unknown[]): unknown {
   const [first, second, third] = args;
   if (typeof first === 'function' && isStandardContext(second)) {
-    return decorateStandard(kind, {}, first as AnyFunction, second); // bare TC39 @task
+    return decorateStandard(kind, {}, first as AnyFunction, second, moduleOf(kind)); // bare TC39 @task
   }
   if (args.length === 3 && (typeof second === 'string' || typeof second === 'symbol')) {
     return decorateLegacy(
@@ -183,6 +202,7 @@ export function flowOrTask(kind: RunKind, args: unknown[]): unknown {
       first as object,
       second,
       third as PropertyDescriptor | undefined,
+      moduleOf(kind),
     ); // bare legacy @task
   }
   if (typeof first === 'function') {
@@ -198,7 +218,9 @@ export function flowOrTask(kind: RunKind, args: unknown[]): unknown {
         `${kind}() needs a named function or a \`name\` option (the name registers it and labels its runs).`,
       );
     }
-    return makeCallable(define(kind, name, first as AnyFunction, options));
+    return makeCallable(
+      define(kind, name, first as AnyFunction, options, undefined, moduleOf(kind)),
+    );
   }
   if (first === undefined || (typeof first === 'object' && first !== null && args.length <= 1)) {
     return decorator(kind, first ?? {});

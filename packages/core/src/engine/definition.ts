@@ -3,6 +3,8 @@ import {
   normalizeCacheOptions,
   type NormalizedCacheOptions,
 } from '../cache/task-cache.js';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { InvalidOptionError } from '../errors.js';
 import type { Registry } from '../flow-registry.js';
 import type { RunKind } from './events.js';
@@ -45,8 +47,23 @@ export interface Definition {
   readonly paramTypes?: readonly unknown[];
   /** Normalised cache options (tasks with `cache` only). */
   readonly cache?: NormalizedCacheOptions;
+  /**
+   * The URL of the module that defines the task (the `module` option, else taken from the stack
+   * where it was defined): a worker imports it to find the task by name. Tasks only.
+   */
+  readonly module?: string;
   /** Names each task run from its parameters (tasks with `taskRunName` only). */
   readonly runNamer?: (parameters: Readonly<Record<string, unknown>>) => string;
+}
+
+/** The `module` option as a URL (a file path becomes a `file:` URL); InvalidOptionError when it is neither. */
+function moduleUrl(name: string, module: string | undefined): string | undefined {
+  if (module === undefined) return undefined;
+  if (typeof module === 'string' && isAbsolute(module)) return pathToFileURL(module).href;
+  if (typeof module === 'string' && URL.canParse(module)) return module;
+  throw new InvalidOptionError(
+    `"${name}": option module must be an absolute file path or a URL (e.g. import.meta.url), got ${JSON.stringify(module)}.`,
+  );
 }
 
 /** Builds a definition, validating the options (throws InvalidOptionError naming the flow or task). */
@@ -56,6 +73,7 @@ export function createDefinition(
   fn: AnyFunction,
   options: FlowOptions & TaskOptions,
   paramTypes?: readonly unknown[],
+  module?: string,
 ): Definition {
   validateOptions(name, options);
   if (kind === 'flow' && options.cache !== undefined) {
@@ -85,6 +103,7 @@ export function createDefinition(
     registry: options.registry,
     paramTypes,
     cache: options.cache ? normalizeCacheOptions(name, options.cache, options.version) : undefined,
+    module: kind === 'task' ? moduleUrl(name, options.module ?? module) : undefined,
     runNamer: compileTaskRunName(name, options.taskRunName, paramNames),
   };
 }
@@ -92,5 +111,12 @@ export function createDefinition(
 /** A copy of `def` with `options` merged over its own (the registered name stays). */
 export function withOptions(def: Definition, options: FlowOptions & TaskOptions): Definition {
   const { name: _ignored, ...rest } = options;
-  return createDefinition(def.kind, def.name, def.fn, { ...def.options, ...rest }, def.paramTypes);
+  return createDefinition(
+    def.kind,
+    def.name,
+    def.fn,
+    { ...def.options, ...rest },
+    def.paramTypes,
+    def.module,
+  );
 }

@@ -68,6 +68,13 @@ export interface TaskOptions<R = unknown> extends RunOptions<R> {
    */
   version?: string;
   /**
+   * The module that defines the task, as a URL or absolute path (usually `import.meta.url`): a
+   * worker-pool runner imports it to find the task by name. Default: the module on the stack where
+   * `task(...)` or `@task` ran, which is right unless a helper in another module defines tasks for
+   * its callers.
+   */
+  module?: string;
+  /**
    * What each run of the task is called in records, logs and `tideflow runs show`, as Prefect's
    * `task_run_name`: a template with `{param}` placeholders filled from the call's arguments by
    * parameter name (`'searchFamily[{family}]'`, `'{cfg.model}'` for a field), or a function of the

@@ -1,7 +1,34 @@
+import type { RunContext } from './context.js';
+import type { Definition } from './definition.js';
+
+/** One attempt's call of a task's body, as an {@link AttemptExecutor} receives it. */
+export interface AttemptCall {
+  /** The task: its name, module and function. */
+  readonly def: Definition;
+  /** The method's `this` (undefined for function tasks). */
+  readonly thisArg: unknown;
+  /** The arguments, validated. */
+  readonly args: readonly unknown[];
+  /**
+   * The attempt as its body would see it through `getRunContext()`. Its `signal` aborts when the
+   * attempt times out or the flow run is cancelled: the executor must then stop the body.
+   */
+  readonly context: RunContext;
+}
+
 /**
- * One submitted task, as a task runner sees it. An in-process runner calls `execute()`; an
- * out-of-process runner sends `taskName` and `args` (which must then be serializable) to a worker
- * that looks the task up in its registry.
+ * Runs the body of each attempt of a task somewhere else (a worker thread), while the engine keeps
+ * states, retries, timeouts, cache and tracking in this process.
+ */
+export interface AttemptExecutor {
+  /** Runs one attempt's body and settles with its result or error. */
+  run(call: AttemptCall): Promise<unknown>;
+}
+
+/**
+ * One submitted task, as a task runner sees it. An in-process runner calls `execute()`; a runner
+ * that runs bodies elsewhere calls `execute(executor)`: the engine then drives states, retries,
+ * timeouts and cache here and hands each attempt's body to `executor`.
  */
 export interface TaskJob<T = unknown> {
   /** The task run's id. */
@@ -12,8 +39,12 @@ export interface TaskJob<T = unknown> {
   readonly args: readonly unknown[];
   /** The task's tags. */
   readonly tags: readonly string[];
-  /** Runs the task in this process, with states, retries, timeout and cache. */
-  execute(): Promise<T>;
+  /** The task's definition (name, module, options). */
+  readonly def: Definition;
+  /** The method's `this` (undefined for function tasks). */
+  readonly thisArg: unknown;
+  /** Runs the task with states, retries, timeout and cache; each attempt's body through `executor` when given. */
+  execute(executor?: AttemptExecutor): Promise<T>;
 }
 
 /**
@@ -23,7 +54,11 @@ export interface TaskJob<T = unknown> {
 export interface TaskRunner {
   /** A name for logs. */
   readonly name: string;
-  /** Starts `job` now or when capacity allows, and settles with its outcome. */
+  /**
+   * Starts `job` now or when capacity allows, and settles with its outcome. It may throw at once to
+   * refuse a job (arguments its workers cannot receive): the task run then ends Failed with that
+   * error, which `.submit()` throws.
+   */
   submit<T>(job: TaskJob<T>): Promise<T>;
   /** Whether `.submit` needs an enclosing flow run (true for runners whose workers need one). */
   readonly requiresFlowRun?: boolean;

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { FlowRun } from './flow-run.js';
 import { invoke } from './invoke.js';
 import { ActiveRunImpl, NEVER_ABORTED, type RunRecord } from './run-record.js';
+import type { AttemptExecutor } from './runner.js';
 
 /**
  * One attempt of a task whose body may have to be abandoned: inside a flow run (the flow can be
@@ -81,26 +82,46 @@ function timeOut(attempt: GuardedAttempt, timeoutMs: number): void {
   attempt.timedOut(timeoutMs);
 }
 
-/** One attempt of a task: the body under its timeout and its flow's cancellation. */
+/** Runs the body here, or hands it to `executor` (which stops it when the attempt's signal aborts). */
+function runBody(
+  active: ActiveRunImpl,
+  record: RunRecord,
+  thisArg: unknown,
+  args: readonly unknown[],
+  executor: AttemptExecutor | undefined,
+): Promise<unknown> {
+  if (!executor) return invoke(active, record.def.fn, thisArg, args);
+  try {
+    return executor.run({ def: record.def, thisArg, args, context: active });
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * One attempt of a task: the body (here, or through `executor`) under its timeout and its flow's
+ * cancellation.
+ */
 export function taskAttempt(
   record: RunRecord,
   thisArg: unknown,
   args: readonly unknown[],
   flow: FlowRun | undefined,
   logger: Logger,
+  executor?: AttemptExecutor,
 ): Promise<unknown> {
-  const def = record.def;
-  const timeoutMs = def.options.timeoutMs;
+  const timeoutMs = record.def.options.timeoutMs;
   if (!timeoutMs && !flow)
-    return invoke(
+    return runBody(
       new ActiveRunImpl(record, NEVER_ABORTED, undefined, logger),
-      def.fn,
+      record,
       thisArg,
       args,
+      executor,
     );
   const guard = new GuardedAttempt(record, flow, timeoutMs);
   guard.settle(
-    invoke(new ActiveRunImpl(record, guard.signal, flow, logger), def.fn, thisArg, args),
+    runBody(new ActiveRunImpl(record, guard.signal, flow, logger), record, thisArg, args, executor),
   );
   return guard.promise;
 }

@@ -8,7 +8,12 @@ import type { Definition } from './definition.js';
 import type { FlowRun } from './flow-run.js';
 import { TaskFuture } from './future.js';
 import { NEVER_ABORTED, RunRecord, namedParameters } from './run-record.js';
-import { InProcessTaskRunner, type TaskJob, type TaskRunner } from './runner.js';
+import {
+  InProcessTaskRunner,
+  type AttemptExecutor,
+  type TaskJob,
+  type TaskRunner,
+} from './runner.js';
 import { taskAttempt } from './task-attempt.js';
 import { acquireTagLimits } from './tag-limits.js';
 
@@ -65,6 +70,7 @@ class TaskAttempts implements AttemptDriver {
     private readonly args: readonly unknown[],
     private readonly flow: FlowRun | undefined,
     private readonly config: ResolvedConfig,
+    private readonly executor: AttemptExecutor | undefined,
   ) {
     this.logger = config.logger;
     this.signal = flow?.signal ?? NEVER_ABORTED;
@@ -95,7 +101,7 @@ class TaskAttempts implements AttemptDriver {
   }
 
   private body(): Promise<unknown> {
-    return taskAttempt(this.record, this.thisArg, this.args, this.flow, this.logger);
+    return taskAttempt(this.record, this.thisArg, this.args, this.flow, this.logger, this.executor);
   }
 
   private async runLimited(): Promise<unknown> {
@@ -118,6 +124,7 @@ function executeTask(
   thisArg: unknown,
   args: readonly unknown[],
   flow: FlowRun | undefined,
+  executor?: AttemptExecutor,
 ): Promise<unknown> {
   if (flow?.signal.aborted) {
     const error = cancellationOf(record.def, flow, undefined)!;
@@ -125,8 +132,8 @@ function executeTask(
     return Promise.reject(error);
   }
   return record.def.validator
-    ? validateThenRun(record, thisArg, args, flow)
-    : runValidated(record, thisArg, args, flow);
+    ? validateThenRun(record, thisArg, args, flow, executor)
+    : runValidated(record, thisArg, args, flow, executor);
 }
 
 /** Checks a task's arguments (a failure ends the run Failed), then runs it. */
@@ -135,6 +142,7 @@ async function validateThenRun(
   thisArg: unknown,
   args: readonly unknown[],
   flow: FlowRun | undefined,
+  executor: AttemptExecutor | undefined,
 ): Promise<unknown> {
   const def = record.def;
   let callArgs: readonly unknown[];
@@ -144,7 +152,7 @@ async function validateThenRun(
     record.enter('FAILED', { error, message: (error as Error).message });
     throw error;
   }
-  return runValidated(record, thisArg, callArgs, flow);
+  return runValidated(record, thisArg, callArgs, flow, executor);
 }
 
 /** Runs a task whose arguments are checked: through the cache when it is cached. */
@@ -153,9 +161,10 @@ function runValidated(
   thisArg: unknown,
   args: readonly unknown[],
   flow: FlowRun | undefined,
+  executor: AttemptExecutor | undefined,
 ): Promise<unknown> {
   const config = getConfig();
-  const attempts = new TaskAttempts(record, thisArg, args, flow, config);
+  const attempts = new TaskAttempts(record, thisArg, args, flow, config, executor);
   const cache = record.def.cache;
   if (!cache) return attempts.run();
   return runCached(record, cache, args, flow, config.taskCache, config.settings.refreshCache, () =>
@@ -203,11 +212,14 @@ async function runCached(
 class SubmittedTask implements TaskJob<unknown> {
   constructor(
     private readonly record: RunRecord,
-    private readonly thisArg: unknown,
+    readonly thisArg: unknown,
     readonly args: readonly unknown[],
     private readonly flow: FlowRun | undefined,
   ) {}
 
+  get def(): Definition {
+    return this.record.def;
+  }
   get taskRunId(): string {
     return this.record.id;
   }
@@ -217,8 +229,8 @@ class SubmittedTask implements TaskJob<unknown> {
   get tags(): readonly string[] {
     return this.record.def.tags;
   }
-  execute(): Promise<unknown> {
-    return executeTask(this.record, this.thisArg, this.args, this.flow);
+  execute(executor?: AttemptExecutor): Promise<unknown> {
+    return executeTask(this.record, this.thisArg, this.args, this.flow, executor);
   }
 }
 
@@ -241,6 +253,16 @@ async function resolveFutures(args: readonly unknown[]): Promise<unknown[]> {
   );
 }
 
+/** Hands `job` to `runner`; a runner that refuses it (throws) ends the run Failed with that error. */
+function submitJob(runner: TaskRunner, record: RunRecord, job: SubmittedTask): Promise<unknown> {
+  try {
+    return runner.submit(job);
+  } catch (error) {
+    record.enter('FAILED', { error, message: (error as Error).message });
+    throw error;
+  }
+}
+
 /** Submits a task to the flow run's task runner (or the standalone one outside flows). */
 export function submitTask(
   def: Definition,
@@ -261,7 +283,8 @@ export function submitTask(
     ? Promise.reject(failed)
     : args.some((a) => a instanceof TaskFuture)
       ? resolveFutures(args).then(
-          (resolved) => runner.submit(new SubmittedTask(record, thisArg, resolved, flow)),
+          (resolved) =>
+            submitJob(runner, record, new SubmittedTask(record, thisArg, resolved, flow)),
           (error: unknown) => {
             record.enter('FAILED', {
               error,
@@ -270,7 +293,7 @@ export function submitTask(
             throw error;
           },
         )
-      : runner.submit(new SubmittedTask(record, thisArg, args, flow));
+      : submitJob(runner, record, new SubmittedTask(record, thisArg, args, flow));
   const future = new TaskFuture(record, outcome);
   flow?.futures.push(future);
   return future;

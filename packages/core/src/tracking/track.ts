@@ -68,12 +68,29 @@ export interface TrackInputOptions {
   context?: string;
 }
 
+/**
+ * What `track.*` writes through: the engine's {@link TrackingRecorder}, or in a pool worker a sink
+ * that forwards each call to the recorder of the main thread.
+ */
+export type TrackSink = Pick<
+  TrackingRecorder,
+  'has' | 'metrics' | 'params' | 'tags' | 'write' | 'typedArtifact' | 'flush'
+>;
+
+/** The sink of this thread when it is a pool worker (the main thread writes to its recorder). */
+let workerSink: TrackSink | undefined;
+
+/** Makes `track.*` in this thread (a pool worker) write through `sink`. */
+export function setWorkerTrackSink(sink: TrackSink): void {
+  workerSink = sink;
+}
+
 /** The flow run that `track.*` writes to, when the recorder tracks it. */
-function target(what: string): { recorder: TrackingRecorder; runId: string } | undefined {
+function target(what: string): { recorder: TrackSink; runId: string } | undefined {
   const active = runStorage.getStore();
   const config = getConfig();
-  const runId = active?.flow?.id;
-  const recorder = config.tracking;
+  const runId = active?.flowRunId;
+  const recorder = workerSink ?? config.tracking;
   if (runId && recorder?.has(runId)) return { recorder, runId };
   config.logger.debug(
     { call: `track.${what}` },
