@@ -345,6 +345,8 @@ describe('tideflow models ls', () => {
         name: 'classifier',
         latestVersion: 1,
         aliases: { champion: 1 },
+        description: null,
+        tags: {},
         createdAt: expect.any(Number),
         updatedAt: expect.any(Number),
       },

@@ -179,6 +179,7 @@ export type {
   LoggedModel,
   RegisterModelOptions,
   ModelVersion,
+  ModelUpdate,
   RegisteredModel,
   StateTransition,
   FlowRunRecord,

@@ -14,6 +14,7 @@ export type {
   BatchWrite,
   ModelVersionInsert,
   ModelVersionRef,
+  ModelTarget,
 } from './tracking/tracker-store.js';
 export type { EncodedArtifact } from './tracking/artifacts.js';
 export { assertReplaceable } from './tracking/artifacts.js';

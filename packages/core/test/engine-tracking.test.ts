@@ -205,25 +205,36 @@ describe('flow runs as tracking runs', () => {
     expect(await tracker.getExperimentByName('untracked')).toBeUndefined();
   });
 
-  it('logs and registers a model with an alias', async () => {
+  it('logs and registers a model with an alias, tags and a description; bad tags are refused at once', async () => {
     const { tracker, registry } = setup();
     const f = flow(
       async function withModel() {
-        const out = await track.model(
-          { weights: new Float64Array([1, 2, 3]) },
-          {
-            name: 'clf',
-            metrics: { accuracy: 0.9 },
-            register: { name: 'blobs', alias: 'champion' },
+        const model = { weights: new Float64Array([1, 2, 3]) };
+        await expect(
+          track.model(model, { name: 'bad', register: { name: 'blobs', tags: { 'a//b': 'x' } } }),
+        ).rejects.toMatchObject({ code: 'TRACKING_INPUT' });
+        const out = await track.model(model, {
+          name: 'clf',
+          metrics: { accuracy: 0.9 },
+          register: {
+            name: 'blobs',
+            alias: 'champion',
+            description: 'first',
+            tags: { 'data.digest': 'abc' },
           },
-        );
+        });
         return out?.version?.version;
       },
       { registry },
     );
     expect(await f()).toBe(1);
     const version = await tracker.getModelVersion('blobs', 'champion');
-    expect(version.version).toBe(1);
+    expect(version).toMatchObject({
+      version: 1,
+      description: 'first',
+      tags: { 'data.digest': 'abc' },
+    });
+    expect((await tracker.listLoggedModels(version.runId)).map((m) => m.name)).toEqual(['clf']);
   });
 });
 

@@ -287,8 +287,13 @@ export type {
   PipelineResult,
   EvaluationStage,
 } from './pipeline/results.js';
-export { registeredModelName, modelSignature } from './pipeline/registration.js';
-export type { Registration } from './pipeline/registration.js';
+export {
+  registeredModelName,
+  modelSignature,
+  signatureDigest,
+  versionTags,
+} from './pipeline/registration.js';
+export type { Registration, VersionTagInput } from './pipeline/registration.js';
 export { PIPELINE_SCHEMA, defaultPipelineConfig, mergePipelineConfig } from './pipeline/config.js';
 export type {
   PipelineConfig,

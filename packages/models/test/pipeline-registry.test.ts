@@ -107,6 +107,23 @@ describe('the pipeline registers one model name per data signature', () => {
     const version = await tracker.getModelVersion(name, 'champion');
     expect(version.runId).toBe(csv.runId);
     expect(version.description).toContain(path);
+    // The version's tags: what a user searches by; the digests are those of the run's inputs.
+    const inputs = await tracker.getRunInputs(csv.runId!);
+    const digest = (context: string) => inputs.find((i) => i.context === context)!.dataset.digest;
+    expect(version.tags).toEqual({
+      'data.source': path,
+      'data.train_digest': digest('training'),
+      'data.test_digest': digest('test'),
+      'model.calibration': 'none',
+      'model.name': expect.any(String) as string,
+      'signature.digest': expect.stringMatching(
+        new RegExp(`^${name.slice(-8)}[0-9a-f]{56}$`),
+      ) as string,
+    });
+    const { runs } = await tracker.searchRuns({
+      filter: `datasets.digest = '${version.tags['data.train_digest']}'`,
+    });
+    expect(runs.map((r) => r.info.runId)).toContain(csv.runId);
     const [logged] = await tracker.listLoggedModels(version.runId);
     expect(logged.signature).toEqual({
       inputs: ['a', 'b', 'c', 'd', 'e'].map((n) => ({ name: n, type: 'double' })),

@@ -234,6 +234,32 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    description:
+      'model registry tags and descriptions (MLflow registered model and version metadata)',
+    up(db) {
+      // Versions registered before this migration were last updated when they were registered.
+      db.exec(`
+        ALTER TABLE registered_models ADD COLUMN description TEXT;
+        ALTER TABLE model_versions ADD COLUMN updated_at INTEGER;
+        UPDATE model_versions SET updated_at = created_at;
+        CREATE TABLE registered_model_tags (
+          name TEXT NOT NULL,
+          key TEXT NOT NULL,
+          value TEXT NOT NULL,
+          PRIMARY KEY (name, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE model_version_tags (
+          name TEXT NOT NULL,
+          version INTEGER NOT NULL,
+          key TEXT NOT NULL,
+          value TEXT NOT NULL,
+          PRIMARY KEY (name, version, key)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 /** The schema version this package writes. */

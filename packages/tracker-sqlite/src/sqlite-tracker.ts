@@ -17,6 +17,7 @@ import type {
   BatchWrite,
   EncodedArtifact,
   ExperimentInsert,
+  ModelTarget,
   ModelVersionInsert,
   ModelVersionRef,
   ParsedSearch,
@@ -43,6 +44,7 @@ import type {
 } from '@tideflow/core';
 import { ArtifactFiles } from './artifact-files.js';
 import * as artifacts from './artifacts-sql.js';
+import * as models from './models-sql.js';
 import { THIS_HOST } from './liveness.js';
 import { markCrashedRuns, markCrashedRunsNow } from './crash-recovery.js';
 import { insertMetrics } from './metrics-sql.js';
@@ -483,23 +485,39 @@ export class SqliteTrackerStore implements TrackerStore {
   }
 
   async insertModelVersion(insert: ModelVersionInsert): Promise<ModelVersion> {
-    return artifacts.insertModelVersion(this.store, insert);
+    return models.insertModelVersion(this.store, insert);
   }
 
   async setModelAlias(name: string, alias: string, version: number, now: number): Promise<void> {
-    await artifacts.setModelAlias(this.store, name, alias, version, now);
+    await models.setModelAlias(this.store, name, alias, version, now);
   }
 
   async deleteModelAlias(name: string, alias: string, now: number): Promise<void> {
-    await artifacts.deleteModelAlias(this.store, name, alias, now);
+    await models.deleteModelAlias(this.store, name, alias, now);
   }
 
   async getModelVersion(name: string, ref: ModelVersionRef): Promise<ModelVersion | undefined> {
-    return artifacts.getModelVersion(this.store, name, ref);
+    return models.getModelVersion(this.store, name, ref);
   }
 
   async listRegisteredModels(): Promise<RegisteredModel[]> {
-    return artifacts.listRegisteredModels(this.store);
+    return models.listRegisteredModels(this.store);
+  }
+
+  async setModelTag(target: ModelTarget, key: string, value: string, now: number): Promise<void> {
+    await models.setModelTag(this.store, target, key, value, now);
+  }
+
+  async deleteModelTag(target: ModelTarget, key: string, now: number): Promise<void> {
+    await models.deleteModelTag(this.store, target, key, now);
+  }
+
+  async setModelDescription(
+    target: ModelTarget,
+    description: string | null,
+    now: number,
+  ): Promise<void> {
+    await models.setModelDescription(this.store, target, description, now);
   }
 
   async putFlowRun(runId: string, record: FlowRunRecord): Promise<void> {

@@ -34,7 +34,9 @@ function versionJson(version: ModelVersion, model: LoggedModel | undefined): Jso
     modelName: version.modelName,
     source: version.source,
     description: version.description,
+    tags: sortedRecord(version.tags),
     createdAt: version.createdAt,
+    updatedAt: version.updatedAt,
     flavor: model?.flavor ?? null,
     signature: model?.signature ? (structuredClone(model.signature) as unknown as JsonValue) : null,
     metrics: sortedRecord(model?.metrics ?? {}, jsonNumber),
@@ -57,11 +59,28 @@ function signatureCell(fields: readonly SignatureField[]): string {
     .join(', ');
 }
 
+/** A `KEY VALUE` table of tags under a title, or nothing when there are none. */
+function tagsSection(title: string, tags: Record<string, string>, width: number): string {
+  const keys = Object.keys(tags).sort();
+  if (keys.length === 0) return '';
+  const table = renderTable(
+    [
+      { header: 'KEY', min: 10 },
+      { header: 'VALUE', min: 10 },
+    ],
+    keys.map((k) => [k, tags[k]]),
+    width - 2,
+  );
+  return `\n${title}\n${table.replace(/^(?=.)/gm, '  ')}`;
+}
+
 /** `tideflow models show NAME` and `tideflow models versions NAME`. */
 export function registerModelsShow(models: Command, io: CliIo): void {
   models
     .command('show')
-    .description('Show a registered model: aliases and its latest version (signature, metrics).')
+    .description(
+      'Show a registered model: aliases, description, tags and its latest version (signature, tags, metrics).',
+    )
     .argument('<name>', 'registered model name')
     .option('--json', 'print JSON')
     .action(async (name: string, _opts: unknown, cmd: Command) => {
@@ -79,6 +98,8 @@ export function registerModelsShow(models: Command, io: CliIo): void {
               createdAt: registered?.createdAt ?? null,
               updatedAt: registered?.updatedAt ?? null,
               aliases: sortedRecord(registered?.aliases ?? {}),
+              description: registered?.description ?? null,
+              tags: sortedRecord(registered?.tags ?? {}),
               latestVersion: versionJson(latest, model),
             }),
           );
@@ -95,7 +116,8 @@ export function registerModelsShow(models: Command, io: CliIo): void {
             .join(', ') || '-',
         );
         out += field('Updated', formatTime(registered?.updatedAt));
-        if (latest.description) out += field('Description', latest.description);
+        if (registered?.description) out += field('Description', registered.description);
+        if (latest.description) out += field(`v${latest.version} description`, latest.description);
         // MLflow's model version fields: run_id and source (here as a URI loadModel accepts).
         out += field('Source', `runs:/${latest.runId}/${latest.source}`);
         if (model) {
@@ -105,6 +127,8 @@ export function registerModelsShow(models: Command, io: CliIo): void {
           if (inputs.length) out += field('Inputs', signatureCell(inputs));
           const outputs = model.signature?.outputs ?? [];
           if (outputs.length) out += field('Outputs', signatureCell(outputs));
+          out += tagsSection('Tags', registered?.tags ?? {}, width);
+          out += tagsSection(`Tags (v${latest.version})`, latest.tags, width);
           out += `\nMetrics (v${latest.version})\n`;
           const keys = Object.keys(model.metrics).sort();
           out += keys.length

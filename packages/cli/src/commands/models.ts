@@ -7,13 +7,16 @@ import { formatTime } from '../format/values.js';
 import type { GlobalOptions } from '../program.js';
 import { registerModelsAlias } from './models-alias.js';
 import { registerModelsShow } from './models-show.js';
+import { registerModelsTag } from './models-tag.js';
 import { outputWidth } from '../format/width.js';
 
-/** `tideflow models ls|show|versions|alias`. */
+/** `tideflow models ls|show|versions|alias|tag|description`. */
 export function registerModels(program: Command, io: CliIo): void {
   const group = program
     .command('models')
-    .description('List and inspect registered models; set and delete aliases.');
+    .description(
+      'List and inspect registered models; set and delete aliases, tags and descriptions.',
+    );
   group
     .command('ls')
     .description('List registered models with their latest version and aliases.')
@@ -29,6 +32,8 @@ export function registerModels(program: Command, io: CliIo): void {
                 name: m.name,
                 latestVersion: m.latestVersion,
                 aliases: sortedRecord(m.aliases),
+                description: m.description,
+                tags: sortedRecord(m.tags),
                 createdAt: m.createdAt,
                 updatedAt: m.updatedAt,
               })),
@@ -59,4 +64,5 @@ export function registerModels(program: Command, io: CliIo): void {
     });
   registerModelsShow(group, io);
   registerModelsAlias(group, io);
+  registerModelsTag(group, io);
 }

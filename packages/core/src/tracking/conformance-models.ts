@@ -149,5 +149,98 @@ export function conformanceModels({ t, withTracker }: ConformanceContext): void 
         expect(await tr.listRegisteredModels()).toHaveLength(1);
       }),
     );
+
+    it(
+      'keeps tags and descriptions of registered models and versions (MLflow registry metadata)',
+      withTracker(async (tr) => {
+        const run = (await tr.createRun()).info.runId;
+        const other = (await tr.createRun()).info.runId;
+        await tr.logModel(run, { name: 'm', bytes: new Uint8Array([1]), flavor: 'f' });
+        await tr.logModel(other, { name: 'm', bytes: new Uint8Array([2]), flavor: 'f' });
+        // A key such as __proto__ is a plain tag, kept as an own key.
+        const tags = { 'data.digest': 'abc', ['__proto__']: 'p', family: 'knn' };
+        const v1 = await tr.registerModel('meta', { runId: run, modelName: 'm', tags });
+        expect(v1.tags).toEqual(tags);
+        expect(Object.getPrototypeOf(v1.tags)).toBe(Object.prototype);
+        expect(v1.updatedAt).toBe(v1.createdAt);
+        const v2 = await tr.registerModel('meta', { runId: other, modelName: 'm' });
+        expect(v2).toMatchObject({ version: 2, tags: {}, description: null });
+        // An identical model adds no version; the version it returns keeps its own tags.
+        expect(
+          await tr.registerModel('meta', { runId: other, modelName: 'm', tags: { x: 'y' } }),
+        ).toMatchObject({ version: 2, tags: {} });
+
+        const later = async (): Promise<void> => new Promise((r) => setTimeout(r, 5));
+        await later();
+        await tr.setModelVersionTag('meta', 1, 'stage', 'staging');
+        await tr.setModelVersionTag('meta', 1, 'stage', 'prod');
+        await tr.deleteModelVersionTag('meta', 1, 'family');
+        await tr.deleteModelVersionTag('meta', 1, 'never-set');
+        await tr.updateModelVersion('meta', 1, { description: 'tuned kNN' });
+        const got = await tr.getModelVersion('meta', 1);
+        expect(got.tags).toEqual({ 'data.digest': 'abc', ['__proto__']: 'p', stage: 'prod' });
+        expect(got.description).toBe('tuned kNN');
+        expect(got.updatedAt).toBeGreaterThan(v1.updatedAt);
+        expect((await tr.getModelVersion('meta', 2)).tags).toEqual({});
+
+        await tr.setRegisteredModelTag('meta', 'team', 'ml');
+        await tr.setRegisteredModelTag('meta', 'task', 'classification');
+        await tr.deleteRegisteredModelTag('meta', 'task');
+        await tr.updateRegisteredModel('meta', { description: 'blobs classifier' });
+        let [reg] = await tr.listRegisteredModels();
+        expect(reg).toMatchObject({ tags: { team: 'ml' }, description: 'blobs classifier' });
+        expect(reg.updatedAt).toBeGreaterThan(v1.createdAt);
+        await tr.updateRegisteredModel('meta', { description: null });
+        await tr.updateModelVersion('meta', 1, { description: null });
+        [reg] = await tr.listRegisteredModels();
+        expect(reg.description).toBe(null);
+        expect((await tr.getModelVersion('meta', 1)).description).toBe(null);
+        // 8,000 characters of emoji are 16,000 UTF-16 units: within the limit, as MLflow counts.
+        await tr.setModelVersionTag('meta', 2, 'long', '😀'.repeat(8000));
+        expect((await tr.getModelVersion('meta', 2)).tags.long).toHaveLength(16000);
+
+        const notFound = code('MODEL_NOT_FOUND');
+        await expect(tr.setRegisteredModelTag('nope', 'k', 'v')).rejects.toMatchObject(notFound);
+        await expect(tr.setModelVersionTag('meta', 3, 'k', 'v')).rejects.toMatchObject(notFound);
+        await expect(tr.deleteModelVersionTag('meta', 9, 'k')).rejects.toMatchObject(notFound);
+        await expect(tr.deleteRegisteredModelTag('nope', 'k')).rejects.toMatchObject(notFound);
+        await expect(tr.updateModelVersion('meta', 3, { description: 'x' })).rejects.toMatchObject(
+          notFound,
+        );
+        await expect(tr.updateRegisteredModel('nope', { description: 'x' })).rejects.toMatchObject(
+          notFound,
+        );
+        const bad = code('TRACKING_INPUT');
+        for (const key of ['', '../up', 'a//b', 'semi;colon', 'k'.repeat(251)])
+          await expect(tr.setModelVersionTag('meta', 1, key, 'v')).rejects.toMatchObject(bad);
+        await expect(tr.setRegisteredModelTag('meta', 'k', 'v'.repeat(8001))).rejects.toMatchObject(
+          bad,
+        );
+        await expect(
+          tr.setRegisteredModelTag('meta', 'k', 1 as unknown as string),
+        ).rejects.toMatchObject(bad);
+        for (const version of [0, 1.5, -1, '1' as unknown as number])
+          await expect(tr.setModelVersionTag('meta', version, 'k', 'v')).rejects.toMatchObject(bad);
+        await expect(
+          tr.updateRegisteredModel('meta', { description: 'd'.repeat(5001) }),
+        ).rejects.toMatchObject(bad);
+        await expect(
+          tr.updateRegisteredModel('meta', {} as { description: null }),
+        ).rejects.toMatchObject(bad);
+        await expect(
+          tr.registerModel('meta', { runId: run, modelName: 'm', tags: { 'a//b': 'v' } }),
+        ).rejects.toMatchObject(bad);
+        await expect(
+          tr.registerModel('meta', { runId: run, modelName: 'm', description: 'd'.repeat(5001) }),
+        ).rejects.toMatchObject(bad);
+        expect((await tr.getModelVersion('meta', 'latest')).version).toBe(2);
+        // Tags come back sorted by key.
+        expect(Object.keys((await tr.getModelVersion('meta', 1)).tags)).toEqual([
+          '__proto__',
+          'data.digest',
+          'stage',
+        ]);
+      }),
+    );
   });
 }

@@ -35,6 +35,7 @@ import { Tracker } from './tracker-bridge.js';
 import type {
   BatchWrite,
   ExperimentInsert,
+  ModelTarget,
   ModelVersionInsert,
   ModelVersionRef,
   RunScope,
@@ -403,6 +404,22 @@ export class MemoryTrackerStore implements TrackerStore {
 
   async listRegisteredModels(): Promise<RegisteredModel[]> {
     return this.registry.list();
+  }
+
+  async setModelTag(target: ModelTarget, key: string, value: string, now: number): Promise<void> {
+    this.registry.setTag(target, key, value, now);
+  }
+
+  async deleteModelTag(target: ModelTarget, key: string, now: number): Promise<void> {
+    this.registry.deleteTag(target, key, now);
+  }
+
+  async setModelDescription(
+    target: ModelTarget,
+    description: string | null,
+    now: number,
+  ): Promise<void> {
+    this.registry.setDescription(target, description, now);
   }
 
   async putFlowRun(runId: string, record: FlowRunRecord): Promise<void> {

@@ -1,14 +1,21 @@
 import type { EncodedArtifact } from './artifacts.js';
+import { codePointLength } from './code-points.js';
 import { ModelNotFoundError, TrackingInputError } from './errors.js';
 import type {
   LoggedModel,
   LogModelInput,
   ModelSignature,
+  ModelUpdate,
   ModelVersion,
   RegisteredModel,
 } from './tracker.js';
-import type { ModelVersionInsert, ModelVersionRef } from './tracker-store.js';
-import { validateName, validateSegmentName } from './record-checks.js';
+import type { ModelTarget, ModelVersionInsert, ModelVersionRef } from './tracker-store.js';
+import {
+  validateKey,
+  validateName,
+  validateSegmentName,
+  validateTagValue,
+} from './record-checks.js';
 
 const encoder = new TextEncoder();
 
@@ -102,6 +109,63 @@ export function prepareLoggedModel(
   };
 }
 
+/** Longest description of a registered model or a model version, as MLflow's SQL store (characters). */
+export const MAX_MODEL_DESCRIPTION_LENGTH = 5000;
+
+/** Checks a registered name and a version number (`null`: the registered model itself). */
+export function modelTarget(name: unknown, version: unknown): ModelTarget {
+  validateName('A registered model name', name);
+  if (
+    version !== null &&
+    (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1)
+  ) {
+    throw new TrackingInputError(
+      `A model version must be a positive integer, got ${JSON.stringify(version)}.`,
+    );
+  }
+  return { name, version };
+}
+
+/** Checks a description: a string of at most 5,000 characters, or `null`. */
+export function checkedDescription(description: unknown): string | null {
+  if (description === null) return null;
+  if (typeof description !== 'string') {
+    throw new TrackingInputError(
+      `A model description must be a string or null, got ${typeof description}.`,
+    );
+  }
+  if (
+    description.length > MAX_MODEL_DESCRIPTION_LENGTH &&
+    codePointLength(description) > MAX_MODEL_DESCRIPTION_LENGTH
+  ) {
+    throw new TrackingInputError(
+      `A model description has ${codePointLength(description)} characters; the limit is ${MAX_MODEL_DESCRIPTION_LENGTH}.`,
+    );
+  }
+  return description;
+}
+
+/** Checks the argument of `updateRegisteredModel` / `updateModelVersion` and returns its description. */
+export function checkedUpdate(update: ModelUpdate): string | null {
+  if (update === null || typeof update !== 'object' || !('description' in update)) {
+    throw new TrackingInputError('A model update needs { description: string | null }.');
+  }
+  return checkedDescription(update.description);
+}
+
+/** Checks the tags of a new model version (keys and values as run tags). */
+export function checkedModelTags(tags: unknown): Record<string, string> {
+  if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) {
+    throw new TrackingInputError('The tags of a model version must be an object of strings.');
+  }
+  const entries = Object.entries(tags as Record<string, unknown>);
+  for (const [k, v] of entries) {
+    validateKey('tag', k);
+    validateTagValue(k, v);
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
 /** Resolves `versionOrAlias` to a version number, `'latest'`, or an alias name. */
 export function parseVersionRef(versionOrAlias: number | string): ModelVersionRef {
   if (typeof versionOrAlias === 'number') return { version: versionOrAlias };
@@ -113,12 +177,20 @@ export function parseVersionRef(versionOrAlias: number | string): ModelVersionRe
   return { alias: versionOrAlias };
 }
 
+/** A stored version: its tags in a Map (any key, `__proto__` too, stays an own key). */
+type StoredVersion = Omit<ModelVersion, 'aliases' | 'tags'> & { tags: Map<string, string> };
+
 interface RegistryEntry {
   createdAt: number;
   updatedAt: number;
-  versions: Omit<ModelVersion, 'aliases'>[];
+  description: string | null;
+  tags: Map<string, string>;
+  versions: StoredVersion[];
   aliases: Map<string, number>;
 }
+
+const sortedTags = (tags: Map<string, string>): Record<string, string> =>
+  Object.fromEntries([...tags].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 /** The in-memory model registry of the memory store. */
 export class ModelRegistryState {
@@ -130,12 +202,44 @@ export class ModelRegistryState {
     return e;
   }
 
-  private withAliases(e: RegistryEntry, v: Omit<ModelVersion, 'aliases'>): ModelVersion {
+  private withAliases(e: RegistryEntry, v: StoredVersion): ModelVersion {
     const aliases = [...e.aliases]
       .filter(([, n]) => n === v.version)
       .map(([a]) => a)
       .sort();
-    return { ...v, aliases };
+    return { ...v, aliases, tags: sortedTags(v.tags) };
+  }
+
+  /** The tags and the description of a registered model or a version, and what else to touch. */
+  private target({ name, version }: ModelTarget): {
+    e: RegistryEntry;
+    holder: { tags: Map<string, string>; description: string | null; updatedAt: number };
+  } {
+    const e = this.entry(name);
+    if (version === null) return { e, holder: e };
+    const v = e.versions.find((x) => x.version === version);
+    if (!v) throw new ModelNotFoundError(name, String(version));
+    return { e, holder: v };
+  }
+
+  /** `TrackerStore.setModelTag`. */
+  setTag(target: ModelTarget, key: string, value: string, now: number): void {
+    const { e, holder } = this.target(target);
+    holder.tags.set(key, value);
+    holder.updatedAt = e.updatedAt = now;
+  }
+
+  /** `TrackerStore.deleteModelTag`. */
+  deleteTag(target: ModelTarget, key: string, now: number): void {
+    const { e, holder } = this.target(target);
+    if (holder.tags.delete(key)) holder.updatedAt = e.updatedAt = now;
+  }
+
+  /** `TrackerStore.setModelDescription`. */
+  setDescription(target: ModelTarget, description: string | null, now: number): void {
+    const { e, holder } = this.target(target);
+    holder.description = description;
+    holder.updatedAt = e.updatedAt = now;
   }
 
   /** `TrackerStore.insertModelVersion`, once the store found the logged model. */
@@ -145,7 +249,14 @@ export class ModelRegistryState {
     if (!e)
       this.models.set(
         name,
-        (e = { createdAt, updatedAt: createdAt, versions: [], aliases: new Map() }),
+        (e = {
+          createdAt,
+          updatedAt: createdAt,
+          description: null,
+          tags: new Map(),
+          versions: [],
+          aliases: new Map(),
+        }),
       );
     const v = {
       name,
@@ -154,7 +265,9 @@ export class ModelRegistryState {
       modelName: logged.name,
       source: logged.artifactPath,
       description: insert.description,
+      tags: new Map(Object.entries(insert.tags)),
       createdAt,
+      updatedAt: createdAt,
     };
     e.versions.push(v);
     e.updatedAt = createdAt;
@@ -195,6 +308,8 @@ export class ModelRegistryState {
         updatedAt: e.updatedAt,
         latestVersion: e.versions.length,
         aliases: Object.fromEntries([...e.aliases].sort(([a], [b]) => (a < b ? -1 : 1))),
+        description: e.description,
+        tags: sortedTags(e.tags),
       }));
   }
 }

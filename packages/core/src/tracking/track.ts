@@ -16,6 +16,7 @@ import type { AliasChallenge, AliasDecision } from './alias-challenge.js';
 import { encodeTypedArtifact } from './artifacts.js';
 import { toDatasetInput } from './datasets.js';
 import type { DatasetSpec } from './datasets.js';
+import { checkedDescription, checkedModelTags } from './models.js';
 import { validateArtifactPath, validateKey } from './record-checks.js';
 
 /** Options of `track.metric`/`track.metrics`. */
@@ -48,8 +49,15 @@ export interface TrackModelOptions {
    * Register it under this model name (a new version), optionally with an alias such as
    * `champion`. With `challenge`, the alias moves only when the new version beats the version it
    * points at on that metric (and has the same signature); without, it follows every version.
+   * `description` and `tags` describe the new version, as in `Tracker.registerModel`.
    */
-  register?: { name: string; alias?: string; description?: string; challenge?: AliasChallenge };
+  register?: {
+    name: string;
+    alias?: string;
+    description?: string;
+    tags?: Record<string, string>;
+    challenge?: AliasChallenge;
+  };
 }
 
 /** What `track.model` did: the logged model, the registered version and what its alias did. */
@@ -258,6 +266,10 @@ export const track = {
    */
   async model(model: unknown, options: TrackModelOptions): Promise<TrackModelResult | undefined> {
     validateAliasChallenge(options.register?.alias, options.register?.challenge);
+    if (options.register) {
+      checkedModelTags(options.register.tags ?? {});
+      checkedDescription(options.register.description ?? null);
+    }
     const t = target('model');
     if (!t) return undefined;
     const bytes = defaultSerializers.serialize(model);
@@ -275,6 +287,7 @@ export const track = {
           runId,
           modelName: options.name,
           description: options.register.description,
+          tags: options.register.tags,
         });
         if (!options.register.alias) return { logged, version };
         const alias = await settleAlias(

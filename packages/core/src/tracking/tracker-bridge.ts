@@ -13,7 +13,14 @@ import {
 } from './errors.js';
 import { newRunId } from '../engine/run-id.js';
 import { generateRunName, systemTags } from './identity.js';
-import { parseVersionRef, prepareLoggedModel } from './models.js';
+import {
+  checkedDescription,
+  checkedModelTags,
+  checkedUpdate,
+  modelTarget,
+  parseVersionRef,
+  prepareLoggedModel,
+} from './models.js';
 import { pageOfRuns, parseSearch } from './paging.js';
 import { TAG_RUN_NAME } from './tracker.js';
 import type {
@@ -30,6 +37,7 @@ import type {
   LogModelInput,
   MetricInput,
   MetricPoint,
+  ModelUpdate,
   ModelVersion,
   ParamValue,
   RegisteredModel,
@@ -404,6 +412,8 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
     const store = this.live;
     validateName('A registered model name', name);
     const modelName = options?.modelName ?? name;
+    const description = checkedDescription(options?.description ?? null);
+    const tags = checkedModelTags(options?.tags ?? {});
     // A store may answer an unknown name with ModelNotFoundError instead of undefined.
     const latest = await store.getModelVersion(name, { latest: true }).catch((e: unknown) => {
       if (e instanceof ModelNotFoundError) return undefined;
@@ -414,7 +424,8 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
       name,
       runId: options?.runId,
       modelName,
-      description: options.description ?? null,
+      description,
+      tags,
       createdAt: Date.now(),
     });
   }
@@ -474,6 +485,59 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
   /** Lists registered models sorted by name. */
   async listRegisteredModels(): Promise<RegisteredModel[]> {
     return this.live.listRegisteredModels();
+  }
+
+  // Registry metadata, as MLflow's client: tags and descriptions of registered models and of
+  // model versions. Keys and values are checked like run tags; an unknown name or version
+  // rejects with `ModelNotFoundError`.
+
+  /** Sets (or replaces) a tag of a registered model (`MlflowClient.set_registered_model_tag`). */
+  async setRegisteredModelTag(name: string, key: string, value: string): Promise<void> {
+    const target = modelTarget(name, null);
+    validateKey('tag', key);
+    validateTagValue(key, value);
+    await this.live.setModelTag(target, key, value, Date.now());
+  }
+
+  /** Removes a tag of a registered model; a missing tag is a no-op. */
+  async deleteRegisteredModelTag(name: string, key: string): Promise<void> {
+    const target = modelTarget(name, null);
+    validateKey('tag', key);
+    await this.live.deleteModelTag(target, key, Date.now());
+  }
+
+  /** Sets (or replaces) a tag of a model version (`MlflowClient.set_model_version_tag`). */
+  async setModelVersionTag(
+    name: string,
+    version: number,
+    key: string,
+    value: string,
+  ): Promise<void> {
+    const target = modelTarget(name, version);
+    validateKey('tag', key);
+    validateTagValue(key, value);
+    await this.live.setModelTag(target, key, value, Date.now());
+  }
+
+  /** Removes a tag of a model version; a missing tag is a no-op. */
+  async deleteModelVersionTag(name: string, version: number, key: string): Promise<void> {
+    const target = modelTarget(name, version);
+    validateKey('tag', key);
+    await this.live.deleteModelTag(target, key, Date.now());
+  }
+
+  /** Sets (or, with `null`, clears) the description of a registered model (`update_registered_model`). */
+  async updateRegisteredModel(name: string, update: ModelUpdate): Promise<void> {
+    const target = modelTarget(name, null);
+    const description = checkedUpdate(update);
+    await this.live.setModelDescription(target, description, Date.now());
+  }
+
+  /** Sets (or, with `null`, clears) the description of a model version (`update_model_version`). */
+  async updateModelVersion(name: string, version: number, update: ModelUpdate): Promise<void> {
+    const target = modelTarget(name, version);
+    const description = checkedUpdate(update);
+    await this.live.setModelDescription(target, description, Date.now());
   }
 
   /** Stores (or replaces) the flow-run record of a run. */

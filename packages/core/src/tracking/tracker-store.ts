@@ -65,8 +65,18 @@ export interface ModelVersionInsert {
   modelName: string;
   /** The description, or `null`. */
   description: string | null;
+  /** The version's tags, already checked. */
+  tags: Record<string, string>;
   /** Registration time, epoch ms. */
   createdAt: number;
+}
+
+/** Which registered-model record a metadata write of {@link TrackerStore} targets: the model, or one version. */
+export interface ModelTarget {
+  /** The registered name. */
+  name: string;
+  /** A version number, or `null` for the registered model itself. */
+  version: number | null;
 }
 
 /** A parsed `versionOrAlias` of `getModelVersion`. */
@@ -153,6 +163,16 @@ export interface TrackerStore {
   getModelVersion(name: string, ref: ModelVersionRef): Promise<ModelVersion | undefined>;
   /** Every registered model, sorted by name. */
   listRegisteredModels(): Promise<RegisteredModel[]>;
+
+  // Registry metadata (MLflow's registered model and model version tags and descriptions). Each
+  // rejects with `ModelNotFoundError` for an unknown name or version, and sets the registered
+  // model's `updatedAt` (and a version's, for a version target) to `now`.
+  /** Sets or replaces one tag of a registered model or of a version. */
+  setModelTag(target: ModelTarget, key: string, value: string, now: number): Promise<void>;
+  /** Removes one tag of a registered model or of a version; a missing tag is a no-op (changing no time). */
+  deleteModelTag(target: ModelTarget, key: string, now: number): Promise<void>;
+  /** Sets the description of a registered model or of a version; `null` clears it. */
+  setModelDescription(target: ModelTarget, description: string | null, now: number): Promise<void>;
 
   /** Stores or replaces a run's flow-run record. */
   putFlowRun(runId: string, record: FlowRunRecord): Promise<void>;

@@ -350,8 +350,19 @@ export interface RegisterModelOptions {
   runId: string;
   /** The logged model's name within that run. Default: the registered name. */
   modelName?: string;
-  /** A description of this version. */
+  /** A description of this version (at most 5,000 characters). */
   description?: string;
+  /**
+   * Tags of this version (keys and values checked like run tags). An identical model (see
+   * {@link Tracker.registerModel}) adds no version, and the version it returns keeps its own tags.
+   */
+  tags?: Record<string, string>;
+}
+
+/** The argument of {@link Tracker.updateRegisteredModel} and {@link Tracker.updateModelVersion}. */
+export interface ModelUpdate {
+  /** The new description (at most 5,000 characters), or `null` to clear it. */
+  description: string | null;
 }
 
 /** One version of a registered model. */
@@ -370,8 +381,12 @@ export interface ModelVersion {
   aliases: string[];
   /** A description, or `null`. */
   description: string | null;
+  /** Tags (MLflow's model version tags), key → value. */
+  tags: Record<string, string>;
   /** When it was registered, epoch ms. */
   createdAt: number;
+  /** When it was registered or its description or tags last changed, epoch ms (MLflow's `last_updated_timestamp`). */
+  updatedAt: number;
 }
 
 /** A registered model: a name with versions and aliases. */
@@ -380,12 +395,16 @@ export interface RegisteredModel {
   name: string;
   /** When the name was first registered, epoch ms. */
   createdAt: number;
-  /** When a version or alias last changed, epoch ms. */
+  /** When a version, alias, tag or description of it last changed, epoch ms. */
   updatedAt: number;
   /** The highest version number. */
   latestVersion: number;
   /** Alias → version. */
   aliases: Record<string, number>;
+  /** A description of the model (of every version), or `null`. */
+  description: string | null;
+  /** Tags of the registered model (MLflow's registered model tags), key → value. */
+  tags: Record<string, string>;
 }
 
 /** One state transition of a flow run or task run. */

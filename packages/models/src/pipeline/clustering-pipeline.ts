@@ -26,7 +26,7 @@ import {
   type Explanations,
 } from './evaluation.js';
 import { checkDataFiles } from './inputs.js';
-import { logDataInputs } from './data-inputs.js';
+import { datasetDigest, logDataInputs } from './data-inputs.js';
 import { checkPlan, supportsPolar, type FeaturePlan } from './features-plan.js';
 import {
   dataSource,
@@ -42,6 +42,7 @@ import {
   describeChampion,
   modelSignature,
   registeredModelName,
+  versionTags,
   type Registration,
 } from './registration.js';
 import type { EvaluationStage, FamilyResult, FinalModel, PipelineResult } from './results.js';
@@ -579,6 +580,14 @@ export class ClusteringPipeline {
         name,
         alias: CHAMPION_ALIAS,
         description: `${stage.final.name}, ${stage.final.calibration} calibration, trained on ${dataSource(config)}`,
+        tags: versionTags({
+          signature,
+          dataSource: dataSource(config),
+          trainDigest: datasetDigest(splits.train),
+          testDigest: datasetDigest(splits.test),
+          model: stage.final.name,
+          calibration: stage.final.calibration,
+        }),
         challenge: { metric: CHAMPION_METRIC, force: config.registry.promote },
       },
     });

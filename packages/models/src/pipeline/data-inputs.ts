@@ -14,8 +14,16 @@ export const DATASET_DIGEST_LENGTH = 32;
  * same digest in every run and process.
  */
 export function datasetDigest(data: Dataset): string {
-  return hashValue(data, defaultSerializers).slice(0, DATASET_DIGEST_LENGTH);
+  let digest = digests.get(data);
+  if (digest === undefined) {
+    digest = hashValue(data, defaultSerializers).slice(0, DATASET_DIGEST_LENGTH);
+    digests.set(data, digest);
+  }
+  return digest;
 }
+
+/** Digests by split, so that the run's inputs and its model version's tags hash each split once. */
+const digests = new WeakMap<Dataset, string>();
 
 /**
  * The dataset inputs of a run: its training, calibration, conformal and test splits, each named

@@ -40,8 +40,45 @@ export function modelSignature(
  */
 export function registeredModelName(signature: ModelSignature, configured: string | null): string {
   if (configured !== null) return configured;
-  const digest = createHash('sha256').update(JSON.stringify(signature)).digest('hex');
-  return `clustering-${digest.slice(0, 8)}`;
+  return `clustering-${signatureDigest(signature).slice(0, 8)}`;
+}
+
+/** The SHA-256 (hex) of a signature: equal for models of the same columns and classes. */
+export function signatureDigest(signature: ModelSignature): string {
+  return createHash('sha256').update(JSON.stringify(signature)).digest('hex');
+}
+
+/** What the registered version's tags record. */
+export interface VersionTagInput {
+  /** The model's signature. */
+  readonly signature: ModelSignature;
+  /** Where the data came from (a CSV path or the generator's call). */
+  readonly dataSource: string;
+  /** The digests of the training and test splits, as the run's dataset inputs record them. */
+  readonly trainDigest: string;
+  /** See `trainDigest`. */
+  readonly testDigest: string;
+  /** The final model's name (a family, or the ensemble). */
+  readonly model: string;
+  /** Its calibration method. */
+  readonly calibration: string;
+}
+
+/**
+ * The tags of a version the pipeline registers: what a user searches and compares versions by.
+ * `data.train_digest` and `data.test_digest` are the digests of the run's `training` and `test`
+ * dataset inputs (so `datasets.digest = '…'` finds the run), `signature.digest` is the full hash
+ * the default name abbreviates (kept when the name is configured).
+ */
+export function versionTags(input: VersionTagInput): Record<string, string> {
+  return {
+    'data.source': input.dataSource,
+    'data.train_digest': input.trainDigest,
+    'data.test_digest': input.testDigest,
+    'model.calibration': input.calibration,
+    'model.name': input.model,
+    'signature.digest': signatureDigest(input.signature),
+  };
 }
 
 const score = (value: number | null): string =>

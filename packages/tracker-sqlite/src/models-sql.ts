@@ -1,0 +1,312 @@
+import { ArtifactNotFoundError, ModelNotFoundError } from '@tideflow/core';
+import type { ModelVersion, RegisteredModel } from '@tideflow/core';
+import type { ModelTarget, ModelVersionInsert, ModelVersionRef } from '@tideflow/core/store';
+import type { SqliteStore } from './store.js';
+
+// The model registry: registered models, their versions, aliases, tags and descriptions.
+
+interface VersionRow {
+  name: string;
+  version: number;
+  run_uuid: string;
+  model_name: string;
+  source: string;
+  description: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface TagRow {
+  key: string;
+  value: string;
+}
+
+/** Tag rows as a record; `Object.fromEntries` keeps a key such as `__proto__` an own key. */
+const tagRecord = (rows: TagRow[]): Record<string, string> =>
+  Object.fromEntries(rows.map((r) => [r.key, r.value]));
+
+function toVersion(store: SqliteStore, r: VersionRow): ModelVersion {
+  const aliases = (
+    store
+      .stmt('SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias')
+      .all(r.name, r.version) as { alias: string }[]
+  ).map((a) => a.alias);
+  const tags = store
+    .stmt('SELECT key, value FROM model_version_tags WHERE name = ? AND version = ? ORDER BY key')
+    .all(r.name, r.version) as TagRow[];
+  return {
+    name: r.name,
+    version: r.version,
+    runId: r.run_uuid,
+    modelName: r.model_name,
+    source: r.source,
+    aliases,
+    description: r.description,
+    tags: tagRecord(tags),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** `TrackerStore.insertModelVersion`: the version number is taken under the write lock. */
+export function insertModelVersion(
+  store: SqliteStore,
+  insert: ModelVersionInsert,
+): Promise<ModelVersion> {
+  const { name, modelName, createdAt: now } = insert;
+  return store.write(() => {
+    const run = store.writableRun(insert.runId);
+    if (
+      !store
+        .stmt('SELECT 1 FROM logged_models WHERE run_id = ? AND name = ?')
+        .get(run.id, modelName)
+    ) {
+      throw new ArtifactNotFoundError(run.runUuid, `models/${modelName}/model.bin`);
+    }
+    store
+      .stmt(
+        'INSERT INTO registered_models (name, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET updated_at = excluded.updated_at',
+      )
+      .run(name, now, now);
+    const { v } = store
+      .stmt('SELECT COALESCE(MAX(version), 0) + 1 AS v FROM model_versions WHERE name = ?')
+      .get(name) as { v: number };
+    const row: VersionRow = {
+      name,
+      version: v,
+      run_uuid: run.runUuid,
+      model_name: modelName,
+      source: `models/${modelName}/model.bin`,
+      description: insert.description,
+      created_at: now,
+      updated_at: now,
+    };
+    store
+      .stmt(
+        'INSERT INTO model_versions (name, version, run_uuid, model_name, source, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        row.name,
+        row.version,
+        row.run_uuid,
+        row.model_name,
+        row.source,
+        row.description,
+        row.created_at,
+        row.updated_at,
+      );
+    const tag = store.stmt(
+      'INSERT INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)',
+    );
+    for (const [key, value] of Object.entries(insert.tags)) tag.run(name, v, key, value);
+    return toVersion(store, row);
+  });
+}
+
+function requireModel(store: SqliteStore, name: string): void {
+  if (!store.stmt('SELECT 1 FROM registered_models WHERE name = ?').get(name))
+    throw new ModelNotFoundError(String(name));
+}
+
+function requireVersion(store: SqliteStore, name: string, version: number): void {
+  requireModel(store, name);
+  if (!store.stmt('SELECT 1 FROM model_versions WHERE name = ? AND version = ?').get(name, version))
+    throw new ModelNotFoundError(name, String(version));
+}
+
+/** Sets `updated_at` of the registered model and, for a version target, of the version. */
+function touch(store: SqliteStore, { name, version }: ModelTarget, now: number): void {
+  store.stmt('UPDATE registered_models SET updated_at = ? WHERE name = ?').run(now, name);
+  if (version !== null) {
+    store
+      .stmt('UPDATE model_versions SET updated_at = ? WHERE name = ? AND version = ?')
+      .run(now, name, version);
+  }
+}
+
+function requireTarget(store: SqliteStore, { name, version }: ModelTarget): void {
+  if (version === null) requireModel(store, name);
+  else requireVersion(store, name, version);
+}
+
+/** `TrackerStore.setModelAlias`. */
+export function setModelAlias(
+  store: SqliteStore,
+  name: string,
+  alias: string,
+  version: number,
+  now: number,
+): Promise<void> {
+  return store.write(() => {
+    requireVersion(store, name, version);
+    store
+      .stmt('INSERT OR REPLACE INTO model_aliases (name, alias, version) VALUES (?, ?, ?)')
+      .run(name, alias, version);
+    store.stmt('UPDATE registered_models SET updated_at = ? WHERE name = ?').run(now, name);
+  });
+}
+
+/** `TrackerStore.deleteModelAlias`. */
+export function deleteModelAlias(
+  store: SqliteStore,
+  name: string,
+  alias: string,
+  now: number,
+): Promise<void> {
+  return store.write(() => {
+    requireModel(store, name);
+    if (
+      store.stmt('DELETE FROM model_aliases WHERE name = ? AND alias = ?').run(name, alias)
+        .changes > 0
+    ) {
+      store.stmt('UPDATE registered_models SET updated_at = ? WHERE name = ?').run(now, name);
+    }
+  });
+}
+
+/** `TrackerStore.setModelTag`. */
+export function setModelTag(
+  store: SqliteStore,
+  target: ModelTarget,
+  key: string,
+  value: string,
+  now: number,
+): Promise<void> {
+  return store.write(() => {
+    requireTarget(store, target);
+    if (target.version === null) {
+      store
+        .stmt('INSERT OR REPLACE INTO registered_model_tags (name, key, value) VALUES (?, ?, ?)')
+        .run(target.name, key, value);
+    } else {
+      store
+        .stmt(
+          'INSERT OR REPLACE INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)',
+        )
+        .run(target.name, target.version, key, value);
+    }
+    touch(store, target, now);
+  });
+}
+
+/** `TrackerStore.deleteModelTag`. */
+export function deleteModelTag(
+  store: SqliteStore,
+  target: ModelTarget,
+  key: string,
+  now: number,
+): Promise<void> {
+  return store.write(() => {
+    requireTarget(store, target);
+    const removed =
+      target.version === null
+        ? store
+            .stmt('DELETE FROM registered_model_tags WHERE name = ? AND key = ?')
+            .run(target.name, key)
+        : store
+            .stmt('DELETE FROM model_version_tags WHERE name = ? AND version = ? AND key = ?')
+            .run(target.name, target.version, key);
+    if (removed.changes > 0) touch(store, target, now);
+  });
+}
+
+/** `TrackerStore.setModelDescription`. */
+export function setModelDescription(
+  store: SqliteStore,
+  target: ModelTarget,
+  description: string | null,
+  now: number,
+): Promise<void> {
+  return store.write(() => {
+    requireTarget(store, target);
+    if (target.version === null) {
+      store
+        .stmt('UPDATE registered_models SET description = ? WHERE name = ?')
+        .run(description, target.name);
+    } else {
+      store
+        .stmt('UPDATE model_versions SET description = ? WHERE name = ? AND version = ?')
+        .run(description, target.name, target.version);
+    }
+    touch(store, target, now);
+  });
+}
+
+/** `TrackerStore.getModelVersion`. */
+export function getModelVersion(
+  store: SqliteStore,
+  name: string,
+  ref: ModelVersionRef,
+): ModelVersion | undefined {
+  return store.read(() => {
+    requireModel(store, name);
+    let version: number | undefined;
+    if ('latest' in ref) {
+      version = (
+        store.stmt('SELECT MAX(version) AS v FROM model_versions WHERE name = ?').get(name) as {
+          v: number;
+        }
+      ).v;
+    } else if ('alias' in ref) {
+      version = (
+        store
+          .stmt('SELECT version FROM model_aliases WHERE name = ? AND alias = ?')
+          .get(name, ref.alias) as { version: number } | undefined
+      )?.version;
+    } else {
+      version = ref.version;
+    }
+    const row = store
+      .stmt('SELECT * FROM model_versions WHERE name = ? AND version = ?')
+      .get(name, version) as VersionRow | undefined;
+    return row && toVersion(store, row);
+  });
+}
+
+/** `TrackerStore.listRegisteredModels`. */
+export function listRegisteredModels(store: SqliteStore): RegisteredModel[] {
+  return store.read(() => {
+    const models = store
+      .stmt(
+        `SELECT m.name, m.created_at, m.updated_at, m.description, (SELECT MAX(version) FROM model_versions v WHERE v.name = m.name) AS latest
+         FROM registered_models m ORDER BY m.name`,
+      )
+      .all() as {
+      name: string;
+      created_at: number;
+      updated_at: number;
+      description: string | null;
+      latest: number;
+    }[];
+    const byModel = <R extends { name: string }>(rows: R[]): Map<string, R[]> => {
+      const out = new Map<string, R[]>();
+      for (const r of rows) {
+        const list = out.get(r.name);
+        if (list) list.push(r);
+        else out.set(r.name, [r]);
+      }
+      return out;
+    };
+    const aliases = byModel(
+      store.stmt('SELECT name, alias, version FROM model_aliases ORDER BY name, alias').all() as {
+        name: string;
+        alias: string;
+        version: number;
+      }[],
+    );
+    const tags = byModel(
+      store
+        .stmt('SELECT name, key, value FROM registered_model_tags ORDER BY name, key')
+        .all() as (TagRow & { name: string })[],
+    );
+    return models.map((m) => ({
+      name: m.name,
+      createdAt: m.created_at,
+      updatedAt: m.updated_at,
+      latestVersion: m.latest,
+      aliases: Object.fromEntries((aliases.get(m.name) ?? []).map((a) => [a.alias, a.version])),
+      description: m.description,
+      tags: tagRecord(tags.get(m.name) ?? []),
+    }));
+  });
+}

@@ -1,0 +1,52 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteTracker } from '@tideflow/tracker-sqlite';
+import { migrate } from '../src/schema.js';
+
+const root = mkdtempSync(join(tmpdir(), 'tideflow-sqlite-models-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('model registry metadata in SQLite', () => {
+  it('brings a version-6 store forward: older versions get no tags and were last updated when registered', async () => {
+    const path = join(root, 'v6', 'tideflow.db');
+    mkdirSync(join(path, '..'), { recursive: true });
+    const db = new Database(path);
+    expect(migrate(db, path, 6)).toBe(6);
+    db.prepare(
+      `INSERT INTO runs (run_uuid, experiment_id, name, status, start_time) VALUES ('old', 0, 'legacy', 'FINISHED', 5)`,
+    ).run();
+    db.prepare(
+      `INSERT INTO logged_models (run_id, name, flavor, metrics, size, created_at) VALUES (1, 'm', 'f', '{}', 1, 7)`,
+    ).run();
+    db.prepare(
+      `INSERT INTO registered_models (name, created_at, updated_at) VALUES ('clf', 7, 8)`,
+    ).run();
+    db.prepare(
+      `INSERT INTO model_versions (name, version, run_uuid, model_name, source, description, created_at) VALUES ('clf', 1, 'old', 'm', 'models/m/model.bin', 'first', 7)`,
+    ).run();
+    db.close();
+    const t = new SqliteTracker({ path });
+    expect(await t.getModelVersion('clf', 1)).toMatchObject({
+      description: 'first',
+      tags: {},
+      createdAt: 7,
+      updatedAt: 7,
+    });
+    expect((await t.listRegisteredModels())[0]).toMatchObject({
+      name: 'clf',
+      description: null,
+      tags: {},
+      updatedAt: 8,
+    });
+    await t.setModelVersionTag('clf', 1, 'stage', 'prod');
+    await t.setRegisteredModelTag('clf', 'team', 'ml');
+    await t.close();
+    const reopened = new SqliteTracker({ path });
+    expect((await reopened.getModelVersion('clf', 1)).tags).toEqual({ stage: 'prod' });
+    expect((await reopened.listRegisteredModels())[0].tags).toEqual({ team: 'ml' });
+    await reopened.close();
+  });
+});
