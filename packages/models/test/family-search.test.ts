@@ -63,6 +63,7 @@ describe('the svc family search', () => {
   it('keeps probabilities in every candidate when the scoring reads them', () => {
     expect(scorerUsesProbabilities('neg_log_loss')).toBe(true);
     expect(scorerUsesProbabilities('balanced_accuracy')).toBe(false);
+    expect(() => scorerUsesProbabilities('nope' as never)).toThrow(/unknown scorer "nope"/);
     const { fits } = searchSvc('neg_log_loss');
     expect(fits).toEqual(Array<boolean>(11).fill(true));
   });

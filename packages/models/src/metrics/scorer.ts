@@ -25,20 +25,23 @@ export type ScorerName =
   | 'roc_auc_ovr'
   | 'roc_auc_ovr_weighted';
 
-const SCORERS: Record<ScorerName, Scorer> = {
-  accuracy: (e, X, y) => accuracy(y, e.predict(X)),
-  balanced_accuracy: (e, X, y) => balancedAccuracy(y, e.predict(X)),
-  f1_macro: (e, X, y) => precisionRecallF1(y, e.predict(X)).macro.f1,
-  f1_weighted: (e, X, y) => precisionRecallF1(y, e.predict(X)).weighted.f1,
-  precision_macro: (e, X, y) => precisionRecallF1(y, e.predict(X)).macro.precision,
-  precision_weighted: (e, X, y) => precisionRecallF1(y, e.predict(X)).weighted.precision,
-  recall_macro: (e, X, y) => precisionRecallF1(y, e.predict(X)).macro.recall,
-  recall_weighted: (e, X, y) => precisionRecallF1(y, e.predict(X)).weighted.recall,
-  neg_log_loss: (e, X, y) => -logLoss(y, e.predictProba(X), { labels: e.classes }),
-  neg_brier_score: (e, X, y) => -brierScore(y, e.predictProba(X), { labels: e.classes }),
-  roc_auc_ovr: (e, X, y) => rocAucOvr(y, e.predictProba(X), { labels: e.classes }),
-  roc_auc_ovr_weighted: (e, X, y) =>
-    rocAucOvr(y, e.predictProba(X), { labels: e.classes, average: 'weighted' }),
+/** Each scorer, and whether it reads `predictProba` (`true`) or only `predict`. */
+const SCORERS: Record<ScorerName, readonly [Scorer, boolean]> = {
+  accuracy: [(e, X, y) => accuracy(y, e.predict(X)), false],
+  balanced_accuracy: [(e, X, y) => balancedAccuracy(y, e.predict(X)), false],
+  f1_macro: [(e, X, y) => precisionRecallF1(y, e.predict(X)).macro.f1, false],
+  f1_weighted: [(e, X, y) => precisionRecallF1(y, e.predict(X)).weighted.f1, false],
+  precision_macro: [(e, X, y) => precisionRecallF1(y, e.predict(X)).macro.precision, false],
+  precision_weighted: [(e, X, y) => precisionRecallF1(y, e.predict(X)).weighted.precision, false],
+  recall_macro: [(e, X, y) => precisionRecallF1(y, e.predict(X)).macro.recall, false],
+  recall_weighted: [(e, X, y) => precisionRecallF1(y, e.predict(X)).weighted.recall, false],
+  neg_log_loss: [(e, X, y) => -logLoss(y, e.predictProba(X), { labels: e.classes }), true],
+  neg_brier_score: [(e, X, y) => -brierScore(y, e.predictProba(X), { labels: e.classes }), true],
+  roc_auc_ovr: [(e, X, y) => rocAucOvr(y, e.predictProba(X), { labels: e.classes }), true],
+  roc_auc_ovr_weighted: [
+    (e, X, y) => rocAucOvr(y, e.predictProba(X), { labels: e.classes, average: 'weighted' }),
+    true,
+  ],
 };
 
 /** The names {@link scorer} accepts. */
@@ -55,7 +58,7 @@ export const SCORER_NAMES = Object.freeze(Object.keys(SCORERS)) as readonly Scor
  */
 export function scorer(name: ScorerName | Scorer): Scorer {
   if (typeof name === 'function') return name;
-  const s = Object.prototype.hasOwnProperty.call(SCORERS, name) ? SCORERS[name] : undefined;
+  const s = Object.prototype.hasOwnProperty.call(SCORERS, name) ? SCORERS[name][0] : undefined;
   if (!s) {
     throw new InvalidParameterError(
       'scorer',
@@ -66,18 +69,11 @@ export function scorer(name: ScorerName | Scorer): Scorer {
   return s;
 }
 
-/** The scorers that read `predictProba`; every other one reads only `predict`. */
-const PROBABILITY_SCORERS: ReadonlySet<ScorerName> = new Set([
-  'neg_log_loss',
-  'neg_brier_score',
-  'roc_auc_ovr',
-  'roc_auc_ovr_weighted',
-]);
-
 /**
  * Whether the scorer `name` reads class probabilities (`predictProba`) rather than only the
  * predicted labels: a search scored by labels alone can skip fitting probabilities.
  */
 export function scorerUsesProbabilities(name: ScorerName): boolean {
-  return PROBABILITY_SCORERS.has(name);
+  scorer(name); // an unknown name is an InvalidParameterError naming the known ones
+  return SCORERS[name][1];
 }
