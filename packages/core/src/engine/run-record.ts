@@ -35,6 +35,15 @@ export class RunRecord implements RunStates, EngineRunInfo {
   /** What the run is called: the task's `taskRunName` for its arguments, else its name. */
   runName: string;
   private parametersCache?: Record<string, unknown>;
+  /**
+   * The tracking recorder's bookkeeping: the batch of task runs to write that holds this run
+   * (a number unique in the process; -1 for none) and the run's index in it, so that a state
+   * change updates the run's entry without a lookup by id.
+   * @internal
+   */
+  trackingBatch = -1;
+  /** @internal See {@link RunRecord.trackingBatch}. */
+  trackingSlot = -1;
 
   constructor(
     readonly kind: RunKind,

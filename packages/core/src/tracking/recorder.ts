@@ -23,6 +23,9 @@ const FLUSH_DELAY_MS = 250;
  */
 const FLUSH_SIZE = 1_000;
 
+/** The next number of a batch of task runs to write (see {@link RunRecord.trackingBatch}). */
+let nextBatch = 0;
+
 /** The MLflow run status for a flow run's final state. */
 function runStatus(type: StateType): RunStatus {
   if (type === 'COMPLETED' || type === 'CACHED') return 'FINISHED';
@@ -73,11 +76,14 @@ class RunBuffer {
   params: Record<string, ParamValue> = {};
   tags: Record<string, string> = {};
   /**
-   * The task runs that changed since the last write, in the order they were created: the
-   * engine's live record while a run goes on, its final task-run record once it ended (so that
-   * nothing keeps the run's result alive).
+   * The task runs that changed since the last write, once each, in the order they first changed:
+   * the engine's live record while a run goes on, its final task-run record once it ended (so
+   * that nothing keeps the run's result alive). A run knows its index here
+   * ({@link RunRecord.trackingSlot}) while {@link RunRecord.trackingBatch} is this batch's number.
    */
-  taskRuns = new Map<string, RunRecord | TaskRunRecord>();
+  taskRuns: (RunRecord | TaskRunRecord)[] = [];
+  /** The number of the batch {@link RunBuffer.taskRuns} holds. */
+  batch = nextBatch++;
   logs: LogLine[] = [];
   /** Whether the flow-run record changed since the last write. */
   flowDirty = false;
@@ -100,7 +106,7 @@ class RunBuffer {
   }
 
   get size(): number {
-    return this.metrics.length + this.taskRuns.size + this.logs.length;
+    return this.metrics.length + this.taskRuns.length + this.logs.length;
   }
 }
 
@@ -258,7 +264,13 @@ export class TrackingRecorder {
     }
     // Only the engine's own runs are recorded (it emits its live records).
     if (!(run instanceof RunRecord)) return;
-    owner.taskRuns.set(run.id, event.state.isFinal() ? taskRunRecord(run) : run);
+    const entry = event.state.isFinal() ? taskRunRecord(run) : run;
+    if (run.trackingBatch === owner.batch) {
+      owner.taskRuns[run.trackingSlot] = entry;
+      return;
+    }
+    run.trackingBatch = owner.batch;
+    run.trackingSlot = owner.taskRuns.push(entry) - 1;
     this.schedule(owner);
   };
 
@@ -348,7 +360,7 @@ export class TrackingRecorder {
       !metrics.length &&
       !Object.keys(params).length &&
       !Object.keys(tags).length &&
-      !taskRuns.size &&
+      !taskRuns.length &&
       !logs.length
     )
       return;
@@ -357,10 +369,13 @@ export class TrackingRecorder {
     run.tags = {};
     run.logs = [];
     run.flowDirty = false;
-    const records = taskRuns.size
-      ? Array.from(taskRuns.values(), (r) => (r instanceof RunRecord ? taskRunRecord(r) : r))
+    const records = taskRuns.length
+      ? taskRuns.map((r) => (r instanceof RunRecord ? taskRunRecord(r) : r))
       : [];
-    if (taskRuns.size) run.taskRuns = new Map();
+    if (taskRuns.length) {
+      run.taskRuns = [];
+      run.batch = nextBatch++;
+    }
     const runId = run.info.id;
     run.chain = run.chain
       .then(async () => {
