@@ -16,17 +16,16 @@ const TSLAB_KERNELS = new Set(['tslab', 'jslab']);
 export interface KernelChoice {
   /** The kernelspec name, e.g. `python3` or `tslab`. */
   name: string;
-  /** The language of the kernel. */
-  language: ParameterLanguage;
+  /** The language of the kernel, when tideflow can write parameters in it. */
+  language?: ParameterLanguage;
 }
 
 /**
  * The kernel of a notebook: `kernel` when given, else the notebook's `kernelspec.name`; its
  * language from the kernel name (`tslab` is TypeScript, `jslab` JavaScript) or the notebook's
- * `kernelspec.language`.
+ * `kernelspec.language` (none for other languages: such notebooks run without parameters).
  *
- * @throws NotebookKernelError when no kernel is named or its language is not Python,
- *   TypeScript or JavaScript.
+ * @throws NotebookKernelError when no kernel is named.
  */
 export function chooseKernel(notebook: Notebook, file: string, kernel?: string): KernelChoice {
   const spec = (notebook.metadata.kernelspec ?? {}) as JsonObject;
@@ -51,14 +50,9 @@ export function chooseKernel(notebook: Notebook, file: string, kernel?: string):
       ? spec.language.toLowerCase()
       : undefined;
   const language = named ?? declared;
-  if (language !== 'python' && language !== 'typescript' && language !== 'javascript') {
-    throw new NotebookKernelError(
-      file,
-      name,
-      `cannot tell the kernel's language (${language ?? 'unknown'}); parameters can be written for python, typescript and javascript kernels.`,
-    );
-  }
-  return { name, language };
+  return language === 'python' || language === 'typescript' || language === 'javascript'
+    ? { name, language }
+    : { name };
 }
 
 /** The `tslab` command of the installed tslab package, if any. */

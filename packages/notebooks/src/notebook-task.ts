@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { InvalidOptionError, Registry, getRunContext, inputs, task } from '@tideflow/core';
 import type { CacheOptions, CachePolicy, TaskCallable, TaskOptions } from '@tideflow/core';
-import { NotebookCellError, NotebookFormatError } from './errors.js';
+import { NotebookCellError, NotebookFormatError, NotebookKernelError } from './errors.js';
 import { executeNotebook, stripAnsi } from './execute.js';
 import { DEFAULT_PYTHON, chooseKernel, prepareKernel } from './kernels.js';
 import type { KernelChoice } from './kernels.js';
@@ -104,6 +104,22 @@ function readNotebook(file: string): Notebook {
 
 const SEGMENT = /[^A-Za-z0-9_.-]+/g;
 
+/** Checks parameters for the kernel's language; a kernel of another language takes none. */
+function checkKernelParameters(parameters: unknown, kernel: KernelChoice, file: string): void {
+  if (kernel.language) {
+    checkParameters(parameters, kernel.language);
+    return;
+  }
+  checkParameters(parameters, 'python');
+  if (Object.keys(parameters as object).length > 0) {
+    throw new NotebookKernelError(
+      file,
+      kernel.name,
+      'cannot write parameters for this kernel: tideflow writes them for python, typescript and javascript kernels.',
+    );
+  }
+}
+
 /**
  * Makes a task that runs a Jupyter notebook, as papermill does: each call copies the notebook,
  * injects a cell tagged `injected-parameters` after the cell tagged `parameters`, executes it
@@ -155,7 +171,7 @@ export function notebookTask(
     throw new InvalidOptionError(`notebookTask(${path}): option kernel must be a kernelspec name.`);
   }
   const kernel: KernelChoice = chooseKernel(readNotebook(file), file, kernelOption);
-  checkParameters(defaults, kernel.language);
+  checkKernelParameters(defaults, kernel, file);
   const cwd = resolve(cwdOption ?? resolve(file, '..'));
   if (!existsSync(cwd) || !statSync(cwd).isDirectory()) {
     throw new InvalidOptionError(`notebookTask(${path}): option cwd ${cwd} is not a directory.`);
@@ -172,9 +188,10 @@ export function notebookTask(
   const policy = [inputs, notebookPolicy(file, kernel.name, defaults, cwd)];
 
   const run = async function notebook(parameters: NotebookParameters = {}): Promise<NotebookRun> {
-    checkParameters(parameters, kernel.language);
+    checkKernelParameters(parameters, kernel, file);
     const merged = { ...defaults, ...parameters };
-    const source = injectParameters(readNotebook(file), merged, kernel.language);
+    const notebook = readNotebook(file);
+    const source = kernel.language ? injectParameters(notebook, merged, kernel.language) : notebook;
     const context = getRunContext();
     const jupyterPath = prepareKernel(kernel, jupyterDir, python, file);
     const { notebook: executed, result } = await executeNotebook({

@@ -13,6 +13,7 @@ import {
 } from '@tideflow/core';
 import {
   NotebookCellError,
+  NotebookKernelError,
   NotebookParameterError,
   notebookTask,
   parseNotebook,
@@ -162,6 +163,17 @@ describe('notebookTask', () => {
     const deadline = Date.now() + 5_000;
     while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(isAlive(pid)).toBe(false);
+  });
+
+  it('reports a kernel that is not installed, and a notebook that names none', async () => {
+    const file = writeNotebook(pythonNotebook([code('1')]), 'nokernel');
+    const error = await notebookTask(file, { kernel: 'no-such-kernel' })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotebookKernelError);
+    expect((error as NotebookKernelError).message).toMatch(
+      /nokernel\.ipynb \(kernel "no-such-kernel"\): .*no-such-kernel/,
+    );
+    const bare = writeNotebook({ ...pythonNotebook([code('1')]), metadata: {} }, 'bare');
+    expect(() => notebookTask(bare)).toThrow(/names no kernel .*pass the `kernel` option/);
   });
 
   it('rejects bad parameters with a typed error before any kernel starts', () => {
