@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +19,32 @@ async function example(name: string, env: Record<string, string> = {}): Promise<
 }
 
 describe('examples', () => {
+  it('cli-flow runs with `tideflow run FILE:FLOW`, recorded in the working directory', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'tideflow-cli-flow-'));
+    try {
+      const { stdout } = await run(
+        process.execPath,
+        [
+          join(repo, 'packages/cli/bin/tideflow.js'),
+          'run',
+          join(repo, 'examples/cli-flow.ts:letterCounts'),
+          '--param',
+          'text=to be or not to be',
+          '--param',
+          'minLength=2',
+          '--json',
+        ],
+        { cwd, env: { ...process.env, TIDEFLOW_HOME: cwd } },
+      );
+      const summary = JSON.parse(stdout) as { state: string; result: unknown };
+      expect(summary.state).toBe('COMPLETED');
+      expect(summary.result).toEqual({ to: 2, be: 2, or: 2, not: 3 });
+      expect(existsSync(join(cwd, '.tideflow', 'tideflow.db'))).toBe(true);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
   it('quickstart prints the completed state and the result', async () => {
     expect(await example('quickstart')).toBe('Completed 285\n');
   });

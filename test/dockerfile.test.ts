@@ -79,5 +79,17 @@ describe('Dockerfile', () => {
     expect(npx('--version').trim()).toBe(version);
     const runs = JSON.parse(npx('runs', 'ls', '--json')) as { runs: { runId: string }[] };
     expect(runs.runs.length).toBeGreaterThan(0);
+    // A user's flow from a TypeScript module, as the README shows it (tsx is the CLI's own
+    // dependency, so the clean install has it).
+    const flowRun = JSON.parse(
+      npx(
+        'run',
+        'examples/cli-flow.ts:letterCounts',
+        '--param',
+        'text=to be or not to be',
+        '--json',
+      ),
+    ) as { state: string; result: Record<string, number> };
+    expect(flowRun).toMatchObject({ state: 'COMPLETED', result: { to: 2, be: 2, or: 2, not: 3 } });
   }, 1_800_000);
 });

@@ -9,5 +9,7 @@ export { createProgram } from './program.js';
 export type { GlobalOptions } from './program.js';
 export { processIo, CliError } from './context.js';
 export type { CliIo } from './context.js';
+export { FlowModuleError } from './commands/flow-module.js';
+export type { FlowModuleProblem } from './commands/flow-module.js';
 export { COMMANDS } from './commands/index.js';
 export type { CommandModule } from './commands/index.js';

@@ -350,3 +350,55 @@ describe('recorded times are the engine clock at each transition', () => {
     expect(flowRecord!.stateHistory.at(-1)!.timestamp).toBe(c.endTime);
   });
 });
+
+describe('task-run writes in batches', () => {
+  it('writes each task run once a batch with its latest state, and a run still going again when it ends', async () => {
+    const batches: { taskRunId: string; state: string }[][] = [];
+    class SpyTracker extends MemoryTracker {
+      override async upsertTaskRuns(
+        runId: string,
+        records: Parameters<MemoryTracker['upsertTaskRuns']>[1],
+      ): Promise<void> {
+        batches.push(records.map((r) => ({ taskRunId: r.taskRunId, state: r.state })));
+        return super.upsertTaskRuns(runId, records);
+      }
+    }
+    const tracker = new SpyTracker();
+    configure({ tracker, logger: silentLogger, cacheStore: createMemoryCacheStore() });
+    const registry = new Registry();
+    const quick = task(async (i: number) => i, { registry, name: 'quick' });
+    // Outlives the recorder's flush delay (250 ms): written Running first, then Completed.
+    const slow = task(() => new Promise<number>((r) => setTimeout(() => r(0), 400)), {
+      registry,
+      name: 'slow',
+    });
+    const many = flow(
+      async function many() {
+        const pending = slow.submit();
+        let sum = 0;
+        for (let i = 0; i < 2500; i++) sum += await quick(i);
+        return sum + (await pending.result());
+      },
+      { registry },
+    );
+    await many();
+    for (const batch of batches) {
+      expect(batch.length).toBeLessThanOrEqual(1000);
+      expect(new Set(batch.map((r) => r.taskRunId)).size).toBe(batch.length);
+    }
+    const [run] = (await tracker.searchRuns({ experimentIds: ['1'] })).runs;
+    const records = await tracker.listTaskRuns(run.info.runId);
+    expect(records).toHaveLength(2501);
+    expect(records.every((r) => r.state === 'COMPLETED')).toBe(true);
+    const slowId = records.find((r) => r.taskName === 'slow')!.taskRunId;
+    const slowWrites = batches.flat().filter((r) => r.taskRunId === slowId);
+    expect(slowWrites.map((r) => r.state)).toEqual(['RUNNING', 'COMPLETED']);
+    // A quick task is written once (its first batch holds its final state), or twice when a
+    // batch filled up while it ran; its last write is its final state.
+    const writes = batches.flat().filter((r) => r.taskRunId !== slowId);
+    expect(writes.length).toBeLessThanOrEqual(2500 + batches.length);
+    const last = new Map(writes.map((r) => [r.taskRunId, r.state]));
+    expect(last.size).toBe(2500);
+    expect([...last.values()].every((s) => s === 'COMPLETED')).toBe(true);
+  });
+});

@@ -4,6 +4,7 @@ import { registerCache } from './cache.js';
 import { registerConfig } from './config.js';
 import { registerExperiments } from './experiments.js';
 import { registerModels } from './models.js';
+import { registerNotebook } from './notebook.js';
 import { registerRun } from './run.js';
 import { registerRuns } from './runs.js';
 
@@ -21,4 +22,5 @@ export const COMMANDS: readonly CommandModule[] = [
   registerModels,
   registerCache,
   registerConfig,
+  registerNotebook,
 ];

@@ -1,27 +1,23 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConsoleLogger, configure, resetConfiguration } from '@tideflow/core';
 import { ClusteringPipeline, resolvePipelineConfig, type PipelineResult } from '@tideflow/models';
-import { createSqliteCacheStore } from '@tideflow/tracker-sqlite';
-import { CliError, openStore, type CliIo } from '../context.js';
+import { CliError, type CliIo } from '../context.js';
 import { printJson } from '../format/json.js';
 import { renderTable, truncate } from '../format/table.js';
-import type { GlobalOptions } from '../program.js';
-import { ProgressDisplay } from '../progress.js';
 import { DEFAULT_CACHE } from './cache.js';
+import { isFlowReference } from './flow-module.js';
+import { openRunEnvironment } from './run-environment.js';
+import { runUserFlow, type UserFlowOptions } from './run-flow.js';
 
 /** Options of `tideflow run`. */
-interface RunOptions extends GlobalOptions {
+interface RunOptions extends UserFlowOptions {
   dim?: string;
   data?: string;
   label?: string;
   testData?: string;
   config?: string;
   set: string[];
-  quiet?: boolean;
-  json?: boolean;
-  cache?: string;
   modelName?: string;
   promote?: boolean;
 }
@@ -94,12 +90,55 @@ export function formatSummary(result: PipelineResult, reportPath: string, width:
   );
 }
 
-/** `tideflow run clustering [...]`: the clustering-classification pipeline on the embedded SQLite defaults. */
+/** The built-in flows `tideflow run` knows by name. */
+const BUILT_IN = ['clustering'];
+
+/** The options that only the built-in pipeline takes, by their flag. */
+const PIPELINE_FLAGS: [keyof RunOptions, string][] = [
+  ['dim', '--dim'],
+  ['data', '--data'],
+  ['label', '--label'],
+  ['testData', '--test-data'],
+  ['config', '--config'],
+  ['modelName', '--model-name'],
+  ['promote', '--promote'],
+];
+
+/** Refuses the options that belong to the other kind of flow. */
+function checkFlags(opts: RunOptions, userFlow: boolean): void {
+  if (userFlow) {
+    const used = PIPELINE_FLAGS.filter(([key]) => opts[key] !== undefined).map(([, f]) => f);
+    if (opts.set.length) used.push('--set');
+    if (used.length)
+      throw new CliError(
+        `${used.join(', ')} configure the built-in clustering flow; a flow from a file takes --param name=value and --params FILE.`,
+      );
+  } else if (opts.param.length || opts.params !== undefined) {
+    throw new CliError(
+      '--param and --params pass parameters to a flow from a file (FILE:FLOW); configure the built-in clustering flow with --set and --config.',
+    );
+  }
+}
+
+/**
+ * `tideflow run clustering [...]`: the clustering-classification pipeline on the embedded SQLite
+ * defaults; `tideflow run FILE:FLOW [--param k=v ...]`: a flow from a user's module, on the same
+ * store, cache and progress view.
+ */
 export function registerRun(program: Command, io: CliIo): void {
   program
     .command('run')
-    .description('Run a built-in flow. clustering: the clustering-classification pipeline.')
-    .argument('<flow>', 'the flow to run: clustering')
+    .description(
+      'Run a flow: the built-in clustering pipeline, or FILE:FLOW, a flow exported by a .js or .ts module.',
+    )
+    .argument('<flow>', 'clustering, or FILE:FLOW (e.g. flows.ts:train, pipeline.js:Pipeline.run)')
+    .option(
+      '--param <name=value>',
+      'a parameter of a FILE:FLOW flow, e.g. n=5 or cfg.seed=7 (repeatable)',
+      collect,
+      [],
+    )
+    .option('--params <file>', 'a YAML or JSON file of parameters of a FILE:FLOW flow')
     .option('--dim <n>', 'generate 2D or 3D clusters (data.dim)')
     .option('--data <file>', 'train on this CSV instead of generated clusters')
     .option('--label <column>', 'the label column of the CSV (default: the last one)')
@@ -124,37 +163,27 @@ export function registerRun(program: Command, io: CliIo): void {
     .option('--json', 'print one JSON object with the results, nothing else on stdout')
     .action(async (flowName: string, _opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<RunOptions>();
-      if (flowName !== 'clustering')
-        throw new CliError(`Unknown flow "${flowName}"; the built-in flows are: clustering.`);
+      const userFlow = !BUILT_IN.includes(flowName) && isFlowReference(flowName);
+      checkFlags(opts, userFlow);
+      if (userFlow) return runUserFlow(flowName, opts, io);
+      if (!BUILT_IN.includes(flowName))
+        throw new CliError(
+          `Unknown flow "${flowName}"; the built-in flows are: ${BUILT_IN.join(', ')}. A flow from a module is FILE:FLOW (e.g. flows.ts:train).`,
+        );
       const config = await resolvePipelineConfig({
         file: opts.config ? resolve(io.cwd, opts.config) : undefined,
         set: opts.set,
         overrides: flagOverrides(opts, io.cwd),
       });
-      const tracker = await openStore(io, opts.trackingUri, { create: true });
-      const cacheStore = createSqliteCacheStore({
-        path: resolve(io.cwd, opts.cache ?? DEFAULT_CACHE),
-      });
-      configure({
-        tracker,
-        cacheStore,
-        logger: new ConsoleLogger({ level: 'warn', write: (l) => io.stderr(`${l}\n`) }),
-      });
-      const progress =
-        opts.quiet || opts.json
-          ? undefined
-          : new ProgressDisplay((t) => io.stderr(t), io.interactive ?? false, io.columns ?? 80);
-      progress?.start();
+      const env = await openRunEnvironment(io, opts);
       let result: PipelineResult;
       let reportFile: string | undefined;
       try {
         result = await new ClusteringPipeline().run(config);
-        if (result.runId) reportFile = await tracker.localArtifactPath(result.runId, result.report);
+        if (result.runId)
+          reportFile = await env.tracker.localArtifactPath(result.runId, result.report);
       } finally {
-        progress?.stop();
-        resetConfiguration();
-        await tracker.close();
-        await cacheStore.disconnect();
+        await env.close();
       }
       // Untracked runs (TIDEFLOW_DISABLED=1) and stores without local files (a remote store, which
       // holds the report as an artifact) get a copy under .tideflow/ to open.

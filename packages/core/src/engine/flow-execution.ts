@@ -108,8 +108,7 @@ async function startFlow(
     parent?.flow?.id,
     parent?.taskRunId ?? parent?.flow?.id,
   );
-  record.announce();
-  record.enter('PENDING');
+  record.create();
   return { record, args: callArgs };
 }
 
@@ -148,8 +147,7 @@ export function submitFlow(
     parent?.taskRunId ?? parent?.flow?.id,
   );
   const outcome = (async () => {
-    record.announce();
-    record.enter('PENDING');
+    record.create();
     let callArgs = args;
     try {
       if (def.validator) callArgs = await def.validator(def.name, args as unknown[]);

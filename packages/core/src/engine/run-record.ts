@@ -35,6 +35,15 @@ export class RunRecord implements RunStates, EngineRunInfo {
   /** What the run is called: the task's `taskRunName` for its arguments, else its name. */
   runName: string;
   private parametersCache?: Record<string, unknown>;
+  /**
+   * The tracking recorder's bookkeeping: the batch of task runs to write that holds this run
+   * (a number unique in the process; -1 for none) and the run's index in it, so that a state
+   * change updates the run's entry without a lookup by id.
+   * @internal
+   */
+  trackingBatch = -1;
+  /** @internal See {@link RunRecord.trackingBatch}. */
+  trackingSlot = -1;
 
   constructor(
     readonly kind: RunKind,
@@ -70,15 +79,20 @@ export class RunRecord implements RunStates, EngineRunInfo {
     return this.history[this.history.length - 1];
   }
 
-  /** Emits `run.created` (call once, before the first state). */
-  announce(): void {
-    if (engineEvents.active)
-      engineEvents.emit({ type: 'run.created', run: this, timestamp: Date.now() });
+  /** Emits `run.created` and enters Pending, at one time of the engine's clock (call once, first). */
+  create(): void {
+    const now = Date.now();
+    if (engineEvents.active) engineEvents.emit({ type: 'run.created', run: this, timestamp: now });
+    this.enter('PENDING', undefined, now);
   }
 
-  /** Enters a new state and tells subscribers. */
-  enter(type: StateType, extra?: { data?: unknown; error?: unknown; message?: string }): State {
-    const state = new State(type, Date.now(), extra?.data, extra?.error, extra?.message);
+  /** Enters a new state (at `timestamp`, now unless given) and tells subscribers. */
+  enter(
+    type: StateType,
+    extra?: { data?: unknown; error?: unknown; message?: string },
+    timestamp = Date.now(),
+  ): State {
+    const state = new State(type, timestamp, extra?.data, extra?.error, extra?.message);
     const previous = this.history.length ? this.state : undefined;
     this.history.push(state);
     logTransition(this, state);

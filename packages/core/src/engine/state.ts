@@ -61,7 +61,15 @@ export class State<T = unknown> {
 
   /** Whether the run ended (no further state follows). */
   isFinal(): boolean {
-    return FINAL_STATE_TYPES.has(this.type);
+    // A switch, not FINAL_STATE_TYPES.has: this is asked several times per task run.
+    switch (this.type) {
+      case 'PENDING':
+      case 'RUNNING':
+      case 'RETRYING':
+        return false;
+      default:
+        return true;
+    }
   }
 
   /** Whether the run ended with a result (Completed or Cached). */

@@ -38,8 +38,7 @@ function createTaskRecord(
       nameError = error;
     }
   }
-  record.announce();
-  record.enter('PENDING');
+  record.create();
   if (nameError !== undefined)
     record.enter('FAILED', { error: nameError, message: (nameError as Error).message });
   return record;

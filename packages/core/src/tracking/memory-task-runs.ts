@@ -98,104 +98,75 @@ export class SequenceTable {
   }
 }
 
-/** The code of each state type in a page's state column. */
+/** The code of each state type (its index in {@link STATE_TYPES}). */
 const STATE_CODES = new Map<StateType, number>(STATE_TYPES.map((t, i) => [t, i]));
 
-/** Bits of a page's flags column. */
-const START_NULL = 1;
-const END_NULL = 2;
-const DURATION_NULL = 4;
-const CACHE_HIT = 8;
+/** Bits of a row's flags (above its state code, in {@link CODE_STATE}). */
+const START_NULL = 1 << 8;
+const END_NULL = 2 << 8;
+const DURATION_NULL = 4 << 8;
+const CACHE_HIT = 8 << 8;
 /** The row has parts in {@link TaskRunTable}'s map of rare parts. */
-const RARE = 16;
+const RARE = 16 << 8;
 
 /** Rows per page: full pages are never copied (the first one grows up to this size from {@link FIRST_PAGE_ROWS}). */
 const PAGE_BITS = 10;
 const PAGE_ROWS = 1 << PAGE_BITS;
 const FIRST_PAGE_ROWS = 8;
-/** Numbers per row in a page's number column: start, end, duration, attempts. */
-const NUMBERS = 4;
 
-/** What few rows have: a history that is not shared, messages on their states. */
+/**
+ * A row's numbers: start, end, duration, attempts, then the times of its first states (a history
+ * this long or shorter, with a shared sequence and no messages, needs nothing else).
+ */
+const NUM_START = 0;
+const NUM_END = 1;
+const NUM_DURATION = 2;
+const NUM_ATTEMPTS = 3;
+const NUM_TIMES = 4;
+const INLINE_TIMES = 3;
+const NUMBERS = NUM_TIMES + INLINE_TIMES;
+/** A row's codes: task name, run name (numbers in the table's names), state | flags, sequence. */
+const CODE_NAME = 0;
+const CODE_RUN_NAME = 1;
+const CODE_STATE = 2;
+const CODE_SEQUENCE = 3;
+const CODES = 4;
+
+/** What few rows have: a long history, a history that is not shared, messages on their states. */
 interface RareParts {
+  times?: readonly number[];
   kinds?: readonly Kind[];
   messages?: readonly (string | undefined)[];
 }
 
-/** The columns of up to {@link PAGE_ROWS} rows of a {@link TaskRunTable}. */
+/** The rows of a {@link TaskRunTable}, up to {@link PAGE_ROWS} of them, each row's fields side by side. */
 class Page {
-  /** The task name and the run name of each row, by number in the table's names. */
-  readonly names: Int32Array;
-  readonly runNames: Int32Array;
-  readonly states: Uint8Array;
-  readonly flags: Uint8Array;
   readonly numbers: Float64Array;
-  readonly cacheKeys: (string | null)[];
-  readonly errors: (string | null)[];
-  /** Each row's shared sequence number, or -1 (its kinds are rare parts). */
-  readonly sequenceIds: Int32Array;
-  /** Where each row's state times start in {@link Page.times}, and how many there are. */
-  readonly historyAt: Int32Array;
-  readonly historyLength: Int32Array;
-  /** The state times of the page's rows (three per row fit without growing). */
-  times: Float64Array;
-  timesUsed = 0;
+  readonly codes: Int32Array;
+  /** Each row's cache key and error. */
+  readonly strings: (string | null)[];
 
   /** A page of `capacity` rows, holding a copy of `from`'s rows when given. */
   constructor(
     readonly capacity: number,
     from?: Page,
   ) {
-    this.names = new Int32Array(capacity);
-    this.runNames = new Int32Array(capacity);
-    this.states = new Uint8Array(capacity);
-    this.flags = new Uint8Array(capacity);
     this.numbers = new Float64Array(capacity * NUMBERS);
-    this.cacheKeys = new Array<string | null>(capacity).fill(null);
-    this.errors = new Array<string | null>(capacity).fill(null);
-    this.sequenceIds = new Int32Array(capacity);
-    this.historyAt = new Int32Array(capacity);
-    this.historyLength = new Int32Array(capacity);
-    this.times = new Float64Array(capacity * 3);
+    this.codes = new Int32Array(capacity * CODES);
+    this.strings = new Array<string | null>(capacity * 2).fill(null);
     if (!from) return;
-    for (const column of [
-      'names',
-      'runNames',
-      'states',
-      'flags',
-      'numbers',
-      'sequenceIds',
-    ] as const)
-      this[column].set(from[column]);
-    this.historyAt.set(from.historyAt);
-    this.historyLength.set(from.historyLength);
-    for (let i = 0; i < from.capacity; i++) {
-      this.cacheKeys[i] = from.cacheKeys[i];
-      this.errors[i] = from.errors[i];
-    }
-    this.reserveTimes(from.timesUsed);
-    this.times.set(from.times.subarray(0, from.timesUsed));
-  }
-
-  /** A slot of `length` times, grown when the page has no room left. */
-  reserveTimes(length: number): number {
-    const at = this.timesUsed;
-    this.timesUsed += length;
-    if (this.timesUsed > this.times.length) {
-      const times = new Float64Array(Math.max(this.timesUsed, this.times.length * 2));
-      times.set(this.times);
-      this.times = times;
-    }
-    return at;
+    this.numbers.set(from.numbers);
+    this.codes.set(from.codes);
+    for (let i = 0; i < from.strings.length; i++) this.strings[i] = from.strings[i];
   }
 }
 
 /**
- * The task-run records of one tracking run, as the memory store keeps them: in columns (typed
- * arrays of numbers and codes, in pages of {@link PAGE_ROWS} rows; state histories as runs of
- * times plus a shared sequence of state types and names), not one object per record and per
- * transition. 100k task runs in a flow are 100k records kept for the life of the process; in
- * columns, the garbage collector has nothing per record to trace or copy (the ids are words in a
+ * The task-run records of one tracking run, as the memory store keeps them: rows of numbers and
+ * codes in typed arrays, in pages of {@link PAGE_ROWS} rows, the usual state history as its times
+ * plus the number of a shared sequence of state types and names, not one object per record and
+ * per transition. 100k task runs in a flow are 100k records kept for the life of the process; so
+ * kept, the garbage collector has nothing per record to trace or copy (the ids are words in a
  * typed array too, see {@link RunIdIndex}), and storing a record allocates nothing.
  */
 export class TaskRunTable {
@@ -219,18 +190,24 @@ export class TaskRunTable {
     const row = this.rows.rowOf(record.taskRunId);
     const page = this.pageOf(row);
     const i = row & (PAGE_ROWS - 1);
-    page.names[i] = this.nameId(record.taskName);
-    page.runNames[i] = this.nameId(record.taskRunName);
-    page.cacheKeys[i] = record.cacheKey;
-    page.errors[i] = record.error;
-    page.states[i] = STATE_CODES.get(record.state)!;
     const n = i * NUMBERS;
-    page.numbers[n] = record.startTime ?? 0;
-    page.numbers[n + 1] = record.endTime ?? 0;
-    page.numbers[n + 2] = record.durationMs ?? 0;
-    page.numbers[n + 3] = record.attempts;
+    const c = i * CODES;
+    const numbers = page.numbers;
+    const codes = page.codes;
+    numbers[n + NUM_START] = record.startTime ?? 0;
+    numbers[n + NUM_END] = record.endTime ?? 0;
+    numbers[n + NUM_DURATION] = record.durationMs ?? 0;
+    numbers[n + NUM_ATTEMPTS] = record.attempts;
+    codes[c + CODE_NAME] = this.nameId(record.taskName);
+    codes[c + CODE_RUN_NAME] =
+      record.taskRunName === record.taskName
+        ? codes[c + CODE_NAME]
+        : this.nameId(record.taskRunName);
+    page.strings[2 * i] = record.cacheKey;
+    page.strings[2 * i + 1] = record.error;
     const rare = this.putHistory(page, i, row, record.stateHistory);
-    page.flags[i] =
+    codes[c + CODE_STATE] =
+      STATE_CODES.get(record.state)! |
       (record.startTime === null ? START_NULL : 0) |
       (record.endTime === null ? END_NULL : 0) |
       (record.durationMs === null ? DURATION_NULL : 0) |
@@ -268,20 +245,22 @@ export class TaskRunTable {
     const page = this.pages[row >> PAGE_BITS];
     const i = row & (PAGE_ROWS - 1);
     const n = i * NUMBERS;
-    const flags = page.flags[i];
+    const c = i * CODES;
+    const { numbers, codes } = page;
+    const state = codes[c + CODE_STATE];
     return {
       taskRunId: this.rows.idOf(row),
-      taskName: this.names[page.names[i]],
-      taskRunName: this.names[page.runNames[i]],
-      state: STATE_TYPES[page.states[i]],
+      taskName: this.names[codes[c + CODE_NAME]],
+      taskRunName: this.names[codes[c + CODE_RUN_NAME]],
+      state: STATE_TYPES[state & 255],
       stateHistory: this.history(page, i, row),
-      startTime: flags & START_NULL ? null : page.numbers[n],
-      endTime: flags & END_NULL ? null : page.numbers[n + 1],
-      durationMs: flags & DURATION_NULL ? null : page.numbers[n + 2],
-      attempts: page.numbers[n + 3],
-      cacheKey: page.cacheKeys[i],
-      cacheHit: (flags & CACHE_HIT) !== 0,
-      error: page.errors[i],
+      startTime: state & START_NULL ? null : numbers[n + NUM_START],
+      endTime: state & END_NULL ? null : numbers[n + NUM_END],
+      durationMs: state & DURATION_NULL ? null : numbers[n + NUM_DURATION],
+      attempts: numbers[n + NUM_ATTEMPTS],
+      cacheKey: page.strings[2 * i],
+      cacheHit: (state & CACHE_HIT) !== 0,
+      error: page.strings[2 * i + 1],
     };
   }
 
@@ -293,35 +272,40 @@ export class TaskRunTable {
     history: readonly StateTransition[],
   ): number {
     const length = history.length;
-    // A replaced record reuses its slot of times when the new history fits, else takes a new one.
-    const at = page.historyLength[i] < length ? page.reserveTimes(length) : page.historyAt[i];
-    page.historyAt[i] = at;
-    page.historyLength[i] = length;
-    const times = page.times;
+    const numbers = page.numbers;
+    const at = i * NUMBERS + NUM_TIMES;
     let messages: (string | undefined)[] | undefined;
     for (let k = 0; k < length; k++) {
       const s = history[k];
-      times[at + k] = s.timestamp;
+      if (k < INLINE_TIMES) numbers[at + k] = s.timestamp;
       if (s.message !== undefined)
         (messages ??= new Array<string | undefined>(length))[k] = s.message;
     }
     const id = this.sequences.idOf(history);
-    page.sequenceIds[i] = id;
-    if (page.flags[i] & RARE) this.rare.delete(row);
-    if (id >= 0 && !messages) return 0;
-    this.rare.set(row, { kinds: id < 0 ? history.map(kindOf) : undefined, messages });
+    page.codes[i * CODES + CODE_SEQUENCE] = id;
+    if (page.codes[i * CODES + CODE_STATE] & RARE) this.rare.delete(row);
+    if (id >= 0 && !messages && length <= INLINE_TIMES) return 0;
+    this.rare.set(row, {
+      times: length > INLINE_TIMES ? history.map((s) => s.timestamp) : undefined,
+      kinds: id < 0 ? history.map(kindOf) : undefined,
+      messages,
+    });
     return RARE;
   }
 
   private history(page: Page, i: number, row: number): StateTransition[] {
-    const id = page.sequenceIds[i];
-    const rare = page.flags[i] & RARE ? this.rare.get(row) : undefined;
+    const id = page.codes[i * CODES + CODE_SEQUENCE];
+    const rare = page.codes[i * CODES + CODE_STATE] & RARE ? this.rare.get(row) : undefined;
     const kinds = id < 0 ? rare!.kinds! : this.sequences.kinds(id);
     const messages = rare?.messages;
-    const at = page.historyAt[i];
+    const times = rare?.times;
+    const at = i * NUMBERS + NUM_TIMES;
     const out = new Array<StateTransition>(kinds.length);
     for (let k = 0; k < kinds.length; k++) {
-      const s: StateTransition = { type: kinds[k].type, timestamp: page.times[at + k] };
+      const s: StateTransition = {
+        type: kinds[k].type,
+        timestamp: times ? times[k] : page.numbers[at + k],
+      };
       if (kinds[k].name !== undefined) s.name = kinds[k].name;
       const message = messages?.[k];
       if (message !== undefined) s.message = message;

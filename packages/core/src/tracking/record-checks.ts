@@ -140,7 +140,11 @@ export function validateTime(what: string, t: unknown): asserts t is number {
 
 /** Checks an experiment or registered model name. */
 export function validateName(what: string, name: unknown): asserts name is string {
-  if (typeof name !== 'string' || name.trim() === '' || codePointLength(name) > MAX_KEY_LENGTH) {
+  if (
+    typeof name !== 'string' ||
+    name.trim() === '' ||
+    (name.length > MAX_KEY_LENGTH && codePointLength(name) > MAX_KEY_LENGTH)
+  ) {
     throw new TrackingInputError(
       `${what} must be a non-empty string of at most ${MAX_KEY_LENGTH} characters, got ${JSON.stringify(name)}.`,
     );
@@ -201,39 +205,55 @@ export function validateAlias(alias: unknown): asserts alias is string {
 }
 
 /** Checks a record's state and state history; `what` names the record (built only for an error). */
-function validateHistory(
-  what: () => string,
-  record: { state: unknown; stateHistory: unknown },
+function validateHistory<R extends { state: unknown; stateHistory: unknown }>(
+  what: (record: R) => string,
+  record: R,
 ): void {
   if (!STATE_TYPES.includes(record.state as never)) {
-    throw new TrackingInputError(`${what()} has an invalid state ${JSON.stringify(record.state)}.`);
+    throw new TrackingInputError(
+      `${what(record)} has an invalid state ${JSON.stringify(record.state)}.`,
+    );
   }
   if (!Array.isArray(record.stateHistory)) {
-    throw new TrackingInputError(`${what()} needs a stateHistory array.`);
+    throw new TrackingInputError(`${what(record)} needs a stateHistory array.`);
   }
   for (const s of record.stateHistory as { type: unknown; timestamp: unknown }[]) {
     if (!STATE_TYPES.includes(s.type as never)) {
       throw new TrackingInputError(
-        `${what()} has an invalid state ${JSON.stringify(s.type)} in its history.`,
+        `${what(record)} has an invalid state ${JSON.stringify(s.type)} in its history.`,
       );
     }
     if (typeof s.timestamp !== 'number' || !Number.isFinite(s.timestamp))
-      validateTime(`A state timestamp of ${what()}`, s.timestamp);
+      validateTime(`A state timestamp of ${what(record)}`, s.timestamp);
   }
 }
+
+const flowRunLabel = (record: FlowRunRecord): string => `Flow run "${record.flowName}"`;
+const taskRunLabel = (record: TaskRunRecord): string =>
+  `Task run "${record.taskName}" (${record.taskRunId})`;
 
 /** Checks a flow-run record. */
 export function validateFlowRun(record: FlowRunRecord): void {
   validateName('A flow name', record.flowName);
-  validateHistory(() => `Flow run "${record.flowName}"`, record);
+  validateHistory(flowRunLabel, record);
 }
+
+/** The task names {@link validateTaskRun} saw last, valid (the task runs of a flow share a few). */
+let validTaskName: string | undefined;
+let validTaskRunName: string | undefined;
 
 /** Checks a task-run record. */
 export function validateTaskRun(record: TaskRunRecord): void {
   validateRunId(record.taskRunId, 'task run id');
-  validateName('A task name', record.taskName);
-  validateName('A task run name', record.taskRunName);
-  validateHistory(() => `Task run "${record.taskName}" (${record.taskRunId})`, record);
+  if (record.taskName !== validTaskName) {
+    validateName('A task name', record.taskName);
+    validTaskName = record.taskName;
+  }
+  if (record.taskRunName !== validTaskRunName && record.taskRunName !== validTaskName) {
+    validateName('A task run name', record.taskRunName);
+    validTaskRunName = record.taskRunName;
+  }
+  validateHistory(taskRunLabel, record);
   if (!Number.isSafeInteger(record.attempts) || record.attempts < 0) {
     throw new TrackingInputError(
       `Task run ${record.taskRunId} has invalid attempts ${record.attempts}.`,

@@ -23,6 +23,9 @@ const FLUSH_DELAY_MS = 250;
  */
 const FLUSH_SIZE = 1_000;
 
+/** The next number of a batch of task runs to write (see {@link RunRecord.trackingBatch}). */
+let nextBatch = 0;
+
 /** The MLflow run status for a flow run's final state. */
 function runStatus(type: StateType): RunStatus {
   if (type === 'COMPLETED' || type === 'CACHED') return 'FINISHED';
@@ -73,11 +76,14 @@ class RunBuffer {
   params: Record<string, ParamValue> = {};
   tags: Record<string, string> = {};
   /**
-   * The task runs that changed since the last write, in the order they were created: the
-   * engine's live record while a run goes on, its final task-run record once it ended (so that
-   * nothing keeps the run's result alive).
+   * The task runs that changed since the last write, once each, in the order they first changed:
+   * the engine's live record while a run goes on, its final task-run record once it ended (so
+   * that nothing keeps the run's result alive). A run knows its index here
+   * ({@link RunRecord.trackingSlot}) while {@link RunRecord.trackingBatch} is this batch's number.
    */
-  taskRuns = new Map<string, RunRecord | TaskRunRecord>();
+  taskRuns: (RunRecord | TaskRunRecord)[] = [];
+  /** The number of the batch {@link RunBuffer.taskRuns} holds. */
+  batch = nextBatch++;
   logs: LogLine[] = [];
   /** Whether the flow-run record changed since the last write. */
   flowDirty = false;
@@ -100,7 +106,7 @@ class RunBuffer {
   }
 
   get size(): number {
-    return this.metrics.length + this.taskRuns.size + this.logs.length;
+    return this.metrics.length + this.taskRuns.length + this.logs.length;
   }
 }
 
@@ -116,6 +122,7 @@ class RunBuffer {
  */
 export class TrackingRecorder {
   private readonly runs = new Map<string, RunBuffer>();
+  private lastOwner?: RunBuffer;
   private unsubscribe?: () => void;
   /** Whether records must reach the store before work starts (false for the in-memory tracker). */
   private durable = true;
@@ -218,13 +225,22 @@ export class TrackingRecorder {
     return run.persisting;
   }
 
+  /** The buffer of flow run `runId`, if tracked (the last one found is kept: a flow's tasks come in a row). */
+  private ownerOf(runId: string | undefined): RunBuffer | undefined {
+    if (runId === undefined) return undefined;
+    if (this.lastOwner?.info.id === runId) return this.lastOwner;
+    const owner = this.runs.get(runId);
+    if (owner) this.lastOwner = owner;
+    return owner;
+  }
+
   private readonly onEvent = (event: EngineEvent): void => {
     const run = event.run;
     if (event.type === 'run.created') {
       if (run.kind === 'flow') this.startRun(run, event.timestamp);
       return;
     }
-    const owner = this.runs.get(run.kind === 'flow' ? run.id : (run.flowRunId ?? ''));
+    const owner = this.ownerOf(run.kind === 'flow' ? run.id : run.flowRunId);
     if (!owner) return;
     if (event.type === 'run.log') {
       owner.logs.push({
@@ -248,7 +264,13 @@ export class TrackingRecorder {
     }
     // Only the engine's own runs are recorded (it emits its live records).
     if (!(run instanceof RunRecord)) return;
-    owner.taskRuns.set(run.id, event.state.isFinal() ? taskRunRecord(run) : run);
+    const entry = event.state.isFinal() ? taskRunRecord(run) : run;
+    if (run.trackingBatch === owner.batch) {
+      owner.taskRuns[run.trackingSlot] = entry;
+      return;
+    }
+    run.trackingBatch = owner.batch;
+    run.trackingSlot = owner.taskRuns.push(entry) - 1;
     this.schedule(owner);
   };
 
@@ -298,7 +320,10 @@ export class TrackingRecorder {
         await tracker.updateRun(info.id, { status, endTime: state.timestamp });
       })
       .catch((error: unknown) => this.warn(run, error))
-      .finally(() => this.runs.delete(info.id));
+      .finally(() => {
+        this.runs.delete(info.id);
+        if (this.lastOwner === run) this.lastOwner = undefined;
+      });
   }
 
   /** The flow-run record as it is now. */
@@ -335,7 +360,7 @@ export class TrackingRecorder {
       !metrics.length &&
       !Object.keys(params).length &&
       !Object.keys(tags).length &&
-      !taskRuns.size &&
+      !taskRuns.length &&
       !logs.length
     )
       return;
@@ -344,10 +369,13 @@ export class TrackingRecorder {
     run.tags = {};
     run.logs = [];
     run.flowDirty = false;
-    const records = taskRuns.size
-      ? Array.from(taskRuns.values(), (r) => (r instanceof RunRecord ? taskRunRecord(r) : r))
+    const records = taskRuns.length
+      ? taskRuns.map((r) => (r instanceof RunRecord ? taskRunRecord(r) : r))
       : [];
-    if (taskRuns.size) run.taskRuns = new Map();
+    if (taskRuns.length) {
+      run.taskRuns = [];
+      run.batch = nextBatch++;
+    }
     const runId = run.info.id;
     run.chain = run.chain
       .then(async () => {

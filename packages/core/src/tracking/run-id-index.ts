@@ -35,12 +35,17 @@ function hashOf(words: Int32Array, at: number): number {
  * own form (32 lowercase hex digits) is kept as four words in a typed array, found through an
  * open-addressing table of row numbers: no string and no Map entry per id, so a store of 100k
  * task runs gives the garbage collector nothing per id to trace or copy, and a lookup touches one
- * or two cache lines instead of chasing pointers through a large Map. Other ids go to a Map.
+ * or two cache lines instead of chasing pointers through a large Map. Each slot keeps its id's
+ * hash beside its row, so a probe past another id (and the lookup of a new id) reads only the
+ * slot table, not that id's words. Other ids go to a Map.
  */
 export class RunIdIndex {
   /** Four words per row (unused for rows whose id is in {@link RunIdIndex.others}). */
   private words = new Int32Array(0);
-  /** Open addressing: row + 1 of a hex id, 0 when free; at most half full. */
+  /**
+   * Open addressing, two words a slot: row + 1 of a hex id (0 when free), then its hash; at most
+   * half full.
+   */
   private slots = new Int32Array(0);
   private hexRows = 0;
   private rows = 0;
@@ -65,19 +70,21 @@ export class RunIdIndex {
       }
       return row;
     }
-    if (this.slots.length) {
-      const mask = this.slots.length - 1;
-      let s = hashOf(this.key, 0) & mask;
-      for (let row = this.slots[s] - 1; row >= 0; row = this.slots[s] - 1) {
-        if (this.matches(row)) return row;
+    const hash = hashOf(this.key, 0);
+    const slots = this.slots;
+    if (slots.length) {
+      const mask = (slots.length >> 1) - 1;
+      let s = hash & mask;
+      for (let row = slots[2 * s] - 1; row >= 0; row = slots[2 * s] - 1) {
+        if (slots[2 * s + 1] === hash && this.matches(row)) return row;
         s = (s + 1) & mask;
       }
     }
-    return this.add();
+    return this.add(hash);
   }
 
-  /** Adds the id in {@link RunIdIndex.key} as the next row. */
-  private add(): number {
+  /** Adds the id in {@link RunIdIndex.key}, of hash `hash`, as the next row. */
+  private add(hash: number): number {
     const row = this.rows++;
     if (this.words.length < this.rows * 4) {
       const words = new Int32Array(Math.max(64, this.words.length * 2));
@@ -85,8 +92,8 @@ export class RunIdIndex {
       this.words = words;
     }
     this.words.set(this.key, row * 4);
-    if (++this.hexRows * 2 > this.slots.length) this.rehash(Math.max(32, this.slots.length * 2));
-    else this.insert(row);
+    if (++this.hexRows * 4 > this.slots.length) this.rehash(Math.max(64, this.slots.length * 2));
+    this.insert(row, hash);
     return row;
   }
 
@@ -109,17 +116,19 @@ export class RunIdIndex {
     return w[at] === k[0] && w[at + 1] === k[1] && w[at + 2] === k[2] && w[at + 3] === k[3];
   }
 
-  private insert(row: number): void {
-    const mask = this.slots.length - 1;
-    let s = hashOf(this.words, row * 4) & mask;
-    while (this.slots[s] !== 0) s = (s + 1) & mask;
-    this.slots[s] = row + 1;
+  private insert(row: number, hash: number): void {
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    let s = hash & mask;
+    while (slots[2 * s] !== 0) s = (s + 1) & mask;
+    slots[2 * s] = row + 1;
+    slots[2 * s + 1] = hash;
   }
 
-  private rehash(length: number): void {
-    this.slots = new Int32Array(length);
-    const mixed = this.otherIds.size > 0;
-    for (let row = 0; row < this.rows; row++)
-      if (!mixed || !this.otherIds.has(row)) this.insert(row);
+  /** Moves every slot to a table of `words` words (two a slot). */
+  private rehash(words: number): void {
+    const old = this.slots;
+    this.slots = new Int32Array(words);
+    for (let s = 0; s < old.length; s += 2) if (old[s] !== 0) this.insert(old[s] - 1, old[s + 1]);
   }
 }
