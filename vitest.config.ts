@@ -19,6 +19,7 @@ export default defineConfig({
       '@tideflow/models': pkg('models'),
       '@tideflow/cli': pkg('cli'),
       '@tideflow/notebooks': pkg('notebooks'),
+      '@tideflow/server': pkg('server'),
     },
   },
   test: {

@@ -1,0 +1,109 @@
+import { InvalidOptionError, openTracker } from '@tideflow/core';
+import type { Tracker } from '@tideflow/core';
+import swagger from '@fastify/swagger';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { toApiError } from './api-error.js';
+import { resolveServerOptions } from './resolve-options.js';
+import { artifactRoutes } from './routes/artifacts.js';
+import { experimentRoutes } from './routes/experiments.js';
+import { installSecurity } from './security.js';
+import type { ServerOptions } from './server-options.js';
+
+/** Where the OpenAPI 3 document of the routes is served. */
+export const OPENAPI_PATH = '/api/openapi.json';
+
+/** A tideflow tracking server, built by {@link createServer}. */
+export interface TideflowServer {
+  /** The Fastify instance (for `inject` in tests, or more routes). */
+  readonly app: FastifyInstance;
+  /** The tracker it serves. */
+  readonly tracker: Tracker;
+  /** Starts listening; resolves to the base URL, e.g. `http://127.0.0.1:4200`. */
+  listen(): Promise<string>;
+  /** The base URL once listening, else `undefined`. */
+  readonly url: string | undefined;
+  /** Stops listening and closes the tracker if the server opened it. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the tracking server over a store: MLflow's REST routes under `/api/2.0/mlflow`, the
+ * OpenAPI document at {@link OPENAPI_PATH}, and the guards of {@link ServerOptions} (Host
+ * allow-list, no CORS unless asked, bearer token, JSON-only mutations, body limit). Options are
+ * checked before the store is opened or anything listens.
+ *
+ * @example
+ * ```ts
+ * const server = await createServer({ trackingUri: 'sqlite:///.tideflow/tideflow.db', port: 0 });
+ * console.log(await server.listen()); // http://127.0.0.1:41234
+ * await server.close();
+ * ```
+ * @throws `UnsafeBindError` for a non-loopback host without a token; `InvalidOptionError` for
+ * a bad option (neither or both of `trackingUri` and `tracker`, a bad port, ...).
+ */
+export async function createServer(options: ServerOptions): Promise<TideflowServer> {
+  const resolved = resolveServerOptions(options);
+  if ((options.trackingUri === undefined) === (options.tracker === undefined)) {
+    throw new InvalidOptionError(
+      'Pass exactly one of the server options "trackingUri" and "tracker".',
+    );
+  }
+  const owned = options.tracker === undefined;
+  const tracker = options.tracker ?? (await openTracker(options.trackingUri!));
+  const app = Fastify({
+    bodyLimit: resolved.bodyLimit,
+    logger: false,
+    // `__proto__` / `constructor.prototype` keys in a JSON body are refused, not merged.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+  // Only JSON bodies: a text/plain "simple" cross-site POST never gets parsed.
+  app.removeContentTypeParser('text/plain');
+  app.setErrorHandler((error, _request, reply) => {
+    const { statusCode, body } = toApiError(error);
+    if (statusCode === 500) app.log.error(error);
+    return reply.code(statusCode).type('application/json').send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error_code: 'ENDPOINT_NOT_FOUND',
+      message: `No route ${request.method} ${request.url.split('?')[0]}; the routes are listed at ${OPENAPI_PATH}.`,
+    }),
+  );
+  installSecurity(app, resolved);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'tideflow tracking server', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      ...(resolved.token === undefined ? {} : { security: [{ bearer: [] }] }),
+    },
+  });
+  app.get('/api/health', { schema: { summary: 'Liveness', tags: ['server'] } }, async () => ({
+    status: 'ok',
+  }));
+  experimentRoutes(app, tracker);
+  artifactRoutes(app, tracker);
+  app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
+  await app.ready();
+
+  let url: string | undefined;
+  return {
+    app,
+    tracker,
+    get url() {
+      return url;
+    },
+    async listen() {
+      const address = await app.listen({ host: resolved.host, port: resolved.port });
+      url = address;
+      return address;
+    },
+    async close() {
+      await app.close();
+      if (owned) await tracker.close();
+    },
+  };
+}

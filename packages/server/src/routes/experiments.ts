@@ -1,0 +1,159 @@
+import type { Tracker } from '@tideflow/core';
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../api-error.js';
+import { ERROR_SCHEMA, EXPERIMENT_SCHEMA, TAG_SCHEMA, mlflowExperiment } from './mlflow-shapes.js';
+import type { MlflowTag } from './mlflow-shapes.js';
+
+const BASE = '/api/2.0/mlflow/experiments';
+const ERRORS = { 400: ERROR_SCHEMA, 404: ERROR_SCHEMA };
+
+/** A tag list as a record, refusing repeated keys and prototype keys' clobbering. */
+function tagRecord(tags: readonly MlflowTag[] | undefined): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const { key, value } of tags ?? []) {
+    if (Object.hasOwn(out, key))
+      throw new ApiError(
+        400,
+        'INVALID_PARAMETER_VALUE',
+        `Tag key ${JSON.stringify(key)} is given twice.`,
+      );
+    out[key] = value;
+  }
+  return { ...out };
+}
+
+/** MLflow's experiment routes: `create`, `get`, `get-by-name`, `search` (GET and POST). */
+export function experimentRoutes(app: FastifyInstance, tracker: Tracker): void {
+  app.post<{ Body: { name: string; artifact_location?: string; tags?: MlflowTag[] } }>(
+    `${BASE}/create`,
+    {
+      schema: {
+        summary: 'Create an experiment',
+        tags: ['experiments'],
+        body: {
+          type: 'object',
+          required: ['name'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 500 },
+            artifact_location: { type: 'string' },
+            tags: { type: 'array', items: TAG_SCHEMA, maxItems: 1000 },
+          },
+        },
+        response: {
+          200: { type: 'object', properties: { experiment_id: { type: 'string' } } },
+          ...ERRORS,
+        },
+      },
+    },
+    async (request) => {
+      const { name, tags } = request.body;
+      const experimentId = await tracker.createExperiment(name, { tags: tagRecord(tags) });
+      return { experiment_id: experimentId };
+    },
+  );
+
+  app.get<{ Querystring: { experiment_id: string } }>(
+    `${BASE}/get`,
+    {
+      schema: {
+        summary: 'Get an experiment by id',
+        tags: ['experiments'],
+        querystring: {
+          type: 'object',
+          required: ['experiment_id'],
+          properties: { experiment_id: { type: 'string', minLength: 1 } },
+        },
+        response: {
+          200: { type: 'object', properties: { experiment: EXPERIMENT_SCHEMA } },
+          ...ERRORS,
+        },
+      },
+    },
+    async (request) => ({
+      experiment: mlflowExperiment(await tracker.getExperiment(request.query.experiment_id)),
+    }),
+  );
+
+  app.get<{ Querystring: { experiment_name: string } }>(
+    `${BASE}/get-by-name`,
+    {
+      schema: {
+        summary: 'Get an experiment by name',
+        tags: ['experiments'],
+        querystring: {
+          type: 'object',
+          required: ['experiment_name'],
+          properties: { experiment_name: { type: 'string', minLength: 1 } },
+        },
+        response: {
+          200: { type: 'object', properties: { experiment: EXPERIMENT_SCHEMA } },
+          ...ERRORS,
+        },
+      },
+    },
+    async (request) => {
+      const name = request.query.experiment_name;
+      const experiment = await tracker.getExperimentByName(name);
+      if (!experiment)
+        throw new ApiError(
+          404,
+          'RESOURCE_DOES_NOT_EXIST',
+          `No experiment named ${JSON.stringify(name)}.`,
+        );
+      return { experiment: mlflowExperiment(experiment) };
+    },
+  );
+
+  const searchSchema = {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      max_results: { type: 'integer', minimum: 1, maximum: 50000 },
+      view_type: { type: 'string', enum: ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'] },
+    },
+  } as const;
+  type Search = { max_results?: number; view_type?: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' };
+  const search = async ({ max_results = 1000, view_type = 'ACTIVE_ONLY' }: Search) => {
+    const all = await tracker.listExperiments();
+    const kept = all.filter((e) =>
+      view_type === 'ALL'
+        ? true
+        : view_type === 'ACTIVE_ONLY'
+          ? e.lifecycleStage === 'active'
+          : e.lifecycleStage === 'deleted',
+    );
+    return { experiments: kept.slice(0, max_results).map(mlflowExperiment) };
+  };
+  const searchResponse = {
+    200: {
+      type: 'object',
+      properties: { experiments: { type: 'array', items: EXPERIMENT_SCHEMA } },
+    },
+    ...ERRORS,
+  };
+  app.get<{ Querystring: Search }>(
+    `${BASE}/search`,
+    {
+      schema: {
+        summary: 'Search experiments',
+        tags: ['experiments'],
+        querystring: searchSchema,
+        response: searchResponse,
+      },
+    },
+    async (request) => search(request.query),
+  );
+  app.post<{ Body: Search }>(
+    `${BASE}/search`,
+    {
+      schema: {
+        summary: 'Search experiments',
+        tags: ['experiments'],
+        body: searchSchema,
+        response: searchResponse,
+      },
+    },
+    async (request) => search(request.body ?? {}),
+  );
+}
