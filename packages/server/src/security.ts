@@ -71,7 +71,7 @@ export function installSecurity(app: FastifyInstance, options: ResolvedServerOpt
       );
     }
     if (MUTATING.has(request.method)) {
-      const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       if (type !== 'application/json')
         throw new ApiError(
           415,

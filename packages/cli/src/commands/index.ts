@@ -7,6 +7,7 @@ import { registerModels } from './models.js';
 import { registerNotebook } from './notebook.js';
 import { registerRun } from './run.js';
 import { registerRuns } from './runs.js';
+import { registerServer } from './server.js';
 
 /** Adds one command (or command group) to the program. */
 export type CommandModule = (program: Command, io: CliIo) => void;
@@ -23,4 +24,5 @@ export const COMMANDS: readonly CommandModule[] = [
   registerCache,
   registerConfig,
   registerNotebook,
+  registerServer,
 ];

@@ -1,0 +1,97 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { assertSafeBind } from '@tideflow/core';
+import { createServer } from '@tideflow/server';
+import { openStore } from '../context.js';
+import type { CliIo } from '../context.js';
+
+interface StartOptions {
+  host: string;
+  port: number;
+  trackingUri?: string;
+  allowedHosts: string[];
+  corsOrigins: string[];
+  token?: string;
+}
+
+/** A TCP port, 0-65535. */
+function parsePort(value: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
+    throw new InvalidArgumentError(`"${value}" is not a port (0-65535).`);
+  return Number(value);
+}
+
+/** A comma-separated list, appended to earlier uses of the option. */
+function commaList(value: string, previous: string[]): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  ];
+}
+
+/** Resolves once the process gets SIGINT or SIGTERM. */
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** `tideflow server start [--host] [--port] [--tracking-uri] [--allowed-hosts] [--cors-origins] [--token]`. */
+export function registerServer(program: Command, io: CliIo): void {
+  const server = program.command('server').description('The tracking server (MLflow REST API).');
+  server
+    .command('start')
+    .description(
+      'Serve the tracking store over HTTP until interrupted (Ctrl-C). Off loopback a token is required.',
+    )
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', parsePort, 4200)
+    .option(
+      '--tracking-uri <uri>',
+      'the store to serve (default: TIDEFLOW_TRACKING_URI or .tideflow/tideflow.db)',
+    )
+    .option(
+      '--allowed-hosts <names>',
+      'extra Host header names to accept, comma-separated',
+      commaList,
+      [],
+    )
+    .option(
+      '--cors-origins <origins>',
+      'browser origins allowed to call the API, comma-separated',
+      commaList,
+      [],
+    )
+    .option('--token <token>', 'bearer token every request must carry (default: TIDEFLOW_TOKEN)')
+    .action(async (opts: StartOptions) => {
+      const token = opts.token ?? io.env.TIDEFLOW_TOKEN;
+      // Refuse an unsafe bind before the store is opened (or created).
+      assertSafeBind(opts.host, token);
+      const tracker = await openStore(io, opts.trackingUri, { create: true });
+      try {
+        const s = await createServer({
+          tracker,
+          host: opts.host,
+          port: opts.port,
+          allowedHosts: opts.allowedHosts,
+          corsOrigins: opts.corsOrigins,
+          ...(token === undefined ? {} : { token }),
+        });
+        const url = await s.listen();
+        io.stdout(`tideflow server listening on ${url} (OpenAPI: ${url}/api/openapi.json)\n`);
+        await stopSignal();
+        await s.close();
+      } finally {
+        await tracker.close();
+      }
+    });
+}
