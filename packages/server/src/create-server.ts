@@ -7,6 +7,7 @@ import { toApiError } from './api-error.js';
 import { resolveServerOptions } from './resolve-options.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { experimentRoutes } from './routes/experiments.js';
+import { runRoutes } from './routes/runs.js';
 import { installSecurity } from './security.js';
 import type { ServerOptions } from './server-options.js';
 
@@ -85,6 +86,7 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
     status: 'ok',
   }));
   experimentRoutes(app, tracker);
+  runRoutes(app, tracker);
   artifactRoutes(app, tracker);
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
   await app.ready();

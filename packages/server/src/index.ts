@@ -9,4 +9,9 @@ export type { ServerOptions } from './server-options.js';
 export { ApiError } from './api-error.js';
 export type { ApiErrorBody } from './api-error.js';
 export { SECURITY_HEADERS } from './security.js';
-export type { MlflowExperiment, MlflowTag } from './routes/mlflow-shapes.js';
+export type {
+  MlflowExperiment,
+  MlflowRun,
+  MlflowRunInfo,
+  MlflowTag,
+} from './routes/mlflow-shapes.js';

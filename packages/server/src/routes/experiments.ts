@@ -1,26 +1,17 @@
 import type { Tracker } from '@tideflow/core';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
-import { ERROR_SCHEMA, EXPERIMENT_SCHEMA, TAG_SCHEMA, mlflowExperiment } from './mlflow-shapes.js';
+import {
+  ERROR_SCHEMA,
+  EXPERIMENT_SCHEMA,
+  TAG_SCHEMA,
+  mlflowExperiment,
+  tagRecord,
+} from './mlflow-shapes.js';
 import type { MlflowTag } from './mlflow-shapes.js';
 
 const BASE = '/api/2.0/mlflow/experiments';
 const ERRORS = { 400: ERROR_SCHEMA, 404: ERROR_SCHEMA };
-
-/** A tag list as a record, refusing repeated keys and prototype keys' clobbering. */
-function tagRecord(tags: readonly MlflowTag[] | undefined): Record<string, string> {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const { key, value } of tags ?? []) {
-    if (Object.hasOwn(out, key))
-      throw new ApiError(
-        400,
-        'INVALID_PARAMETER_VALUE',
-        `Tag key ${JSON.stringify(key)} is given twice.`,
-      );
-    out[key] = value;
-  }
-  return { ...out };
-}
 
 /** MLflow's experiment routes: `create`, `get`, `get-by-name`, `search` (GET and POST). */
 export function experimentRoutes(app: FastifyInstance, tracker: Tracker): void {

@@ -1,4 +1,5 @@
-import type { Experiment } from '@tideflow/core';
+import type { Experiment, MetricPoint, Run } from '@tideflow/core';
+import { ApiError } from '../api-error.js';
 
 /** A `{ key, value }` tag, as MLflow's REST API lists tags. */
 export interface MlflowTag {
@@ -73,4 +74,139 @@ export const EXPERIMENT_SCHEMA = {
 export const ERROR_SCHEMA = {
   type: 'object',
   properties: { error_code: { type: 'string' }, message: { type: 'string' } },
+} as const;
+
+/**
+ * A `{ key, value }` list as a record. A key given twice is refused (naming it), and keys such
+ * as `__proto__` stay plain data.
+ */
+export function tagRecord(
+  tags: readonly MlflowTag[] | undefined,
+  what = 'Tag',
+): Record<string, string> {
+  const out = new Map<string, string>();
+  for (const { key, value } of tags ?? []) {
+    if (out.has(key))
+      throw new ApiError(
+        400,
+        'INVALID_PARAMETER_VALUE',
+        `${what} key ${JSON.stringify(key)} is given twice.`,
+      );
+    out.set(key, value);
+  }
+  return Object.fromEntries(out);
+}
+
+/** A run in MLflow's REST shape. */
+export interface MlflowRun {
+  /** Its attributes. */
+  info: MlflowRunInfo;
+  /** Its latest metrics, params and tags. */
+  data: {
+    metrics: { key: string; value: number }[];
+    params: MlflowTag[];
+    tags: MlflowTag[];
+  };
+}
+
+/** A run's attributes in MLflow's REST shape. */
+export interface MlflowRunInfo {
+  /** The run id. */
+  run_id: string;
+  /** The run id again (older MLflow clients read this field). */
+  run_uuid: string;
+  /** The display name. */
+  run_name: string;
+  /** Its experiment. */
+  experiment_id: string;
+  /** `RUNNING`, `FINISHED`, ... */
+  status: string;
+  /** Epoch ms. */
+  start_time: number;
+  /** Epoch ms, absent while running. */
+  end_time?: number;
+  /** Where its artifacts live. */
+  artifact_uri: string;
+  /** `active` or `deleted`. */
+  lifecycle_stage: string;
+}
+
+/** Converts a run's attributes to MLflow's REST shape. */
+export function mlflowRunInfo(info: Run['info']): MlflowRunInfo {
+  return {
+    run_id: info.runId,
+    run_uuid: info.runId,
+    run_name: info.name,
+    experiment_id: info.experimentId,
+    status: info.status,
+    start_time: info.startTime,
+    ...(info.endTime === null ? {} : { end_time: info.endTime }),
+    artifact_uri: `tideflow-artifacts:/runs/${info.runId}`,
+    lifecycle_stage: info.lifecycleStage,
+  };
+}
+
+/** Converts a run to MLflow's REST shape. */
+export function mlflowRun(run: Run): MlflowRun {
+  return {
+    info: mlflowRunInfo(run.info),
+    data: {
+      metrics: Object.entries(run.data.metrics).map(([key, value]) => ({ key, value })),
+      params: tagList(run.data.params),
+      tags: tagList(run.data.tags),
+    },
+  };
+}
+
+/** Converts a metric point to MLflow's REST shape. */
+export function mlflowMetric(p: MetricPoint): {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+} {
+  return { key: p.key, value: p.value, timestamp: p.timestamp, step: p.step };
+}
+
+/** JSON schema of {@link MlflowRunInfo}. */
+export const RUN_INFO_SCHEMA = {
+  type: 'object',
+  properties: {
+    run_id: { type: 'string' },
+    run_uuid: { type: 'string' },
+    run_name: { type: 'string' },
+    experiment_id: { type: 'string' },
+    status: { type: 'string' },
+    start_time: { type: 'integer' },
+    end_time: { type: 'integer' },
+    artifact_uri: { type: 'string' },
+    lifecycle_stage: { type: 'string' },
+  },
+} as const;
+
+/** JSON schema of a metric point. */
+export const METRIC_SCHEMA = {
+  type: 'object',
+  properties: {
+    key: { type: 'string' },
+    value: { type: 'number' },
+    timestamp: { type: 'integer' },
+    step: { type: 'integer' },
+  },
+} as const;
+
+/** JSON schema of {@link MlflowRun}. */
+export const RUN_SCHEMA = {
+  type: 'object',
+  properties: {
+    info: RUN_INFO_SCHEMA,
+    data: {
+      type: 'object',
+      properties: {
+        metrics: { type: 'array', items: METRIC_SCHEMA },
+        params: { type: 'array', items: TAG_SCHEMA },
+        tags: { type: 'array', items: TAG_SCHEMA },
+      },
+    },
+  },
 } as const;
