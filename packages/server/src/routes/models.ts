@@ -102,9 +102,9 @@ function parseRunsSource(
     throw new ApiError(
       400,
       'INVALID_PARAMETER_VALUE',
-      `run_id "${runId}" does not match the source's run "${m[1]!}".`,
+      `run_id "${runId}" does not match the source's run "${m[1]}".`,
     );
-  return { runId: m[1]!, modelName: m[2]! };
+  return { runId: m[1], modelName: m[2] };
 }
 
 /**
@@ -262,7 +262,7 @@ export function modelRoutes(app: FastifyInstance, tracker: Tracker): void {
           `Registered model ${JSON.stringify(name)} has no alias ${JSON.stringify(alias)}.`,
         );
       return {
-        model_version: mlflowVersion(await tracker.getModelVersion(name, model.aliases[alias]!)),
+        model_version: mlflowVersion(await tracker.getModelVersion(name, model.aliases[alias])),
       };
     },
   );
