@@ -85,9 +85,12 @@ export function runRoutes(app: FastifyInstance, tracker: Tracker): void {
       const tagMap = tagRecord(tags);
       if (user_id !== undefined && tagMap['mlflow.user'] === undefined)
         tagMap['mlflow.user'] = user_id;
+      // MLflow keeps the name in both places: older clients send only the `mlflow.runName` tag.
+      const name = run_name ?? tagMap['mlflow.runName'];
+      if (name !== undefined) tagMap['mlflow.runName'] = name;
       const run = await tracker.createRun({
         ...(experiment_id === undefined ? {} : { experimentId: experiment_id }),
-        ...(run_name === undefined ? {} : { name: run_name }),
+        ...(name === undefined ? {} : { name }),
         ...(start_time === undefined ? {} : { startTime: start_time }),
         tags: tagMap,
       });
