@@ -29,10 +29,15 @@ export function splitCsv(text: string): CsvRecord[] {
   let wasQuoted = false;
   let column = 0;
   const malformed = (detail: string) =>
-    new ScoringRequestError(400, 'MALFORMED_REQUEST', `CSV line ${line}, column ${column}: ${detail}`);
+    new ScoringRequestError(
+      400,
+      'MALFORMED_REQUEST',
+      `CSV line ${line}, column ${column}: ${detail}`,
+    );
   const endRecord = () => {
     fields.push(field);
-    if (!(fields.length === 1 && fields[0] === '' && !wasQuoted)) records.push({ fields, line: start });
+    if (!(fields.length === 1 && fields[0] === '' && !wasQuoted))
+      records.push({ fields, line: start });
     fields = [];
     field = '';
     wasQuoted = false;

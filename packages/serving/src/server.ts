@@ -74,7 +74,10 @@ export const MODEL_VERSION_HEADER = 'tideflow-model-version';
  * await server.close();
  * ```
  */
-export async function serveModel(uri: string, options: ServeModelOptions = {}): Promise<ModelServer> {
+export async function serveModel(
+  uri: string,
+  options: ServeModelOptions = {},
+): Promise<ModelServer> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? DEFAULT_SERVING_PORT;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
@@ -82,7 +85,9 @@ export async function serveModel(uri: string, options: ServeModelOptions = {}): 
     throw new ServingSetupError(`Invalid port ${port}: give an integer from 0 to 65535.`);
   }
   if (!Number.isSafeInteger(bodyLimit) || bodyLimit < 1) {
-    throw new ServingSetupError(`Invalid body limit ${bodyLimit}: give a positive number of bytes.`);
+    throw new ServingSetupError(
+      `Invalid body limit ${bodyLimit}: give a positive number of bytes.`,
+    );
   }
   assertSafeBind(host, options.token);
   const logger = options.logger ?? getConfig().logger;
@@ -150,7 +155,8 @@ function scoringApp(source: ModelSource, options: AppOptions): FastifyInstance {
     });
   });
 
-  const alive = (_req: FastifyRequest, reply: FastifyReply) => reply.type('application/json').send('\n');
+  const alive = (_req: FastifyRequest, reply: FastifyReply) =>
+    reply.type('application/json').send('\n');
   app.get('/ping', alive);
   app.get('/health', alive);
   app.get('/version', async () => {

@@ -47,10 +47,7 @@ export async function fixture(): Promise<Fixture> {
   const test = makeBlobs({ n: 60, dim: 3, k: 3, std: 2.5, seed: 12 }).X;
   const nb = new GaussianNB().fit(X, y);
   const knn = new KNeighborsClassifier({ nNeighbors: 15 }).fit(X, y);
-  const conformal = new ConformalClassifier({ estimator: nb, cv: 'prefit', alpha: 0.2 }).fit(
-    X,
-    y,
-  );
+  const conformal = new ConformalClassifier({ estimator: nb, cv: 'prefit', alpha: 0.2 }).fit(X, y);
   const experimentId = await tracker.getOrCreateExperiment('serving');
   const log = async (model: Classifier, name: string) => {
     const { info } = await tracker.createRun({ experimentId, name });
@@ -66,7 +63,10 @@ export async function fixture(): Promise<Fixture> {
   await tracker.registerModel('blobs', { runId, modelName: 'model' });
   await tracker.registerModel('blobs', { runId: await log(knn, 'knn'), modelName: 'model' });
   await tracker.setModelAlias('blobs', 'champion', 1);
-  await tracker.registerModel('sets', { runId: await log(conformal, 'conformal'), modelName: 'model' });
+  await tracker.registerModel('sets', {
+    runId: await log(conformal, 'conformal'),
+    modelName: 'model',
+  });
   return {
     dir,
     dbPath,
@@ -95,24 +95,33 @@ export function rowsOf(m: DenseMatrix): number[][] {
   return Array.from({ length: m.rows }, (_, i) => rowOf(m, i));
 }
 
+/** An answer body as the tests read it: predictions, or MLflow's error JSON. */
+export interface AnswerJson {
+  predictions?: unknown[];
+  classes?: number[];
+  alpha?: number;
+  error_code?: string;
+  message?: string;
+}
+
 /** POSTs `body` to `url/invocations` and returns status, headers and parsed JSON. */
 export async function invoke(
   url: string,
   body: string | Buffer,
   contentType: string | null = 'application/json',
   headers: Record<string, string> = {},
-): Promise<{ status: number; json: any; headers: Headers }> {
+): Promise<{ status: number; json: AnswerJson; headers: Headers }> {
   const res = await fetch(`${url}/invocations`, {
     method: 'POST',
     headers: { ...(contentType === null ? {} : { 'content-type': contentType }), ...headers },
     body,
   });
   const text = await res.text();
-  let json: unknown;
+  let json: AnswerJson;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text) as AnswerJson;
   } catch {
-    json = text;
+    json = { message: `not JSON: ${text}` };
   }
   return { status: res.status, json, headers: res.headers };
 }

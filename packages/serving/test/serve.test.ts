@@ -4,7 +4,15 @@ import { ModelNotFoundError, ModelUriError, UnsafeBindError, silentLogger } from
 import { SqliteTracker } from '@tideflow/tracker-sqlite';
 import { MODEL_VERSION_HEADER, ServingSetupError, serveModel } from '@tideflow/serving';
 import type { ModelServer } from '@tideflow/serving';
-import { COLUMNS, fixture, invoke, rowOf, rowsOf, type Fixture } from './helpers.js';
+import {
+  COLUMNS,
+  fixture,
+  invoke,
+  rowOf,
+  rowsOf,
+  type AnswerJson,
+  type Fixture,
+} from './helpers.js';
 
 let f: Fixture;
 let server: ModelServer;
@@ -26,7 +34,12 @@ afterAll(async () => {
 
 /** Serves `uri` from the fixture's store on a free loopback port, closed after the file. */
 async function serve(uri: string, options: Parameters<typeof serveModel>[1] = {}) {
-  const s = await serveModel(uri, { tracker: f.tracker, port: 0, logger: silentLogger, ...options });
+  const s = await serveModel(uri, {
+    tracker: f.tracker,
+    port: 0,
+    logger: silentLogger,
+    ...options,
+  });
   opened.push(s);
   return s;
 }
@@ -34,8 +47,7 @@ async function serve(uri: string, options: Parameters<typeof serveModel>[1] = {}
 const json = (body: unknown) => JSON.stringify(body);
 /** The test rows with their columns in another order than the signature's: z, x, y. */
 const shuffled = () => rowsOf(f.test).map((r) => [r[2], r[0], r[1]]);
-const records = () =>
-  rowsOf(f.test).map((r) => ({ z: r[2], y: r[1], x: r[0] }) as Record<string, number>);
+const records = () => rowsOf(f.test).map((r) => ({ z: r[2], y: r[1], x: r[0] }));
 
 describe('the scoring protocol', () => {
   it('answers /ping, /health and /version (which version answers)', async () => {
@@ -58,11 +70,19 @@ describe('the scoring protocol', () => {
   it('answers every JSON input form and CSV with the model’s own predict', async () => {
     const expected = Array.from(f.nb.predict(f.test));
     const bodies: [string, string, string][] = [
-      ['split', json({ dataframe_split: { columns: ['z', 'x', 'y'], data: shuffled() } }), 'application/json'],
+      [
+        'split',
+        json({ dataframe_split: { columns: ['z', 'x', 'y'], data: shuffled() } }),
+        'application/json',
+      ],
       [
         'split with index',
         json({
-          dataframe_split: { index: f.test.rows ? [...Array(f.test.rows).keys()] : [], columns: COLUMNS, data: rowsOf(f.test) },
+          dataframe_split: {
+            index: f.test.rows ? [...Array(f.test.rows).keys()] : [],
+            columns: COLUMNS,
+            data: rowsOf(f.test),
+          },
         }),
         'application/json',
       ],
@@ -72,7 +92,9 @@ describe('the scoring protocol', () => {
       ['inputs rows', json({ inputs: rowsOf(f.test) }), 'application/json'],
       [
         'inputs columns',
-        json({ inputs: Object.fromEntries(COLUMNS.map((c, j) => [c, rowsOf(f.test).map((r) => r[j])])) }),
+        json({
+          inputs: Object.fromEntries(COLUMNS.map((c, j) => [c, rowsOf(f.test).map((r) => r[j])])),
+        }),
         'application/json',
       ],
       [
@@ -83,7 +105,9 @@ describe('the scoring protocol', () => {
       ['csv', ['z,x,y', ...shuffled().map((r) => r.join(','))].join('\n') + '\n', 'text/csv'],
       [
         'csv crlf quoted',
-        ['"x","y","z"', ...rowsOf(f.test).map((r) => r.map((v) => `"${v}"`).join(','))].join('\r\n'),
+        ['"x","y","z"', ...rowsOf(f.test).map((r) => r.map((v) => `"${v}"`).join(','))].join(
+          '\r\n',
+        ),
         'text/csv; charset=utf-8',
       ],
     ];
@@ -99,7 +123,10 @@ describe('the scoring protocol', () => {
     const P = f.nb.predictProba(f.test);
     const res = await invoke(
       server.url,
-      json({ dataframe_split: { columns: COLUMNS, data: rowsOf(f.test) }, params: { predict_method: 'predict_proba' } }),
+      json({
+        dataframe_split: { columns: COLUMNS, data: rowsOf(f.test) },
+        params: { predict_method: 'predict_proba' },
+      }),
     );
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ predictions: rowsOf(P), classes: Array.from(f.nb.classes) });
@@ -246,7 +273,13 @@ describe('input checked against the signature', () => {
     ],
     [
       'missing column (records)',
-      () => json({ dataframe_records: [{ x: 1, y: 2, z: 3 }, { x: 1, z: 3 }] }),
+      () =>
+        json({
+          dataframe_records: [
+            { x: 1, y: 2, z: 3 },
+            { x: 1, z: 3 },
+          ],
+        }),
       /dataframe_records: missing column "y" in row 1/,
     ],
     [
@@ -314,7 +347,10 @@ describe('input checked against the signature', () => {
   it('400 INVALID_PARAMETER_VALUE for unknown or bad params', async () => {
     const with_ = (params: unknown) => invoke(server.url, json({ instances: [row()], params }));
     for (const [params, message] of [
-      [{ predict_method: 'transform' }, /body\.params\.predict_method must be one of "predict", "predict_proba", "predict_sets"/],
+      [
+        { predict_method: 'transform' },
+        /body\.params\.predict_method must be one of "predict", "predict_proba", "predict_sets"/,
+      ],
       [{ alpha: 1.5 }, /body\.params\.alpha must be < 1/],
       [{ alpha: '0.1' }, /body\.params\.alpha must be number/],
       [{ temperature: 1 }, /body\.params has an unknown key "temperature"/],
@@ -328,14 +364,18 @@ describe('input checked against the signature', () => {
   });
 
   it('400 MALFORMED_REQUEST for bodies that are not JSON, and for __proto__ keys', async () => {
-    for (const body of ['{"instances": [[1,2,3]', '{"__proto__": {"x": 1}, "instances": [[1,2,3]]}', '']) {
+    for (const body of [
+      '{"instances": [[1,2,3]',
+      '{"__proto__": {"x": 1}, "instances": [[1,2,3]]}',
+      '',
+    ]) {
       const res = await invoke(server.url, body);
       expect(res.status, body).toBe(400);
       expect(res.json.error_code, body).toBe('MALFORMED_REQUEST');
     }
     const empty = await fetch(`${server.url}/invocations`, { method: 'POST' });
     expect(empty.status).toBe(400);
-    expect((await empty.json()).message).toMatch(/The body is empty/);
+    expect(((await empty.json()) as AnswerJson).message).toMatch(/The body is empty/);
   });
 
   it('415 for other content types, 413 over the body limit, 404 elsewhere', async () => {
@@ -353,16 +393,24 @@ describe('input checked against the signature', () => {
     });
     const missing = await fetch(`${server.url}/predict`);
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error_code).toBe('ENDPOINT_NOT_FOUND');
+    expect(((await missing.json()) as AnswerJson).error_code).toBe('ENDPOINT_NOT_FOUND');
   });
 });
 
 describe('security and setup errors', () => {
   it('refuses a non-loopback host without a token, before listening', async () => {
-    await expect(serveModel('models:/blobs@champion', { tracker: f.tracker, host: '0.0.0.0', port: 0 })).rejects.toBeInstanceOf(UnsafeBindError);
-    await expect(serveModel('models:/nope@champion', { tracker: f.tracker, port: 0 })).rejects.toBeInstanceOf(ModelNotFoundError);
-    await expect(serveModel('model:/blobs', { tracker: f.tracker, port: 0 })).rejects.toBeInstanceOf(ModelUriError);
-    await expect(serveModel('models:/blobs/1', { tracker: f.tracker, port: 70000 })).rejects.toBeInstanceOf(ServingSetupError);
+    await expect(
+      serveModel('models:/blobs@champion', { tracker: f.tracker, host: '0.0.0.0', port: 0 }),
+    ).rejects.toBeInstanceOf(UnsafeBindError);
+    await expect(
+      serveModel('models:/nope@champion', { tracker: f.tracker, port: 0 }),
+    ).rejects.toBeInstanceOf(ModelNotFoundError);
+    await expect(
+      serveModel('model:/blobs', { tracker: f.tracker, port: 0 }),
+    ).rejects.toBeInstanceOf(ModelUriError);
+    await expect(
+      serveModel('models:/blobs/1', { tracker: f.tracker, port: 70000 }),
+    ).rejects.toBeInstanceOf(ServingSetupError);
   });
 
   it('requires the bearer token on /invocations and /version when one is set', async () => {
@@ -373,9 +421,13 @@ describe('security and setup errors', () => {
     expect(none.status).toBe(401);
     expect(none.json.error_code).toBe('UNAUTHENTICATED');
     expect(none.headers.get('www-authenticate')).toBe('Bearer');
-    expect((await invoke(locked.url, body, 'application/json', { authorization: 'Bearer nope' })).status).toBe(401);
+    expect(
+      (await invoke(locked.url, body, 'application/json', { authorization: 'Bearer nope' })).status,
+    ).toBe(401);
     expect((await fetch(`${locked.url}/version`)).status).toBe(401);
-    const ok = await invoke(locked.url, body, 'application/json', { authorization: 'Bearer s3cret' });
+    const ok = await invoke(locked.url, body, 'application/json', {
+      authorization: 'Bearer s3cret',
+    });
     expect(ok.status).toBe(200);
   });
 
