@@ -21,3 +21,5 @@ export type { InputForm } from './input-frame.js';
 export type { InputSchema } from './input-schema.js';
 export { ScoringRequestError, ServingSetupError } from './errors.js';
 export type { ScoringErrorCode, ScoringErrorBody } from './errors.js';
+export { serveModelWorkers } from './workers.js';
+export type { ServeWorkersOptions, WorkerPool, WorkerConfig, WorkerMessage } from './workers.js';
