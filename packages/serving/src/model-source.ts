@@ -77,13 +77,33 @@ export class ModelSource {
     return this.ref.kind === 'registered' && typeof this.ref.version === 'string';
   }
 
-  /** The model that answers now: after a lookup of the alias when the URI follows one. */
+  /**
+   * The model that answers now: when the URI follows an alias, after looking it up. Requests
+   * that arrive in the same turn of the event loop share one lookup (a burst of requests costs
+   * one store query, not one each); a request in a later turn looks again, so a move is seen by
+   * every request read after it.
+   */
   resolve(): Promise<ServedModel> | ServedModel {
     if (!this.follows) return this.servedModel;
-    this.lookup ??= this.refresh().finally(() => {
-      this.lookup = null;
+    if (this.lookup) return this.lookup;
+    const lookup = this.refresh();
+    this.lookup = lookup;
+    // Forgotten once it has settled and the turn has ended, whichever comes last: a slow lookup
+    // (a remote store, a new version loading) is still shared, never run twice at once.
+    let settled = false;
+    let turned = false;
+    const forget = () => {
+      if (settled && turned && this.lookup === lookup) this.lookup = null;
+    };
+    void lookup.finally(() => {
+      settled = true;
+      forget();
     });
-    return this.lookup;
+    setImmediate(() => {
+      turned = true;
+      forget();
+    });
+    return lookup;
   }
 
   private async refresh(): Promise<ServedModel> {
