@@ -10,7 +10,7 @@ import { DEFAULT_SERVING_PORT, type ServeModelOptions } from './server.js';
 export interface ServeWorkersOptions extends Omit<ServeModelOptions, 'tracker' | 'logger'> {
   /** The store every worker opens for itself, e.g. `sqlite:///…/tideflow.db`. */
   trackingUri: string;
-  /** How many serving processes share the port. @minimum 1 */
+  /** How many serving processes share the port, 1 to 256. */
   workers: number;
   /** The directory relative store locations resolve against. @default process.cwd() */
   cwd?: string;
