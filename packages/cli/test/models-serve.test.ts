@@ -1,5 +1,6 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { request as httpRequest } from 'node:http';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +84,26 @@ async function predictions(url: string, headers: Record<string, string> = {}) {
   };
 }
 
+/** The status of one scoring request on a new connection (a killed worker took its kept-alive ones). */
+function freshStatus(url: string, token: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${url}/invocations`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 const X2 = { data: Float64Array.from(rows.flat()), rows: 2, cols: 2 };
 
 describe('tideflow models serve', () => {
@@ -136,9 +157,28 @@ describe('tideflow models serve', () => {
         version: '1',
         json: { predictions: Array.from(nb.predict(X2)) },
       });
+    // A worker that dies is replaced, and the port keeps answering meanwhile.
+    process.kill(Number(pids[0]), 'SIGKILL');
+    const children = () =>
+      execFileSync('pgrep', ['-P', String(child.pid)])
+        .toString()
+        .trim()
+        .split('\n');
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && !(children().length === 2 && !children().includes(pids[0]))) {
+      expect(await freshStatus(url, 'tok')).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const replaced = children();
+    expect(replaced).toHaveLength(2);
+    expect(replaced).not.toContain(pids[0]);
+    // The replacement is ready once it listens; then stop everything.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (let i = 0; i < 10; i++) expect(await freshStatus(url, 'tok')).toBe(200);
     child.kill('SIGINT');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
+    pids.push(...replaced);
     for (const pid of pids) expect(() => process.kill(Number(pid), 0)).toThrow();
   });
 
