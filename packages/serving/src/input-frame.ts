@@ -127,7 +127,12 @@ function fromPositionalRows(schema: InputSchema, rows: readonly unknown[], where
   const first = rows[0];
   const width = schema.names?.length ?? (Array.isArray(first) ? first.length : 0);
   const columns = schema.names ?? Array.from({ length: width }, (_, i) => `${i}`);
-  return fromValueRows({ ...schema, names: columns }, columns, rows, where);
+  const positional: InputSchema = {
+    names: columns,
+    positions: new Map(columns.map((n, i) => [n, i])),
+    integer: schema.integer,
+  };
+  return fromValueRows(positional, columns, rows, where);
 }
 
 /** Rows as objects of column → value (dataframe_records, instances as objects). */

@@ -1,6 +1,13 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelNotFoundError, ModelUriError, UnsafeBindError, silentLogger } from '@tideflow/core';
+import {
+  ModelNotFoundError,
+  ModelUriError,
+  UnsafeBindError,
+  defaultSerializers,
+  silentLogger,
+} from '@tideflow/core';
+import type { ModelSignature } from '@tideflow/core';
 import { SqliteTracker } from '@tideflow/tracker-sqlite';
 import { MODEL_VERSION_HEADER, ServingSetupError, serveModel } from '@tideflow/serving';
 import type { ModelServer } from '@tideflow/serving';
@@ -444,5 +451,48 @@ describe('security and setup errors', () => {
     expect(await status('evil.example:5001')).toBe(403);
     expect(await status(`localhost:${server.port}`)).toBe(200);
     expect(await status(`[::1]:${server.port}`)).toBe(200);
+  });
+});
+
+describe('models without a usable signature', () => {
+  /** Logs `model` with `signature` in a new run and registers it as `name` v1. */
+  async function register(name: string, model: unknown, signature?: ModelSignature) {
+    const { info } = await f.tracker.createRun({
+      experimentId: await f.tracker.getOrCreateExperiment('serving'),
+    });
+    await f.tracker.logModel(info.runId, {
+      name: 'model',
+      bytes: defaultSerializers.serialize(model),
+      flavor: model instanceof Object && 'predict' in model ? 'tideflow.models' : 'tideflow',
+      signature,
+    });
+    await f.tracker.registerModel(name, { runId: info.runId, modelName: 'model' });
+  }
+
+  it('takes columns in the order given when the signature names none; the model checks the width', async () => {
+    await register('bare', f.nb);
+    const bare = await serve('models:/bare/1');
+    const expected = Array.from(f.nb.predict(f.test));
+    expect((await invoke(bare.url, json({ instances: rowsOf(f.test) }))).json).toEqual({
+      predictions: expected,
+    });
+    const split = await invoke(bare.url, json({ dataframe_split: { data: rowsOf(f.test) } }));
+    expect(split.json).toEqual({ predictions: expected });
+    const narrow = await invoke(bare.url, json({ instances: [[1, 2]] }));
+    expect(narrow.status).toBe(400);
+    expect(narrow.json).toMatchObject({ error_code: 'BAD_REQUEST' });
+    expect(narrow.json.message).toMatch(/GaussianNB/);
+  });
+
+  it('refuses, before listening, a model that is not a classifier or has non-numeric inputs', async () => {
+    await register('plain', { weights: [1, 2, 3] });
+    await expect(serve('models:/plain/1')).rejects.toThrow(/is not a classifier/);
+    await register('texts', f.nb, {
+      inputs: [{ name: 'text', type: 'string' }],
+      outputs: [],
+    });
+    await expect(serve('models:/texts/1')).rejects.toThrow(
+      /the signature types input "text" as "string"; the estimators take numbers only/,
+    );
   });
 });
