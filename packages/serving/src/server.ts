@@ -93,7 +93,7 @@ export async function serveModel(
   const logger = options.logger ?? getConfig().logger;
   const tracker = options.tracker ?? (await configuredTracker(uri));
   const source = await ModelSource.open(uri, tracker, logger);
-  const app = scoringApp(source, { host, bodyLimit, token: options.token });
+  const app = scoringApp(source, { host, bodyLimit, token: options.token, logger });
   await app.listen({ host, port });
   const address = app.server.address();
   const bound = typeof address === 'object' && address !== null ? address.port : port;
@@ -122,6 +122,7 @@ interface AppOptions {
   host: string;
   bodyLimit: number;
   token: string | undefined;
+  logger: Logger;
 }
 
 function scoringApp(source: ModelSource, options: AppOptions): FastifyInstance {
@@ -147,7 +148,7 @@ function scoringApp(source: ModelSource, options: AppOptions): FastifyInstance {
     done(null, body);
   });
   app.addHook('onRequest', guard(options));
-  app.setErrorHandler(errorHandler);
+  app.setErrorHandler(errorHandler(options.logger));
   app.setNotFoundHandler((request, reply) => {
     send(reply, 404, {
       error_code: 'ENDPOINT_NOT_FOUND',
@@ -246,41 +247,43 @@ function send(reply: FastifyReply, status: number, body: ScoringErrorBody): void
 
 const SUPPORTED = 'application/json or text/csv';
 
-function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  if (error instanceof ScoringRequestError) return send(reply, error.status, error.toBody());
-  if (error.validation) {
-    const [first] = error.validation;
-    const path = `body${first.instancePath.replaceAll('/', '.')}`;
-    const params = first.params as { additionalProperty?: string; allowedValues?: unknown[] };
-    let detail = first.message ?? 'is invalid';
-    if (params.additionalProperty !== undefined)
-      detail = `has an unknown key ${JSON.stringify(params.additionalProperty)}`;
-    if (params.allowedValues !== undefined)
-      detail = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
-    const code = path.startsWith('body.params') ? 'INVALID_PARAMETER_VALUE' : 'BAD_REQUEST';
-    return send(reply, 400, { error_code: code, message: `Invalid request: ${path} ${detail}.` });
-  }
-  const status = error.statusCode ?? 500;
-  if (status === 415) {
-    const type = request.headers['content-type'];
-    return send(reply, 415, {
-      error_code: 'BAD_REQUEST',
-      message: `Content-Type ${type === undefined ? '(none)' : JSON.stringify(type)} is not supported: send ${SUPPORTED}.`,
-    });
-  }
-  if (status === 413) {
-    return send(reply, 413, {
-      error_code: 'REQUEST_LIMIT_EXCEEDED',
-      message: `The body is larger than the limit of ${request.routeOptions.bodyLimit ?? '?'} bytes; send fewer rows per request.`,
-    });
-  }
-  if (status >= 400 && status < 500) {
-    return send(reply, status, {
-      error_code: 'MALFORMED_REQUEST',
-      message: `The body cannot be read: ${error.message}.`,
-    });
-  }
-  const logger = getConfig().logger;
-  logger.error({ error: error.message, url: request.url }, `scoring failed: ${error.message}`);
-  send(reply, 500, { error_code: 'INTERNAL_ERROR', message: `Scoring failed: ${error.message}` });
-}
+/** Every error as MLflow's error JSON; only a 5xx (a fault of the server, not the input) is logged. */
+const errorHandler =
+  (logger: Logger) =>
+  (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    if (error instanceof ScoringRequestError) return send(reply, error.status, error.toBody());
+    if (error.validation) {
+      const [first] = error.validation;
+      const path = `body${first.instancePath.replaceAll('/', '.')}`;
+      const params = first.params as { additionalProperty?: string; allowedValues?: unknown[] };
+      let detail = first.message ?? 'is invalid';
+      if (params.additionalProperty !== undefined)
+        detail = `has an unknown key ${JSON.stringify(params.additionalProperty)}`;
+      if (params.allowedValues !== undefined)
+        detail = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+      const code = path.startsWith('body.params') ? 'INVALID_PARAMETER_VALUE' : 'BAD_REQUEST';
+      return send(reply, 400, { error_code: code, message: `Invalid request: ${path} ${detail}.` });
+    }
+    const status = error.statusCode ?? 500;
+    if (status === 415) {
+      const type = request.headers['content-type'];
+      return send(reply, 415, {
+        error_code: 'BAD_REQUEST',
+        message: `Content-Type ${type === undefined ? '(none)' : JSON.stringify(type)} is not supported: send ${SUPPORTED}.`,
+      });
+    }
+    if (status === 413) {
+      return send(reply, 413, {
+        error_code: 'REQUEST_LIMIT_EXCEEDED',
+        message: `The body is larger than the limit of ${request.routeOptions.bodyLimit ?? '?'} bytes; send fewer rows per request.`,
+      });
+    }
+    if (status >= 400 && status < 500) {
+      return send(reply, status, {
+        error_code: 'MALFORMED_REQUEST',
+        message: `The body cannot be read: ${error.message}.`,
+      });
+    }
+    logger.error({ error: error.message, url: request.url }, `scoring failed: ${error.message}`);
+    send(reply, 500, { error_code: 'INTERNAL_ERROR', message: `Scoring failed: ${error.message}` });
+  };
