@@ -496,3 +496,42 @@ describe('models without a usable signature', () => {
     );
   });
 });
+
+describe('a fault of the model', () => {
+  /** A classifier whose predict fails the way a bug would (not an input error). */
+  class BrokenClassifier {
+    readonly classes = Int32Array.of(0, 1);
+    predict(): Int32Array {
+      throw new TypeError('cannot read properties of undefined');
+    }
+    predictProba(): never {
+      throw new TypeError('cannot read properties of undefined');
+    }
+  }
+
+  it('answers 500 with MLflow error JSON, logs it, and keeps serving', async () => {
+    defaultSerializers.register(BrokenClassifier, {
+      encode: () => ({}),
+      decode: () => new BrokenClassifier(),
+    });
+    const { info } = await f.tracker.createRun({
+      experimentId: await f.tracker.getOrCreateExperiment('serving'),
+    });
+    await f.tracker.logModel(info.runId, {
+      name: 'model',
+      bytes: defaultSerializers.serialize(new BrokenClassifier()),
+      flavor: 'tideflow',
+    });
+    const errors: string[] = [];
+    const logger = { ...silentLogger, error: (_o: object, msg?: string) => errors.push(msg ?? '') };
+    const broken = await serve(`runs:/${info.runId}/models/model`, { logger });
+    const res = await invoke(broken.url, json({ instances: [[1, 2, 3]] }));
+    expect(res.status).toBe(500);
+    expect(res.json).toEqual({
+      error_code: 'INTERNAL_ERROR',
+      message: 'Scoring failed: cannot read properties of undefined',
+    });
+    expect(errors).toEqual(['scoring failed: cannot read properties of undefined']);
+    expect((await fetch(`${broken.url}/ping`)).status).toBe(200);
+  });
+});
