@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { asFlow, asTask, codeHash, flow, inputs, task, taskSource, track } from '@tideflow/core';
-import type { CacheOptions } from '@tideflow/core';
+import { asFlow, asTask, flow, task, track } from '@tideflow/core';
+import type { TaskRunner } from '@tideflow/core';
 import { makeBlobs } from '../data/blobs.js';
 import { parseCsv, readDataFile, unreadable } from '../data/csv.js';
 import type { Dataset } from '../data/dataset.js';
@@ -46,7 +46,9 @@ import {
   type Registration,
 } from './registration.js';
 import type { EvaluationStage, FamilyResult, FinalModel, PipelineResult } from './results.js';
-import { cell, compareCoordinates, searchFamily } from './family-search.js';
+import { cell, compareCoordinates } from './family-search.js';
+import { searchFamilyTask } from './family-task.js';
+import { cached, modelsCode } from './pipeline-cache.js';
 import { checkOverrides, withOverrides } from './task-overrides.js';
 import { crossValidateVote } from './vote-cv.js';
 import {
@@ -58,16 +60,6 @@ import {
   type SplitRows,
   type Splits,
 } from './splits.js';
-
-/**
- * The code of this package (`dist/` when built, `src/` under a TypeScript loader): every task
- * body here is one call into another module (search, families, estimators), which `taskSource`
- * cannot see, so each key also carries this content hash, computed once per process.
- */
-const modelsCode = codeHash({ files: [new URL('..', import.meta.url)] });
-
-/** The cache option of the pipeline's tasks: arguments, the task's body and the package's code. */
-const cached: CacheOptions = { policy: [inputs, taskSource, modelsCode] };
 
 /**
  * The key of a CSV task: the file's bytes, not its name, decide the cache entry (and the code
@@ -82,6 +74,18 @@ function csvKey(ctx: { hash(value: unknown): string }, args: readonly unknown[])
     throw unreadable(path, error);
   }
   return ctx.hash([modelsCode.digest(), bytes, ...options]);
+}
+
+/** Options of {@link ClusteringPipeline}. */
+export interface ClusteringPipelineOptions {
+  /**
+   * The runner of the family searches (the `searchFamily` task of each family's subflow), e.g. a
+   * `WorkerPoolTaskRunner` so the five searches run in parallel on worker threads; the caller owns
+   * it (and closes it). `tideflow run clustering` passes a pool of `--workers` threads.
+   *
+   * @default the flow's runner: in-process
+   */
+  taskRunner?: TaskRunner;
 }
 
 /**
@@ -99,6 +103,11 @@ function csvKey(ctx: { hash(value: unknown): string }, args: readonly unknown[])
  */
 export class ClusteringPipeline {
   private overrides: Record<string, TaskOverride> = {};
+  private readonly taskRunner?: TaskRunner;
+
+  constructor(options: ClusteringPipelineOptions = {}) {
+    this.taskRunner = options.taskRunner;
+  }
 
   // ---- data -------------------------------------------------------------------------------
 
@@ -219,18 +228,6 @@ export class ClusteringPipeline {
 
   // ---- model search -----------------------------------------------------------------------
 
-  /** Searches one family's grid by stratified CV on a sample of the training split, then refits the best. */
-  @task({ cache: cached, taskRunName: 'searchFamily[{family}]' })
-  async searchFamily(
-    family: ModelFamily,
-    familyConfig: FamilyConfig,
-    train: Dataset,
-    plan: FeaturePlan,
-    search: PipelineConfig['search'],
-  ): Promise<FamilyResult> {
-    return searchFamily(family, familyConfig, train, plan, search);
-  }
-
   /** One family's search as a subflow: the search task, then its CV table and chart as artifacts. */
   @flow({ name: 'clustering.search.family' })
   async searchOne(
@@ -239,7 +236,8 @@ export class ClusteringPipeline {
     plan: FeaturePlan,
     config: PipelineConfig,
   ): Promise<FamilyResult> {
-    const result = await this.step(this.searchFamily)(
+    // Submitted, so that it runs on the flow's task runner (a worker pool when the pipeline has one).
+    const result = await asTask(this.step(searchFamilyTask)).submit(
       family,
       config.models[family],
       train,
@@ -263,8 +261,11 @@ export class ClusteringPipeline {
     config: PipelineConfig,
   ): Promise<FamilyResult[]> {
     const families = modelFamilies().filter((f) => config.models[f].enabled);
+    const searchOne = this.taskRunner
+      ? asFlow(this.searchOne).with({ taskRunner: this.taskRunner })
+      : asFlow(this.searchOne);
     const results = await Promise.all(
-      families.map((f) => asFlow(this.searchOne).submit(f, train, plan, config)),
+      families.map((f) => searchOne.submit(f, train, plan, config)),
     );
     for (const r of results) track.metric(`cv_score_${r.family}`, r.cvScore);
     await track.image(
