@@ -6,25 +6,11 @@ import { parseCsv, readDataFile, unreadable } from '../data/csv.js';
 import type { Dataset } from '../data/dataset.js';
 import { VotingClassifier } from '../ensemble/voting.js';
 import { pcaProjection } from '../embed/pca.js';
-import { tsne } from '../embed/tsne.js';
 import { StandardScaler } from '../features/scaler.js';
 import { cvScoreChart } from '../plots/cv-scores.js';
-import {
-  type FamilyConfig,
-  type ModelFamily,
-  type PipelineConfig,
-  type TaskOverride,
-} from './config.js';
+import { type ModelFamily, type PipelineConfig, type TaskOverride } from './config.js';
 import { modelFamilies } from './families.js';
 import { calibrate } from './calibrate.js';
-import {
-  conformalSets,
-  evaluateModel,
-  explainModel,
-  familyTestSample,
-  type ConformalReport,
-  type Explanations,
-} from './evaluation.js';
 import { checkDataFiles } from './inputs.js';
 import { datasetDigest, logDataInputs } from './data-inputs.js';
 import { checkPlan, supportsPolar, type FeaturePlan } from './features-plan.js';
@@ -48,6 +34,7 @@ import {
 import type { EvaluationStage, FamilyResult, FinalModel, PipelineResult } from './results.js';
 import { cell, compareCoordinates } from './family-search.js';
 import { searchFamilyTask } from './family-task.js';
+import { conformalTask, embedTask, evaluateTask, explainTask } from './evaluation-tasks.js';
 import { cached, modelsCode } from './pipeline-cache.js';
 import { checkOverrides, withOverrides } from './task-overrides.js';
 import { crossValidateVote } from './vote-cv.js';
@@ -327,68 +314,6 @@ export class ClusteringPipeline {
     };
   }
 
-  /**
-   * Test metrics of the final model (every test row) and of each family's (uncalibrated) best
-   * model (at most `FAMILY_TEST_ROWS` of them, stratified).
-   */
-  @task({ cache: cached })
-  async evaluate(
-    final: FinalModel,
-    results: FamilyResult[],
-    test: Dataset,
-  ): Promise<Pick<EvaluationStage, 'evaluation' | 'familyMetrics'>> {
-    const familyTest = familyTestSample(test);
-    const familyMetrics = results.map((r) => {
-      const e = evaluateModel(r.model, familyTest);
-      return {
-        family: r.family,
-        accuracy: e.metrics.accuracy,
-        logLoss: e.metrics.logLoss,
-        reliability: e.reliability,
-      };
-    });
-    return { evaluation: evaluateModel(final.model, test), familyMetrics };
-  }
-
-  /** Permutation importance and Shapley values of the final model on the test split. */
-  @task({ cache: cached })
-  async explain(
-    final: FinalModel,
-    test: Dataset,
-    background: Dataset,
-    config: PipelineConfig['explain'],
-  ): Promise<Explanations> {
-    return explainModel(final.model, test, background, config);
-  }
-
-  /** Conformal prediction sets of the final model. */
-  @task({ cache: cached })
-  async conformal(
-    final: FinalModel,
-    calibration: Dataset,
-    test: Dataset,
-    config: PipelineConfig['conformal'],
-  ): Promise<ConformalReport> {
-    return conformalSets(final.model, calibration, test, config);
-  }
-
-  /** A t-SNE embedding of a stratified sample of the test split (3-feature data). */
-  @task({ cache: cached })
-  async embed(test: Dataset, config: PipelineConfig['tsne']): Promise<Dataset> {
-    const sample = stratifiedSample(test, config.sample, config.seed);
-    const perplexity = Math.min(config.perplexity, Math.floor((sample.X.rows - 1) / 3));
-    // Standardised first, as the models see the data: raw units (1e306, or one wide feature) would
-    // swamp the distances.
-    const scaled = new StandardScaler().fit(sample.X).transform(sample.X);
-    const { embedding } = tsne(scaled, { perplexity, nIter: config.nIter, seed: config.seed });
-    return {
-      X: embedding,
-      y: sample.y,
-      featureNames: ['t-SNE 1', 't-SNE 2'],
-      classNames: sample.classNames,
-    };
-  }
-
   /** Renders the report's charts and the self-contained HTML report. */
   @task({ cache: cached })
   async renderReport(input: ReportInput): Promise<{ html: string; charts: ReportCharts }> {
@@ -410,16 +335,18 @@ export class ClusteringPipeline {
       config,
     );
     const withTsne = config.tsne.enabled && splits.test.X.cols >= 3 && splits.test.X.rows >= 10;
-    const [scores, explanations, conformal, embedding] = await Promise.all([
-      asTask(this.step(this.evaluate)).submit(final, results, splits.test),
-      asTask(this.step(this.explain)).submit(final, splits.test, splits.train, config.explain),
-      asTask(this.step(this.conformal)).submit(
+    // The longest first (t-SNE, then the explanations), so that on a pool of workers the short
+    // ones fill in beside them rather than delay them.
+    const [embedding, explanations, scores, conformal] = await Promise.all([
+      withTsne ? asTask(this.step(embedTask)).submit(splits.test, config.tsne) : null,
+      asTask(this.step(explainTask)).submit(final, splits.test, splits.train, config.explain),
+      asTask(this.step(evaluateTask)).submit(final, results, splits.test),
+      asTask(this.step(conformalTask)).submit(
         final,
         splits.conformal,
         splits.test,
         config.conformal,
       ),
-      withTsne ? asTask(this.step(this.embed)).submit(splits.test, config.tsne) : null,
     ]);
     const m = scores.evaluation.metrics;
     track.metrics({
@@ -442,7 +369,10 @@ export class ClusteringPipeline {
     await logDataInputs(splits, config);
     const plan = await this.engineerFeatures(splits.train, config);
     const results = await this.searchModels(splits.train, plan, config);
-    const stage = await this.evaluateStage(results, splits, config);
+    const evaluateStage = this.taskRunner
+      ? asFlow(this.evaluateStage).with({ taskRunner: this.taskRunner })
+      : this.evaluateStage;
+    const stage = await evaluateStage.call(this, results, splits, config);
     const m = stage.evaluation.metrics;
     track.metrics({
       cv_score: stage.final.cvScore,
