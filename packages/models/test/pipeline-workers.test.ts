@@ -131,7 +131,7 @@ describe('ClusteringPipeline on a worker pool', () => {
 
     // In-process every search is Running from the stage's start (its duration is the stage's);
     // on the pool a search runs only while it has a worker: at most THREADS at once, and as many.
-    expect(maxOverlap(local.timeline.spans)).toBe(5);
+    expect(maxOverlap(local.timeline.spans)).toBeGreaterThan(THREADS);
     expect(maxOverlap(pooled.timeline.spans)).toBe(THREADS);
     const starts = [...pooled.timeline.spans.values()].map((s) => s.start).sort((a, b) => a - b);
     expect(starts[THREADS] - starts[0]).toBeGreaterThan(0);
