@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import type { CliIo } from '../context.js';
 import { CliError, openStore, resolveTrackingUri } from '../context.js';
 import type { GlobalOptions } from '../program.js';
+import { MAX_WORKERS } from './run-workers.js';
+import { wholeNumberIn } from './shared.js';
 
 interface ServeOptions extends GlobalOptions {
   host: string;
@@ -13,8 +15,8 @@ interface ServeOptions extends GlobalOptions {
 
 /** A whole number option within `[min, max]`, or a CliError naming the flag. */
 function integerOption(flag: string, value: string, min: number, max: number): number {
-  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
+  const n = wholeNumberIn(value, min, max);
+  if (n === undefined) {
     throw new CliError(`Invalid ${flag} "${value}": give a whole number from ${min} to ${max}.`);
   }
   return n;
@@ -59,7 +61,7 @@ export function registerModelsServe(models: Command, io: CliIo): void {
     .action(async (uri: string, _o: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<ServeOptions>();
       const port = integerOption('--port', opts.port, 0, 65535);
-      const workers = integerOption('--workers', opts.workers, 1, 256);
+      const workers = integerOption('--workers', opts.workers, 1, MAX_WORKERS);
       const bodyLimit =
         opts.bodyLimit === undefined
           ? undefined

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { WorkerPoolTaskRunner } from '@tideflow/core';
 import { CliError } from '../context.js';
+import { wholeNumberIn } from './shared.js';
 
 /** The most worker threads `--workers` accepts (each one loads the models package). */
 export const MAX_WORKERS = 256;
@@ -13,8 +14,8 @@ export const MAX_WORKERS = 256;
  */
 export function parseWorkers(value: string | undefined): number {
   if (value === undefined) return availableParallelism();
-  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_WORKERS) {
+  const n = wholeNumberIn(value, 1, MAX_WORKERS);
+  if (n === undefined) {
     throw new CliError(
       `--workers must be an integer from 1 (in-process) to ${MAX_WORKERS}, got "${value}".`,
     );
