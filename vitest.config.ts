@@ -17,6 +17,7 @@ export default defineConfig({
       '@tideflow/tracker-sqlite': pkg('tracker-sqlite'),
       '@tideflow/models/serving': pkg('models', 'serving'),
       '@tideflow/models': pkg('models'),
+      '@tideflow/serving': pkg('serving'),
       '@tideflow/cli': pkg('cli'),
       '@tideflow/notebooks': pkg('notebooks'),
       '@tideflow/server': pkg('server'),

@@ -280,7 +280,10 @@ export type { ChartOptions } from './plots/svg.js';
 
 // Pipeline: the clustering-classification application as tideflow flows: its configuration,
 // splits, feature plan, family search, calibration, evaluation and report.
-export { ClusteringPipeline } from './pipeline/clustering-pipeline.js';
+export {
+  ClusteringPipeline,
+  type ClusteringPipelineOptions,
+} from './pipeline/clustering-pipeline.js';
 export type {
   FamilyResult,
   FinalModel,

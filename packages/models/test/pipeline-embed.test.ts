@@ -8,8 +8,8 @@ import {
 import { makeBlobs } from '../src/data/blobs.js';
 import { tsne } from '../src/embed/tsne.js';
 import { StandardScaler } from '../src/features/scaler.js';
-import { ClusteringPipeline } from '../src/pipeline/clustering-pipeline.js';
 import { resolvePipelineConfig } from '../src/pipeline/config-load.js';
+import { embedTask } from '../src/pipeline/evaluation-tasks.js';
 import { defaultPipelineConfig } from '../src/pipeline/config.js';
 import { stratifiedSample } from '../src/pipeline/splits.js';
 
@@ -24,7 +24,7 @@ describe('the embed task', () => {
       featureNames: ['x', 'y', 'z'],
     };
     const config = await resolvePipelineConfig({ set: ['tsne.sample=120', 'tsne.nIter=300'] });
-    const out = await new ClusteringPipeline().embed(test, config.tsne);
+    const out = await embedTask(test, config.tsne);
     const sample = stratifiedSample(test, 120, config.tsne.seed);
     const scaled = new StandardScaler().fit(sample.X).transform(sample.X);
     const options = { perplexity: 30, seed: config.tsne.seed };

@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import MLflow from 'mlflow';
+import mlflow from 'mlflow';
 import { MemoryTracker } from '@tideflow/core';
 import { createServer } from '@tideflow/server';
 import type { TideflowServer } from '@tideflow/server';
+
+// The package's types describe lib/mlflow.js (an ES default export), but its main entry exports
+// the class itself (`module.exports = require('./lib/mlflow').default`).
+const MLflow = mlflow as unknown as typeof mlflow.default;
+type MLflow = InstanceType<typeof MLflow>;
+type RunStatus = NonNullable<Parameters<MLflow['Runs']['update']>[0]['status']>;
 
 // The `mlflow` npm package (Yuhsak/mlflow 2.0.7), a client nobody here wrote. It prints every
 // POST body with console.log; the spy keeps the test output clean.
@@ -24,7 +30,10 @@ afterAll(async () => {
 describe('the mlflow npm client against the server', () => {
   it('creates an experiment and a run, logs to it, finishes it and reads it back', async () => {
     const { Experiments, Runs, Metrics, Artifacts } = client;
-    const { experiment_id } = await Experiments.create({ name: 'from-mlflow-npm' });
+    const { experiment_id } = await Experiments.create({
+      name: 'from-mlflow-npm',
+      artifact_location: '',
+    });
     const { experiment } = await Experiments.get({ experiment_id });
     expect(experiment.name).toBe('from-mlflow-npm');
 
@@ -51,7 +60,7 @@ describe('the mlflow npm client against the server', () => {
       params: [{ key: 'k', value: '5' }],
       tags: [],
     });
-    await Runs.update({ run_id, status: 'FINISHED', end_time: 1_700_000_001_000 });
+    await Runs.update({ run_id, status: 'FINISHED' as RunStatus, end_time: 1_700_000_001_000 });
 
     const got = await Runs.get({ run_id });
     expect(got.run.info).toMatchObject({
@@ -76,12 +85,15 @@ describe('the mlflow npm client against the server', () => {
     expect(runs.map((r) => r.info.run_id)).toEqual([run_id]);
 
     await server.tracker.logArtifact(run_id, 'plots/roc.svg', '<svg/>');
-    const listed = await Artifacts.list({ run_id });
+    const listed = await Artifacts.list({ run_id, path: '' });
     expect(listed.files).toEqual([{ path: 'plots', is_dir: true }]);
   });
 
   it('surfaces the server error JSON through the client', async () => {
-    const error = await client.Runs.get({ run_id: 'missing' }).catch((e: unknown) => e as Error);
+    const error = await client.Runs.get({ run_id: 'missing' }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
     expect(String(error)).toContain('RESOURCE_DOES_NOT_EXIST');
     const anonymous = new MLflow({ endpoint: server.url! });
     expect(

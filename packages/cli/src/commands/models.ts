@@ -6,6 +6,7 @@ import { renderTable } from '../format/table.js';
 import { formatTime } from '../format/values.js';
 import type { GlobalOptions } from '../program.js';
 import { registerModelsAlias } from './models-alias.js';
+import { registerModelsServe } from './models-serve.js';
 import { registerModelsShow } from './models-show.js';
 import { registerModelsTag } from './models-tag.js';
 import { outputWidth } from '../format/width.js';
@@ -65,4 +66,5 @@ export function registerModels(program: Command, io: CliIo): void {
   registerModelsShow(group, io);
   registerModelsAlias(group, io);
   registerModelsTag(group, io);
+  registerModelsServe(group, io);
 }

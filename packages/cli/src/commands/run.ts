@@ -9,6 +9,7 @@ import { DEFAULT_CACHE } from './cache.js';
 import { isFlowReference } from './flow-module.js';
 import { openRunEnvironment } from './run-environment.js';
 import { runUserFlow, type UserFlowOptions } from './run-flow.js';
+import { parseWorkers, workerRunner } from './run-workers.js';
 
 /** Options of `tideflow run`. */
 interface RunOptions extends UserFlowOptions {
@@ -20,6 +21,7 @@ interface RunOptions extends UserFlowOptions {
   set: string[];
   modelName?: string;
   promote?: boolean;
+  workers?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -102,6 +104,7 @@ const PIPELINE_FLAGS: [keyof RunOptions, string][] = [
   ['config', '--config'],
   ['modelName', '--model-name'],
   ['promote', '--promote'],
+  ['workers', '--workers'],
 ];
 
 /** Refuses the options that belong to the other kind of flow. */
@@ -158,6 +161,10 @@ export function registerRun(program: Command, io: CliIo): void {
       '--promote',
       "make this run's model the champion even if it does not beat the current one (registry.promote)",
     )
+    .option(
+      '--workers <n>',
+      'worker threads of the family searches of the clustering flow (1 = in-process; default: the cores)',
+    )
     .option('--cache <path>', `the task cache file (default: ${DEFAULT_CACHE})`)
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object with the results, nothing else on stdout')
@@ -170,6 +177,7 @@ export function registerRun(program: Command, io: CliIo): void {
         throw new CliError(
           `Unknown flow "${flowName}"; the built-in flows are: ${BUILT_IN.join(', ')}. A flow from a module is FILE:FLOW (e.g. flows.ts:train).`,
         );
+      const workers = parseWorkers(opts.workers);
       const config = await resolvePipelineConfig({
         file: opts.config ? resolve(io.cwd, opts.config) : undefined,
         set: opts.set,
@@ -178,11 +186,14 @@ export function registerRun(program: Command, io: CliIo): void {
       const env = await openRunEnvironment(io, opts);
       let result: PipelineResult;
       let reportFile: string | undefined;
+      // One pool for the whole run (its workers stay warm), closed at the end so the process exits.
+      const taskRunner = workerRunner(workers);
       try {
-        result = await new ClusteringPipeline().run(config);
+        result = await new ClusteringPipeline({ taskRunner }).run(config);
         if (result.runId)
           reportFile = await env.tracker.localArtifactPath(result.runId, result.report);
       } finally {
+        await taskRunner?.close();
         await env.close();
       }
       // Untracked runs (TIDEFLOW_DISABLED=1) and stores without local files (a remote store, which

@@ -56,3 +56,13 @@ export function runDuration(run: Run, now = Date.now()): number | null {
   if (run.info.endTime !== null) return run.info.endTime - run.info.startTime;
   return run.info.status === 'RUNNING' ? now - run.info.startTime : null;
 }
+
+/**
+ * `value` as a whole number within `[min, max]` (decimal digits, surrounding spaces allowed), or
+ * `undefined` for anything else ("2.5", "1e9", "lots", out of range): each option names itself in
+ * its own error.
+ */
+export function wholeNumberIn(value: string, min: number, max: number): number | undefined {
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
+}

@@ -1,30 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { asFlow, asTask, codeHash, flow, inputs, task, taskSource, track } from '@tideflow/core';
-import type { CacheOptions } from '@tideflow/core';
+import { asFlow, asTask, flow, task, track } from '@tideflow/core';
+import type { TaskRunner } from '@tideflow/core';
 import { makeBlobs } from '../data/blobs.js';
 import { parseCsv, readDataFile, unreadable } from '../data/csv.js';
 import type { Dataset } from '../data/dataset.js';
 import { VotingClassifier } from '../ensemble/voting.js';
 import { pcaProjection } from '../embed/pca.js';
-import { tsne } from '../embed/tsne.js';
 import { StandardScaler } from '../features/scaler.js';
 import { cvScoreChart } from '../plots/cv-scores.js';
-import {
-  type FamilyConfig,
-  type ModelFamily,
-  type PipelineConfig,
-  type TaskOverride,
-} from './config.js';
+import { type ModelFamily, type PipelineConfig, type TaskOverride } from './config.js';
 import { modelFamilies } from './families.js';
 import { calibrate } from './calibrate.js';
-import {
-  conformalSets,
-  evaluateModel,
-  explainModel,
-  familyTestSample,
-  type ConformalReport,
-  type Explanations,
-} from './evaluation.js';
 import { checkDataFiles } from './inputs.js';
 import { datasetDigest, logDataInputs } from './data-inputs.js';
 import { checkPlan, supportsPolar, type FeaturePlan } from './features-plan.js';
@@ -46,7 +32,10 @@ import {
   type Registration,
 } from './registration.js';
 import type { EvaluationStage, FamilyResult, FinalModel, PipelineResult } from './results.js';
-import { cell, compareCoordinates, searchFamily } from './family-search.js';
+import { cell, compareCoordinates } from './family-search.js';
+import { searchFamilyTask } from './family-task.js';
+import { conformalTask, embedTask, evaluateTask, explainTask } from './evaluation-tasks.js';
+import { cached, modelsCode } from './pipeline-cache.js';
 import { checkOverrides, withOverrides } from './task-overrides.js';
 import { crossValidateVote } from './vote-cv.js';
 import {
@@ -58,16 +47,6 @@ import {
   type SplitRows,
   type Splits,
 } from './splits.js';
-
-/**
- * The code of this package (`dist/` when built, `src/` under a TypeScript loader): every task
- * body here is one call into another module (search, families, estimators), which `taskSource`
- * cannot see, so each key also carries this content hash, computed once per process.
- */
-const modelsCode = codeHash({ files: [new URL('..', import.meta.url)] });
-
-/** The cache option of the pipeline's tasks: arguments, the task's body and the package's code. */
-const cached: CacheOptions = { policy: [inputs, taskSource, modelsCode] };
 
 /**
  * The key of a CSV task: the file's bytes, not its name, decide the cache entry (and the code
@@ -82,6 +61,18 @@ function csvKey(ctx: { hash(value: unknown): string }, args: readonly unknown[])
     throw unreadable(path, error);
   }
   return ctx.hash([modelsCode.digest(), bytes, ...options]);
+}
+
+/** Options of {@link ClusteringPipeline}. */
+export interface ClusteringPipelineOptions {
+  /**
+   * The runner of the family searches (the `searchFamily` task of each family's subflow), e.g. a
+   * `WorkerPoolTaskRunner` so the five searches run in parallel on worker threads; the caller owns
+   * it (and closes it). `tideflow run clustering` passes a pool of `--workers` threads.
+   *
+   * @default the flow's runner: in-process
+   */
+  taskRunner?: TaskRunner;
 }
 
 /**
@@ -99,6 +90,11 @@ function csvKey(ctx: { hash(value: unknown): string }, args: readonly unknown[])
  */
 export class ClusteringPipeline {
   private overrides: Record<string, TaskOverride> = {};
+  private readonly taskRunner?: TaskRunner;
+
+  constructor(options: ClusteringPipelineOptions = {}) {
+    this.taskRunner = options.taskRunner;
+  }
 
   // ---- data -------------------------------------------------------------------------------
 
@@ -219,18 +215,6 @@ export class ClusteringPipeline {
 
   // ---- model search -----------------------------------------------------------------------
 
-  /** Searches one family's grid by stratified CV on a sample of the training split, then refits the best. */
-  @task({ cache: cached, taskRunName: 'searchFamily[{family}]' })
-  async searchFamily(
-    family: ModelFamily,
-    familyConfig: FamilyConfig,
-    train: Dataset,
-    plan: FeaturePlan,
-    search: PipelineConfig['search'],
-  ): Promise<FamilyResult> {
-    return searchFamily(family, familyConfig, train, plan, search);
-  }
-
   /** One family's search as a subflow: the search task, then its CV table and chart as artifacts. */
   @flow({ name: 'clustering.search.family' })
   async searchOne(
@@ -239,7 +223,8 @@ export class ClusteringPipeline {
     plan: FeaturePlan,
     config: PipelineConfig,
   ): Promise<FamilyResult> {
-    const result = await this.step(this.searchFamily)(
+    // Submitted, so that it runs on the flow's task runner (a worker pool when the pipeline has one).
+    const result = await asTask(this.step(searchFamilyTask)).submit(
       family,
       config.models[family],
       train,
@@ -263,8 +248,11 @@ export class ClusteringPipeline {
     config: PipelineConfig,
   ): Promise<FamilyResult[]> {
     const families = modelFamilies().filter((f) => config.models[f].enabled);
+    const searchOne = this.taskRunner
+      ? asFlow(this.searchOne).with({ taskRunner: this.taskRunner })
+      : asFlow(this.searchOne);
     const results = await Promise.all(
-      families.map((f) => asFlow(this.searchOne).submit(f, train, plan, config)),
+      families.map((f) => searchOne.submit(f, train, plan, config)),
     );
     for (const r of results) track.metric(`cv_score_${r.family}`, r.cvScore);
     await track.image(
@@ -326,68 +314,6 @@ export class ClusteringPipeline {
     };
   }
 
-  /**
-   * Test metrics of the final model (every test row) and of each family's (uncalibrated) best
-   * model (at most `FAMILY_TEST_ROWS` of them, stratified).
-   */
-  @task({ cache: cached })
-  async evaluate(
-    final: FinalModel,
-    results: FamilyResult[],
-    test: Dataset,
-  ): Promise<Pick<EvaluationStage, 'evaluation' | 'familyMetrics'>> {
-    const familyTest = familyTestSample(test);
-    const familyMetrics = results.map((r) => {
-      const e = evaluateModel(r.model, familyTest);
-      return {
-        family: r.family,
-        accuracy: e.metrics.accuracy,
-        logLoss: e.metrics.logLoss,
-        reliability: e.reliability,
-      };
-    });
-    return { evaluation: evaluateModel(final.model, test), familyMetrics };
-  }
-
-  /** Permutation importance and Shapley values of the final model on the test split. */
-  @task({ cache: cached })
-  async explain(
-    final: FinalModel,
-    test: Dataset,
-    background: Dataset,
-    config: PipelineConfig['explain'],
-  ): Promise<Explanations> {
-    return explainModel(final.model, test, background, config);
-  }
-
-  /** Conformal prediction sets of the final model. */
-  @task({ cache: cached })
-  async conformal(
-    final: FinalModel,
-    calibration: Dataset,
-    test: Dataset,
-    config: PipelineConfig['conformal'],
-  ): Promise<ConformalReport> {
-    return conformalSets(final.model, calibration, test, config);
-  }
-
-  /** A t-SNE embedding of a stratified sample of the test split (3-feature data). */
-  @task({ cache: cached })
-  async embed(test: Dataset, config: PipelineConfig['tsne']): Promise<Dataset> {
-    const sample = stratifiedSample(test, config.sample, config.seed);
-    const perplexity = Math.min(config.perplexity, Math.floor((sample.X.rows - 1) / 3));
-    // Standardised first, as the models see the data: raw units (1e306, or one wide feature) would
-    // swamp the distances.
-    const scaled = new StandardScaler().fit(sample.X).transform(sample.X);
-    const { embedding } = tsne(scaled, { perplexity, nIter: config.nIter, seed: config.seed });
-    return {
-      X: embedding,
-      y: sample.y,
-      featureNames: ['t-SNE 1', 't-SNE 2'],
-      classNames: sample.classNames,
-    };
-  }
-
   /** Renders the report's charts and the self-contained HTML report. */
   @task({ cache: cached })
   async renderReport(input: ReportInput): Promise<{ html: string; charts: ReportCharts }> {
@@ -409,16 +335,18 @@ export class ClusteringPipeline {
       config,
     );
     const withTsne = config.tsne.enabled && splits.test.X.cols >= 3 && splits.test.X.rows >= 10;
-    const [scores, explanations, conformal, embedding] = await Promise.all([
-      asTask(this.step(this.evaluate)).submit(final, results, splits.test),
-      asTask(this.step(this.explain)).submit(final, splits.test, splits.train, config.explain),
-      asTask(this.step(this.conformal)).submit(
+    // The longest first (t-SNE, then the explanations), so that on a pool of workers the short
+    // ones fill in beside them rather than delay them.
+    const [embedding, explanations, scores, conformal] = await Promise.all([
+      withTsne ? asTask(this.step(embedTask)).submit(splits.test, config.tsne) : null,
+      asTask(this.step(explainTask)).submit(final, splits.test, splits.train, config.explain),
+      asTask(this.step(evaluateTask)).submit(final, results, splits.test),
+      asTask(this.step(conformalTask)).submit(
         final,
         splits.conformal,
         splits.test,
         config.conformal,
       ),
-      withTsne ? asTask(this.step(this.embed)).submit(splits.test, config.tsne) : null,
     ]);
     const m = scores.evaluation.metrics;
     track.metrics({
@@ -441,7 +369,10 @@ export class ClusteringPipeline {
     await logDataInputs(splits, config);
     const plan = await this.engineerFeatures(splits.train, config);
     const results = await this.searchModels(splits.train, plan, config);
-    const stage = await this.evaluateStage(results, splits, config);
+    const evaluateStage = this.taskRunner
+      ? asFlow(this.evaluateStage).with({ taskRunner: this.taskRunner })
+      : this.evaluateStage;
+    const stage = await evaluateStage.call(this, results, splits, config);
     const m = stage.evaluation.metrics;
     track.metrics({
       cv_score: stage.final.cvScore,
