@@ -28,6 +28,7 @@ import {
   exhaustMemory,
   exitOnce,
   exitWorker,
+  inspectBuffers,
 } from './fixtures/pool/tasks.js';
 
 const pool = new WorkerPoolTaskRunner({ threads: 2 });
@@ -129,6 +130,30 @@ describe('arguments that cannot reach a worker', () => {
 });
 
 describe('hard timeouts and cancellation', () => {
+  it('sends large buffers as copies: the caller keeps its data, views keep sharing, a retry gets it all', async () => {
+    const whole = Float64Array.from({ length: 50_000 }, (_, i) => i);
+    const tail = whole.subarray(40_000);
+    const bytes = new Uint8Array(100_000).fill(7);
+    const f = poolFlow(async function largeBuffers() {
+      return inspectBuffers.submit({ whole, tail, bytes }, true).result();
+    });
+    const seen = await f();
+    expect(seen).toMatchObject({
+      sum: (50_000 * 49_999) / 2,
+      tailStart: 40_000,
+      tailLength: 10_000,
+      sharesBuffer: true,
+      bytesType: 'Uint8Array',
+      bytesLast: 7,
+    });
+    // The caller's arrays are neither detached nor changed; the result is a copy of its own.
+    expect(whole.length).toBe(50_000);
+    expect(whole[49_999]).toBe(49_999);
+    expect(bytes.length).toBe(100_000);
+    expect(seen.echo).not.toBe(whole);
+    expect(seen.echo).toEqual(whole);
+  });
+
   it('stops a CPU-bound body past timeoutMs: TimedOut with TaskTimeoutError, its thread stopped', async () => {
     configure({ logger: silentLogger });
     const rec = recordEvents();

@@ -158,8 +158,19 @@ export class SerializerRegistry {
     return undefined;
   }
 
-  /** Encodes `value` into structured-clone data, replacing registered instances by tagged records. */
-  encode(value: unknown, path = '$'): unknown {
+  /**
+   * Encodes `value` into structured-clone data, replacing registered instances by tagged records.
+   *
+   * @param path - Where `value` is, for error messages (`$` is the root).
+   * @param binary - Called with each typed array, `DataView` and `ArrayBuffer` met (those a
+   *   serializer returns included); its answer takes the place of the value in the encoded data.
+   *   By default they are kept as they are.
+   */
+  encode(
+    value: unknown,
+    path = '$',
+    binary?: (value: ArrayBufferView | ArrayBuffer) => unknown,
+  ): unknown {
     if (typeof value !== 'object' || value === null) {
       if (typeof value === 'function' || typeof value === 'symbol') {
         throw new SerializationError(`Cannot serialize the ${typeof value} at ${path}.`);
@@ -170,7 +181,7 @@ export class SerializerRegistry {
     if (entry) {
       return {
         [TAG]: entry.name,
-        data: this.encode(entry.serializer.encode(value), `${path}<${entry.name}>`),
+        data: this.encode(entry.serializer.encode(value), `${path}<${entry.name}>`, binary),
       };
     }
     const proto: unknown = Object.getPrototypeOf(value);
@@ -180,30 +191,29 @@ export class SerializerRegistry {
         `Cannot serialize the ${name} instance at ${path}: register a serializer with registerSerializer(${name}, { encode, decode }).`,
       );
     }
-    if (
-      ArrayBuffer.isView(value) ||
-      value instanceof ArrayBuffer ||
-      value instanceof Date ||
-      value instanceof RegExp
-    ) {
-      return value;
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+      return binary ? binary(value) : value;
     }
-    if (Array.isArray(value)) return value.map((v, i) => this.encode(v, `${path}[${i}]`));
+    if (value instanceof Date || value instanceof RegExp) return value;
+    if (Array.isArray(value)) return value.map((v, i) => this.encode(v, `${path}[${i}]`, binary));
     if (value instanceof Map) {
       const out = new Map<unknown, unknown>();
       for (const [k, v] of value)
-        out.set(this.encode(k, `${path}.key`), this.encode(v, `${path}.get(${String(k)})`));
+        out.set(
+          this.encode(k, `${path}.key`, binary),
+          this.encode(v, `${path}.get(${String(k)})`, binary),
+        );
       return out;
     }
     if (value instanceof Set) {
       const out = new Set<unknown>();
-      for (const v of value) out.add(this.encode(v, `${path}.item`));
+      for (const v of value) out.add(this.encode(v, `${path}.item`, binary));
       return out;
     }
     if (value instanceof Error) return value;
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
-      out[key] = this.encode((value as Record<string, unknown>)[key], `${path}.${key}`);
+      out[key] = this.encode((value as Record<string, unknown>)[key], `${path}.${key}`, binary);
     }
     return out;
   }

@@ -5,6 +5,7 @@
  * are forwarded to the main thread, and answers with the encoded result.
  */
 import { BroadcastChannel, parentPort, threadId, workerData } from 'node:worker_threads';
+import { Piscina } from 'piscina';
 import { configure } from '../config/configure.js';
 import type { ActiveRun } from '../engine/context.js';
 import type { Definition } from '../engine/definition.js';
@@ -25,7 +26,7 @@ import type {
   TrackOp,
   WorkerMessage,
 } from './protocol.js';
-import { cloneable, decodeError, encodeError } from './transfer.js';
+import { cloneable, decodeError, encodeError, encodeResult } from './transfer.js';
 
 const port = parentPort!;
 const data = workerData as PoolWorkerData;
@@ -213,10 +214,25 @@ function registerTsx(module: string): Promise<void> {
   return tsxRegistered;
 }
 
-/** Imports the task's module (once: the module cache keeps it). */
-async function loadModule(module: string): Promise<void> {
-  if (/\.[cm]?tsx?$/.test(new URL(module).pathname)) await registerTsx(module);
-  await import(module);
+/** Modules imported (or being imported) by this worker. */
+const loaded = new Map<string, Promise<unknown>>();
+
+/**
+ * Imports the task's module once. Remembered here rather than left to the module cache: each
+ * `import()` resolves its specifier again, which with a loader registered (tsx) is a round trip to
+ * the loader's thread on every attempt.
+ */
+function loadModule(module: string): Promise<unknown> {
+  let loading = loaded.get(module);
+  if (!loading) {
+    loading = /\.[cm]?tsx?$/.test(new URL(module).pathname)
+      ? registerTsx(module).then(() => import(module))
+      : import(module);
+    // A failed import is not remembered: the next attempt (a retry) tries again.
+    loading.catch(() => loaded.delete(module));
+    loaded.set(module, loading);
+  }
+  return loading;
 }
 
 /** Finds the task in the default registry. */
@@ -242,14 +258,14 @@ export default async function runAttempt(request: AttemptRequest): Promise<unkno
     run = new WorkerRun(request, def, namedParameters(def.paramNames, args));
     const value = await invoke(run, def.fn, thisArg, args);
     await run.settle();
-    // Copied, not transferred: the worker may keep what it returned (a memoised array), and a
-    // transfer would detach it under its feet. The copy is one memcpy per buffer.
-    const reply: AttemptReply = {
-      ok: true,
-      value: defaultSerializers.encode(value, 'result'),
-      sent: run.sent,
-    };
-    return reply;
+    // Its buffers go as copies: the worker may keep what it returned (a memoised array).
+    const result = encodeResult(defaultSerializers, value);
+    const reply: AttemptReply = { ok: true, value: result.value, sent: run.sent };
+    if (result.transferList.length === 0) return reply;
+    return Piscina.move({
+      [Piscina.transferableSymbol]: result.transferList,
+      [Piscina.valueSymbol]: reply,
+    } as never);
   } catch (error) {
     await run?.settle();
     const reply: AttemptReply = { ok: false, error: encodeError(error), sent: run?.sent ?? 0 };

@@ -187,8 +187,20 @@ export class WorkerPoolTaskRunner implements TaskRunner {
         `Task "${def.name}" cannot run on a worker: it is defined in the program's entry module (${def.module}), which a worker would run again when it imports the task; move the task to a module of its own.`,
       );
     }
-    const encoded = this.encode(def, job.thisArg, job.args);
-    const executor: AttemptExecutor = { run: (call) => this.runJobAttempt(job, encoded, call) };
+    // Encoded now, so that an argument that cannot cross throws from `.submit()`.
+    let first: EncodedCall | undefined = this.encode(def, job.thisArg, job.args);
+    const executor: AttemptExecutor = {
+      run: (call) => {
+        // A parameter schema may have replaced the arguments: encode what the body will get.
+        const sent =
+          first && call.args === job.args && call.thisArg === job.thisArg
+            ? first
+            : this.encode(call.def, call.thisArg, call.args);
+        // Its transferred buffers are detached once it is posted: a retry encodes again.
+        if (sent === first && sent.transferList.length > 0) first = undefined;
+        return this.runAttempt(call, sent);
+      },
+    };
     return this.slots.submit<T>({
       taskRunId: job.taskRunId,
       taskName: job.taskName,
@@ -203,20 +215,6 @@ export class WorkerPoolTaskRunner implements TaskRunner {
   /** Encodes a call for a worker; TaskArgumentError names what cannot cross. */
   private encode(def: Definition, thisArg: unknown, args: readonly unknown[]): EncodedCall {
     return encodeCall(this.serializers, def.name, def.paramNames, thisArg, args);
-  }
-
-  /** Runs one attempt of `job`, with the arguments encoded at submission when they are the same. */
-  private runJobAttempt(
-    job: TaskJob<unknown>,
-    encoded: EncodedCall,
-    call: AttemptCall,
-  ): Promise<unknown> {
-    // A parameter schema may have replaced the arguments: encode what the body will get.
-    const sent =
-      call.args === job.args && call.thisArg === job.thisArg
-        ? encoded
-        : this.encode(call.def, call.thisArg, call.args);
-    return this.runAttempt(call, sent);
   }
 
   /** Runs one attempt on a worker. */
@@ -242,7 +240,10 @@ export class WorkerPoolTaskRunner implements TaskRunner {
     const signal = context.signal === NEVER_ABORTED ? undefined : context.signal;
     let reply: AttemptReply;
     try {
-      reply = (await pool.run(request, { signal })) as AttemptReply;
+      reply = (await pool.run(request, {
+        signal,
+        transferList: encoded.transferList as ArrayBuffer[],
+      })) as AttemptReply;
       await attempt.drained(reply.sent);
     } catch (error) {
       // Aborted: the engine has already settled the attempt (timeout or cancellation).
