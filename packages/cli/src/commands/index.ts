@@ -8,6 +8,7 @@ import { registerNotebook } from './notebook.js';
 import { registerRun } from './run.js';
 import { registerRuns } from './runs.js';
 import { registerServer } from './server.js';
+import { registerWorker } from './worker.js';
 
 /** Adds one command (or command group) to the program. */
 export type CommandModule = (program: Command, io: CliIo) => void;
@@ -25,4 +26,5 @@ export const COMMANDS: readonly CommandModule[] = [
   registerConfig,
   registerNotebook,
   registerServer,
+  registerWorker,
 ];
