@@ -158,8 +158,11 @@ export class BullMQTaskRunner implements TaskRunner {
   private readonly serializers: SerializerRegistry;
   private readonly pending = new Map<string, Pending>();
   private started?: Promise<{ queue: Queue; events: QueueEvents; redis: Redis }>;
-  private down?: ReturnType<typeof setTimeout>;
-  private readonly up = new Set<string>();
+  private heartbeat?: ReturnType<typeof setInterval>;
+  /** When Redis last answered the heartbeat. */
+  private lastAnswer = 0;
+  private pinging = false;
+  private lostContact = false;
 
   constructor(options: BullMQTaskRunnerOptions) {
     if (typeof options?.queue !== 'string' || !/^[\w.-]{1,200}$/.test(options.queue)) {
@@ -236,7 +239,11 @@ export class BullMQTaskRunner implements TaskRunner {
     const { context, def } = call;
     const { signal } = context;
     const { queue, redis } = await this.start();
-    const { payload, owned } = await callPayload(call);
+    const { payload, owned } = await this.bounded(
+      callPayload(call),
+      `sending the arguments of "${def.name}"`,
+    );
+    this.watch(queue, redis);
     const tracking = getConfig().tracking;
     const flowRunId = context.flowRunId;
     const jobId = `${context.taskRunId!}-${context.attempt}`;
@@ -279,8 +286,31 @@ export class BullMQTaskRunner implements TaskRunner {
       return await outcome;
     } finally {
       signal.removeEventListener('abort', onAbort);
-      if (owned) await dropPayload(redis, payload).catch(() => {});
+      if (owned) this.drop(payload);
     }
+  }
+
+  /** Deletes a payload stored by reference, without waiting. */
+  private drop(payload: Payload): void {
+    if (this.started)
+      void this.started.then(({ redis }) => dropPayload(redis, payload)).catch(() => {});
+  }
+
+  /** `promise`, or RedisUnavailableError when Redis takes longer than `connectionTimeoutMs` for `what`. */
+  private bounded<T>(promise: Promise<T>, what: string): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new RedisUnavailableError(
+              `Redis at ${describeConnection(this.redisOptions)} did not answer within ${this.connectionTimeoutMs} ms ${what} (queue "${this.queue}").`,
+            ),
+          ),
+        this.connectionTimeoutMs,
+      );
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 
   /** Settles a pending attempt once (later outcomes of the same job are ignored). */
@@ -332,59 +362,62 @@ export class BullMQTaskRunner implements TaskRunner {
     });
     events.on('progress', ({ jobId, data }) => this.onProgress(jobId, data as MessageProgress));
     try {
-      await Promise.race([
+      await this.bounded(
         Promise.all([queue.waitUntilReady(), events.waitUntilReady(), redis.ping()]),
-        new Promise((_, reject) =>
-          setTimeout(
-            () =>
-              reject(
-                new RedisUnavailableError(
-                  `Cannot reach Redis at ${describeConnection(this.redisOptions)} within ${this.connectionTimeoutMs} ms (queue "${this.queue}").`,
-                ),
-              ),
-            this.connectionTimeoutMs,
-          ).unref(),
-        ),
-      ]);
+        'when connecting',
+      );
     } catch (error) {
       this.started = undefined;
       await Promise.allSettled([queue.close(), events.close()]);
       redis.disconnect();
       throw error;
     }
-    const clients: [string, Redis][] = [
-      ['queue', (await queue.client) as unknown as Redis],
-      ['events', (await events.client) as unknown as Redis],
-      ['payloads', redis],
-    ];
-    for (const [name, client] of clients) {
-      this.up.add(name);
-      client.on('close', () => this.onDown(name));
-      client.on('ready', () => this.onUp(name, queue));
-    }
+    // A dropped connection may have lost jobs (a server restarted without persistence).
+    redis.on('close', () => (this.lostContact = true));
     return { queue, events, redis };
   }
 
-  /** A client lost Redis: pending attempts fail unless it is back within `connectionTimeoutMs`. */
-  private onDown(name: string): void {
-    this.up.delete(name);
-    this.down ??= setTimeout(() => {
-      this.down = undefined;
-      const error = new RedisUnavailableError(
-        `Redis at ${describeConnection(this.redisOptions)} has been unreachable for ${this.connectionTimeoutMs} ms (queue "${this.queue}"); the task run fails rather than wait longer (BullMQTaskRunner option connectionTimeoutMs).`,
-      );
-      for (const jobId of [...this.pending.keys()]) this.settle(jobId, undefined, error);
-    }, this.connectionTimeoutMs);
-    this.down.unref();
+  /** Starts the heartbeat that bounds every wait while attempts are pending. */
+  private watch(queue: Queue, redis: Redis): void {
+    if (this.heartbeat) return;
+    this.lastAnswer = Date.now();
+    const every = Math.max(10, Math.min(1000, Math.ceil(this.connectionTimeoutMs / 4)));
+    this.heartbeat = setInterval(() => this.beat(queue, redis), every);
+    this.heartbeat.unref();
   }
 
-  /** A client is back: once all are, pending jobs that Redis no longer has fail. */
-  private onUp(name: string, queue: Queue): void {
-    this.up.add(name);
-    if (this.up.size < 3 || !this.down) return;
-    clearTimeout(this.down);
-    this.down = undefined;
-    void this.checkLost(queue, 2);
+  /**
+   * One heartbeat: Redis silent for longer than `connectionTimeoutMs` (down, unreachable or hung)
+   * fails the pending attempts; an answer after a lost contact checks that their jobs still exist.
+   */
+  private beat(queue: Queue, redis: Redis): void {
+    if (!this.pending.size) {
+      clearInterval(this.heartbeat);
+      this.heartbeat = undefined;
+      return;
+    }
+    if (Date.now() - this.lastAnswer > this.connectionTimeoutMs) {
+      const error = new RedisUnavailableError(
+        `Redis at ${describeConnection(this.redisOptions)} has not answered for ${this.connectionTimeoutMs} ms (queue "${this.queue}"); the task run fails rather than wait longer (BullMQTaskRunner option connectionTimeoutMs).`,
+      );
+      for (const jobId of [...this.pending.keys()]) this.settle(jobId, undefined, error);
+      return;
+    }
+    if (this.pinging) return;
+    this.pinging = true;
+    redis
+      .ping()
+      .then(
+        () => {
+          this.lastAnswer = Date.now();
+          if (this.lostContact) {
+            this.lostContact = false;
+            void this.checkLost(queue, 2);
+          }
+        },
+        () => (this.lostContact = true),
+      )
+      .finally(() => (this.pinging = false));
   }
 
   /** Fails the pending attempts whose jobs Redis lost (asked `rounds` times, a second apart, so events in flight land first). */
@@ -491,8 +524,8 @@ export class BullMQTaskRunner implements TaskRunner {
   async close(): Promise<void> {
     const started = this.started;
     this.started = undefined;
-    if (this.down) clearTimeout(this.down);
-    this.down = undefined;
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
     const error = new RedisUnavailableError(
       `BullMQTaskRunner for queue "${this.queue}" was closed while the task ran.`,
     );
