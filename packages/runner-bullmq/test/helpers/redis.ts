@@ -52,7 +52,7 @@ export async function controlledRedis({ persist = false } = {}): Promise<Control
           clearTimeout(timer);
           reject(error);
         });
-        proc.stdout!.on('data', (chunk: Buffer) => {
+        proc.stdout.on('data', (chunk: Buffer) => {
           output += chunk.toString();
           if (output.includes('Ready to accept connections')) {
             clearTimeout(timer);
