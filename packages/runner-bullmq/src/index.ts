@@ -12,3 +12,5 @@ export { ForwardingRecorder } from './forwarding-recorder.js';
 export { TaskNotFoundError, RedisUnavailableError, DeploymentError } from './errors.js';
 export type { RedisConnection } from './connection.js';
 export type { FlowJobData } from './protocol.js';
+export { Deployments, checkCron } from './deployments.js';
+export type { Deployment, DeploymentSpec, DeploymentsOptions } from './deployments.js';

@@ -4,6 +4,8 @@ export interface QueueKeys {
   blob(id: string): string;
   /** The flow's answer to a worker's tracker call. */
   reply(id: string): string;
+  /** The hash of deployments (schedules) by name. */
+  readonly deployments: string;
   /** The pub/sub channel on which flows ask workers to stop a running job. */
   readonly cancel: string;
 }
@@ -15,5 +17,6 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     blob: (id) => `${base}:blob:${id}`,
     reply: (id) => `${base}:reply:${id}`,
     cancel: `${base}:cancel`,
+    deployments: `${base}:deployments`,
   };
 }

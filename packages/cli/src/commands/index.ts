@@ -9,6 +9,8 @@ import { registerRun } from './run.js';
 import { registerRuns } from './runs.js';
 import { registerServer } from './server.js';
 import { registerWorker } from './worker.js';
+import { registerDeploy } from './deploy.js';
+import { registerDeployments } from './deployments.js';
 
 /** Adds one command (or command group) to the program. */
 export type CommandModule = (program: Command, io: CliIo) => void;
@@ -27,4 +29,6 @@ export const COMMANDS: readonly CommandModule[] = [
   registerNotebook,
   registerServer,
   registerWorker,
+  registerDeploy,
+  registerDeployments,
 ];

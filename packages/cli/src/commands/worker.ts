@@ -22,6 +22,9 @@ interface WorkerOptions extends GlobalOptions {
   cache?: string;
 }
 
+/** The queue of `worker`, `deploy` and `deployments` when `--queue` is not given. */
+export const DEFAULT_QUEUE = 'tideflow';
+
 /** The Redis URL of `--redis`, `TIDEFLOW_REDIS_URL`, or the local default. */
 export function redisUrl(io: CliIo, option: string | undefined): string {
   return option ?? io.env.TIDEFLOW_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -57,7 +60,7 @@ export function registerWorker(program: Command, io: CliIo): void {
     .description(
       'Serve a BullMQ queue: run the tasks of flows that use BullMQTaskRunner, and scheduled flow runs (tideflow deploy).',
     )
-    .requiredOption('--queue <name>', 'the queue to serve')
+    .option('--queue <name>', 'the queue to serve', DEFAULT_QUEUE)
     .option(
       '--module <module>',
       'a module that defines tasks: a .js/.ts file or a package name (repeatable)',

@@ -29,7 +29,6 @@ export async function startWorkerProcess(
     {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TIDEFLOW_TRACKING_URI: '' },
     },
   );
   let out = '';
