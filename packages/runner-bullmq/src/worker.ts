@@ -16,8 +16,8 @@ import {
   type RunContext,
   type Tracker,
 } from '@tideflow/core';
-import { redisOptions, type RedisConnection } from './connection.js';
-import { TaskNotFoundError } from './errors.js';
+import { describeConnection, redisOptions, type RedisConnection } from './connection.js';
+import { RedisUnavailableError, TaskNotFoundError } from './errors.js';
 import { ForwardingRecorder } from './forwarding-recorder.js';
 import { JobChannel } from './job-channel.js';
 import { queueKeys } from './keys.js';
@@ -73,6 +73,8 @@ export interface TideflowWorkerOptions {
    * @default 30000
    */
   callTimeoutMs?: number;
+  /** How long the worker waits for Redis when it starts, in ms. @default 10000 */
+  connectTimeoutMs?: number;
   /** BullMQ's key prefix. @default "bull" */
   prefix?: string;
   /** Results larger than this many bytes go back by reference. @default 65536 */
@@ -99,6 +101,15 @@ export interface TideflowWorker {
   readonly queue: string;
   /** Stops taking jobs, waits for the running ones, and closes its connections and threads. */
   close(): Promise<void>;
+}
+
+/** `promise`, or a rejection after `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -132,6 +143,7 @@ export async function startWorker(options: TideflowWorkerOptions): Promise<Tidef
   const stalledInterval = positive('stalledIntervalMs', options.stalledIntervalMs, 2000);
   const maxStalledCount = positive('maxStalledCount', options.maxStalledCount, 5);
   const callTimeoutMs = positive('callTimeoutMs', options.callTimeoutMs, 30_000);
+  const connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs, 10_000);
   const inlineLimit = options.inlineLimit ?? 65_536;
   const ttlMs = positive('payloadTtlMs', options.payloadTtlMs, 3_600_000);
   const prefix = options.prefix ?? 'bull';
@@ -141,7 +153,26 @@ export async function startWorker(options: TideflowWorkerOptions): Promise<Tidef
   const connection = redisOptions(options.connection, { maxRetriesPerRequest: null });
   const keys = queueKeys(prefix, options.queue);
 
-  for (const module of modules) await import(module);
+  for (const module of modules) {
+    try {
+      await import(module);
+    } catch (error) {
+      throw new InvalidOptionError(
+        `Worker ${name} cannot load module ${module}: ${(error as Error).message}`,
+      );
+    }
+  }
+  const redis = new Redis(connection);
+  redis.on('error', () => {});
+  try {
+    await within(redis.ping(), connectTimeoutMs);
+  } catch (error) {
+    redis.disconnect();
+    throw new RedisUnavailableError(
+      `Worker ${name} cannot reach Redis at ${describeConnection(connection)} (queue "${options.queue}"): ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
   const recorder = new ForwardingRecorder(
     Promise.resolve(options.tracker ?? new MemoryTracker()),
     logger,
@@ -152,8 +183,6 @@ export async function startWorker(options: TideflowWorkerOptions): Promise<Tidef
     ...(options.cacheStore ? { cacheStore: options.cacheStore } : {}),
   });
   const pool = new WorkerPoolTaskRunner({ threads });
-  const redis = new Redis(connection);
-  redis.on('error', () => {});
   const store: PayloadStore = { redis, keys, inlineLimit, ttlMs };
 
   const result = async (ok: boolean, value: unknown): Promise<TaskJobResult> => {

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { ConsoleLogger } from '@tideflow/core';
 import { startWorker, type FlowJobData } from '@tideflow/runner-bullmq';
@@ -79,6 +80,10 @@ export function registerWorker(program: Command, io: CliIo): void {
       const concurrency = count('--concurrency', opts.concurrency, 1000);
       const threads = count('--threads', opts.threads, 256);
       const modules = opts.module.map((m) => moduleUrl(io, m));
+      for (const [i, url] of modules.entries()) {
+        if (url.startsWith('file:') && !existsSync(fileURLToPath(url)))
+          throw new CliError(`--module ${opts.module[i]}: there is no file ${fileURLToPath(url)}.`);
+      }
       if (modules.some((m) => TYPESCRIPT.test(extname(new URL(m).pathname)))) {
         // TypeScript modules (and what they import) load through tsx's loader, kept for the worker's life.
         const { register } = await import('tsx/esm/api');
