@@ -341,17 +341,24 @@ export class BullMQTaskRunner implements TaskRunner {
 
   private async connect(): Promise<{ queue: Queue; events: QueueEvents; redis: Redis }> {
     const connection = { ...this.redisOptions, maxRetriesPerRequest: null };
-    const queue = new Queue(this.queue, { connection, prefix: this.prefix });
-    const events = new QueueEvents(this.queue, { connection, prefix: this.prefix });
-    const redis = new Redis({
-      ...this.redisOptions,
-      maxRetriesPerRequest: null,
-      lazyConnect: false,
-    });
+    const redis = new Redis({ ...this.redisOptions, maxRetriesPerRequest: null });
     // Errors surface through the pending attempts (RedisUnavailableError); keep them off the console.
+    redis.on('error', () => {});
+    // The events are read from the server's clock now, not from the stream's end when the first
+    // read happens: a job completed between the two would be missed, and its task would wait.
+    let time: (string | number)[];
+    try {
+      time = await this.bounded(redis.time(), 'when connecting');
+    } catch (error) {
+      redis.disconnect();
+      this.started = undefined;
+      throw error;
+    }
+    const lastEventId = `${Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000) - 1}-0`;
+    const queue = new Queue(this.queue, { connection, prefix: this.prefix });
+    const events = new QueueEvents(this.queue, { connection, prefix: this.prefix, lastEventId });
     queue.on('error', () => {});
     events.on('error', () => {});
-    redis.on('error', () => {});
     events.on('completed', ({ jobId, returnvalue }) => {
       void this.onCompleted(jobId, returnvalue as unknown as TaskJobResult);
     });
@@ -363,7 +370,7 @@ export class BullMQTaskRunner implements TaskRunner {
     events.on('progress', ({ jobId, data }) => this.onProgress(jobId, data as MessageProgress));
     try {
       await this.bounded(
-        Promise.all([queue.waitUntilReady(), events.waitUntilReady(), redis.ping()]),
+        Promise.all([queue.waitUntilReady(), events.waitUntilReady()]),
         'when connecting',
       );
     } catch (error) {

@@ -71,14 +71,14 @@ export function registerWorker(program: Command, io: CliIo): void {
     .option('--concurrency <n>', 'jobs run at once (default: the cores)')
     .option(
       '--threads <n>',
-      'worker threads the task bodies run on (default: min(concurrency, cores))',
+      "worker threads the task bodies run on; 0: on the worker's own thread, for light tasks (default: min(concurrency, cores))",
     )
     .option('--redis <url>', 'Redis (default: TIDEFLOW_REDIS_URL or redis://127.0.0.1:6379)')
     .option('--cache <path>', `the task cache of scheduled flow runs (default: ${DEFAULT_CACHE})`)
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<WorkerOptions>();
       const concurrency = count('--concurrency', opts.concurrency, 1000);
-      const threads = count('--threads', opts.threads, 256);
+      const threads = opts.threads === '0' ? 0 : count('--threads', opts.threads, 256);
       const modules = opts.module.map((m) => moduleUrl(io, m));
       for (const [i, url] of modules.entries()) {
         if (url.startsWith('file:') && !existsSync(fileURLToPath(url)))

@@ -1,0 +1,200 @@
+// Issue 16's throughput figure: trivial tasks through BullMQTaskRunner on two `tideflow worker`
+// processes, against bare BullMQ jobs (the same round trip: add, a worker runs it, the completed
+// event) on two bare BullMQ worker processes, in the same run and with the same concurrency. The
+// runs alternate so that the machine's load falls on both; figures are medians.
+// `-- --runs N --tasks N` (default 3 runs of 4000).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  Registry,
+  configure,
+  createMemoryCacheStore,
+  flow,
+  MemoryTracker,
+  silentLogger,
+} from '@tideflow/core';
+import { BullMQTaskRunner } from '@tideflow/runner-bullmq';
+import { median, report } from '../../../scripts/bench-stats.js';
+import { startRedisServer } from '../../../test/helpers/redis-server.js';
+import { trivial } from './bench-tasks.js';
+
+const arg = (name: string, fallback: number): number => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const runs = arg('--runs', 3);
+const tasks = arg('--tasks', 4000);
+/** Jobs each worker process runs at once, and so jobs in flight (two workers). */
+const CONCURRENCY = 20;
+const IN_FLIGHT = 2 * CONCURRENCY;
+
+const cli = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
+const bare = fileURLToPath(new URL('./bare-worker.ts', import.meta.url));
+const module = fileURLToPath(new URL('./bench-tasks.ts', import.meta.url));
+
+/** Starts a process and resolves once it prints "serving queue". */
+function serve(args: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('serving queue')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${out}`)));
+  });
+}
+
+async function stop(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map((c) => {
+      const exited = new Promise((resolve) => c.once('exit', resolve));
+      c.kill('SIGKILL');
+      return exited;
+    }),
+  );
+}
+
+interface Run {
+  readonly perSecond: number;
+  readonly p50Ms: number;
+  /** CPU time of this (the flow's) process per task, in µs. */
+  readonly cpuUs: number;
+}
+
+/** `IN_FLIGHT` loops, each running `one(i)` until `tasks` are done. */
+async function drive(one: (i: number) => Promise<unknown>): Promise<Run> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < tasks) {
+        const i = next++;
+        const t0 = performance.now();
+        await one(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return {
+    perSecond: tasks / seconds,
+    p50Ms: median(latencies),
+    cpuUs: (used.user + used.system) / tasks,
+  };
+}
+
+const redis = await startRedisServer();
+const { hostname, port } = new URL(redis.url);
+const connection = { host: hostname, port: Number(port), maxRetriesPerRequest: null };
+
+/** Bare BullMQ: add a job, wait for its completed event. */
+async function bareRun(queueName: string): Promise<Run> {
+  const queue = new Queue(queueName, { connection });
+  // Events from the server's clock now: reading from the stream's end would miss early completions.
+  const [sec, micro] = await ((await queue.client) as unknown as Redis).time();
+  const lastEventId = `${Number(sec) * 1000 + Math.floor(Number(micro) / 1000) - 1}-0`;
+  const events = new QueueEvents(queueName, { connection, lastEventId });
+  await events.waitUntilReady();
+  const waiting = new Map<string, () => void>();
+  events.on('completed', ({ jobId }) => {
+    waiting.get(jobId)?.();
+    waiting.delete(jobId);
+  });
+  try {
+    return await drive(async (i) => {
+      const jobId = `b-${i}`;
+      const done = new Promise<void>((resolve) => waiting.set(jobId, resolve));
+      await queue.add('bare', { x: i }, { jobId, removeOnComplete: true, removeOnFail: true });
+      await done;
+    });
+  } finally {
+    await events.close();
+    await queue.close();
+  }
+}
+
+/** tideflow: a flow whose tasks each `.submit(i).result()` through the BullMQ runner. */
+async function tideflowRun(queueName: string): Promise<Run> {
+  configure({
+    tracker: new MemoryTracker(),
+    logger: silentLogger,
+    cacheStore: createMemoryCacheStore(),
+  });
+  const runner = new BullMQTaskRunner({ connection: redis.url, queue: queueName });
+  try {
+    const f = flow(
+      async function benchThroughput() {
+        return drive((i) => trivial.submit(i).result());
+      },
+      { taskRunner: runner, registry: new Registry() },
+    );
+    return await f();
+  } finally {
+    await runner.close();
+  }
+}
+
+const bareWorkers = await Promise.all(
+  [0, 1].map(() => serve(['--import', 'tsx', bare, redis.url, 'bench-bare', String(CONCURRENCY)])),
+);
+const tideflowWorkers = await Promise.all(
+  [0, 1].map(() =>
+    serve([
+      cli,
+      'worker',
+      '--queue',
+      'bench-tideflow',
+      '--redis',
+      redis.url,
+      '--module',
+      module,
+      '--concurrency',
+      String(CONCURRENCY),
+      ...(process.env.BENCH_THREADS ? ['--threads', process.env.BENCH_THREADS] : []),
+    ]),
+  ),
+);
+try {
+  // One short warm-up of each (connections, JIT, the worker threads).
+  await bareRun('bench-bare');
+  await tideflowRun('bench-tideflow');
+  const bareRuns: Run[] = [];
+  const tideflowRuns: Run[] = [];
+  for (let r = 0; r < runs; r++) {
+    bareRuns.push(await bareRun('bench-bare'));
+    tideflowRuns.push(await tideflowRun('bench-tideflow'));
+  }
+  const rate = (xs: Run[]) => median(xs.map((x) => x.perSecond));
+  const p50 = (xs: Run[]) => Number(median(xs.map((x) => x.p50Ms)).toFixed(2));
+  const shown = (xs: Run[]) => xs.map((x) => Math.round(x.perSecond));
+  const cpuUs = (xs: Run[]) => Math.round(median(xs.map((x) => x.cpuUs)));
+  report('bullmq.trivial.bare', rate(bareRuns), 'jobs/s', {
+    p50_ms: p50(bareRuns),
+    flow_cpu_us_per_task: cpuUs(bareRuns),
+    runs: shown(bareRuns),
+    tasks,
+    concurrency: CONCURRENCY,
+    workers: 2,
+  });
+  report('bullmq.trivial.tideflow', rate(tideflowRuns), 'tasks/s', {
+    p50_ms: p50(tideflowRuns),
+    flow_cpu_us_per_task: cpuUs(tideflowRuns),
+    runs: shown(tideflowRuns),
+    tasks,
+    concurrency: CONCURRENCY,
+    workers: 2,
+    goal: '>= 2000',
+  });
+  report('bullmq.trivial.overhead', rate(bareRuns) / rate(tideflowRuns) - 1, 'ratio', {
+    goal: '<= 0.20',
+  });
+} finally {
+  await stop([...bareWorkers, ...tideflowWorkers]);
+  await redis.stop();
+}
