@@ -49,7 +49,7 @@ function worker(url: string, dir: string): Promise<ChildProcess> {
   );
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes('serving queue')) resolve(child);
     });
