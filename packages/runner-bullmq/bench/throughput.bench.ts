@@ -26,9 +26,14 @@ const arg = (name: string, fallback: number): number => {
 };
 const runs = arg('--runs', 3);
 const tasks = arg('--tasks', 4000);
-/** Jobs each worker process runs at once, and so jobs in flight (two workers). */
+/** Jobs each worker process runs at once. */
 const CONCURRENCY = 20;
-const IN_FLIGHT = 2 * CONCURRENCY;
+/**
+ * Jobs in flight: `window` keeps the two workers' capacity busy (each loop submits its next task
+ * when the last one is back: the round trip shows); `burst` submits every task at once, as a flow
+ * that maps a task over its inputs does (the workers' throughput shows).
+ */
+const MODES: Record<string, number> = { window: 2 * CONCURRENCY, burst: tasks };
 
 const cli = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
 const bare = fileURLToPath(new URL('./bare-worker.ts', import.meta.url));
@@ -64,14 +69,14 @@ interface Run {
   readonly cpuUs: number;
 }
 
-/** `IN_FLIGHT` loops, each running `one(i)` until `tasks` are done. */
-async function drive(one: (i: number) => Promise<unknown>): Promise<Run> {
+/** `inFlight` loops, each running `one(i)` until `tasks` are done. */
+async function drive(inFlight: number, one: (i: number) => Promise<unknown>): Promise<Run> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
   const cpu = process.cpuUsage();
   await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
+    Array.from({ length: inFlight }, async () => {
       while (next < tasks) {
         const i = next++;
         const t0 = performance.now();
@@ -94,7 +99,7 @@ const { hostname, port } = new URL(redis.url);
 const connection = { host: hostname, port: Number(port), maxRetriesPerRequest: null };
 
 /** Bare BullMQ: add a job, wait for its completed event. */
-async function bareRun(queueName: string): Promise<Run> {
+async function bareRun(queueName: string, inFlight: number): Promise<Run> {
   const queue = new Queue(queueName, { connection });
   // Events from the server's clock now: reading from the stream's end would miss early completions.
   const [sec, micro] = await ((await queue.client) as unknown as Redis).time();
@@ -107,7 +112,7 @@ async function bareRun(queueName: string): Promise<Run> {
     waiting.delete(jobId);
   });
   try {
-    return await drive(async (i) => {
+    return await drive(inFlight, async (i) => {
       const jobId = `b-${i}`;
       const done = new Promise<void>((resolve) => waiting.set(jobId, resolve));
       await queue.add('bare', { x: i }, { jobId, removeOnComplete: true, removeOnFail: true });
@@ -120,9 +125,9 @@ async function bareRun(queueName: string): Promise<Run> {
 }
 
 /** tideflow: a flow whose tasks each `.submit(i).result()` through the BullMQ runner. */
-async function tideflowRun(queueName: string): Promise<Run> {
+async function tideflowRun(queueName: string, inFlight: number): Promise<Run> {
   configure({
-    tracker: process.env.BENCH_UNTRACKED ? false : new MemoryTracker(),
+    tracker: new MemoryTracker(),
     logger: silentLogger,
     cacheStore: createMemoryCacheStore(),
   });
@@ -130,7 +135,7 @@ async function tideflowRun(queueName: string): Promise<Run> {
   try {
     const f = flow(
       async function benchThroughput() {
-        return drive((i) => trivial.submit(i).result());
+        return drive(inFlight, (i) => trivial.submit(i).result());
       },
       { taskRunner: runner, registry: new Registry() },
     );
@@ -156,44 +161,46 @@ const tideflowWorkers = await Promise.all(
       module,
       '--concurrency',
       String(CONCURRENCY),
-      ...(process.env.BENCH_THREADS ? ['--threads', process.env.BENCH_THREADS] : []),
+      // Trivial bodies: on the worker's own thread, as the bare worker runs them.
+      '--threads',
+      '0',
     ]),
   ),
 );
 try {
-  // One short warm-up of each (connections, JIT, the worker threads).
-  await bareRun('bench-bare');
-  await tideflowRun('bench-tideflow');
-  const bareRuns: Run[] = [];
-  const tideflowRuns: Run[] = [];
-  for (let r = 0; r < runs; r++) {
-    bareRuns.push(await bareRun('bench-bare'));
-    tideflowRuns.push(await tideflowRun('bench-tideflow'));
-  }
+  // One short warm-up of each (connections, JIT).
+  await bareRun('bench-bare', MODES.window);
+  await tideflowRun('bench-tideflow', MODES.window);
   const rate = (xs: Run[]) => median(xs.map((x) => x.perSecond));
   const p50 = (xs: Run[]) => Number(median(xs.map((x) => x.p50Ms)).toFixed(2));
   const shown = (xs: Run[]) => xs.map((x) => Math.round(x.perSecond));
   const cpuUs = (xs: Run[]) => Math.round(median(xs.map((x) => x.cpuUs)));
-  report('bullmq.trivial.bare', rate(bareRuns), 'jobs/s', {
-    p50_ms: p50(bareRuns),
-    flow_cpu_us_per_task: cpuUs(bareRuns),
-    runs: shown(bareRuns),
-    tasks,
-    concurrency: CONCURRENCY,
-    workers: 2,
-  });
-  report('bullmq.trivial.tideflow', rate(tideflowRuns), 'tasks/s', {
-    p50_ms: p50(tideflowRuns),
-    flow_cpu_us_per_task: cpuUs(tideflowRuns),
-    runs: shown(tideflowRuns),
-    tasks,
-    concurrency: CONCURRENCY,
-    workers: 2,
-    goal: '>= 2000',
-  });
-  report('bullmq.trivial.overhead', rate(bareRuns) / rate(tideflowRuns) - 1, 'ratio', {
-    goal: '<= 0.20',
-  });
+  for (const [mode, inFlight] of Object.entries(MODES)) {
+    const bareRuns: Run[] = [];
+    const tideflowRuns: Run[] = [];
+    for (let r = 0; r < runs; r++) {
+      bareRuns.push(await bareRun('bench-bare', inFlight));
+      tideflowRuns.push(await tideflowRun('bench-tideflow', inFlight));
+    }
+    const common = { tasks, in_flight: inFlight, concurrency: CONCURRENCY, workers: 2 };
+    report(`bullmq.trivial.${mode}.bare`, rate(bareRuns), 'jobs/s', {
+      p50_ms: p50(bareRuns),
+      flow_cpu_us_per_task: cpuUs(bareRuns),
+      runs: shown(bareRuns),
+      ...common,
+    });
+    report(`bullmq.trivial.${mode}.tideflow`, rate(tideflowRuns), 'tasks/s', {
+      p50_ms: p50(tideflowRuns),
+      flow_cpu_us_per_task: cpuUs(tideflowRuns),
+      runs: shown(tideflowRuns),
+      ...common,
+      threads: 0,
+      goal: '>= 2000',
+    });
+    report(`bullmq.trivial.${mode}.overhead`, rate(bareRuns) / rate(tideflowRuns) - 1, 'ratio', {
+      goal: '<= 0.20',
+    });
+  }
 } finally {
   await stop([...bareWorkers, ...tideflowWorkers]);
   await redis.stop();

@@ -194,9 +194,9 @@ export class BullMQTaskRunner implements TaskRunner {
       // A parameter schema may have replaced the arguments: send what the body will get.
       if (call.args !== job.args || call.thisArg !== job.thisArg) {
         const bytes = this.encode(call.def.name, call.def.paramNames, call.thisArg, call.args);
-        return { payload: await putPayload(this.store(redis), bytes), owned: true };
+        return { payload: await this.put(redis, bytes), owned: true };
       }
-      stored ??= putPayload(this.store(redis), encoded);
+      stored ??= this.put(redis, encoded);
       return { payload: await stored, owned: false };
     };
     const result = job.execute({ run: (call) => this.runAttempt(call, callPayload) });
@@ -227,6 +227,12 @@ export class BullMQTaskRunner implements TaskRunner {
     }
   }
 
+  /** Stores arguments: inline at once, else in Redis within `connectionTimeoutMs`. */
+  private put(redis: Redis, bytes: Buffer): Promise<Payload> {
+    const stored = putPayload(this.store(redis), bytes);
+    return bytes.length <= this.inlineLimit ? stored : this.bounded(stored, 'storing arguments');
+  }
+
   private store(redis: Redis): PayloadStore {
     return { redis, keys: this.keys, inlineLimit: this.inlineLimit, ttlMs: this.ttlMs };
   }
@@ -239,10 +245,7 @@ export class BullMQTaskRunner implements TaskRunner {
     const { context, def } = call;
     const { signal } = context;
     const { queue, redis } = await this.start();
-    const { payload, owned } = await this.bounded(
-      callPayload(call),
-      `sending the arguments of "${def.name}"`,
-    );
+    const { payload, owned } = await callPayload(call);
     this.watch(queue, redis);
     const tracking = getConfig().tracking;
     const flowRunId = context.flowRunId;

@@ -8,7 +8,6 @@ export { BullMQTaskRunner } from './bullmq-runner.js';
 export type { BullMQTaskRunnerOptions } from './bullmq-runner.js';
 export { startWorker } from './worker.js';
 export type { TideflowWorker, TideflowWorkerOptions } from './worker.js';
-export { ForwardingRecorder } from './forwarding-recorder.js';
 export { TaskNotFoundError, RedisUnavailableError, DeploymentError } from './errors.js';
 export type { RedisConnection } from './connection.js';
 export type { FlowJobData } from './protocol.js';

@@ -164,6 +164,26 @@ describe('worker faults (two worker processes)', () => {
     expect(lines(file).filter((l) => l.startsWith('end'))).toEqual([]);
     expect(lines(file).length).toBe(3);
   }, 40_000);
+
+  it('a task past its timeoutMs is stopped on its worker and ends TimedOut', async () => {
+    setup();
+    const file = tempFile();
+    const ended = finalStates('rbWaitAndMark');
+    const f = flow(
+      async function timedOutOnWorker() {
+        return waitAndMark.with({ timeoutMs: 1000 }).submit(file, 6000).result();
+      },
+      { taskRunner: runner, registry: new Registry() },
+    );
+    const error = (await f().catch((e: unknown) => e)) as Error & { code: string };
+    expect(error.code).toBe('TASK_TIMEOUT');
+    expect(ended()).toEqual({ TIMED_OUT: 1 });
+    const end = Date.now() + 5000;
+    while ((await queue.getJobCounts('active')).active && Date.now() < end) await delay(100);
+    expect((await queue.getJobCounts('active')).active).toBe(0);
+    await delay(500);
+    expect(lines(file)).toEqual([expect.stringMatching(/^start /)]);
+  }, 30_000);
 });
 
 describe('Redis going away mid-flow', () => {
