@@ -4,9 +4,10 @@
 // runs alternate so that the machine's load falls on both; figures are medians.
 // `-- --runs N --tasks N` (default 3 runs of 4000).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Redis as IORedis, type Redis } from 'ioredis';
 import {
   Registry,
   configure,
@@ -67,12 +68,39 @@ interface Run {
   readonly p50Ms: number;
   /** CPU time of this (the flow's) process per task, in µs. */
   readonly cpuUs: number;
+  /** CPU time of the two worker processes per task, in µs. */
+  readonly workerCpuUs: number;
+  /** CPU time of redis-server per task, in µs. */
+  readonly redisCpuUs: number;
 }
+
+/** CPU seconds (user + system) of process `pid`, from /proc (NaN elsewhere). */
+function processCpu(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU seconds of redis-server so far (its INFO cpu section). */
+async function redisCpu(): Promise<number> {
+  const info = await probe.info('cpu');
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1]);
+  return field('used_cpu_sys') + field('used_cpu_user');
+}
+
+/** The worker processes of the run in progress (their CPU time is counted per run). */
+let serving: ChildProcess[] = [];
 
 /** `inFlight` loops, each running `one(i)` until `tasks` are done. */
 async function drive(inFlight: number, one: (i: number) => Promise<unknown>): Promise<Run> {
   const latencies: number[] = [];
   let next = 0;
+  const workersBefore = serving.reduce((sum, c) => sum + processCpu(c.pid!), 0);
+  const redisBefore = await redisCpu();
   const started = performance.now();
   const cpu = process.cpuUsage();
   await Promise.all(
@@ -87,19 +115,26 @@ async function drive(inFlight: number, one: (i: number) => Promise<unknown>): Pr
   );
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
+  const workerCpuUs =
+    ((serving.reduce((sum, c) => sum + processCpu(c.pid!), 0) - workersBefore) * 1e6) / tasks;
+  const redisCpuUs = (((await redisCpu()) - redisBefore) * 1e6) / tasks;
   return {
     perSecond: tasks / seconds,
     p50Ms: median(latencies),
     cpuUs: (used.user + used.system) / tasks,
+    workerCpuUs,
+    redisCpuUs,
   };
 }
 
 const redis = await startRedisServer();
 const { hostname, port } = new URL(redis.url);
 const connection = { host: hostname, port: Number(port), maxRetriesPerRequest: null };
+const probe = new IORedis(connection);
 
 /** Bare BullMQ: add a job, wait for its completed event. */
 async function bareRun(queueName: string, inFlight: number): Promise<Run> {
+  serving = bareWorkers;
   const queue = new Queue(queueName, { connection });
   // Events from the server's clock now: reading from the stream's end would miss early completions.
   const [sec, micro] = await ((await queue.client) as unknown as Redis).time();
@@ -126,6 +161,7 @@ async function bareRun(queueName: string, inFlight: number): Promise<Run> {
 
 /** tideflow: a flow whose tasks each `.submit(i).result()` through the BullMQ runner. */
 async function tideflowRun(queueName: string, inFlight: number): Promise<Run> {
+  serving = tideflowWorkers;
   configure({
     tracker: new MemoryTracker(),
     logger: silentLogger,
@@ -175,6 +211,11 @@ try {
   const p50 = (xs: Run[]) => Number(median(xs.map((x) => x.p50Ms)).toFixed(2));
   const shown = (xs: Run[]) => xs.map((x) => Math.round(x.perSecond));
   const cpuUs = (xs: Run[]) => Math.round(median(xs.map((x) => x.cpuUs)));
+  const cpuOf = (xs: Run[]) => ({
+    flow_cpu_us_per_task: cpuUs(xs),
+    workers_cpu_us_per_task: Math.round(median(xs.map((x) => x.workerCpuUs))),
+    redis_cpu_us_per_task: Math.round(median(xs.map((x) => x.redisCpuUs))),
+  });
   for (const [mode, inFlight] of Object.entries(MODES)) {
     const bareRuns: Run[] = [];
     const tideflowRuns: Run[] = [];
@@ -185,13 +226,13 @@ try {
     const common = { tasks, in_flight: inFlight, concurrency: CONCURRENCY, workers: 2 };
     report(`bullmq.trivial.${mode}.bare`, rate(bareRuns), 'jobs/s', {
       p50_ms: p50(bareRuns),
-      flow_cpu_us_per_task: cpuUs(bareRuns),
+      ...cpuOf(bareRuns),
       runs: shown(bareRuns),
       ...common,
     });
     report(`bullmq.trivial.${mode}.tideflow`, rate(tideflowRuns), 'tasks/s', {
       p50_ms: p50(tideflowRuns),
-      flow_cpu_us_per_task: cpuUs(tideflowRuns),
+      ...cpuOf(tideflowRuns),
       runs: shown(tideflowRuns),
       ...common,
       threads: 0,
@@ -202,6 +243,7 @@ try {
     });
   }
 } finally {
+  probe.disconnect();
   await stop([...bareWorkers, ...tideflowWorkers]);
   await redis.stop();
 }

@@ -157,6 +157,8 @@ export class BullMQTaskRunner implements TaskRunner {
   private readonly connectionTimeoutMs: number;
   private readonly serializers: SerializerRegistry;
   private readonly pending = new Map<string, Pending>();
+  /** The jobs to cancel when a signal aborts, by signal. */
+  private readonly watched = new WeakMap<AbortSignal, Set<string>>();
   private started?: Promise<{ queue: Queue; events: QueueEvents; redis: Redis }>;
   private heartbeat?: ReturnType<typeof setInterval>;
   /** When Redis last answered the heartbeat. */
@@ -270,11 +272,7 @@ export class BullMQTaskRunner implements TaskRunner {
         calls: new Set(),
       });
     });
-    const onAbort = (): void => {
-      this.settle(jobId, undefined, signal.reason);
-      void this.cancel(jobId);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+    const unwatch = this.onAbort(signal, jobId);
     try {
       await queue.add(TASK_JOB, data, {
         jobId,
@@ -288,9 +286,37 @@ export class BullMQTaskRunner implements TaskRunner {
     try {
       return await outcome;
     } finally {
-      signal.removeEventListener('abort', onAbort);
+      unwatch();
       if (owned) this.drop(payload);
     }
+  }
+
+  /**
+   * Cancels `jobId` when `signal` aborts, until the returned function is called. Attempts of one
+   * flow run share its signal: one listener per signal serves them all (rather than one each, past
+   * Node's listener warning).
+   */
+  private onAbort(signal: AbortSignal, jobId: string): () => void {
+    let jobs = this.watched.get(signal);
+    if (!jobs) {
+      const watched = new Set<string>();
+      jobs = watched;
+      this.watched.set(signal, watched);
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const id of watched) {
+            this.settle(id, undefined, signal.reason);
+            void this.cancel(id);
+          }
+          watched.clear();
+        },
+        { once: true },
+      );
+    }
+    const set = jobs;
+    set.add(jobId);
+    return () => set.delete(jobId);
   }
 
   /** Deletes a payload stored by reference, without waiting. */
