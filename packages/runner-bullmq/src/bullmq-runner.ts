@@ -85,7 +85,18 @@ interface Pending {
   readonly reject: (error: unknown) => void;
   /** Answers to tracker calls still being written (the job's result waits for them). */
   readonly calls: Set<Promise<void>>;
+  /** When the job was queued or last heard of (ms). */
+  seen: number;
+  /** Consecutive checks that found the job neither in Redis nor with a result. */
+  misses: number;
+  /** Whether its result is being read (from the event or from its key: the first one wins). */
+  completing: boolean;
 }
+
+/** A pending job not heard of for this long is checked in Redis (its events may have been trimmed). */
+const STALE_MS = 5000;
+/** Stale jobs checked per heartbeat, at most. */
+const CHECKS_PER_BEAT = 200;
 
 /** An attempt's arguments as sent, and whether they are its own (not the job's, shared by attempts). */
 interface AttemptPayload {
@@ -164,6 +175,7 @@ export class BullMQTaskRunner implements TaskRunner {
   /** When Redis last answered the heartbeat. */
   private lastAnswer = 0;
   private pinging = false;
+  private reconciling = false;
   private lostContact = false;
 
   constructor(options: BullMQTaskRunnerOptions) {
@@ -270,6 +282,9 @@ export class BullMQTaskRunner implements TaskRunner {
         resolve,
         reject,
         calls: new Set(),
+        seen: Date.now(),
+        misses: 0,
+        completing: false,
       });
     });
     const unwatch = this.onAbort(signal, jobId);
@@ -454,6 +469,51 @@ export class BullMQTaskRunner implements TaskRunner {
         () => (this.lostContact = true),
       )
       .finally(() => (this.pinging = false));
+    if (!this.reconciling) void this.reconcile(queue, redis);
+  }
+
+  /**
+   * Looks in Redis for jobs not heard of for `STALE_MS`: BullMQ's events stream is trimmed (to
+   * about 10,000 events), so a reader that lags behind a burst of jobs can miss a completion. The
+   * worker also leaves each result in a key with a short TTL; a job that has neither a result nor
+   * a place in the queue on two checks in a row is gone, and its task fails.
+   */
+  private async reconcile(queue: Queue, redis: Redis): Promise<void> {
+    this.reconciling = true;
+    try {
+      const now = Date.now();
+      const stale: string[] = [];
+      for (const [jobId, pending] of this.pending) {
+        if (now - pending.seen < STALE_MS) continue;
+        stale.push(jobId);
+        if (stale.length === CHECKS_PER_BEAT) break;
+      }
+      if (!stale.length) return;
+      const results = await redis.mget(stale.map((id) => this.keys.result(id)));
+      await Promise.all(
+        stale.map(async (jobId, i) => {
+          const pending = this.pending.get(jobId);
+          if (!pending) return;
+          pending.seen = Date.now();
+          const raw = results[i];
+          if (raw) return this.onCompleted(jobId, JSON.parse(raw) as TaskJobResult);
+          const state = await queue.getJobState(jobId);
+          pending.misses = state === 'unknown' ? pending.misses + 1 : 0;
+          if (pending.misses < 2) return;
+          this.settle(
+            jobId,
+            undefined,
+            new RedisUnavailableError(
+              `The job of task "${pending.taskName}" is no longer in Redis at ${describeConnection(this.redisOptions)} and its outcome never came (the server lost it, or it was removed); the task run fails.`,
+            ),
+          );
+        }),
+      );
+    } catch {
+      // Redis is unreachable: the heartbeat deals with that.
+    } finally {
+      this.reconciling = false;
+    }
   }
 
   /** Fails the pending attempts whose jobs Redis lost (asked `rounds` times, a second apart, so events in flight land first). */
@@ -481,7 +541,8 @@ export class BullMQTaskRunner implements TaskRunner {
 
   private async onCompleted(jobId: string, result: TaskJobResult): Promise<void> {
     const pending = this.pending.get(jobId);
-    if (!pending || !result || typeof result !== 'object') return;
+    if (!pending || pending.completing || !result || typeof result !== 'object') return;
+    pending.completing = true;
     try {
       await Promise.all(pending.calls);
       const { redis } = await this.start();
@@ -503,6 +564,7 @@ export class BullMQTaskRunner implements TaskRunner {
   private onProgress(jobId: string, data: MessageProgress): void {
     const pending = this.pending.get(jobId);
     if (!pending || typeof data?.tideflow !== 'string') return;
+    pending.seen = Date.now();
     let message: WorkerMessage;
     try {
       message = deserialize(Buffer.from(data.tideflow, 'base64')) as WorkerMessage;

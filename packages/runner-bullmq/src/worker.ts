@@ -96,6 +96,9 @@ export interface TideflowWorkerOptions {
   name?: string;
 }
 
+/** How long a job's result stays under its own key (a flow checks after 5 s without news). */
+const RESULT_TTL_MS = 120_000;
+
 /** A running worker: {@link TideflowWorker.close} stops it. */
 export interface TideflowWorker {
   /** The worker's name (`host:pid`). */
@@ -189,9 +192,16 @@ export async function startWorker(options: TideflowWorkerOptions): Promise<Tidef
   const pool = threads > 0 ? new WorkerPoolTaskRunner({ threads }) : undefined;
   const store: PayloadStore = { redis, keys, inlineLimit, ttlMs };
 
-  const result = async (ok: boolean, value: unknown): Promise<TaskJobResult> => {
+  const result = async (job: Job, ok: boolean, value: unknown): Promise<TaskJobResult> => {
     const payload = await putPayload(store, toBytes(value));
-    return ok ? { ok, value: payload, worker: name } : { ok, error: payload, worker: name };
+    const outcome: TaskJobResult = ok
+      ? { ok, value: payload, worker: name }
+      : { ok, error: payload, worker: name };
+    // Also kept briefly under its own key, for a flow whose events reader missed the completion.
+    void redis
+      .set(keys.result(job.id!), JSON.stringify(outcome), 'PX', RESULT_TTL_MS)
+      .catch(() => {});
+    return outcome;
   };
 
   const runTask = async (
@@ -201,7 +211,7 @@ export async function startWorker(options: TideflowWorkerOptions): Promise<Tidef
     const data = job.data;
     const def = defaultRegistry.get(data.taskName);
     if (!def || def.kind !== 'task') {
-      return result(false, encodeError(new TaskNotFoundError(data.taskName, name, modules)));
+      return result(job, false, encodeError(new TaskNotFoundError(data.taskName, name, modules)));
     }
     const channel = new JobChannel(job, redis, keys, callTimeoutMs);
     const release =
@@ -233,10 +243,10 @@ export async function startWorker(options: TideflowWorkerOptions): Promise<Tidef
           })
         : await runTaskBody(def, thisArg, args, context);
       await channel.drained();
-      return await result(true, defaultSerializers.encode(value, 'result'));
+      return await result(job, true, defaultSerializers.encode(value, 'result'));
     } catch (error) {
       await channel.drained();
-      return result(false, encodeError(error));
+      return result(job, false, encodeError(error));
     } finally {
       release?.();
     }

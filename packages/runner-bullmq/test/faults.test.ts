@@ -20,7 +20,7 @@ import {
 import { BullMQTaskRunner, RedisUnavailableError } from '../src/index.js';
 import { controlledRedis, type ControlledRedis } from './helpers/redis.js';
 import { startWorkerProcess, type WorkerProcess } from './helpers/workers.js';
-import { logged, waitAndMark } from './fixtures/tasks.js';
+import { double, logged, waitAndMark } from './fixtures/tasks.js';
 
 const TASKS = fileURLToPath(new URL('./fixtures/tasks.ts', import.meta.url));
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -267,6 +267,50 @@ describe('Redis going away mid-flow', () => {
       expect(error.message).toContain('connectionTimeoutMs');
       expect(Date.now() - stopped).toBeLessThan(10_000);
     } finally {
+      await runner.close();
+      await worker.stop('SIGKILL');
+      await redis.stop();
+    }
+  }, 60_000);
+});
+
+describe('a completion the events reader never sees', () => {
+  it('still reaches the flow: the worker leaves each result under a key the runner checks', async () => {
+    setup();
+    const redis = await controlledRedis();
+    const worker = await startWorkerProcess(redis.url, 'faults-trimmed', [
+      '--module',
+      TASKS,
+      '--concurrency',
+      '4',
+      '--threads',
+      '0',
+    ]);
+    const runner = new BullMQTaskRunner({ connection: redis.url, queue: 'faults-trimmed' });
+    const { Redis } = await import('ioredis');
+    const trimmer = new Redis(redis.url);
+    let trimming = true;
+    let trimmed = 0;
+    try {
+      const f = flow(
+        async function trimmedEvents() {
+          return Promise.all(Array.from({ length: 20 }, (_, i) => double.submit(i).result()));
+        },
+        { taskRunner: runner, registry: new Registry() },
+      );
+      // Every event is deleted as soon as it is written: no completion reaches the reader.
+      const hammer = (async () => {
+        while (trimming)
+          trimmed += Number(await trimmer.xtrim('bull:faults-trimmed:events', 'MAXLEN', 0));
+      })();
+      const outcome = f();
+      expect(await outcome).toEqual(Array.from({ length: 20 }, (_, i) => 2 * i));
+      trimming = false;
+      await hammer;
+      expect(trimmed).toBeGreaterThan(0);
+    } finally {
+      trimming = false;
+      trimmer.disconnect();
       await runner.close();
       await worker.stop('SIGKILL');
       await redis.stop();

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { ConsoleLogger } from '@tideflow/core';
@@ -45,7 +46,12 @@ function moduleUrl(io: CliIo, module: string): string {
   if (/^(\.{1,2}[/\\]|\/|[A-Za-z]:[/\\])/.test(module) || /\.[cm]?[jt]sx?$/.test(module)) {
     return pathToFileURL(resolve(io.cwd, module)).href;
   }
-  return import.meta.resolve(module);
+  // A package name resolves from the working directory (the user's project) first, then from the CLI.
+  try {
+    return pathToFileURL(createRequire(join(io.cwd, 'package.json')).resolve(module)).href;
+  } catch {
+    return import.meta.resolve(module);
+  }
 }
 
 const TYPESCRIPT = /\.[cm]?tsx?$/;
