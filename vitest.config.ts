@@ -18,6 +18,7 @@ export default defineConfig({
       '@tideflow/models/serving': pkg('models', 'serving'),
       '@tideflow/models': pkg('models'),
       '@tideflow/serving': pkg('serving'),
+      '@tideflow/runner-bullmq': pkg('runner-bullmq'),
       '@tideflow/cli': pkg('cli'),
       '@tideflow/notebooks': pkg('notebooks'),
       '@tideflow/server': pkg('server'),

@@ -81,7 +81,10 @@ export type {
   AttemptExecutor,
 } from './engine/runner.js';
 export { WorkerPoolTaskRunner } from './workers/worker-pool-runner.js';
+export { runTaskBody } from './engine/task-body.js';
 export type { WorkerPoolTaskRunnerOptions } from './workers/worker-pool-runner.js';
+export { encodeCall, encodeError, decodeError, cloneable } from './workers/transfer.js';
+export type { EncodedCall, EncodedError } from './workers/transfer.js';
 export { exponentialBackoff } from './engine/retry.js';
 export type { RetryDelay } from './engine/retry.js';
 export { getRunContext, getRunLogger } from './engine/context.js';

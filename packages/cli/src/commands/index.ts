@@ -8,6 +8,9 @@ import { registerNotebook } from './notebook.js';
 import { registerRun } from './run.js';
 import { registerRuns } from './runs.js';
 import { registerServer } from './server.js';
+import { registerWorker } from './worker.js';
+import { registerDeploy } from './deploy.js';
+import { registerDeployments } from './deployments.js';
 
 /** Adds one command (or command group) to the program. */
 export type CommandModule = (program: Command, io: CliIo) => void;
@@ -25,4 +28,7 @@ export const COMMANDS: readonly CommandModule[] = [
   registerConfig,
   registerNotebook,
   registerServer,
+  registerWorker,
+  registerDeploy,
+  registerDeployments,
 ];

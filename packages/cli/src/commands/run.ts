@@ -10,6 +10,7 @@ import { isFlowReference } from './flow-module.js';
 import { openRunEnvironment } from './run-environment.js';
 import { runUserFlow, type UserFlowOptions } from './run-flow.js';
 import { parseWorkers, workerRunner } from './run-workers.js';
+import { bullmqRunner } from './worker-runner.js';
 
 /** Options of `tideflow run`. */
 interface RunOptions extends UserFlowOptions {
@@ -22,6 +23,7 @@ interface RunOptions extends UserFlowOptions {
   modelName?: string;
   promote?: boolean;
   workers?: string;
+  runner?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -105,6 +107,7 @@ const PIPELINE_FLAGS: [keyof RunOptions, string][] = [
   ['modelName', '--model-name'],
   ['promote', '--promote'],
   ['workers', '--workers'],
+  ['runner', '--runner'],
 ];
 
 /** Refuses the options that belong to the other kind of flow. */
@@ -165,6 +168,10 @@ export function registerRun(program: Command, io: CliIo): void {
       '--workers <n>',
       'worker threads of the family searches of the clustering flow (1 = in-process; default: the cores)',
     )
+    .option(
+      '--runner <uri>',
+      'run the family searches on `tideflow worker` processes: bullmq://host:port/queue (instead of --workers)',
+    )
     .option('--cache <path>', `the task cache file (default: ${DEFAULT_CACHE})`)
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object with the results, nothing else on stdout')
@@ -177,6 +184,10 @@ export function registerRun(program: Command, io: CliIo): void {
         throw new CliError(
           `Unknown flow "${flowName}"; the built-in flows are: ${BUILT_IN.join(', ')}. A flow from a module is FILE:FLOW (e.g. flows.ts:train).`,
         );
+      if (opts.runner !== undefined && opts.workers !== undefined)
+        throw new CliError(
+          '--runner and --workers both say where the family searches run; give one.',
+        );
       const workers = parseWorkers(opts.workers);
       const config = await resolvePipelineConfig({
         file: opts.config ? resolve(io.cwd, opts.config) : undefined,
@@ -187,7 +198,7 @@ export function registerRun(program: Command, io: CliIo): void {
       let result: PipelineResult;
       let reportFile: string | undefined;
       // One pool for the whole run (its workers stay warm), closed at the end so the process exits.
-      const taskRunner = workerRunner(workers);
+      const taskRunner = opts.runner ? bullmqRunner(opts.runner) : workerRunner(workers);
       try {
         result = await new ClusteringPipeline({ taskRunner }).run(config);
         if (result.runId)

@@ -33,7 +33,7 @@ function commaList(value: string, previous: string[]): string[] {
 }
 
 /** Resolves once the process gets SIGINT or SIGTERM. */
-function stopSignal(): Promise<NodeJS.Signals> {
+export function stopSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       process.off('SIGINT', stop);

@@ -24,6 +24,13 @@ export interface TideflowConfig extends Omit<Partial<FileSettings>, 'taskRunner'
    */
   tracker?: Tracker | false;
   /**
+   * The recorder that the engine's records and `track.*` calls go through, given whole: for a
+   * process that forwards some runs' calls elsewhere (a BullMQ worker passes a subclass of
+   * {@link TrackingRecorder}). It is attached to the engine's events here. Default: a recorder over
+   * `tracker`.
+   */
+  tracking?: TrackingRecorder;
+  /**
    * The task runner of flows without their own `taskRunner` option and of `.submit` outside any
    * flow: a {@link TaskRunner}, or the `taskRunner` setting's form (`'in-process'`, `'workers:N'`).
    * Default: the setting (`TIDEFLOW_TASK_RUNNER`), whose default is an in-process concurrent runner
@@ -105,6 +112,7 @@ export function getConfig(): ResolvedConfig {
     logger: explicitLogger,
     cacheStore,
     tracker,
+    tracking: explicitTracking,
     taskRunner,
     ...fileSettings
   } = explicit;
@@ -117,7 +125,10 @@ export function getConfig(): ResolvedConfig {
   const store = cacheStore ?? (memoryStore ??= createMemoryCacheStore());
   const taskCache = new TaskCache({ store, logger });
   let tracking: TrackingRecorder | undefined;
-  if (tracker !== false && !values.disabled) {
+  if (explicitTracking && !values.disabled) {
+    tracking = explicitTracking;
+    tracking.attach(engineEvents);
+  } else if (tracker !== false && !values.disabled) {
     const opened: Promise<Tracker> = tracker
       ? Promise.resolve(tracker)
       : values.trackingUri === 'memory:'

@@ -1,0 +1,71 @@
+// Bad options and unreachable Redis fail at once with typed errors that name what is wrong.
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { InvalidOptionError } from '@tideflow/core';
+import { BullMQTaskRunner, RedisUnavailableError, startWorker } from '../src/index.js';
+
+describe('BullMQTaskRunner options', () => {
+  it('refuses a bad queue name, connection or limit, naming it', () => {
+    expect(
+      () => new BullMQTaskRunner({ connection: 'redis://127.0.0.1:6379', queue: 'a b' }),
+    ).toThrow(/option queue/);
+    expect(() => new BullMQTaskRunner({ connection: 'http://127.0.0.1', queue: 'q' })).toThrow(
+      InvalidOptionError,
+    );
+    expect(() => new BullMQTaskRunner({ connection: 'redis://127.0.0.1/x', queue: 'q' })).toThrow(
+      /database "x"/,
+    );
+    expect(() => new BullMQTaskRunner({ connection: 'not a url', queue: 'q' })).toThrow(
+      /not a URL/,
+    );
+    expect(
+      () =>
+        new BullMQTaskRunner({
+          connection: 'redis://127.0.0.1',
+          queue: 'q',
+          connectionTimeoutMs: Number.NaN,
+        }),
+    ).toThrow(/connectionTimeoutMs/);
+    expect(
+      () => new BullMQTaskRunner({ connection: 'redis://127.0.0.1', queue: 'q', inlineLimit: -1 }),
+    ).toThrow(/inlineLimit/);
+  });
+
+  it('names the runner after its queue', () => {
+    expect(
+      new BullMQTaskRunner({ connection: { host: '127.0.0.1', port: 6379 }, queue: 'ml' }).name,
+    ).toBe('bullmq:ml');
+  });
+});
+
+describe('startWorker', () => {
+  it('refuses bad options before connecting', async () => {
+    await expect(
+      startWorker({ connection: 'redis://127.0.0.1:1', queue: 'q', concurrency: 0 }),
+    ).rejects.toThrow(/option concurrency/);
+    await expect(
+      startWorker({ connection: 'redis://127.0.0.1:1', queue: 'q', threads: 1.5 }),
+    ).rejects.toThrow(/option threads/);
+  });
+
+  it('names a module it cannot load', async () => {
+    const missing = new URL('./fixtures/missing.js', import.meta.url).href;
+    const error = await startWorker({
+      connection: 'redis://127.0.0.1:1',
+      queue: 'q',
+      modules: [missing],
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect((error as Error).message).toContain(fileURLToPath(missing).split('/').at(-1)!);
+  });
+
+  it('fails with RedisUnavailableError when Redis cannot be reached', async () => {
+    const error = await startWorker({
+      connection: 'redis://127.0.0.1:1',
+      queue: 'q',
+      connectTimeoutMs: 300,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedisUnavailableError);
+    expect((error as Error).message).toContain('127.0.0.1:1');
+  });
+});
