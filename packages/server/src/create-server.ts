@@ -5,7 +5,9 @@ import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { toApiError } from './api-error.js';
 import { resolveServerOptions } from './resolve-options.js';
+import { ChangeFeed } from './change-feed.js';
 import { artifactRoutes } from './routes/artifacts.js';
+import { eventRoutes } from './routes/events.js';
 import { experimentRoutes } from './routes/experiments.js';
 import { modelRoutes } from './routes/models.js';
 import { runRoutes } from './routes/runs.js';
@@ -25,7 +27,9 @@ export interface TideflowServer {
   listen(): Promise<string>;
   /** The base URL once listening, else `undefined`. */
   readonly url: string | undefined;
-  /** Stops listening and closes the tracker if the server opened it. */
+  /** How many live-update streams (`GET /api/events`) are open. */
+  readonly liveConnections: number;
+  /** Stops listening (ending every live-update stream) and closes the tracker if the server opened it. */
   close(): Promise<void>;
 }
 
@@ -90,6 +94,11 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
   runRoutes(app, tracker);
   modelRoutes(app, tracker);
   artifactRoutes(app, tracker);
+  const feed = new ChangeFeed(tracker, {
+    intervalMs: resolved.livePollMs,
+    onError: (error) => app.log.error(error),
+  });
+  const live = eventRoutes(app, tracker, feed, resolved.livePingMs);
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
 
@@ -99,6 +108,9 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
     tracker,
     get url() {
       return url;
+    },
+    get liveConnections() {
+      return live.size;
     },
     async listen() {
       const address = await app.listen({ host: resolved.host, port: resolved.port });

@@ -36,6 +36,20 @@ export interface ServerOptions {
    * @default 1048576 (1 MiB)
    */
   bodyLimit?: number;
+  /**
+   * How often the store's change feed is polled for live updates (`GET /api/events`) while a
+   * client listens, ms (1 to 60,000).
+   *
+   * @default 100
+   */
+  livePollMs?: number;
+  /**
+   * How often an open live-update stream gets a `: ping` comment (keeping proxies from closing
+   * an idle connection), ms (1 to 3,600,000).
+   *
+   * @default 15000
+   */
+  livePingMs?: number;
 }
 
 /** The options after defaults, checked. */
@@ -46,4 +60,6 @@ export interface ResolvedServerOptions {
   corsOrigins: ReadonlySet<string>;
   token: string | undefined;
   bodyLimit: number;
+  livePollMs: number;
+  livePingMs: number;
 }
