@@ -20,6 +20,7 @@ export default defineConfig({
       '@tideflow/serving': pkg('serving'),
       '@tideflow/cli': pkg('cli'),
       '@tideflow/notebooks': pkg('notebooks'),
+      '@tideflow/server/client': pkg('server', 'client'),
       '@tideflow/server': pkg('server'),
     },
   },

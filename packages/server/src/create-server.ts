@@ -8,6 +8,10 @@ import { resolveServerOptions } from './resolve-options.js';
 import { ChangeFeed } from './change-feed.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { eventRoutes } from './routes/events.js';
+import { tideflowArtifactRoutes } from './routes/tideflow-artifacts.js';
+import { tideflowRecordRoutes } from './routes/tideflow-records.js';
+import { tideflowRunRoutes } from './routes/tideflow-runs.js';
+import { TIDEFLOW_BASE } from './routes/tideflow-schemas.js';
 import { experimentRoutes } from './routes/experiments.js';
 import { modelRoutes } from './routes/models.js';
 import { runRoutes } from './routes/runs.js';
@@ -67,8 +71,11 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
   });
   // Only JSON bodies: a text/plain "simple" cross-site POST never gets parsed.
   app.removeContentTypeParser('text/plain');
-  app.setErrorHandler((error, _request, reply) => {
-    const { statusCode, body } = toApiError(error);
+  app.setErrorHandler((error, request, reply) => {
+    const { statusCode, body } = toApiError(error, {
+      // tideflow's own routes also name the store's error, for RestTracker to raise it again.
+      withTideflowCode: request.url.startsWith(`${TIDEFLOW_BASE}/`),
+    });
     if (statusCode === 500) app.log.error(error);
     return reply.code(statusCode).type('application/json').send(body);
   });
@@ -94,6 +101,9 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
   runRoutes(app, tracker);
   modelRoutes(app, tracker);
   artifactRoutes(app, tracker);
+  tideflowRunRoutes(app, tracker);
+  tideflowArtifactRoutes(app, tracker, resolved.uploadLimit);
+  tideflowRecordRoutes(app, tracker);
   const feed = new ChangeFeed(tracker, {
     intervalMs: resolved.livePollMs,
     onError: (error) => app.log.error(error),

@@ -29,6 +29,11 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     throw new InvalidOptionError(
       `Server option "bodyLimit" must be a positive integer, got ${String(bodyLimit)}.`,
     );
+  const uploadLimit = options.uploadLimit ?? 64 * 1024 * 1024;
+  if (!Number.isSafeInteger(uploadLimit) || uploadLimit < 1)
+    throw new InvalidOptionError(
+      `Server option "uploadLimit" must be a positive integer (bytes), got ${String(uploadLimit)}.`,
+    );
   const livePollMs = options.livePollMs ?? 100;
   if (!Number.isSafeInteger(livePollMs) || livePollMs < 1 || livePollMs > 60_000)
     throw new InvalidOptionError(
@@ -65,6 +70,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     bodyLimit,
     livePollMs,
     livePingMs,
+    uploadLimit,
     token: options.token === '' ? undefined : options.token,
     allowedHosts: new Set(
       [...LOOPBACK_NAMES, host, ...(options.allowedHosts ?? [])].map(normalizeHostName),

@@ -44,6 +44,13 @@ export interface ServerOptions {
    */
   livePollMs?: number;
   /**
+   * The largest body of tideflow's artifact and model uploads (`RestTracker`'s
+   * `/api/tideflow/runs/{runId}/artifacts` and `/models`, bytes as base64 in JSON), in bytes.
+   *
+   * @default 67108864 (64 MiB)
+   */
+  uploadLimit?: number;
+  /**
    * How often an open live-update stream gets a `: ping` comment (keeping proxies from closing
    * an idle connection), ms (1 to 3,600,000).
    *
@@ -62,4 +69,5 @@ export interface ResolvedServerOptions {
   bodyLimit: number;
   livePollMs: number;
   livePingMs: number;
+  uploadLimit: number;
 }

@@ -14,7 +14,7 @@ import {
   TrackingStoreError,
 } from './errors.js';
 import { newRunId } from '../engine/run-id.js';
-import { generateRunName, systemTags } from './identity.js';
+import { generateRunName, runTags, systemTags } from './identity.js';
 import {
   checkedDescription,
   checkedModelTags,
@@ -176,7 +176,12 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
     if (options.name !== undefined) validateName('A run name', options.name);
     const name = options.name ?? options.tags?.[TAG_RUN_NAME] ?? generateRunName();
     const tags = Object.fromEntries(
-      checkedTags({ ...systemTags(name, options.parentRunId), ...options.tags }),
+      checkedTags({
+        ...(options.systemTags === false
+          ? runTags(name, options.parentRunId)
+          : systemTags(name, options.parentRunId)),
+        ...options.tags,
+      }),
     );
     const info: TrackingRunInfo = {
       runId: options.runId ?? newRunId(),

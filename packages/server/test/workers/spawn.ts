@@ -12,13 +12,17 @@ export interface Worker {
 }
 
 /** Runs `workers/<name>.ts` under tsx, resolving `@tideflow/*` to the sources as vitest does. */
-export function startWorker(name: string, args: string[]): Worker {
+export function startWorker(
+  name: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Worker {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(new URL(`./${name}.ts`, import.meta.url)), ...args],
     {
       cwd: repo,
-      env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.check.json' },
+      env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.check.json', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     },
   );
