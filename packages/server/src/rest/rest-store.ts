@@ -43,7 +43,8 @@ import {
   searchFromWire,
   toEntries,
 } from '../wire.js';
-import type { RestClient } from './rest-client.js';
+import { RestClient } from './rest-client.js';
+import type { RestTrackerOptions } from './rest-client.js';
 
 const run = (id: string) => `/runs/${encodeURIComponent(id)}`;
 
@@ -80,8 +81,15 @@ export class RestTrackerStore implements TrackerStore {
   /** The records live on the server. */
   readonly ephemeral = false;
 
-  /** @param client - The server connection. */
-  constructor(private readonly client: RestClient) {}
+  private readonly client: RestClient;
+
+  /**
+   * @param uri - The server's address, e.g. `http://127.0.0.1:4200`.
+   * @param options - The token (default `TIDEFLOW_TOKEN`) and request timeout.
+   */
+  constructor(uri: string, options: RestTrackerOptions = {}) {
+    this.client = new RestClient(uri, options);
+  }
 
   /** The server's base URL. */
   get url(): string {

@@ -1,6 +1,5 @@
 import { Tracker } from '@tideflow/core';
 import type { SearchRunsOptions, SearchRunsResult } from '@tideflow/core';
-import { RestClient } from './rest-client.js';
 import type { RestTrackerOptions } from './rest-client.js';
 import { RestTrackerStore } from './rest-store.js';
 
@@ -24,7 +23,7 @@ export class RestTracker extends Tracker<RestTrackerStore> {
    * @throws InvalidOptionError for a URI that is not an http(s) address, or a bad option.
    */
   constructor(uri: string, options: RestTrackerOptions = {}) {
-    super(new RestTrackerStore(new RestClient(uri, options)));
+    super(new RestTrackerStore(uri, options));
   }
 
   /** The server's base URL, e.g. `http://127.0.0.1:4200`. */
