@@ -21,6 +21,7 @@ export default defineConfig({
       '@tideflow/runner-bullmq': pkg('runner-bullmq'),
       '@tideflow/cli': pkg('cli'),
       '@tideflow/notebooks': pkg('notebooks'),
+      '@tideflow/server/client': pkg('server', 'client'),
       '@tideflow/server': pkg('server'),
     },
   },

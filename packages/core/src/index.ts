@@ -210,6 +210,23 @@ export type {
   DatasetSpec,
   DatasetInputSpec,
 } from './tracking/datasets.js';
+export {
+  changeStream,
+  cursorReached,
+  formatChangeCursor,
+  parseChangeCursor,
+} from './tracking/changes.js';
+export type {
+  ChangeCursor,
+  ChangeStream,
+  ChangePage,
+  FlowRunChange,
+  TaskRunChange,
+  LogChange,
+  MetricChange,
+  TrackerChange,
+  ReadChangesOptions,
+} from './tracking/changes.js';
 export { Tracker } from './tracking/tracker-bridge.js';
 export { MemoryTracker } from './tracking/memory-tracker.js';
 export { openTracker, registerTrackerScheme } from './tracking/open.js';

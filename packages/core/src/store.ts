@@ -17,7 +17,8 @@ export type {
   ModelTarget,
 } from './tracking/tracker-store.js';
 export type { EncodedArtifact } from './tracking/artifacts.js';
-export { assertReplaceable } from './tracking/artifacts.js';
+export { assertReplaceable, decodeTypedArtifact } from './tracking/artifacts.js';
+export { lastChangePerRecord } from './tracking/changes.js';
 export type { ParsedSearch } from './tracking/paging.js';
 export { encodePageToken, pageOfRuns } from './tracking/paging.js';
 export type {

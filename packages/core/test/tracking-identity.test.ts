@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TAG_PARENT_RUN_ID } from '@tideflow/core';
+import { MemoryTracker, TAG_PARENT_RUN_ID, TAG_RUN_NAME, TAG_USER } from '@tideflow/core';
 import { generateRunName, gitCommit, systemTags } from '../src/tracking/identity.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tideflow-identity-'));
@@ -49,5 +49,23 @@ describe('run identity', () => {
   it('adds the parent tag only to nested runs', () => {
     expect(systemTags('n', undefined)[TAG_PARENT_RUN_ID]).toBeUndefined();
     expect(systemTags('n', 'p')[TAG_PARENT_RUN_ID]).toBe('p');
+  });
+
+  it("leaves this process's tags out with systemTags: false (a run created for a remote client)", async () => {
+    const tracker = new MemoryTracker();
+    const parent = (await tracker.createRun()).info.runId;
+    expect((await tracker.createRun())?.data.tags[TAG_USER]).toBeDefined();
+    const run = await tracker.createRun({
+      name: 'remote',
+      parentRunId: parent,
+      tags: { team: 'ml' },
+      systemTags: false,
+    });
+    expect(run.data.tags).toEqual({
+      [TAG_RUN_NAME]: 'remote',
+      [TAG_PARENT_RUN_ID]: parent,
+      team: 'ml',
+    });
+    expect((await tracker.getRun(run.info.runId)).data.tags).toEqual(run.data.tags);
   });
 });

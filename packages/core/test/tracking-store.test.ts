@@ -21,6 +21,7 @@ const OPTIONAL = [
   'searchRuns',
   'countChildRuns',
   'localArtifactPath',
+  'readChanges',
 ] as const;
 
 /** The memory store with its optional members hidden: only the required primitives remain. */
@@ -49,10 +50,23 @@ function untouchable(): TrackerStore {
 describe('a store with only the required members', () => {
   // The tracker emulates getOrCreateExperiment, experiment lookups and search from the
   // required primitives: the full behaviour, proven by the same suite as every backend.
+  // The change feed cannot be emulated from the primitives: that group is off here.
   trackerConformance(
     { describe, it, expect },
     () => new Tracker(requiredOnly(new MemoryTrackerStore())),
+    { changes: false },
   );
+
+  it('has no change feed, and says so when asked for one', async () => {
+    const tracker = new Tracker(requiredOnly(new MemoryTrackerStore()));
+    expect(tracker.hasChangeFeed).toBe(false);
+    expect(new MemoryTracker().hasChangeFeed).toBe(true);
+    await expect(tracker.readChanges()).rejects.toMatchObject({
+      code: 'TRACKING_STORE',
+      message: expect.stringMatching(/no change feed/) as unknown,
+    });
+    await tracker.close();
+  });
 });
 
 /** The memory store, counting the calls each member gets (optional members hidden when asked). */
@@ -252,8 +266,10 @@ describe('trackerConformance groups', () => {
       'artifacts',
       'models',
       'orchestration records',
+      'change feed',
     ];
     for (const g of all) expect(groups()).toContain(g);
+    expect(groups({ changes: false })).not.toContain('change feed');
     const basic = groups({ search: false, artifacts: false, models: false, records: false });
     expect(basic).toContain('experiments');
     expect(basic).toContain('params, metrics and tags');

@@ -6,6 +6,25 @@ export interface ApiErrorBody {
   error_code: string;
   /** What went wrong, naming the offending input. */
   message: string;
+  /** On tideflow's own routes (`/api/tideflow/...`): the `code` of the tracker's error, e.g. `RUN_NOT_FOUND`. */
+  tideflow_code?: string;
+  /** With `tideflow_code`: the error's own fields (`runId`, `position`, ...), strings and numbers only. */
+  details?: Record<string, string | number>;
+}
+
+/** Options of {@link toApiError}. */
+export interface ToApiErrorOptions {
+  /** Add `tideflow_code` and `details` for tideflow errors. @default false */
+  withTideflowCode?: boolean;
+}
+
+/** The string and number fields a tideflow error carries besides its message and code. */
+function errorDetails(error: TideflowError): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(error))
+    if (k !== 'code' && k !== 'name' && (typeof v === 'string' || typeof v === 'number'))
+      out[k] = v;
+  return out;
 }
 
 /**
@@ -55,7 +74,24 @@ const FASTIFY_ERRORS: Readonly<Record<string, [number, string]>> = {
  * (not found → 404 `RESOURCE_DOES_NOT_EXIST`, ...), request errors by Fastify's code, anything
  * else to a 500 `INTERNAL_ERROR` that does not leak the error's text.
  */
-export function toApiError(error: unknown): { statusCode: number; body: ApiErrorBody } {
+export function toApiError(
+  error: unknown,
+  options: ToApiErrorOptions = {},
+): { statusCode: number; body: ApiErrorBody } {
+  const answer = mlflowError(error);
+  if (
+    options.withTideflowCode &&
+    error instanceof TideflowError &&
+    !(error instanceof ApiError) &&
+    answer.statusCode < 500
+  ) {
+    answer.body.tideflow_code = error.code;
+    answer.body.details = errorDetails(error);
+  }
+  return answer;
+}
+
+function mlflowError(error: unknown): { statusCode: number; body: ApiErrorBody } {
   if (error instanceof ApiError)
     return {
       statusCode: error.statusCode,

@@ -5,7 +5,13 @@ import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { toApiError } from './api-error.js';
 import { resolveServerOptions } from './resolve-options.js';
+import { ChangeFeed } from './change-feed.js';
 import { artifactRoutes } from './routes/artifacts.js';
+import { eventRoutes } from './routes/events.js';
+import { tideflowArtifactRoutes } from './routes/tideflow-artifacts.js';
+import { tideflowRecordRoutes } from './routes/tideflow-records.js';
+import { tideflowRunRoutes } from './routes/tideflow-runs.js';
+import { TIDEFLOW_BASE } from './routes/tideflow-schemas.js';
 import { experimentRoutes } from './routes/experiments.js';
 import { modelRoutes } from './routes/models.js';
 import { runRoutes } from './routes/runs.js';
@@ -25,7 +31,9 @@ export interface TideflowServer {
   listen(): Promise<string>;
   /** The base URL once listening, else `undefined`. */
   readonly url: string | undefined;
-  /** Stops listening and closes the tracker if the server opened it. */
+  /** How many live-update streams (`GET /api/events`) are open. */
+  readonly liveConnections: number;
+  /** Stops listening (ending every live-update stream) and closes the tracker if the server opened it. */
   close(): Promise<void>;
 }
 
@@ -63,8 +71,11 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
   });
   // Only JSON bodies: a text/plain "simple" cross-site POST never gets parsed.
   app.removeContentTypeParser('text/plain');
-  app.setErrorHandler((error, _request, reply) => {
-    const { statusCode, body } = toApiError(error);
+  app.setErrorHandler((error, request, reply) => {
+    const { statusCode, body } = toApiError(error, {
+      // tideflow's own routes also name the store's error, for RestTracker to raise it again.
+      withTideflowCode: request.url.startsWith(`${TIDEFLOW_BASE}/`),
+    });
     if (statusCode === 500) app.log.error(error);
     return reply.code(statusCode).type('application/json').send(body);
   });
@@ -90,6 +101,14 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
   runRoutes(app, tracker);
   modelRoutes(app, tracker);
   artifactRoutes(app, tracker);
+  tideflowRunRoutes(app, tracker);
+  tideflowArtifactRoutes(app, tracker, resolved.uploadLimit);
+  tideflowRecordRoutes(app, tracker);
+  const feed = new ChangeFeed(tracker, {
+    intervalMs: resolved.livePollMs,
+    onError: (error) => app.log.error(error),
+  });
+  const live = eventRoutes(app, tracker, feed, resolved.livePingMs);
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
 
@@ -99,6 +118,9 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
     tracker,
     get url() {
       return url;
+    },
+    get liveConnections() {
+      return live.size;
     },
     async listen() {
       const address = await app.listen({ host: resolved.host, port: resolved.port });

@@ -29,6 +29,21 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     throw new InvalidOptionError(
       `Server option "bodyLimit" must be a positive integer, got ${String(bodyLimit)}.`,
     );
+  const uploadLimit = options.uploadLimit ?? 64 * 1024 * 1024;
+  if (!Number.isSafeInteger(uploadLimit) || uploadLimit < 1)
+    throw new InvalidOptionError(
+      `Server option "uploadLimit" must be a positive integer (bytes), got ${String(uploadLimit)}.`,
+    );
+  const livePollMs = options.livePollMs ?? 100;
+  if (!Number.isSafeInteger(livePollMs) || livePollMs < 1 || livePollMs > 60_000)
+    throw new InvalidOptionError(
+      `Server option "livePollMs" must be an integer 1-60000 (ms), got ${String(livePollMs)}.`,
+    );
+  const livePingMs = options.livePingMs ?? 15_000;
+  if (!Number.isSafeInteger(livePingMs) || livePingMs < 1 || livePingMs > 3_600_000)
+    throw new InvalidOptionError(
+      `Server option "livePingMs" must be an integer 1-3600000 (ms), got ${String(livePingMs)}.`,
+    );
   if (options.token !== undefined && /\s/.test(options.token))
     throw new InvalidOptionError('Server option "token" must not contain white space.');
   assertSafeBind(host, options.token);
@@ -53,6 +68,9 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     host,
     port,
     bodyLimit,
+    livePollMs,
+    livePingMs,
+    uploadLimit,
     token: options.token === '' ? undefined : options.token,
     allowedHosts: new Set(
       [...LOOPBACK_NAMES, host, ...(options.allowedHosts ?? [])].map(normalizeHostName),

@@ -16,6 +16,16 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** The only route that takes the token as `?token=`: a browser's EventSource cannot send headers. */
+const QUERY_TOKEN_PATHS = new Set(['/api/events']);
+
+/** Whether a `GET` of a {@link QUERY_TOKEN_PATHS} route carries the token as `?token=`. */
+function queryTokenMatches(request: FastifyRequest, token: string): boolean {
+  if (request.method !== 'GET' || !QUERY_TOKEN_PATHS.has(request.url.split('?')[0])) return false;
+  const given = (request.query as Record<string, unknown> | undefined)?.token;
+  return typeof given === 'string' && bearerTokenMatches(`Bearer ${given}`, token);
+}
+
 /** The host name of a `Host` header value (`example.com:4200`, `[::1]:4200`). */
 function hostName(header: string): string {
   const m = /^(\[[^\]]*\]|[^:]*)(?::\d*)?$/.exec(header.trim());
@@ -61,7 +71,8 @@ export function installSecurity(app: FastifyInstance, options: ResolvedServerOpt
     }
     if (
       options.token !== undefined &&
-      !bearerTokenMatches(request.headers.authorization, options.token)
+      !bearerTokenMatches(request.headers.authorization, options.token) &&
+      !queryTokenMatches(request, options.token)
     ) {
       reply.header('www-authenticate', 'Bearer');
       throw new ApiError(

@@ -36,6 +36,27 @@ export interface ServerOptions {
    * @default 1048576 (1 MiB)
    */
   bodyLimit?: number;
+  /**
+   * How often the store's change feed is polled for live updates (`GET /api/events`) while a
+   * client listens, ms (1 to 60,000).
+   *
+   * @default 100
+   */
+  livePollMs?: number;
+  /**
+   * The largest body of tideflow's artifact and model uploads (`RestTracker`'s
+   * `/api/tideflow/runs/{runId}/artifacts` and `/models`, bytes as base64 in JSON), in bytes.
+   *
+   * @default 67108864 (64 MiB)
+   */
+  uploadLimit?: number;
+  /**
+   * How often an open live-update stream gets a `: ping` comment (keeping proxies from closing
+   * an idle connection), ms (1 to 3,600,000).
+   *
+   * @default 15000
+   */
+  livePingMs?: number;
 }
 
 /** The options after defaults, checked. */
@@ -46,4 +67,7 @@ export interface ResolvedServerOptions {
   corsOrigins: ReadonlySet<string>;
   token: string | undefined;
   bodyLimit: number;
+  livePollMs: number;
+  livePingMs: number;
+  uploadLimit: number;
 }

@@ -42,7 +42,16 @@ export function getFlowRun(store: SqliteStore, runId: string): FlowRunRecord | u
     .stmt('SELECT flow_name, state, state_history, parameters FROM flow_runs WHERE run_id = ?')
     .get(run.id) as
     { flow_name: string; state: StateType; state_history: string; parameters: string } | undefined;
-  if (!row) return undefined;
+  return row && flowRunFromRow(row);
+}
+
+/** A `flow_runs` row as a record. */
+export function flowRunFromRow(row: {
+  flow_name: string;
+  state: StateType;
+  state_history: string;
+  parameters: string;
+}): FlowRunRecord {
   return {
     flowName: row.flow_name,
     state: row.state,
@@ -91,7 +100,8 @@ export function putTaskRuns(
   });
 }
 
-interface TaskRow {
+/** A `task_runs` row. */
+export interface TaskRow {
   task_run_id: string;
   task_name: string;
   task_run_name: string;
@@ -112,7 +122,12 @@ export function listTaskRuns(store: SqliteStore, runId: string): TaskRunRecord[]
   const rows = store
     .stmt('SELECT * FROM task_runs WHERE run_id = ? ORDER BY seq')
     .all(run.id) as TaskRow[];
-  return rows.map((t) => ({
+  return rows.map(taskRunFromRow);
+}
+
+/** A `task_runs` row as a record. */
+export function taskRunFromRow(t: TaskRow): TaskRunRecord {
+  return {
     taskRunId: t.task_run_id,
     taskName: t.task_name,
     taskRunName: t.task_run_name,
@@ -125,7 +140,7 @@ export function listTaskRuns(store: SqliteStore, runId: string): TaskRunRecord[]
     cacheKey: t.cache_key,
     cacheHit: t.cache_hit === 1,
     error: t.error,
-  }));
+  };
 }
 
 /** `TrackerStore.appendLogs`. */

@@ -260,6 +260,34 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    description: 'the change feed of flow-run and task-run records (live updates)',
+    up(db) {
+      // Log lines and metric points are append-only, so their rowids are their feed positions;
+      // records are replaced in place, so every write of one is numbered here by triggers, which
+      // every process writing the file fires. AUTOINCREMENT: a number is never reused.
+      db.exec(`
+        CREATE TABLE record_changes (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          run_id INTEGER NOT NULL,
+          task_run_id TEXT
+        );
+        CREATE TRIGGER flow_runs_inserted AFTER INSERT ON flow_runs BEGIN
+          INSERT INTO record_changes (run_id, task_run_id) VALUES (NEW.run_id, NULL);
+        END;
+        CREATE TRIGGER flow_runs_updated AFTER UPDATE ON flow_runs BEGIN
+          INSERT INTO record_changes (run_id, task_run_id) VALUES (NEW.run_id, NULL);
+        END;
+        CREATE TRIGGER task_runs_inserted AFTER INSERT ON task_runs BEGIN
+          INSERT INTO record_changes (run_id, task_run_id) VALUES (NEW.run_id, NEW.task_run_id);
+        END;
+        CREATE TRIGGER task_runs_updated AFTER UPDATE ON task_runs BEGIN
+          INSERT INTO record_changes (run_id, task_run_id) VALUES (NEW.run_id, NEW.task_run_id);
+        END;
+      `);
+    },
+  },
 ];
 
 /** The schema version this package writes. */

@@ -26,6 +26,8 @@ import type {
 } from '@tideflow/core/store';
 import type {
   ArtifactInfo,
+  ChangeCursor,
+  ChangePage,
   DatasetInput,
   Experiment,
   FlowRunRecord,
@@ -51,6 +53,7 @@ import { insertMetrics } from './metrics-sql.js';
 import * as records from './records-sql.js';
 import { listInputs, putInputs } from './inputs-sql.js';
 import { hydrateRuns } from './hydrate.js';
+import { ChangeFeedSql } from './changes-sql.js';
 import { checkSchemaForReading, migrate } from './schema.js';
 import { compileScope, compileSearch } from './search-sql.js';
 import { SqliteStore, metricValue } from './store.js';
@@ -104,6 +107,7 @@ export class SqliteTrackerStore implements TrackerStore {
   private readonly staleAfterMs: number;
   /** The `file:` URI of the artifact root, with a trailing `/`. */
   private readonly artifactUriPrefix: string;
+  private readonly changes: ChangeFeedSql;
 
   /** Opens (creating or migrating) the database; rejects with `TrackingStoreError` if it cannot. */
   constructor(options: SqliteTrackerOptions) {
@@ -147,6 +151,7 @@ export class SqliteTrackerStore implements TrackerStore {
     }
     this.store = new SqliteStore(db, this.path, new ArtifactFiles(this.artifactRoot));
     this.store.busyTimeoutMs = busyTimeoutMs;
+    this.changes = new ChangeFeedSql(this.store);
     try {
       // Opening may wait for the lock (a migration needs it); from then on writes wait
       // asynchronously (SqliteStore.write) and the connection itself never does.
@@ -546,6 +551,10 @@ export class SqliteTrackerStore implements TrackerStore {
 
   async getLogs(runId: string, options: GetLogsOptions): Promise<LogLine[]> {
     return records.getLogs(this.store, runId, options);
+  }
+
+  async readChanges(after: ChangeCursor | undefined, limit: number): Promise<ChangePage> {
+    return this.changes.read(after, limit);
   }
 
   async close(): Promise<void> {

@@ -39,6 +39,9 @@ export class SqliteStore {
     return s;
   }
 
+  /** How many write transactions this connection committed (other processes' show in `PRAGMA data_version`). */
+  writes = 0;
+
   /** How long a write waits for another process's lock, ms (the connection's own busy_timeout is 0). */
   busyTimeoutMs = 10_000;
 
@@ -63,7 +66,9 @@ export class SqliteStore {
   /** Runs `fn` in a write transaction now; a held lock throws SQLITE_BUSY at once. */
   writeNow<T>(fn: () => T): T {
     try {
-      return this.db.transaction(fn).immediate();
+      const result = this.db.transaction(fn).immediate();
+      this.writes++;
+      return result;
     } catch (e) {
       if (isBusy(e)) throw e;
       throw this.wrap(e);

@@ -1,4 +1,5 @@
 import { conformanceArtifacts } from './conformance-artifacts.js';
+import { conformanceChanges } from './conformance-changes.js';
 import { conformanceDatasets } from './conformance-datasets.js';
 import { conformanceModels } from './conformance-models.js';
 import { conformanceRecords } from './conformance-records.js';
@@ -92,6 +93,12 @@ export interface TrackerConformanceOptions {
    * @default true
    */
   records?: boolean;
+  /**
+   * The change feed (`readChanges`): records, log lines and metric points after a cursor.
+   *
+   * @default true
+   */
+  changes?: boolean;
 }
 
 /**
@@ -129,5 +136,6 @@ export function trackerConformance(
     if (options.artifacts ?? true) conformanceArtifacts(ctx);
     if (options.models ?? true) conformanceModels(ctx);
     if (options.records ?? true) conformanceRecords(ctx);
+    if (options.changes ?? true) conformanceChanges(ctx);
   });
 }

@@ -121,14 +121,20 @@ function resolveHead(gitDir: string): string | null {
 
 /** The `tideflow.*` system tags of a new run. */
 export function systemTags(name: string, parentRunId: string | undefined): Record<string, string> {
-  const tags: Record<string, string> = { [TAG_RUN_NAME]: name };
-  if (parentRunId !== undefined) tags[TAG_PARENT_RUN_ID] = parentRunId;
+  const tags = runTags(name, parentRunId);
   const source = process.argv[1];
   if (source) tags[TAG_SOURCE_NAME] = source;
   const commit = gitCommit();
   if (commit) tags[TAG_GIT_COMMIT] = commit;
   const user = currentUser();
   if (user) tags[TAG_USER] = user;
+  return tags;
+}
+
+/** The tags every run has: its name, and its parent when nested. */
+export function runTags(name: string, parentRunId: string | undefined): Record<string, string> {
+  const tags: Record<string, string> = { [TAG_RUN_NAME]: name };
+  if (parentRunId !== undefined) tags[TAG_PARENT_RUN_ID] = parentRunId;
   return tags;
 }
 

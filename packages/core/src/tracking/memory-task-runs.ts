@@ -185,8 +185,8 @@ export class TaskRunTable {
     return this.rows.size;
   }
 
-  /** Stores a copy of `record`, replacing the one with the same `taskRunId` (which keeps its place). */
-  put(record: TaskRunRecord): void {
+  /** Stores a copy of `record`, replacing the one with the same `taskRunId` (which keeps its place); returns its row. */
+  put(record: TaskRunRecord): number {
     const row = this.rows.rowOf(record.taskRunId);
     const page = this.pageOf(row);
     const i = row & (PAGE_ROWS - 1);
@@ -213,6 +213,12 @@ export class TaskRunTable {
       (record.durationMs === null ? DURATION_NULL : 0) |
       (record.cacheHit ? CACHE_HIT : 0) |
       rare;
+    return row;
+  }
+
+  /** A fresh copy of the record stored at `row` (a row `put` returned). */
+  at(row: number): TaskRunRecord {
+    return this.record(row);
   }
 
   /** Every stored record (fresh copies), in first-recorded order. */

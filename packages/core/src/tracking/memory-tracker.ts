@@ -1,4 +1,12 @@
 import { assertReplaceable } from './artifacts.js';
+import { lastChangePerRecord } from './changes.js';
+import type {
+  ChangeCursor,
+  ChangePage,
+  FlowRunChange,
+  TaskRunChange,
+  TrackerChange,
+} from './changes.js';
 import type { EncodedArtifact } from './artifacts.js';
 import {
   ArtifactNotFoundError,
@@ -99,6 +107,20 @@ export class MemoryTrackerStore implements TrackerStore {
   /** The runs created under each parent run, for `countChildRuns`. */
   private readonly children = new Map<string, StoredRun[]>();
   private nextExperimentId = 1;
+  /**
+   * The change feed, one pair of parallel arrays per stream (sequence number = index + 1): the
+   * run and the task-run row (-1 for the flow-run record) of each record write, the run and the
+   * line of each log line, the run and the point of each metric point (shared with the history,
+   * copied on the way out).
+   */
+  private readonly feed = {
+    recordRuns: [] as StoredRun[],
+    recordRows: [] as number[],
+    logRuns: [] as string[],
+    logLines: [] as LogLine[],
+    metricRuns: [] as string[],
+    metricPoints: [] as MetricPoint[],
+  };
 
   constructor() {
     const now = Date.now();
@@ -285,7 +307,10 @@ export class MemoryTrackerStore implements TrackerStore {
     for (const p of batch.metrics) {
       let h = run.history.get(p.key);
       if (!h) run.history.set(p.key, (h = []));
-      h.push({ ...p });
+      const point = { ...p };
+      h.push(point);
+      this.feed.metricRuns.push(runId);
+      this.feed.metricPoints.push(point);
       if (isNewer(p, run.latest.get(p.key))) run.latest.set(p.key, { ...p });
     }
     for (const [k, v] of batch.params) run.params.set(k, v);
@@ -423,7 +448,10 @@ export class MemoryTrackerStore implements TrackerStore {
   }
 
   async putFlowRun(runId: string, record: FlowRunRecord): Promise<void> {
-    this.writable(runId).flowRun = structuredClone(record);
+    const run = this.writable(runId);
+    run.flowRun = structuredClone(record);
+    this.feed.recordRuns.push(run);
+    this.feed.recordRows.push(-1);
   }
 
   async getFlowRun(runId: string): Promise<FlowRunRecord | undefined> {
@@ -432,12 +460,15 @@ export class MemoryTrackerStore implements TrackerStore {
   }
 
   async putTaskRun(runId: string, record: TaskRunRecord): Promise<void> {
-    this.writable(runId).taskRuns.put(record);
+    await this.putTaskRuns(runId, [record]);
   }
 
   async putTaskRuns(runId: string, records: readonly TaskRunRecord[]): Promise<void> {
-    const taskRuns = this.writable(runId).taskRuns;
-    for (const r of records) taskRuns.put(r);
+    const run = this.writable(runId);
+    for (const r of records) {
+      this.feed.recordRuns.push(run);
+      this.feed.recordRows.push(run.taskRuns.put(r));
+    }
   }
 
   async listTaskRuns(runId: string): Promise<TaskRunRecord[]> {
@@ -446,7 +477,51 @@ export class MemoryTrackerStore implements TrackerStore {
 
   async appendLogs(runId: string, lines: readonly LogLine[]): Promise<void> {
     const run = this.writable(runId);
-    for (const l of lines) run.logs.push({ ...l });
+    for (const l of lines) {
+      const line = { ...l };
+      run.logs.push(line);
+      this.feed.logRuns.push(runId);
+      this.feed.logLines.push(line);
+    }
+  }
+
+  async readChanges(after: ChangeCursor | undefined, limit: number): Promise<ChangePage> {
+    const f = this.feed;
+    const end: ChangeCursor = {
+      records: f.recordRuns.length,
+      logs: f.logLines.length,
+      metrics: f.metricPoints.length,
+    };
+    if (after === undefined) return { changes: [], cursor: end, more: false };
+    const upTo = (from: number, total: number) => Math.max(from, Math.min(total, from + limit));
+    const cursor: ChangeCursor = {
+      records: upTo(after.records, end.records),
+      logs: upTo(after.logs, end.logs),
+      metrics: upTo(after.metrics, end.metrics),
+    };
+    const records: (FlowRunChange | TaskRunChange)[] = [];
+    for (let i = after.records; i < cursor.records; i++) {
+      const run = f.recordRuns[i];
+      const row = f.recordRows[i];
+      const runId = run.info.runId;
+      if (row < 0) {
+        const record = structuredClone(run.flowRun!);
+        records.push({ kind: 'flow-run', seq: i + 1, runId, record });
+      } else records.push({ kind: 'task-run', seq: i + 1, runId, record: run.taskRuns.at(row) });
+    }
+    const changes: TrackerChange[] = lastChangePerRecord(records);
+    for (let i = after.logs; i < cursor.logs; i++)
+      changes.push({ kind: 'log', seq: i + 1, runId: f.logRuns[i], line: { ...f.logLines[i] } });
+    for (let i = after.metrics; i < cursor.metrics; i++)
+      changes.push({
+        kind: 'metric',
+        seq: i + 1,
+        runId: f.metricRuns[i],
+        point: { ...f.metricPoints[i] },
+      });
+    const more =
+      cursor.records < end.records || cursor.logs < end.logs || cursor.metrics < end.metrics;
+    return { changes, cursor, more };
   }
 
   async getLogs(runId: string, options: GetLogsOptions): Promise<LogLine[]> {

@@ -27,8 +27,12 @@ export type TrackerUriFactory = (
 
 const factories = new Map<string, TrackerUriFactory>([['memory', () => new MemoryTracker()]]);
 
-/** Packages that register a scheme when imported, tried when a URI of that scheme is opened first. */
-const SCHEME_PACKAGES: Readonly<Record<string, string>> = { sqlite: '@tideflow/tracker-sqlite' };
+/** Package entries that register a scheme when imported, tried when a URI of that scheme is opened first. */
+const SCHEME_PACKAGES: Readonly<Record<string, string>> = {
+  sqlite: '@tideflow/tracker-sqlite',
+  http: '@tideflow/server/client',
+  https: '@tideflow/server/client',
+};
 
 /** The scheme of a URI, lower-cased, or `undefined` if it has none. */
 export function uriScheme(uri: string): string | undefined {
@@ -72,9 +76,11 @@ export async function openTracker(uri: string, options: OpenTrackerOptions = {})
         .join(', ')}.`,
     );
   if (!factories.has(scheme) && SCHEME_PACKAGES[scheme]) {
-    const name = SCHEME_PACKAGES[scheme];
+    const entry = SCHEME_PACKAGES[scheme];
+    // The package of an entry such as `@tideflow/server/client` is its first two segments.
+    const name = entry.split('/').slice(0, 2).join('/');
     try {
-      await import(name);
+      await import(entry);
     } catch (error) {
       throw new InvalidOptionError(
         `Tracking URI "${uri}" needs the package ${name}: npm install ${name} (${(error as Error).message}).`,

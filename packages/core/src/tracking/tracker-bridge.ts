@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { checkChangeCursor } from './changes.js';
+import type { ChangeCursor, ChangePage, ReadChangesOptions } from './changes.js';
 import { datasetFields, prepareDatasetInputs } from './datasets.js';
 import type { DatasetInput, DatasetInputSpec } from './datasets.js';
 import { decodeTypedArtifact, encodeFileArtifact, encodeTypedArtifact } from './artifacts.js';
@@ -12,7 +14,7 @@ import {
   TrackingStoreError,
 } from './errors.js';
 import { newRunId } from '../engine/run-id.js';
-import { generateRunName, systemTags } from './identity.js';
+import { generateRunName, runTags, systemTags } from './identity.js';
 import {
   checkedDescription,
   checkedModelTags,
@@ -174,7 +176,12 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
     if (options.name !== undefined) validateName('A run name', options.name);
     const name = options.name ?? options.tags?.[TAG_RUN_NAME] ?? generateRunName();
     const tags = Object.fromEntries(
-      checkedTags({ ...systemTags(name, options.parentRunId), ...options.tags }),
+      checkedTags({
+        ...(options.systemTags === false
+          ? runTags(name, options.parentRunId)
+          : systemTags(name, options.parentRunId)),
+        ...options.tags,
+      }),
     );
     const info: TrackingRunInfo = {
       runId: options.runId ?? newRunId(),
@@ -586,6 +593,42 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
   /** Returns a run's log lines in the order they were appended. */
   async getLogs(runId: string, options: GetLogsOptions = {}): Promise<LogLine[]> {
     return this.live.getLogs(runId, options);
+  }
+
+  /** Whether the store has a change feed ({@link Tracker.readChanges}). */
+  get hasChangeFeed(): boolean {
+    return typeof this.store.readChanges === 'function';
+  }
+
+  /**
+   * Reads the change feed: the flow-run and task-run records, log lines and metric points
+   * written after `after` by any process sharing the store. Without `after`, resolves to no
+   * changes and the cursor of the feed's end, where a live reader starts.
+   *
+   * @example
+   * ```ts
+   * let { cursor } = await tracker.readChanges();
+   * // ... a flow runs elsewhere ...
+   * const page = await tracker.readChanges(cursor);
+   * for (const c of page.changes) if (c.kind === 'flow-run') console.log(c.runId, c.record.state);
+   * cursor = page.cursor;
+   * ```
+   * @throws TrackingInputError for a malformed cursor or limit; TrackingStoreError when the store
+   *   has no change feed (see {@link Tracker.hasChangeFeed}).
+   */
+  async readChanges(after?: ChangeCursor, options: ReadChangesOptions = {}): Promise<ChangePage> {
+    const store = this.live;
+    const cursor = after === undefined ? undefined : checkChangeCursor(after);
+    const limit = options.limit ?? 1000;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000)
+      throw new TrackingInputError(
+        `readChanges needs a limit between 1 and 10000 (a whole number), got ${String(limit)}.`,
+      );
+    if (!store.readChanges)
+      throw new TrackingStoreError(
+        'This tracking store has no change feed (readChanges); live updates need a store that keeps one, such as sqlite: or memory:.',
+      );
+    return store.readChanges(cursor, limit);
   }
 
   /** Releases the store (timers, file handles). Later calls reject with `TrackingStoreError`. Idempotent. */

@@ -6,6 +6,7 @@
  * leaves out.
  */
 import type { EncodedArtifact } from './artifacts.js';
+import type { ChangeCursor, ChangePage } from './changes.js';
 import type { DatasetInput } from './datasets.js';
 import type { ParsedSearch } from './paging.js';
 import type {
@@ -188,6 +189,15 @@ export interface TrackerStore {
   appendLogs(runId: string, lines: readonly LogLine[]): Promise<void>;
   /** A run's log lines in append order, filtered by task run and cut to `limit` when given. */
   getLogs(runId: string, options: GetLogsOptions): Promise<LogLine[]>;
+
+  /**
+   * Optional: the change feed. With `after` undefined, resolves to no changes and the cursor of
+   * the feed's end (where a live reader starts); else to the flow-run and task-run record
+   * writes, log lines and metric points written after `after` (at most `limit` per stream),
+   * seen by every process sharing the store. It should be cheap when nothing changed (a server
+   * polls it several times a second).
+   */
+  readChanges?(after: ChangeCursor | undefined, limit: number): Promise<ChangePage>;
 
   /** Releases timers and handles; called once, by `Tracker.close`. */
   close(): Promise<void>;

@@ -73,6 +73,14 @@ export interface CreateRunOptions {
   startTime?: number;
   /** Initial status. Default `RUNNING`. */
   status?: RunStatus;
+  /**
+   * Whether the tags describing this process (`tideflow.source.name`, `tideflow.source.git.commit`,
+   * `tideflow.user`) are added. A server creating a run for a remote client passes `false`: the
+   * client sends its own. The run-name and parent tags are set either way.
+   *
+   * @default true
+   */
+  systemTags?: boolean;
 }
 
 /** The fields of {@link Tracker.updateRun}; each one given replaces the stored value. */

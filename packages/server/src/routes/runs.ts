@@ -93,6 +93,8 @@ export function runRoutes(app: FastifyInstance, tracker: Tracker): void {
         ...(name === undefined ? {} : { name }),
         ...(start_time === undefined ? {} : { startTime: start_time }),
         tags: tagMap,
+        // The server's own process is not where the run comes from.
+        systemTags: false,
       });
       return { run: mlflowRun(run) };
     },

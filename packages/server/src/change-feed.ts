@@ -1,0 +1,143 @@
+import { changeStream, cursorReached } from '@tideflow/core';
+import type { ChangeCursor, Tracker, TrackerChange } from '@tideflow/core';
+
+/** Receives the changes of a {@link ChangeFeed} subscription, each with the cursor after it. */
+export type ChangeListener = (change: TrackerChange, cursor: ChangeCursor) => void;
+
+/** Options of {@link ChangeFeed}. */
+export interface ChangeFeedOptions {
+  /**
+   * How often the store is polled while anyone listens, ms.
+   *
+   * @default 100
+   */
+  intervalMs?: number;
+  /** Called with an error the store threw while polling (the feed polls on). */
+  onError?: (error: unknown) => void;
+}
+
+/** A live subscription of a {@link ChangeFeed}. */
+export interface ChangeSubscription {
+  /** Stops the deliveries; idempotent. */
+  unsubscribe(): void;
+}
+
+interface Subscriber {
+  listener: ChangeListener;
+  /** The last position delivered (or skipped) in each stream. */
+  cursor: ChangeCursor;
+  /** Whether it started behind the feed's head (a resumed client) and reads on its own until it reaches it. */
+  catchingUp: boolean;
+}
+
+/** Pages read per stream and tick, so that a burst is drained quickly but one tick stays bounded. */
+const MAX_PAGES_PER_TICK = 10;
+const PAGE = 1000;
+
+/**
+ * One poller of a tracker's change feed shared by every live-update client of a server: it polls
+ * the store (cheap when idle, see `TrackerStore.readChanges`) only while someone listens, and
+ * hands each change to every subscriber past whose cursor it is, so that a client that resumes
+ * from an older cursor catches up on its own reads and then joins the shared stream without a
+ * duplicate or a gap.
+ */
+export class ChangeFeed {
+  private readonly subscribers = new Set<Subscriber>();
+  private head: ChangeCursor | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  private closed = false;
+  private readonly intervalMs: number;
+
+  constructor(
+    private readonly tracker: Tracker,
+    private readonly options: ChangeFeedOptions = {},
+  ) {
+    this.intervalMs = options.intervalMs ?? 100;
+  }
+
+  /** How many subscriptions are live. */
+  get size(): number {
+    return this.subscribers.size;
+  }
+
+  /**
+   * Subscribes from `from` (a cursor a client saw last) or, without it, from the feed's end:
+   * changes written from now on.
+   */
+  async subscribe(listener: ChangeListener, from?: ChangeCursor): Promise<ChangeSubscription> {
+    if (this.closed) throw new Error('The change feed is closed.');
+    if (this.head === undefined) {
+      const end = (await this.tracker.readChanges()).cursor;
+      // Another subscriber may have set it meanwhile: every live subscriber shares one head.
+      this.head ??= end;
+    }
+    const start = from ?? this.head;
+    const sub: Subscriber = { listener, cursor: { ...start }, catchingUp: from !== undefined };
+    this.subscribers.add(sub);
+    this.schedule();
+    return { unsubscribe: () => this.subscribers.delete(sub) };
+  }
+
+  /** Stops polling and drops every subscription; waits for a poll under way. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.subscribers.clear();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.polling;
+  }
+
+  private schedule(): void {
+    if (this.closed || this.timer !== undefined || this.polling !== undefined) return;
+    if (this.subscribers.size === 0) {
+      // Nobody listens: forget the head, so that the next subscriber starts at the true end.
+      this.head = undefined;
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.polling = this.poll()
+        .catch((error: unknown) => this.options.onError?.(error))
+        .finally(() => {
+          this.polling = undefined;
+          this.schedule();
+        });
+    }, this.intervalMs);
+  }
+
+  private async poll(): Promise<void> {
+    this.head ??= (await this.tracker.readChanges()).cursor;
+    for (const sub of [...this.subscribers]) {
+      if (!sub.catchingUp) continue;
+      let pages = 0;
+      while (this.subscribers.has(sub) && !cursorReached(sub.cursor, this.head)) {
+        if (pages++ === MAX_PAGES_PER_TICK) break;
+        const page = await this.tracker.readChanges(sub.cursor, { limit: PAGE });
+        for (const change of page.changes) this.deliver(sub, change);
+        sub.cursor = { ...page.cursor };
+        if (page.changes.length === 0 && !page.more) break;
+      }
+      if (cursorReached(sub.cursor, this.head)) sub.catchingUp = false;
+    }
+    for (let pages = 0; pages < MAX_PAGES_PER_TICK; pages++) {
+      const page = await this.tracker.readChanges(this.head, { limit: PAGE });
+      this.head = page.cursor;
+      for (const change of page.changes)
+        for (const sub of this.subscribers) if (!sub.catchingUp) this.deliver(sub, change);
+      if (!page.more) break;
+    }
+  }
+
+  /** Hands a change to a subscriber unless its cursor is already past it. */
+  private deliver(sub: Subscriber, change: TrackerChange): void {
+    const stream = changeStream(change);
+    if (change.seq <= sub.cursor[stream]) return;
+    sub.cursor = { ...sub.cursor, [stream]: change.seq };
+    try {
+      sub.listener(change, sub.cursor);
+    } catch (error) {
+      this.options.onError?.(error);
+    }
+  }
+}
