@@ -7,6 +7,7 @@ import { toApiError } from './api-error.js';
 import { resolveServerOptions } from './resolve-options.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { experimentRoutes } from './routes/experiments.js';
+import { flowRunRoutes } from './routes/flow-runs.js';
 import { modelRoutes } from './routes/models.js';
 import { runRoutes } from './routes/runs.js';
 import { installSecurity } from './security.js';
@@ -90,6 +91,7 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
   runRoutes(app, tracker);
   modelRoutes(app, tracker);
   artifactRoutes(app, tracker);
+  flowRunRoutes(app, tracker);
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
 
