@@ -9,8 +9,10 @@ import { artifactRoutes } from './routes/artifacts.js';
 import { experimentRoutes } from './routes/experiments.js';
 import { flowRunRoutes } from './routes/flow-runs.js';
 import { modelRoutes } from './routes/models.js';
+import { runArtifactRoutes } from './routes/run-artifacts.js';
 import { runRoutes } from './routes/runs.js';
 import { installSecurity } from './security.js';
+import { staticRoutes } from './static.js';
 import type { ServerOptions } from './server-options.js';
 
 /** Where the OpenAPI 3 document of the routes is served. */
@@ -92,6 +94,8 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
   modelRoutes(app, tracker);
   artifactRoutes(app, tracker);
   flowRunRoutes(app, tracker);
+  runArtifactRoutes(app, tracker);
+  staticRoutes(app);
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
 

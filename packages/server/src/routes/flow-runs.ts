@@ -88,7 +88,8 @@ const TASK_RUN_SCHEMA = {
     error: { type: 'string', nullable: true },
   },
 } as const;
-const ARTIFACT_SCHEMA = {
+/** JSON schema of an artifact record. */
+export const ARTIFACT_SCHEMA = {
   type: 'object',
   properties: {
     path: { type: 'string' },
