@@ -42,6 +42,13 @@ export default tseslint.config(
     },
   },
   {
+    // The web UI is browser code with its own tsconfig (DOM, Preact's JSX).
+    files: ['packages/server/ui/src/**'],
+    languageOptions: {
+      parserOptions: { project: ['./packages/server/ui/tsconfig.json'] },
+    },
+  },
+  {
     files: ['**/test/**', '**/bench/**', 'examples/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -13,9 +13,12 @@ import { tideflowRecordRoutes } from './routes/tideflow-records.js';
 import { tideflowRunRoutes } from './routes/tideflow-runs.js';
 import { TIDEFLOW_BASE } from './routes/tideflow-schemas.js';
 import { experimentRoutes } from './routes/experiments.js';
+import { flowRunRoutes } from './routes/flow-runs.js';
 import { modelRoutes } from './routes/models.js';
+import { runArtifactRoutes } from './routes/run-artifacts.js';
 import { runRoutes } from './routes/runs.js';
 import { installSecurity } from './security.js';
+import { staticRoutes } from './static.js';
 import type { ServerOptions } from './server-options.js';
 
 /** Where the OpenAPI 3 document of the routes is served. */
@@ -109,6 +112,9 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
     onError: (error) => app.log.error(error),
   });
   const live = eventRoutes(app, tracker, feed, resolved.livePingMs);
+  flowRunRoutes(app, tracker);
+  runArtifactRoutes(app, tracker);
+  staticRoutes(app);
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
 

@@ -34,8 +34,8 @@ function hostName(header: string): string {
 
 /**
  * Installs the request guards, in order: security headers on every reply, `Host` allow-list
- * (403), CORS for the configured origins only (none by default), bearer token on `/api` and
- * artifact routes (401), and JSON-only bodies on mutating methods (415), so a cross-site form
+ * (403), CORS for the configured origins only (none by default), bearer token on every route
+ * but the UI's static files (401), and JSON-only bodies on mutating methods (415), so a cross-site form
  * post never reaches a route.
  */
 export function installSecurity(app: FastifyInstance, options: ResolvedServerOptions): void {
@@ -69,8 +69,11 @@ export function installSecurity(app: FastifyInstance, options: ResolvedServerOpt
         .send();
       return reply;
     }
+    // The UI's static files are public (see staticRoutes); the API they call is not.
+    const isPublic = (request.routeOptions.config as { public?: unknown }).public === true;
     if (
       options.token !== undefined &&
+      !isPublic &&
       !bearerTokenMatches(request.headers.authorization, options.token) &&
       !queryTokenMatches(request, options.token)
     ) {

@@ -1,0 +1,61 @@
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+const COLOURS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#be185d'];
+
+/** One series of a chart: a run's values of a metric by step. */
+export interface ChartSeries {
+  label: string;
+  steps: ArrayLike<number>;
+  values: ArrayLike<number>;
+}
+
+/** Series on one step axis, as uPlot wants them (`null` where a series has no point). */
+export function alignSeries(series: readonly ChartSeries[]): uPlot.AlignedData {
+  if (series.length === 1) {
+    return [Float64Array.from(series[0].steps), Float64Array.from(series[0].values)];
+  }
+  const steps = [...new Set(series.flatMap((s) => Array.from(s.steps)))].sort((a, b) => a - b);
+  const index = new Map(steps.map((s, i) => [s, i]));
+  const columns = series.map((s) => {
+    const col: (number | null)[] = new Array<number | null>(steps.length).fill(null);
+    for (let i = 0; i < s.steps.length; i++) col[index.get(s.steps[i])!] = s.values[i];
+    return col;
+  });
+  return [steps, ...columns];
+}
+
+/** A metric's history charted with uPlot: step on x, one line per run. */
+export function MetricChart({ title, series }: { title: string; series: readonly ChartSeries[] }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const plot = new uPlot(
+      {
+        title,
+        width: Math.max(300, el.clientWidth || 600),
+        height: 260,
+        scales: { x: { time: false } },
+        axes: [{ label: 'step' }, {}],
+        series: [
+          { label: 'step' },
+          ...series.map((s, i) => ({
+            label: s.label,
+            stroke: COLOURS[i % COLOURS.length],
+            width: 1.5,
+            spanGaps: true,
+            points: { show: false },
+          })),
+        ],
+      },
+      alignSeries(series),
+      el,
+    );
+    el.dataset.points = String(series.reduce((n, s) => n + s.steps.length, 0));
+    el.dataset.ready = 'true';
+    return () => plot.destroy();
+  }, [title, series]);
+  return <div class="chart" ref={box} />;
+}

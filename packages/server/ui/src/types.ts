@@ -1,0 +1,165 @@
+/** The JSON shapes the UI reads (the server's `/api/flow-runs` and MLflow routes). */
+
+export type StateType =
+  | 'PENDING'
+  | 'RUNNING'
+  | 'RETRYING'
+  | 'COMPLETED'
+  | 'CACHED'
+  | 'FAILED'
+  | 'TIMED_OUT'
+  | 'CANCELLED'
+  | 'CRASHED';
+
+export const STATE_TYPES: readonly StateType[] = [
+  'PENDING',
+  'RUNNING',
+  'RETRYING',
+  'COMPLETED',
+  'CACHED',
+  'FAILED',
+  'TIMED_OUT',
+  'CANCELLED',
+  'CRASHED',
+];
+
+export interface StateTransition {
+  type: StateType;
+  name?: string;
+  timestamp: number;
+  message?: string;
+}
+
+export interface FlowRunSummary {
+  runId: string;
+  name: string;
+  flowName: string;
+  experimentId: string;
+  parentRunId: string | null;
+  state: StateType;
+  startTime: number;
+  endTime: number | null;
+  durationMs: number | null;
+  taskCounts: Partial<Record<StateType, number>>;
+  taskRuns: number;
+  cachedHits: number;
+  retries: number;
+}
+
+export interface TaskRun {
+  runId: string;
+  taskRunId: string;
+  taskName: string;
+  taskRunName: string;
+  state: StateType;
+  stateHistory: StateTransition[];
+  startTime: number | null;
+  endTime: number | null;
+  durationMs: number | null;
+  attempts: number;
+  cacheKey: string | null;
+  cacheHit: boolean;
+  error: string | null;
+}
+
+export interface ArtifactInfo {
+  path: string;
+  type: 'file' | 'model' | 'markdown' | 'table' | 'image' | 'link' | 'progress';
+  key: string | null;
+  version: number | null;
+  size: number;
+  mediaType: string;
+  description: string | null;
+  createdAt: number;
+}
+
+export interface FlowRunDetail {
+  flowRun: FlowRunSummary & {
+    stateHistory: StateTransition[];
+    parameters: Record<string, unknown>;
+  };
+  taskRuns: TaskRun[];
+  subflows: FlowRunSummary[];
+  artifacts: ArtifactInfo[];
+  report: string | null;
+}
+
+export interface LogLine {
+  timestamp: number;
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  taskRunId?: string;
+}
+
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+export interface MlflowRun {
+  info: {
+    run_id: string;
+    run_name: string;
+    experiment_id: string;
+    status: string;
+    start_time: number;
+    end_time?: number;
+    lifecycle_stage: string;
+  };
+  data: {
+    metrics?: { key: string; value: number }[];
+    params?: KeyValue[];
+    tags?: KeyValue[];
+  };
+}
+
+export interface MlflowExperiment {
+  experiment_id: string;
+  name: string;
+  lifecycle_stage: string;
+  creation_time: number;
+  last_update_time: number;
+}
+
+export interface MetricPoint {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+}
+
+export interface ModelVersion {
+  name: string;
+  version: string;
+  creation_timestamp: number;
+  description?: string;
+  source: string;
+  run_id: string;
+  aliases?: string[];
+  tags?: KeyValue[];
+}
+
+export interface RegisteredModel {
+  name: string;
+  creation_timestamp: number;
+  last_updated_timestamp: number;
+  description?: string;
+  latest_versions?: ModelVersion[];
+  aliases?: { alias: string; version: string }[];
+  tags?: KeyValue[];
+}
+
+/** A run flattened for the runs table: params, latest metrics and tags as records. */
+export interface RunRow {
+  id: string;
+  name: string;
+  status: string;
+  startTime: number;
+  endTime: number | null;
+  parentId: string | null;
+  params: Record<string, string>;
+  metrics: Record<string, number>;
+  tags: Record<string, string>;
+}
+
+export const TAG_PARENT = 'tideflow.parentRunId';

@@ -1,0 +1,171 @@
+import { useState } from 'preact/hooks';
+import { getJson } from '../api.js';
+import { ArtifactView, latestArtifacts } from '../components/artifact-view.js';
+import { ErrorBox, KeyValueTable, Section, StateBadge } from '../components/common.js';
+import { Timeline } from '../components/timeline.js';
+import { formatDuration, formatTime, stateName } from '../format.js';
+import { useLive } from '../live.js';
+import { href } from '../router.js';
+import type { FlowRunDetail, LogLine } from '../types.js';
+import { useAsync } from '../use-async.js';
+
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+function Logs({ runId, version }: { runId: string; version: number }) {
+  const [level, setLevel] = useState<(typeof LEVELS)[number]>('debug');
+  const logs = useAsync(
+    () =>
+      getJson<{ logs: LogLine[] }>(`/api/flow-runs/${encodeURIComponent(runId)}/logs`, { level }),
+    [runId, level, version],
+  );
+  const lines = logs.value?.logs ?? [];
+  return (
+    <Section title="Logs">
+      <label>
+        Level{' '}
+        <select
+          name="level"
+          value={level}
+          onChange={(e) => setLevel(e.currentTarget.value as typeof level)}
+        >
+          {LEVELS.map((l) => (
+            <option key={l} value={l}>
+              {l} and above
+            </option>
+          ))}
+        </select>
+      </label>
+      <ErrorBox error={logs.error} />
+      <div class="logs" role="log">
+        {lines.length === 0 ? <p class="muted">No log lines at this level.</p> : null}
+        {lines.map((l, i) => (
+          <div key={i} class={`log-line level-${l.level}`}>
+            <span class="log-time">{formatTime(l.timestamp)}</span>
+            <span class="log-level">{l.level.toUpperCase()}</span>
+            <span class="log-message">{l.message}</span>
+          </div>
+        ))}
+      </div>
+    </Section>
+  );
+}
+
+/** A flow run's page (Prefect's run page): timeline, logs, parameters, artifacts, state history. */
+export function FlowRunView({ runId }: { runId: string }) {
+  const [version, setVersion] = useState(0);
+  const detail = useAsync(
+    () => getJson<FlowRunDetail>(`/api/flow-runs/${encodeURIComponent(runId)}`),
+    [runId, version],
+  );
+  useLive(() => setVersion((v) => v + 1), runId);
+  const d = detail.value;
+  if (!d) return detail.error ? <ErrorBox error={detail.error} /> : <p class="muted">Loading…</p>;
+  const run = d.flowRun;
+  return (
+    <div>
+      <p class="crumbs">
+        <a href={href('flow-runs')}>Flow runs</a>
+        {run.parentRunId ? (
+          <>
+            {' / '}
+            <a href={href('flow-runs', run.parentRunId)}>parent run</a>
+          </>
+        ) : null}
+      </p>
+      <h1>
+        {run.name} <StateBadge state={run.state} />
+      </h1>
+      <p class="summary">
+        Flow <strong>{run.flowName}</strong> · started {formatTime(run.startTime)} · duration{' '}
+        {formatDuration(run.durationMs ?? Date.now() - run.startTime)} · {run.taskRuns} task runs,{' '}
+        {run.cachedHits} cached, {run.retries} retries ·{' '}
+        <a href={href('runs', run.runId)}>tracking run</a>
+        {d.report ? (
+          <>
+            {' · '}
+            <a class="report-link" href={d.report} target="_blank" rel="noopener">
+              Open report
+            </a>
+          </>
+        ) : null}
+      </p>
+      <ErrorBox error={detail.error} />
+      <Section title="Timeline">
+        <Timeline
+          start={run.startTime}
+          end={run.endTime}
+          taskRuns={d.taskRuns}
+          subflows={d.subflows}
+        />
+      </Section>
+      <Logs runId={runId} version={version} />
+      <Section title="Parameters">
+        <KeyValueTable
+          entries={Object.entries(run.parameters).map(([k, v]) => [
+            k,
+            typeof v === 'string' ? v : JSON.stringify(v),
+          ])}
+          empty="No parameters."
+        />
+      </Section>
+      <Section title="Artifacts">
+        {d.artifacts.length === 0 ? <p class="muted">No artifacts.</p> : null}
+        <div class="artifacts">
+          {latestArtifacts(d.artifacts).map((a) => (
+            <ArtifactView key={`${a.path}@${a.createdAt}`} runId={runId} info={a} />
+          ))}
+        </div>
+      </Section>
+      <Section title="State history">
+        <table class="grid states">
+          <thead>
+            <tr>
+              <th>Time</th>
+              <th>State</th>
+              <th>Message</th>
+            </tr>
+          </thead>
+          <tbody>
+            {run.stateHistory.map((s, i) => (
+              <tr key={i}>
+                <td>{formatTime(s.timestamp)}</td>
+                <td>{s.name ?? stateName(s.type)}</td>
+                <td>{s.message ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+      <Section title="Task runs">
+        <table class="grid tasks">
+          <thead>
+            <tr>
+              <th>Task run</th>
+              <th>State</th>
+              <th>Started</th>
+              <th>Duration</th>
+              <th>Attempts</th>
+              <th>Cache</th>
+              <th>Error</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.taskRuns.map((t) => (
+              <tr key={`${t.runId}/${t.taskRunId}`}>
+                <td>{t.taskRunName}</td>
+                <td>
+                  <StateBadge state={t.state} />
+                </td>
+                <td>{formatTime(t.startTime)}</td>
+                <td>{formatDuration(t.durationMs)}</td>
+                <td>{t.attempts}</td>
+                <td>{t.cacheHit ? 'hit' : t.cacheKey ? 'miss' : '—'}</td>
+                <td>{t.error ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+    </div>
+  );
+}
