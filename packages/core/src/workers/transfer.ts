@@ -54,7 +54,7 @@ function isEmptyThis(thisArg: unknown): boolean {
 
 /**
  * Encodes a call for a worker with the serializer registry, naming the first argument (or `this`)
- * that cannot cross. Buffers of {@link TRANSFER_MIN_BYTES} or more are copied once, to be
+ * that cannot cross. Buffers of `TRANSFER_MIN_BYTES` (64 KiB) or more are copied once, to be
  * transferred; views of a `SharedArrayBuffer` reach the worker without a copy.
  */
 export function encodeCall(
@@ -82,7 +82,7 @@ export function encodeCall(
 export interface EncodedResult {
   /** The encoded result. */
   readonly value: unknown;
-  /** Copies of its large buffers (see {@link TRANSFER_MIN_BYTES}). */
+  /** Copies of its large buffers (of 64 KiB or more). */
   readonly transferList: readonly ArrayBuffer[];
 }
 
