@@ -18,6 +18,17 @@ describe('tideflow server start', () => {
     expect(existsSync(join(ws.cwd, '.tideflow', 'tideflow.db'))).toBe(false);
   });
 
+  it('serves the store --tracking-uri names (the program option, before or after the command)', async () => {
+    for (const args of [
+      ['--tracking-uri', 'nosuch://store', 'server', 'start', '--port', '0'],
+      ['server', 'start', '--tracking-uri', 'nosuch://store', '--port', '0'],
+    ]) {
+      const r = await cli(ws, ...args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('nosuch');
+    }
+  });
+
   it('refuses a bad port', async () => {
     const r = await cli(ws, 'server', 'start', '--port', '99999');
     expect(r.code).not.toBe(0);

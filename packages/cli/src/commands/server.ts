@@ -56,10 +56,6 @@ export function registerServer(program: Command, io: CliIo): void {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', parsePort, 4200)
     .option(
-      '--tracking-uri <uri>',
-      'the store to serve (default: TIDEFLOW_TRACKING_URI or .tideflow/tideflow.db)',
-    )
-    .option(
       '--allowed-hosts <names>',
       'extra Host header names to accept, comma-separated',
       commaList,
@@ -72,7 +68,9 @@ export function registerServer(program: Command, io: CliIo): void {
       [],
     )
     .option('--token <token>', 'bearer token every request must carry (default: TIDEFLOW_TOKEN)')
-    .action(async (opts: StartOptions) => {
+    .action(async (_local: unknown, cmd: Command) => {
+      // --tracking-uri is the program's own option: the store to serve.
+      const opts = cmd.optsWithGlobals<StartOptions>();
       const token = opts.token ?? io.env.TIDEFLOW_TOKEN;
       // Refuse an unsafe bind before the store is opened (or created).
       assertSafeBind(opts.host, token);
