@@ -135,7 +135,8 @@ const probe = new IORedis(connection);
 /** Bare BullMQ: add a job, wait for its completed event. */
 async function bareRun(queueName: string, inFlight: number): Promise<Run> {
   serving = bareWorkers;
-  const queue = new Queue(queueName, { connection });
+  // The events stream as long as BullMQTaskRunner makes it, so that a burst loses no completion.
+  const queue = new Queue(queueName, { connection, streams: { events: { maxLen: 100_000 } } });
   // Events from the server's clock now: reading from the stream's end would miss early completions.
   const [sec, micro] = await ((await queue.client) as unknown as Redis).time();
   const lastEventId = `${Number(sec) * 1000 + Math.floor(Number(micro) / 1000) - 1}-0`;

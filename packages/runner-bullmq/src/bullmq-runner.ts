@@ -72,6 +72,15 @@ export interface BullMQTaskRunnerOptions {
    * @default 10000
    */
   connectionTimeoutMs?: number;
+  /**
+   * How many events BullMQ keeps in the queue's events stream, which carries completions to the
+   * flow (the runner sets it for the queue). A burst of submits larger than about a quarter of it
+   * can outrun the flow's reader; a completion it misses is still found, from a key the worker
+   * leaves, after 5 s.
+   *
+   * @default 100000
+   */
+  maxEvents?: number;
   /** The serializer registry arguments and results cross with. @default defaultSerializers */
   serializers?: SerializerRegistry;
 }
@@ -166,6 +175,7 @@ export class BullMQTaskRunner implements TaskRunner {
   private readonly inlineLimit: number;
   private readonly ttlMs: number;
   private readonly connectionTimeoutMs: number;
+  private readonly maxEvents: number;
   private readonly serializers: SerializerRegistry;
   private readonly pending = new Map<string, Pending>();
   /** The jobs to cancel when a signal aborts, by signal. */
@@ -197,6 +207,7 @@ export class BullMQTaskRunner implements TaskRunner {
       10_000,
       1,
     );
+    this.maxEvents = wholeNumber('maxEvents', options.maxEvents, 100_000, 100);
     this.serializers = options.serializers ?? defaultSerializers;
   }
 
@@ -399,7 +410,11 @@ export class BullMQTaskRunner implements TaskRunner {
       throw error;
     }
     const lastEventId = `${Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000) - 1}-0`;
-    const queue = new Queue(this.queue, { connection, prefix: this.prefix });
+    const queue = new Queue(this.queue, {
+      connection,
+      prefix: this.prefix,
+      streams: { events: { maxLen: this.maxEvents } },
+    });
     const events = new QueueEvents(this.queue, { connection, prefix: this.prefix, lastEventId });
     queue.on('error', () => {});
     events.on('error', () => {});
