@@ -218,7 +218,7 @@ describe('tracking URI schemes', () => {
   it('open a registered backend by URI, and settings accept its URIs once it is registered', async () => {
     const env = { TIDEFLOW_HOME: '/nonexistent', TIDEFLOW_TRACKING_URI: 'unit-scheme://host/x' };
     expect(() => resolveFileSettings({}, env)).toThrow(
-      /TIDEFLOW_TRACKING_URI: expected a tracking URI of a registered scheme \(memory:, sqlite:\)/,
+      /TIDEFLOW_TRACKING_URI: expected a tracking URI of a registered scheme \(http:, https:, memory:, sqlite:\)/,
     );
     await expect(openTracker('unit-scheme://host/x')).rejects.toMatchObject({
       code: 'INVALID_OPTION',
