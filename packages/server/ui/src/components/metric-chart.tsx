@@ -32,6 +32,7 @@ export function MetricChart({ title, series }: { title: string; series: readonly
   useEffect(() => {
     const el = box.current;
     if (!el) return;
+    const t0 = performance.now();
     const plot = new uPlot(
       {
         title,
@@ -54,8 +55,15 @@ export function MetricChart({ title, series }: { title: string; series: readonly
       el,
     );
     el.dataset.points = String(series.reduce((n, s) => n + s.steps.length, 0));
-    el.dataset.ready = 'true';
-    return () => plot.destroy();
+    // Drawn by the next frame: the time from data to pixels, read by the UI bench.
+    const frame = requestAnimationFrame(() => {
+      el.dataset.renderMs = (performance.now() - t0).toFixed(1);
+      el.dataset.ready = 'true';
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      plot.destroy();
+    };
   }, [title, series]);
   return <div class="chart" ref={box} />;
 }

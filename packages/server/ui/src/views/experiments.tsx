@@ -149,7 +149,9 @@ function RunsTable({ experimentId }: { experimentId: string }) {
         class="filters"
         onSubmit={(e) => {
           e.preventDefault();
-          setFilter(draft);
+          // The field's own value: a keystroke just before Enter may not be in `draft` yet.
+          const field = e.currentTarget.elements.namedItem('filter');
+          setFilter(field instanceof HTMLInputElement ? field.value : draft);
         }}
       >
         <input
