@@ -75,7 +75,7 @@ describe('settings resolution', () => {
         { TIDEFLOW_HOME: '/nonexistent', TIDEFLOW_TRACKING_URI: 'mysql://x' },
       ),
     ).toThrow(
-      /TIDEFLOW_TRACKING_URI: expected a tracking URI of a registered scheme \(memory:, sqlite:\)/,
+      /TIDEFLOW_TRACKING_URI: expected a tracking URI of a registered scheme \(http:, https:, memory:, sqlite:\)/,
     );
     const broken = mkdtempSync(join(tmpdir(), 'tideflow-home-'));
     writeFileSync(join(broken, 'profiles.json'), '{not json');
