@@ -37,7 +37,7 @@ describe('the CLI opens stores through the scheme registry', () => {
     const unknown = await cli(ws, 'runs', 'ls', '--tracking-uri', 'nowhere://x');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(
-      /--tracking-uri: expected a tracking URI of a registered scheme \(cli-test:, memory:, sqlite:\).*got "nowhere:\/\/x"/,
+      /--tracking-uri: expected a tracking URI of a registered scheme \(cli-test:, http:, https:, memory:, sqlite:\).*got "nowhere:\/\/x"/,
     );
   });
 });
