@@ -1,6 +1,7 @@
 // Web UI figures of issue 14, in headless Chromium (Debian's, through playwright-core) against a
 // real server over an in-memory store: the runs table of 10,000 runs × 20 metrics (first paint,
-// a filter applied) and a 100,000-point metric history charted.
+// a filter applied), a 100,000-point metric history charted, and a state change on screen after
+// it is recorded (live-latency.ts).
 //
 // Times are taken inside the page (performance.now()), from navigation start or from the
 // user's action to the frame after the DOM shows the result.
@@ -8,6 +9,7 @@ import { MemoryTracker } from '@tideflow/core';
 import type { Page } from 'playwright-core';
 import { createServer } from '../src/index.js';
 import { launch, openPage } from '../test/browser/browser.js';
+import { measureLiveLatency } from './live-latency.js';
 import { median, report } from '../../../scripts/bench-stats.js';
 
 const RUNS = Number(process.env.UI_BENCH_RUNS ?? 10_000);
@@ -141,6 +143,22 @@ try {
   report('ui.metric-chart.page-to-chart', median(total), 'ms', {
     points: POINTS,
     samples: SAMPLES,
+  });
+
+  const live = await measureLiveLatency(browser, errors);
+  const liveExtra = {
+    samples: live.runPage.length,
+    target: 300,
+    store: 'sqlite',
+    transport: live.transport,
+  };
+  report('ui.state-change-on-screen.run-page', median(live.runPage), 'ms', {
+    ...liveExtra,
+    max: Math.max(...live.runPage),
+  });
+  report('ui.state-change-on-screen.flow-runs-list', median(live.list), 'ms', {
+    ...liveExtra,
+    max: Math.max(...live.list),
   });
   if (errors.length) throw new Error(`console errors: ${errors.join('; ')}`);
 } finally {
