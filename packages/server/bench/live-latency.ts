@@ -1,10 +1,14 @@
 // The live figure of issue 14, used by ui.bench.ts: a state change on screen ≤ 300 ms after it
-// is recorded. A real flow runs in this process against a SQLite file; the server serves the
-// same file through its own connection (as it would for a flow in another process), and the
-// flow-runs list and the flow run's page are open in Chromium. The flow's task runs wait on
-// gates, so each release is exactly one state change (a task run starting, a task run ending);
-// each sample is the time from the state's recorded timestamp (the engine's `Date.now()`) to the
-// frame in which the page shows it (the page's `Date.now()`: the same clock).
+// is recorded. The server serves a SQLite file through its own connection; this process writes
+// the same file through another (as a flow in another process would), while the flow-runs list
+// and the flow run's page are open in Chromium. Each sample is one state change (a task run
+// starting, a task run ending), timed from its recorded time to the frame in which each page
+// shows it, both read with `Date.now()` (the same clock).
+//
+// Two writers: `store` writes the task-run records itself (recorded = the moment of the write),
+// the figure of the UI and the server; `engine` runs a real flow whose tasks wait on gates
+// (recorded = the engine's transition timestamp), which adds the engine recorder's own write
+// buffering to the same path.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,21 +23,27 @@ import {
   silentLogger,
   task,
 } from '@tideflow/core';
-import type { StateType, Tracker } from '@tideflow/core';
+import type { StateType, TaskRunRecord, Tracker } from '@tideflow/core';
 import '@tideflow/tracker-sqlite';
 import type { Browser, Page } from 'playwright-core';
 import { createServer } from '../src/index.js';
 import { openPage } from '../test/browser/browser.js';
 
-/** Tasks of the measured flow; each gives two samples (running, completed). */
+/** Task runs per writer; each gives two samples (running, completed). */
 const TASKS = 6;
 
-/** What {@link measureLiveLatency} measured, ms from recorded to shown, one entry per sample. */
-export interface LiveLatency {
+/** One writer's samples: ms from recorded to shown, on each page. */
+export interface LatencySamples {
   runPage: number[];
   list: number[];
-  /** How the pages got the change: `events` when they opened `/api/events`. */
-  transport: string;
+}
+
+/** What {@link measureLiveLatency} measured. */
+export interface LiveLatency {
+  store: LatencySamples;
+  engine: LatencySamples;
+  /** How the pages got the changes: `events` when they opened `/api/events`, else `poll`. */
+  transport: 'events' | 'poll';
 }
 
 // Page-side code goes as source text (see ui.bench.ts). The watcher resolves `window.__seen` with
@@ -58,6 +68,100 @@ const taskShows = (name: string, label: string) =>
 const countsShow = (runId: string, counts: string[]) =>
   `[...(document.querySelector('[data-run-id="${runId}"]')?.querySelectorAll('.count') ?? [])].map((e) => e.textContent).sort().join('|') === ${JSON.stringify([...counts].sort().join('|'))}`;
 
+const LABELS: Partial<Record<StateType, string>> = { RUNNING: 'Running', COMPLETED: 'Completed' };
+
+/** Makes state change `state` of task run `i` happen; resolves with its recorded time. */
+type Act = (i: number, state: 'RUNNING' | 'COMPLETED') => Promise<number>;
+
+/** Opens the list and `runId`'s page, then times each state change `act` makes. */
+async function samplePages(
+  browser: Browser,
+  errors: string[],
+  base: string,
+  runId: string,
+  act: Act,
+  used: { events: boolean },
+): Promise<LatencySamples> {
+  const list = await openPage(browser, errors);
+  const runPage = await openPage(browser, errors);
+  try {
+    for (const p of [list, runPage])
+      p.on('request', (r) => {
+        if (r.resourceType() === 'eventsource') used.events = true;
+      });
+    await list.goto(`${base}/#/flow-runs`);
+    await list.locator(`[data-run-id="${runId}"]`).waitFor();
+    await runPage.goto(`${base}/#/flow-runs/${runId}`);
+    await runPage.locator('h1 .badge').waitFor();
+    // Both event streams connected before the first change.
+    await new Promise((r) => setTimeout(r, 500));
+    const out: LatencySamples = { runPage: [], list: [] };
+    for (let i = 0; i < TASKS; i++) {
+      for (const state of ['RUNNING', 'COMPLETED'] as const) {
+        const counts =
+          state === 'RUNNING'
+            ? [...(i === 0 ? [] : [`${i} completed`]), '1 running']
+            : [`${i + 1} completed`];
+        await watch(runPage, taskShows(`step-${i}`, LABELS[state]!));
+        await watch(list, countsShow(runId, counts));
+        const recorded = await act(i, state);
+        out.runPage.push((await seen(runPage)) - recorded);
+        out.list.push((await seen(list)) - recorded);
+      }
+    }
+    return out;
+  } finally {
+    await list.close();
+    await runPage.close();
+  }
+}
+
+/** `store`: this process writes the records, the way the engine's recorder does. */
+async function storeWrites(
+  tracker: Tracker,
+  sample: (runId: string, act: Act) => Promise<LatencySamples>,
+): Promise<LatencySamples> {
+  const experimentId = await tracker.getOrCreateExperiment('live-bench');
+  const startTime = Date.now();
+  const run = await tracker.createRun({
+    experimentId,
+    name: 'store-writes',
+    startTime,
+    tags: { 'tideflow.flowName': 'storeWrites' },
+  });
+  const runId = run.info.runId;
+  await tracker.setFlowRun(runId, {
+    flowName: 'storeWrites',
+    state: 'RUNNING',
+    stateHistory: [{ type: 'RUNNING', timestamp: startTime }],
+    parameters: {},
+  });
+  const records: TaskRunRecord[] = [];
+  return sample(runId, async (i, state) => {
+    const now = Date.now();
+    const started = records[i]?.startTime ?? now;
+    records[i] = {
+      taskRunId: `task-${i}`,
+      taskName: 'step',
+      taskRunName: `step-${i}`,
+      state,
+      stateHistory: [
+        { type: 'RUNNING', timestamp: started },
+        ...(state === 'COMPLETED' ? [{ type: state, timestamp: now }] : []),
+      ],
+      startTime: started,
+      endTime: state === 'COMPLETED' ? now : null,
+      durationMs: state === 'COMPLETED' ? now - started : null,
+      attempts: 1,
+      cacheKey: null,
+      cacheHit: false,
+      error: null,
+    };
+    await tracker.upsertTaskRun(runId, records[i]);
+    return now;
+  });
+}
+
 function gates(n: number) {
   const opened: (() => void)[] = [];
   const waits = Array.from(
@@ -67,25 +171,11 @@ function gates(n: number) {
   return { waits, open: (i: number) => opened[i](), openAll: () => opened.forEach((o) => o()) };
 }
 
-async function recordedAt(
+/** `engine`: a real flow records its own task runs; its tasks wait on gates the bench opens. */
+async function engineRun(
   tracker: Tracker,
-  runId: string,
-  name: string,
-  state: StateType,
-): Promise<number> {
-  const record = (await tracker.listTaskRuns(runId)).find((t) => t.taskRunName === name);
-  const transition = record?.stateHistory.find((s) => s.type === state);
-  if (!transition) throw new Error(`task run ${name} never recorded ${state}`);
-  return transition.timestamp;
-}
-
-/** Runs the measurement in `browser`; every console error of the pages goes to `errors`. */
-export async function measureLiveLatency(browser: Browser, errors: string[]): Promise<LiveLatency> {
-  const dir = mkdtempSync(join(tmpdir(), 'tideflow-live-bench-'));
-  const uri = `sqlite:///${join(dir, 'live.db')}`;
-  const tracker = await openTracker(uri);
-  const server = await createServer({ trackingUri: uri, port: 0 });
-  const base = await server.listen();
+  sample: (runId: string, act: Act) => Promise<LatencySamples>,
+): Promise<LatencySamples> {
   const registry = new Registry();
   configure({ tracker, logger: silentLogger, cacheStore: createMemoryCacheStore() });
   const start = gates(TASKS);
@@ -109,62 +199,49 @@ export async function measureLiveLatency(browser: Browser, errors: string[]): Pr
     { registry },
   );
   const done = live();
-  const pages: Page[] = [];
   try {
-    for (let i = 0; i < 200 && runId === undefined; i++)
+    // The flow's run is written when it starts.
+    for (let i = 0; i < 500 && (runId === undefined || !(await tracker.getFlowRun(runId))); i++)
       await new Promise((r) => setTimeout(r, 10));
     if (runId === undefined) throw new Error('the flow never started');
-    let transport = 'poll';
-    const list = await openPage(browser, errors);
-    const runPage = await openPage(browser, errors);
-    pages.push(list, runPage);
-    for (const p of pages)
-      p.on('request', (r) => {
-        if (r.resourceType() === 'eventsource') transport = 'events';
-      });
-    await list.goto(`${base}/#/flow-runs`);
-    await list.locator(`[data-run-id="${runId}"]`).waitFor();
-    await runPage.goto(`${base}/#/flow-runs/${runId}`);
-    await runPage.locator('h1 .badge').waitFor();
-    // Let both event streams connect before the first change.
-    await new Promise((r) => setTimeout(r, 500));
-
-    const result: LiveLatency = { runPage: [], list: [], transport };
-    const sample = async (
-      name: string,
-      state: StateType,
-      label: string,
-      counts: string[],
-      act: () => void,
-    ) => {
-      await watch(runPage, taskShows(name, label));
-      await watch(list, countsShow(runId!, counts));
-      act();
-      const [onRunPage, onList] = [await seen(runPage), await seen(list)];
-      const recorded = await recordedAt(tracker, runId!, name, state);
-      result.runPage.push(onRunPage - recorded);
-      result.list.push(onList - recorded);
-    };
-    for (let i = 0; i < TASKS; i++) {
-      const completed = i === 0 ? [] : [`${i} completed`];
-      await sample(`step-${i}`, 'RUNNING', 'Running', [...completed, '1 running'], () =>
-        start.open(i),
-      );
-      await sample(`step-${i}`, 'COMPLETED', 'Completed', [`${i + 1} completed`], () =>
-        end.open(i),
-      );
-    }
-    result.transport = transport;
+    const id = runId;
+    const samples = await sample(id, async (i, state) => {
+      (state === 'RUNNING' ? start : end).open(i);
+      // The engine stamps the transition; the page is watched until it shows it.
+      for (let k = 0; k < 1000; k++) {
+        const record = (await tracker.listTaskRuns(id)).find((t) => t.taskRunName === `step-${i}`);
+        const transition = record?.stateHistory.find((s) => s.type === state);
+        if (transition) return transition.timestamp;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      throw new Error(`task run step-${i} never recorded ${state}`);
+    });
     await done;
-    return result;
+    return samples;
   } finally {
     start.openAll();
     end.openAll();
     await done.catch(() => undefined);
-    for (const p of pages) await p.close();
     resetConfiguration();
+  }
+}
+
+/** Runs both measurements in `browser`; every console error of the pages goes to `errors`. */
+export async function measureLiveLatency(browser: Browser, errors: string[]): Promise<LiveLatency> {
+  const dir = mkdtempSync(join(tmpdir(), 'tideflow-live-bench-'));
+  const uri = `sqlite:///${join(dir, 'live.db')}`;
+  const tracker = await openTracker(uri);
+  const server = await createServer({ trackingUri: uri, port: 0 });
+  const base = await server.listen();
+  const used = { events: false };
+  const sample = (runId: string, act: Act) => samplePages(browser, errors, base, runId, act, used);
+  try {
+    const store = await storeWrites(tracker, sample);
+    const engine = await engineRun(tracker, sample);
+    return { store, engine, transport: used.events ? 'events' : 'poll' };
+  } finally {
     await server.close();
-    await tracker.close?.();
+    await tracker.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
