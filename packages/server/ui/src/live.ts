@@ -1,13 +1,42 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useCallback, useEffect, useRef } from 'preact/hooks';
 import { getJson, token, withQuery } from './api.js';
+import type { LogLine, StateTransition, StateType, TaskRun } from './types.js';
 
 /** The server's event stream (`GET /api/events`), when it has one. */
 const EVENTS_PATH = '/api/events';
-const EVENT_TYPES = ['flow-run', 'task-run', 'log', 'metric'] as const;
 /** Without an event stream, how often the page asks again. */
 const POLL_MS = 2000;
-/** Events come in bursts (a task run and its log lines): one reload per burst. */
-const SETTLE_MS = 40;
+/** Events come in bursts (a poll of the store's change feed): one reload per burst. */
+export const SETTLE_MS = 16;
+
+/** A flow run's record as a `flow-run` event carries it. */
+export interface FlowRunEvent {
+  runId: string;
+  flowName: string;
+  state: StateType;
+  stateHistory: StateTransition[];
+  parameters: Record<string, unknown>;
+}
+
+/** A metric point as a `metric` event carries it (NaN and ±Infinity already numbers). */
+export interface MetricEvent {
+  runId: string;
+  key: string;
+  value: number;
+  step: number;
+  timestamp: number;
+}
+
+/** One change the server streamed, parsed; `resync` when changes may have been missed. */
+export type LiveEvent =
+  | { type: 'flow-run'; data: FlowRunEvent }
+  | { type: 'task-run'; data: TaskRun }
+  | { type: 'log'; data: LogLine & { runId: string } }
+  | { type: 'metric'; data: MetricEvent }
+  /** The stream (re)connected, or a server without one was polled: read again. */
+  | { type: 'resync' };
+
+const EVENT_TYPES = ['flow-run', 'task-run', 'log', 'metric'] as const;
 
 let hasEvents: Promise<boolean> | undefined;
 
@@ -20,43 +49,69 @@ function eventsAvailable(): Promise<boolean> {
   return hasEvents;
 }
 
+function parse(type: (typeof EVENT_TYPES)[number], data: string): LiveEvent {
+  const body = JSON.parse(data) as Record<string, unknown>;
+  if (type === 'metric') {
+    // The stream sends NaN and ±Infinity as strings; Number() reads them back.
+    return { type, data: { ...(body as unknown as MetricEvent), value: Number(body.value) } };
+  }
+  return { type, data: body } as unknown as LiveEvent;
+}
+
 /**
- * Calls `reload` whenever the store changes under the page: on each burst of server-sent events
- * (of one flow run when `flowRunId` is given), or every two seconds on a server without them.
+ * Hands `onEvent` every change the store records while the page is open, as it arrives (of one
+ * flow run when `flowRunId` is given): the server's events, or a `resync` every two seconds on
+ * a server without them. A `resync` also follows each (re)connection of the stream, since what
+ * changed meanwhile was not streamed.
  */
-export function useLive(reload: () => void, flowRunId?: string, enabled = true): void {
-  const latest = useRef(reload);
-  latest.current = reload;
+export function useLive(
+  onEvent: (event: LiveEvent) => void,
+  options: { flowRunId?: string; enabled?: boolean } = {},
+): void {
+  const { flowRunId, enabled = true } = options;
+  const latest = useRef(onEvent);
+  latest.current = onEvent;
   useEffect(() => {
     if (!enabled) return;
     let closed = false;
     let source: EventSource | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     let poll: ReturnType<typeof setInterval> | undefined;
-    const schedule = () => {
-      if (timer !== undefined) return;
-      timer = setTimeout(() => {
-        timer = undefined;
-        if (!closed) latest.current();
-      }, SETTLE_MS);
+    const emit = (event: LiveEvent) => {
+      if (!closed) latest.current(event);
     };
     void eventsAvailable().then((available) => {
       if (closed) return;
       if (!available) {
-        poll = setInterval(() => latest.current(), POLL_MS);
+        poll = setInterval(() => emit({ type: 'resync' }), POLL_MS);
         return;
       }
       source = new EventSource(withQuery(EVENTS_PATH, { flowRunId, token: token() }));
-      for (const type of EVENT_TYPES) source.addEventListener(type, schedule);
-      // After a dropped connection EventSource reconnects by itself; what changed meanwhile is
-      // read again once it is back.
-      source.addEventListener('open', schedule);
+      for (const type of EVENT_TYPES)
+        source.addEventListener(type, (e) => emit(parse(type, (e as MessageEvent<string>).data)));
+      source.addEventListener('open', () => emit({ type: 'resync' }));
     });
     return () => {
       closed = true;
       source?.close();
-      clearTimeout(timer);
       clearInterval(poll);
     };
   }, [flowRunId, enabled]);
+}
+
+/**
+ * A function that runs `fn` once, `ms` after the first of a burst of calls: what a page does to
+ * read again after a burst of events.
+ */
+export function useCoalesced(fn: () => void, ms = SETTLE_MS): () => void {
+  const latest = useRef(fn);
+  latest.current = fn;
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  return useCallback(() => {
+    if (timer.current !== undefined) return;
+    timer.current = setTimeout(() => {
+      timer.current = undefined;
+      latest.current();
+    }, ms);
+  }, [ms]);
 }

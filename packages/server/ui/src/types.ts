@@ -23,6 +23,16 @@ export const STATE_TYPES: readonly StateType[] = [
   'CRASHED',
 ];
 
+/** The states a run ends in (nothing changes after them). */
+export const FINAL_STATES: readonly StateType[] = [
+  'COMPLETED',
+  'CACHED',
+  'FAILED',
+  'TIMED_OUT',
+  'CANCELLED',
+  'CRASHED',
+];
+
 export interface StateTransition {
   type: StateType;
   name?: string;

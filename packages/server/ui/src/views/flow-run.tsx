@@ -4,8 +4,10 @@ import { ArtifactView, latestArtifacts } from '../components/artifact-view.js';
 import { ErrorBox, KeyValueTable, Section, StateBadge } from '../components/common.js';
 import { Timeline } from '../components/timeline.js';
 import { formatDuration, formatTime, stateName } from '../format.js';
-import { useLive } from '../live.js';
+import { concerns, withFlowRunEvent, withTaskRun } from '../live-patch.js';
+import { useCoalesced, useLive } from '../live.js';
 import { href } from '../router.js';
+import { FINAL_STATES } from '../types.js';
 import type { FlowRunDetail, LogLine } from '../types.js';
 import { useAsync } from '../use-async.js';
 
@@ -52,12 +54,32 @@ function Logs({ runId, version }: { runId: string; version: number }) {
 
 /** A flow run's page (Prefect's run page): timeline, logs, parameters, artifacts, state history. */
 export function FlowRunView({ runId }: { runId: string }) {
-  const [version, setVersion] = useState(0);
+  const [logsVersion, setLogsVersion] = useState(0);
   const detail = useAsync(
     () => getJson<FlowRunDetail>(`/api/flow-runs/${encodeURIComponent(runId)}`),
-    [runId, version],
+    [runId],
   );
-  useLive(() => setVersion((v) => v + 1), runId);
+  const readDetail = useCoalesced(detail.reload);
+  const readLogs = useCoalesced(() => setLogsVersion((v) => v + 1));
+  // Every run's events, not only this run's: its subflows are runs of their own.
+  useLive((e) => {
+    const d = detail.value;
+    if (e.type === 'resync') {
+      readDetail();
+      readLogs();
+    } else if (e.type === 'log') {
+      if (e.data.runId === runId) readLogs();
+    } else if (e.type === 'task-run') {
+      if (!d || !concerns(d, e.data.runId)) return;
+      detail.mutate((v) => withTaskRun(v, e.data));
+      readDetail();
+    } else if (e.type === 'flow-run') {
+      if (d && concerns(d, e.data.runId)) detail.mutate((v) => withFlowRunEvent(v, e.data));
+      // Another run may be a new subflow of this one, while this one runs.
+      else if (!d || FINAL_STATES.includes(d.flowRun.state)) return;
+      readDetail();
+    }
+  });
   const d = detail.value;
   if (!d) return detail.error ? <ErrorBox error={detail.error} /> : <p class="muted">Loading…</p>;
   const run = d.flowRun;
@@ -98,7 +120,7 @@ export function FlowRunView({ runId }: { runId: string }) {
           subflows={d.subflows}
         />
       </Section>
-      <Logs runId={runId} version={version} />
+      <Logs runId={runId} version={logsVersion} />
       <Section title="Parameters">
         <KeyValueTable
           entries={Object.entries(run.parameters).map(([k, v]) => [

@@ -2,7 +2,8 @@ import { useState } from 'preact/hooks';
 import { getJson } from '../api.js';
 import { ErrorBox, StateBadge } from '../components/common.js';
 import { formatDuration, formatTime, stateName } from '../format.js';
-import { useLive } from '../live.js';
+import { withFlowRunState } from '../live-patch.js';
+import { useCoalesced, useLive } from '../live.js';
 import { href } from '../router.js';
 import { STATE_TYPES } from '../types.js';
 import type { FlowRunSummary } from '../types.js';
@@ -58,7 +59,14 @@ export function FlowRunsView() {
     }
     return { runs, more: pageToken !== undefined };
   }, [filters, pages]);
-  useLive(list.reload);
+  const readAgain = useCoalesced(list.reload);
+  useLive((e) => {
+    if (e.type === 'log' || e.type === 'metric') return;
+    if (e.type === 'flow-run')
+      list.mutate((v) => ({ ...v, runs: withFlowRunState(v.runs, e.data) }));
+    // Task counts, durations and new runs come from the server's summary.
+    readAgain();
+  });
   const set = (patch: Partial<Filters>) => {
     setPages(1);
     setFilters({ ...filters, ...patch });
