@@ -198,42 +198,82 @@ describe('web UI in Chromium', () => {
     await shot('model');
   });
 
-  it('shows a flow started during the test on the list and on its page, live', async () => {
-    const p = await visit('#/flow-runs');
+  it('shows a flow started during the test on the list and on its page, live, from the event stream', async () => {
+    errors = [];
+    const p = (page = await openPage(browser, errors));
+    const requests: { url: string; type: string }[] = [];
+    p.on('request', (r) =>
+      requests.push({ url: new URL(r.url()).pathname, type: r.resourceType() }),
+    );
+    await p.goto(`${base}/#/flow-runs`);
     await expect.poll(() => p.locator('table.flow-runs tbody tr').count()).toBe(2);
+    await expect.poll(() => requests.some((r) => r.type === 'eventsource')).toBe(true);
+    // Once connected (the page reads again then), idle for longer than the 2 s poll of a server
+    // without events: the list asks nothing, it listens to /api/events.
+    await p.waitForTimeout(500);
+    requests.length = 0;
+    await p.waitForTimeout(2500);
+    expect(requests.filter((r) => r.url === '/api/flow-runs')).toEqual([]);
+
     const registry = new Registry();
     configure({ tracker, logger: silentLogger, cacheStore: createMemoryCacheStore() });
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const wait = task(
+    const gates = [0, 1].map(() => {
+      let open!: () => void;
+      const wait = new Promise<void>((resolve) => (open = resolve));
+      return { wait, open };
+    });
+    const first = task(
       async function waitForTest() {
-        await gate;
+        await gates[0].wait;
+      },
+      { registry },
+    );
+    const second = task(
+      async function finishUp() {
+        await gates[1].wait;
       },
       { registry },
     );
     const live = flow(
       async function liveFlow() {
-        await wait();
+        await first();
+        await second();
       },
       { registry },
     );
     const done = live();
+    const taskRow = (name: string) => p.locator('table.tasks tbody tr', { hasText: name });
     try {
       const row = p.locator('table.flow-runs tbody tr', { hasText: 'liveFlow' });
-      await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('Running');
+      await expect.poll(() => row.textContent()).toContain('Running');
+      expect(await row.textContent()).toContain('1 running');
       await row.locator('a').click();
-      await expect
-        .poll(() => p.locator('.timeline-row').textContent(), { timeout: 10_000 })
-        .toContain('waitForTest');
+      await expect.poll(() => p.locator('.timeline-row').textContent()).toContain('waitForTest');
       expect(await p.locator('h1 .badge').textContent()).toBe('Running');
-      release();
-      await done;
       await expect
-        .poll(() => p.locator('h1 .badge').textContent(), { timeout: 10_000 })
+        .poll(() => taskRow('waitForTest').locator('.badge').textContent())
+        .toBe('Running');
+      expect(await taskRow('finishUp').count()).toBe(0);
+
+      gates[0].open();
+      await expect
+        .poll(() => taskRow('waitForTest').locator('.badge').textContent())
         .toBe('Completed');
+      await expect.poll(() => taskRow('finishUp').locator('.badge').textContent()).toBe('Running');
+      expect(await p.locator('h1 .badge').textContent()).toBe('Running');
+
+      gates[1].open();
+      await done;
+      await expect.poll(() => p.locator('h1 .badge').textContent()).toBe('Completed');
+      await expect
+        .poll(() => taskRow('finishUp').locator('.badge').textContent())
+        .toBe('Completed');
+      expect(await p.locator('table.states').textContent()).toMatch(/Pending.*Running.*Completed/);
       await shot('live');
+      // The run page listened to the stream too.
+      expect(requests).toContainEqual({ url: '/api/events', type: 'eventsource' });
     } finally {
-      release();
+      gates.forEach((g) => g.open());
       await done.catch(() => undefined);
       resetConfiguration();
     }
