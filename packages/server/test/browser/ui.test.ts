@@ -278,4 +278,33 @@ describe('web UI in Chromium', () => {
       resetConfiguration();
     }
   });
+
+  it('charts the new metric points of a compared run that is still running, live', async () => {
+    const experimentId = await tracker.createExperiment('live-compare');
+    const run = await tracker.createRun({ experimentId, name: 'live-trial' });
+    const id = run.info.runId;
+    await tracker.logBatch(id, { metrics: [{ key: 'accuracy', value: 0.5, step: 0 }] });
+    const p = await visit(`#/compare?runs=${demo.sweep[0]},${id}`);
+    const chart = (title: string) =>
+      p.locator('.chart').filter({ has: p.locator('.u-title', { hasText: title }) });
+    const liveRow = p
+      .locator('.panel', { hasText: 'Runs' })
+      .locator('tr', { hasText: 'live-trial' });
+    await expect.poll(() => p.locator('.chart[data-ready=true]').count()).toBe(2);
+    expect(await chart('accuracy').getAttribute('data-points')).toBe('6'); // 5 of trial-0, 1
+    await expect.poll(() => liveRow.textContent()).toContain('0.5');
+
+    // The run logs on while the page is open: its line grows, its latest value follows.
+    await tracker.logBatch(id, {
+      metrics: [1, 2, 3].map((step) => ({ key: 'accuracy', value: 0.5 + step / 8, step })),
+    });
+    await expect.poll(() => chart('accuracy').getAttribute('data-points')).toBe('9');
+    await expect.poll(() => liveRow.textContent()).toContain('0.875');
+    // A metric it had not logged yet gets its own chart.
+    await tracker.logMetric(id, 'val_loss', 0.25, { step: 3 });
+    await expect.poll(() => p.locator('.chart[data-ready=true]').count()).toBe(3);
+    expect(await chart('val_loss').getAttribute('data-points')).toBe('1');
+    await shot('compare-live');
+    await tracker.updateRun(id, { status: 'FINISHED', endTime: Date.now() });
+  });
 });

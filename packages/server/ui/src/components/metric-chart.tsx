@@ -26,14 +26,22 @@ export function alignSeries(series: readonly ChartSeries[]): uPlot.AlignedData {
   return [steps, ...columns];
 }
 
-/** A metric's history charted with uPlot: step on x, one line per run. */
+const pointCount = (series: readonly ChartSeries[]) =>
+  series.reduce((n, s) => n + s.steps.length, 0);
+
+/**
+ * A metric's history charted with uPlot: step on x, one line per run. New data for the same
+ * lines (a live run's new points) is drawn into the same chart; other lines make a new chart.
+ */
 export function MetricChart({ title, series }: { title: string; series: readonly ChartSeries[] }) {
   const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<{ chart: uPlot; series: readonly ChartSeries[] } | undefined>(undefined);
+  const lines = JSON.stringify([title, ...series.map((s) => s.label)]);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
     const t0 = performance.now();
-    const plot = new uPlot(
+    const chart = new uPlot(
       {
         title,
         width: Math.max(300, el.clientWidth || 600),
@@ -54,7 +62,8 @@ export function MetricChart({ title, series }: { title: string; series: readonly
       alignSeries(series),
       el,
     );
-    el.dataset.points = String(series.reduce((n, s) => n + s.steps.length, 0));
+    plot.current = { chart, series };
+    el.dataset.points = String(pointCount(series));
     // Drawn by the next frame: the time from data to pixels, read by the UI bench.
     const frame = requestAnimationFrame(() => {
       el.dataset.renderMs = (performance.now() - t0).toFixed(1);
@@ -62,8 +71,16 @@ export function MetricChart({ title, series }: { title: string; series: readonly
     });
     return () => {
       cancelAnimationFrame(frame);
-      plot.destroy();
+      chart.destroy();
+      plot.current = undefined;
     };
-  }, [title, series]);
+  }, [lines]);
+  useEffect(() => {
+    const current = plot.current;
+    if (!current || current.series === series) return;
+    current.chart.setData(alignSeries(series));
+    current.series = series;
+    box.current!.dataset.points = String(pointCount(series));
+  }, [series]);
   return <div class="chart" ref={box} />;
 }

@@ -5,6 +5,8 @@ import { MetricChart } from '../components/metric-chart.js';
 import type { ChartSeries } from '../components/metric-chart.js';
 import { ParallelCoordinates } from '../components/parallel-coordinates.js';
 import { formatNumber } from '../format.js';
+import { useLiveMetrics } from '../live-metrics.js';
+import type { LiveMetrics } from '../live-metrics.js';
 import { href } from '../router.js';
 import { toRow } from '../runs-data.js';
 import type { MetricPoint, MlflowRun, RunRow } from '../types.js';
@@ -51,7 +53,15 @@ function ParamDiff({ runs }: { runs: readonly RunRow[] }) {
   );
 }
 
-function MetricHistories({ runs, metric }: { runs: readonly RunRow[]; metric: string }) {
+function MetricHistories({
+  runs,
+  metric,
+  live,
+}: {
+  runs: readonly RunRow[];
+  metric: string;
+  live: LiveMetrics;
+}) {
   const histories = useAsync(
     () =>
       Promise.all(
@@ -65,7 +75,8 @@ function MetricHistories({ runs, metric }: { runs: readonly RunRow[]; metric: st
           ),
         ),
       ),
-    [runs, metric],
+    // The runs' ids and names, not the rows: new latest values need no history re-read.
+    [runs.map((r) => `${r.id}\u0000${r.name}`).join('\u0001'), metric, live.history(metric)],
   );
   const series = useMemo<ChartSeries[] | undefined>(
     () =>
@@ -84,6 +95,8 @@ function MetricHistories({ runs, metric }: { runs: readonly RunRow[]; metric: st
 
 /** MLflow's run comparison: param diff, metric histories by step, parallel coordinates. */
 export function CompareView({ runIds }: { runIds: string[] }) {
+  // Live: a compared run that is still running adds points to the charts as it logs them.
+  const live = useLiveMetrics(runIds);
   const runs = useAsync(
     () =>
       Promise.all(
@@ -93,7 +106,7 @@ export function CompareView({ runIds }: { runIds: string[] }) {
           ),
         ),
       ),
-    [runIds.join(',')],
+    [runIds.join(','), live.runs],
   );
   const rows = runs.value;
   const metrics = useMemo(
@@ -147,7 +160,7 @@ export function CompareView({ runIds }: { runIds: string[] }) {
         {metrics.length === 0 ? <p class="muted">No metrics.</p> : null}
         <div class="charts">
           {metrics.map((m) => (
-            <MetricHistories key={m} runs={rows} metric={m} />
+            <MetricHistories key={m} runs={rows} metric={m} live={live} />
           ))}
         </div>
       </Section>

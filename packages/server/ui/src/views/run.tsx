@@ -7,6 +7,8 @@ import { formatBytes, formatDuration, formatNumber, formatTime } from '../format
 import { href } from '../router.js';
 import { toRow } from '../runs-data.js';
 import type { ArtifactInfo, MetricPoint, MlflowRun } from '../types.js';
+import { useLiveMetrics } from '../live-metrics.js';
+import type { LiveMetrics } from '../live-metrics.js';
 import { useAsync } from '../use-async.js';
 
 interface FileInfo {
@@ -86,14 +88,14 @@ function ArtifactBrowser({ runId }: { runId: string }) {
   );
 }
 
-function History({ runId, metric }: { runId: string; metric: string }) {
+function History({ runId, metric, live }: { runId: string; metric: string; live: LiveMetrics }) {
   const history = useAsync(
     () =>
       getJson<{ metrics?: MetricPoint[] }>('/api/2.0/mlflow/metrics/get-history', {
         run_id: runId,
         metric_key: metric,
       }),
-    [runId, metric],
+    [runId, metric, live.history(metric)],
   );
   if (history.error) return <ErrorBox error={history.error} />;
   const points = history.value?.metrics;
@@ -110,9 +112,10 @@ function History({ runId, metric }: { runId: string; metric: string }) {
 
 /** One tracking run (MLflow's run page): params, metrics with their history, tags, artifacts. */
 export function RunView({ runId }: { runId: string }) {
+  const live = useLiveMetrics([runId]);
   const run = useAsync(
     () => getJson<{ run: MlflowRun }>('/api/2.0/mlflow/runs/get', { run_id: runId }),
-    [runId],
+    [runId, live.runs],
   );
   const [metric, setMetric] = useState<string | undefined>();
   if (!run.value) return run.error ? <ErrorBox error={run.error} /> : <p class="muted">Loading…</p>;
@@ -170,7 +173,7 @@ export function RunView({ runId }: { runId: string }) {
       </div>
       {shownMetric ? (
         <Section title="Metric history">
-          <History runId={runId} metric={shownMetric} />
+          <History runId={runId} metric={shownMetric} live={live} />
         </Section>
       ) : null}
       <Section title="Artifacts">
