@@ -33,7 +33,7 @@ export type LiveEvent =
   | { type: 'task-run'; data: TaskRun }
   | { type: 'log'; data: LogLine & { runId: string } }
   | { type: 'metric'; data: MetricEvent }
-  /** The stream (re)connected, or a server without one was polled: read again. */
+  /** The stream (re)connected or said `resync`, or a server without one was polled: read again. */
   | { type: 'resync' };
 
 const EVENT_TYPES = ['flow-run', 'task-run', 'log', 'metric'] as const;
@@ -89,6 +89,8 @@ export function useLive(
       for (const type of EVENT_TYPES)
         source.addEventListener(type, (e) => emit(parse(type, (e as MessageEvent<string>).data)));
       source.addEventListener('open', () => emit({ type: 'resync' }));
+      // A server whose change feed no longer holds what a reconnecting page missed says so.
+      source.addEventListener('resync', () => emit({ type: 'resync' }));
     });
     return () => {
       closed = true;

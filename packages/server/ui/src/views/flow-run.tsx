@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { getJson } from '../api.js';
+import { getJson, linkExpiresSoon } from '../api.js';
 import { ArtifactView, latestArtifacts } from '../components/artifact-view.js';
 import { ErrorBox, KeyValueTable, Section, StateBadge } from '../components/common.js';
 import { Timeline } from '../components/timeline.js';
@@ -81,6 +81,9 @@ export function FlowRunView({ runId }: { runId: string }) {
     }
   });
   const d = detail.value;
+  const refreshReport = () => {
+    if (d?.report && linkExpiresSoon(d.report)) detail.reload();
+  };
   if (!d) return detail.error ? <ErrorBox error={detail.error} /> : <p class="muted">Loading…</p>;
   const run = d.flowRun;
   return (
@@ -105,7 +108,16 @@ export function FlowRunView({ runId }: { runId: string }) {
         {d.report ? (
           <>
             {' · '}
-            <a class="report-link" href={d.report} target="_blank" rel="noopener">
+            <a
+              class="report-link"
+              href={d.report}
+              target="_blank"
+              rel="noopener"
+              // A signed link lives 15 minutes: a page left open longer fetches a fresh one
+              // as the pointer or the focus comes to it.
+              onPointerEnter={refreshReport}
+              onFocus={refreshReport}
+            >
               Open report
             </a>
           </>
