@@ -55,7 +55,9 @@ describe('web UI on a server with a token, in Chromium', () => {
       await expect.poll(() => images.count()).toBe(2);
       await expect
         .poll(() =>
-          images.evaluateAll((els) => els.map((e) => (e as HTMLImageElement).naturalWidth)),
+          images.evaluateAll((els) =>
+            els.map((e) => (e as unknown as { naturalWidth: number }).naturalWidth),
+          ),
         )
         .toEqual([40, 24]);
 

@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
-import { getJson, linkExpiresSoon } from '../api.js';
+import { getJson } from '../api.js';
 import { ArtifactView, latestArtifacts } from '../components/artifact-view.js';
 import { ErrorBox, KeyValueTable, Section, StateBadge } from '../components/common.js';
 import { Timeline } from '../components/timeline.js';
 import { formatDuration, formatTime, stateName } from '../format.js';
 import { concerns, withFlowRunEvent, withTaskRun } from '../live-patch.js';
+import { linkExpiresSoon } from '../links.js';
 import { useCoalesced, useLive } from '../live.js';
 import { href } from '../router.js';
 import { FINAL_STATES } from '../types.js';
