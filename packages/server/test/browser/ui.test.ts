@@ -7,6 +7,7 @@ import {
   configure,
   createMemoryCacheStore,
   flow,
+  getRunContext,
   resetConfiguration,
   silentLogger,
   task,
@@ -306,5 +307,57 @@ describe('web UI in Chromium', () => {
     expect(await chart('val_loss').getAttribute('data-points')).toBe('1');
     await shot('compare-live');
     await tracker.updateRun(id, { status: 'FINISHED', endTime: Date.now() });
+  });
+
+  it("shows a running subflow and its task runs on the parent's page, live", async () => {
+    const registry = new Registry();
+    configure({ tracker, logger: silentLogger, cacheStore: createMemoryCacheStore() });
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let started!: (id: string) => void;
+    const parentId = new Promise<string>((resolve) => (started = resolve));
+    let innerStarted!: () => void;
+    const innerGate = new Promise<void>((resolve) => (innerStarted = resolve));
+    const innerStep = task(
+      async function innerStep() {
+        await gate;
+      },
+      { registry },
+    );
+    const inner = flow(
+      async function innerFlow() {
+        await innerStep();
+      },
+      { registry },
+    );
+    const outer = flow(
+      async function outerFlow() {
+        started(getRunContext()!.flowRunId!);
+        await innerGate;
+        await inner();
+      },
+      { registry },
+    );
+    const done = outer();
+    try {
+      const p = await visit(`#/flow-runs/${await parentId}`);
+      await expect.poll(() => p.locator('h1 .badge').textContent()).toBe('Running');
+      await expect.poll(() => p.locator('.timeline-row').count()).toBe(0);
+      innerStarted();
+      const step = p.locator('table.tasks tbody tr', { hasText: 'innerStep' });
+      await expect.poll(() => step.locator('.badge').textContent()).toBe('Running');
+      await expect
+        .poll(() => p.locator('.timeline-row').allTextContents())
+        .toEqual([expect.stringMatching(/^↳ /), 'innerStep']);
+      open();
+      await done;
+      await expect.poll(() => step.locator('.badge').textContent()).toBe('Completed');
+      await expect.poll(() => p.locator('h1 .badge').textContent()).toBe('Completed');
+    } finally {
+      open();
+      innerStarted();
+      await done.catch(() => undefined);
+      resetConfiguration();
+    }
   });
 });
