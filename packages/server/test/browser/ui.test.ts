@@ -360,4 +360,30 @@ describe('web UI in Chromium', () => {
       resetConfiguration();
     }
   });
+
+  it('asks again every two seconds when the event stream is refused', async () => {
+    errors = [];
+    const p = (page = await openPage(browser, errors));
+    await p.route('**/api/events*', (route) => route.fulfill({ status: 503, body: 'down' }));
+    await p.goto(`${base}/#/flow-runs`);
+    const rows = p.locator('table.flow-runs tbody tr');
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    const before = await rows.count();
+    const experimentId = await tracker.getOrCreateExperiment('poll-fallback');
+    const run = await tracker.createRun({
+      experimentId,
+      name: 'polled-run',
+      tags: { 'tideflow.flowName': 'polled' },
+    });
+    await tracker.setFlowRun(run.info.runId, {
+      flowName: 'polled',
+      state: 'RUNNING',
+      stateHistory: [{ type: 'RUNNING', timestamp: Date.now() }],
+      parameters: {},
+    });
+    await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(before + 1);
+    // Chromium logs the refused stream itself; that is this test's doing.
+    expect(errors.every((e) => e.includes('503') || e.includes('EventSource'))).toBe(true);
+    errors.length = 0;
+  });
 });

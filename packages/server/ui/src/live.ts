@@ -91,6 +91,12 @@ export function useLive(
       source.addEventListener('open', () => emit({ type: 'resync' }));
       // A server whose change feed no longer holds what a reconnecting page missed says so.
       source.addEventListener('resync', () => emit({ type: 'resync' }));
+      // A stream refused for good (not a dropped connection, which EventSource retries by
+      // itself) leaves the page polling rather than silently still.
+      source.addEventListener('error', () => {
+        if (source?.readyState !== EventSource.CLOSED || closed || poll !== undefined) return;
+        poll = setInterval(() => emit({ type: 'resync' }), POLL_MS);
+      });
     });
     return () => {
       closed = true;
