@@ -20,20 +20,23 @@ import {
   type Tracker,
   type TrackingRecorder,
 } from '@tideflow/core';
+import { AddBatcher } from './add-batcher.js';
 import { describeConnection, redisOptions, type RedisConnection } from './connection.js';
 import { RedisUnavailableError, TaskNotFoundError } from './errors.js';
 import { queueKeys, type QueueKeys } from './keys.js';
 import {
   dropPayload,
   getPayload,
+  pack,
   putPayload,
-  toBytes,
+  type Packed,
   type Payload,
   type PayloadStore,
 } from './payload.js';
 import {
   TASK_JOB,
   type CallAnswer,
+  type CallPayload,
   type MessageProgress,
   type TaskJobData,
   type TaskJobResult,
@@ -75,14 +78,23 @@ export interface BullMQTaskRunnerOptions {
   /**
    * How many events BullMQ keeps in the queue's events stream, which carries completions to the
    * flow (the runner sets it for the queue). A burst of submits larger than about a quarter of it
-   * can outrun the flow's reader; a completion it misses is still found, from a key the worker
-   * leaves, after 5 s.
+   * can outrun the flow's reader; a completion it misses is still found after 5 s, in the finished
+   * job, which BullMQ keeps for 120 s (at most `maxEvents / 2` of them).
    *
    * @default 100000
    */
   maxEvents?: number;
   /** The serializer registry arguments and results cross with. @default defaultSerializers */
   serializers?: SerializerRegistry;
+}
+
+/** The runner's connections to Redis, made on first use. */
+interface Clients {
+  readonly queue: Queue;
+  readonly events: QueueEvents;
+  /** A client for payloads, pings and replies. */
+  readonly redis: Redis;
+  readonly batcher: AddBatcher;
 }
 
 /** One attempt waiting for its job's outcome. */
@@ -101,6 +113,13 @@ interface Pending {
   /** Whether its result is being read (from the event or from its key: the first one wins). */
   completing: boolean;
 }
+
+/**
+ * How long BullMQ keeps a finished job (with its result), in seconds: a flow whose events reader
+ * missed the completion (the stream is trimmed) reads it from the job. The count kept is bounded
+ * too, by the runner's `maxEvents`.
+ */
+const FINISHED_JOBS_KEPT = 120;
 
 /** A pending job not heard of for this long is checked in Redis (its events may have been trimmed). */
 const STALE_MS = 5000;
@@ -177,10 +196,12 @@ export class BullMQTaskRunner implements TaskRunner {
   private readonly connectionTimeoutMs: number;
   private readonly maxEvents: number;
   private readonly serializers: SerializerRegistry;
+  /** How many finished jobs BullMQ keeps, and for how long. */
+  private readonly keepFinished: { age: number; count: number };
   private readonly pending = new Map<string, Pending>();
   /** The jobs to cancel when a signal aborts, by signal. */
   private readonly watched = new WeakMap<AbortSignal, Set<string>>();
-  private started?: Promise<{ queue: Queue; events: QueueEvents; redis: Redis }>;
+  private started?: Promise<Clients>;
   private heartbeat?: ReturnType<typeof setInterval>;
   /** When Redis last answered the heartbeat. */
   private lastAnswer = 0;
@@ -209,6 +230,7 @@ export class BullMQTaskRunner implements TaskRunner {
     );
     this.maxEvents = wholeNumber('maxEvents', options.maxEvents, 100_000, 100);
     this.serializers = options.serializers ?? defaultSerializers;
+    this.keepFinished = { age: FINISHED_JOBS_KEPT, count: Math.ceil(this.maxEvents / 2) };
   }
 
   submit<T>(job: TaskJob<T>): Promise<T> {
@@ -232,16 +254,18 @@ export class BullMQTaskRunner implements TaskRunner {
     });
   }
 
-  /** A call's bytes; TaskArgumentError names what cannot cross. */
+  /** A call packed to travel; TaskArgumentError names what cannot cross. */
   private encode(
     taskName: string,
     paramNames: readonly string[],
     thisArg: unknown,
     args: readonly unknown[],
-  ): Buffer {
+  ): Packed {
     const call: EncodedCall = encodeCall(this.serializers, taskName, paramNames, thisArg, args);
+    const sent: CallPayload =
+      call.thisArg === undefined ? { args: call.args } : { thisArg: call.thisArg, args: call.args };
     try {
-      return toBytes(call);
+      return pack(sent, this.inlineLimit);
     } catch (error) {
       throw new TaskArgumentError(
         taskName,
@@ -253,9 +277,11 @@ export class BullMQTaskRunner implements TaskRunner {
   }
 
   /** Stores arguments: inline at once, else in Redis within `connectionTimeoutMs`. */
-  private put(redis: Redis, bytes: Buffer): Promise<Payload> {
-    const stored = putPayload(this.store(redis), bytes);
-    return bytes.length <= this.inlineLimit ? stored : this.bounded(stored, 'storing arguments');
+  private put(redis: Redis, packed: Packed): Promise<Payload> {
+    const stored = putPayload(this.store(redis), packed);
+    return Buffer.isBuffer(packed) && packed.length > this.inlineLimit
+      ? this.bounded(stored, 'storing arguments')
+      : stored;
   }
 
   private store(redis: Redis): PayloadStore {
@@ -269,7 +295,7 @@ export class BullMQTaskRunner implements TaskRunner {
   ): Promise<unknown> {
     const { context, def } = call;
     const { signal } = context;
-    const { queue, redis } = await this.start();
+    const { queue, redis, batcher } = await this.start();
     const { payload, owned } = await callPayload(call);
     this.watch(queue, redis);
     const tracking = getConfig().tracking;
@@ -300,10 +326,10 @@ export class BullMQTaskRunner implements TaskRunner {
     });
     const unwatch = this.onAbort(signal, jobId);
     try {
-      await queue.add(TASK_JOB, data, {
+      await batcher.add(TASK_JOB, data, {
         jobId,
-        removeOnComplete: true,
-        removeOnFail: true,
+        removeOnComplete: this.keepFinished,
+        removeOnFail: this.keepFinished,
         attempts: 1,
       });
     } catch (error) {
@@ -389,12 +415,12 @@ export class BullMQTaskRunner implements TaskRunner {
   }
 
   /** The queue, its events and a client for payloads, connected on first use. */
-  private start(): Promise<{ queue: Queue; events: QueueEvents; redis: Redis }> {
+  private start(): Promise<Clients> {
     this.started ??= this.connect();
     return this.started;
   }
 
-  private async connect(): Promise<{ queue: Queue; events: QueueEvents; redis: Redis }> {
+  private async connect(): Promise<Clients> {
     const connection = { ...this.redisOptions, maxRetriesPerRequest: null };
     const redis = new Redis({ ...this.redisOptions, maxRetriesPerRequest: null });
     // Errors surface through the pending attempts (RedisUnavailableError); keep them off the console.
@@ -440,7 +466,7 @@ export class BullMQTaskRunner implements TaskRunner {
     }
     // A dropped connection may have lost jobs (a server restarted without persistence).
     redis.on('close', () => (this.lostContact = true));
-    return { queue, events, redis };
+    return { queue, events, redis, batcher: new AddBatcher(queue) };
   }
 
   /** Starts the heartbeat that bounds every wait while attempts are pending. */
@@ -484,16 +510,16 @@ export class BullMQTaskRunner implements TaskRunner {
         () => (this.lostContact = true),
       )
       .finally(() => (this.pinging = false));
-    if (!this.reconciling) void this.reconcile(queue, redis);
+    if (!this.reconciling) void this.reconcile(queue);
   }
 
   /**
    * Looks in Redis for jobs not heard of for `STALE_MS`: BullMQ's events stream is trimmed (to
-   * about 10,000 events), so a reader that lags behind a burst of jobs can miss a completion. The
-   * worker also leaves each result in a key with a short TTL; a job that has neither a result nor
-   * a place in the queue on two checks in a row is gone, and its task fails.
+   * `maxEvents`), so a reader that lags behind a burst of jobs can miss a completion. A finished
+   * job stays in Redis for a while with its result (`FINISHED_JOBS_KEPT`); a job found on
+   * two checks in a row neither finished nor in the queue is gone, and its task fails.
    */
-  private async reconcile(queue: Queue, redis: Redis): Promise<void> {
+  private async reconcile(queue: Queue): Promise<void> {
     this.reconciling = true;
     try {
       const now = Date.now();
@@ -504,16 +530,24 @@ export class BullMQTaskRunner implements TaskRunner {
         if (stale.length === CHECKS_PER_BEAT) break;
       }
       if (!stale.length) return;
-      const results = await redis.mget(stale.map((id) => this.keys.result(id)));
       await Promise.all(
-        stale.map(async (jobId, i) => {
+        stale.map(async (jobId) => {
+          const job = await queue.getJob(jobId);
           const pending = this.pending.get(jobId);
           if (!pending) return;
           pending.seen = Date.now();
-          const raw = results[i];
-          if (raw) return this.onCompleted(jobId, JSON.parse(raw) as TaskJobResult);
-          const state = await queue.getJobState(jobId);
-          pending.misses = state === 'unknown' ? pending.misses + 1 : 0;
+          if (job?.finishedOn !== undefined) {
+            if (job.failedReason !== undefined && job.returnvalue == null) {
+              this.settle(
+                jobId,
+                undefined,
+                new WorkerCrashedError(pending.taskName, job.failedReason),
+              );
+              return;
+            }
+            return this.onCompleted(jobId, job.returnvalue as TaskJobResult);
+          }
+          pending.misses = job ? 0 : pending.misses + 1;
           if (pending.misses < 2) return;
           this.settle(
             jobId,
