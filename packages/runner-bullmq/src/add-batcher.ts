@@ -5,8 +5,7 @@ interface Waiting {
   readonly name: string;
   readonly data: unknown;
   readonly opts: JobsOptions;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
+  readonly failed: (error: unknown) => void;
 }
 
 /**
@@ -21,15 +20,13 @@ export class AddBatcher {
 
   constructor(private readonly queue: Queue) {}
 
-  /** Adds a job; settles once Redis has it (or with the error that stopped its batch). */
-  add(name: string, data: unknown, opts: JobsOptions): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ name, data, opts, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+  /** Adds a job; `failed` is called with the error if Redis refuses its batch. */
+  add(name: string, data: unknown, opts: JobsOptions, failed: (error: unknown) => void): void {
+    this.waiting.push({ name, data, opts, failed });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
   }
 
   private flush(): void {
@@ -40,9 +37,6 @@ export class AddBatcher {
       batch.length === 1
         ? this.queue.add(batch[0].name, batch[0].data, batch[0].opts)
         : this.queue.addBulk(batch.map(({ name, data, opts }) => ({ name, data, opts })));
-    added.then(
-      () => batch.forEach((w) => w.resolve()),
-      (error: unknown) => batch.forEach((w) => w.reject(error)),
-    );
+    added.catch((error: unknown) => batch.forEach((w) => w.failed(error)));
   }
 }

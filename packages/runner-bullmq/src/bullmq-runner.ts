@@ -27,6 +27,8 @@ import { queueKeys, type QueueKeys } from './keys.js';
 import {
   dropPayload,
   getPayload,
+  inlineValue,
+  isStored,
   pack,
   putPayload,
   type Packed,
@@ -121,6 +123,8 @@ interface Pending {
  */
 const FINISHED_JOBS_KEPT = 120;
 
+const noop = (): void => {};
+
 /** A pending job not heard of for this long is checked in Redis (its events may have been trimmed). */
 const STALE_MS = 5000;
 /** Stale jobs checked per heartbeat, at most. */
@@ -202,6 +206,8 @@ export class BullMQTaskRunner implements TaskRunner {
   /** The jobs to cancel when a signal aborts, by signal. */
   private readonly watched = new WeakMap<AbortSignal, Set<string>>();
   private started?: Promise<Clients>;
+  /** The connections, once made. */
+  private clients?: Clients;
   private heartbeat?: ReturnType<typeof setInterval>;
   /** When Redis last answered the heartbeat. */
   private lastAnswer = 0;
@@ -234,23 +240,32 @@ export class BullMQTaskRunner implements TaskRunner {
   }
 
   submit<T>(job: TaskJob<T>): Promise<T> {
-    const encoded = this.encode(job.def.name, job.def.paramNames, job.thisArg, job.args);
-    let stored: Promise<Payload> | undefined;
-    const callPayload = async (call: AttemptCall): Promise<AttemptPayload> => {
-      const { redis } = await this.start();
+    const packed = this.encode(job.def.name, job.def.paramNames, job.thisArg, job.args);
+    // The job's arguments, stored once for all its attempts.
+    let shared: Payload | Promise<Payload> | undefined;
+    const payloadOf = (
+      call: AttemptCall,
+      redis: Redis,
+    ): AttemptPayload | Promise<AttemptPayload> => {
       // A parameter schema may have replaced the arguments: send what the body will get.
       if (call.args !== job.args || call.thisArg !== job.thisArg) {
-        const bytes = this.encode(call.def.name, call.def.paramNames, call.thisArg, call.args);
-        return { payload: await this.put(redis, bytes), owned: true };
+        const own = this.put(
+          redis,
+          this.encode(call.def.name, call.def.paramNames, call.thisArg, call.args),
+        );
+        return own instanceof Promise
+          ? own.then((payload) => ({ payload, owned: true }))
+          : { payload: own, owned: true };
       }
-      stored ??= this.put(redis, encoded);
-      return { payload: await stored, owned: false };
+      shared ??= this.put(redis, packed);
+      return shared instanceof Promise
+        ? shared.then((payload) => ({ payload, owned: false }))
+        : { payload: shared, owned: false };
     };
-    const result = job.execute({ run: (call) => this.runAttempt(call, callPayload) });
-    return result.finally(async () => {
-      const payload = await stored?.catch(() => undefined);
-      if (payload && this.started)
-        await dropPayload((await this.start()).redis, payload).catch(() => {});
+    const result = job.execute({ run: (call) => this.runAttempt(call, payloadOf) });
+    if (!Buffer.isBuffer(packed) || packed.length <= this.inlineLimit) return result;
+    return result.finally(() => {
+      if (shared) void Promise.resolve(shared).then((payload) => this.drop(payload), noop);
     });
   }
 
@@ -276,12 +291,10 @@ export class BullMQTaskRunner implements TaskRunner {
     }
   }
 
-  /** Stores arguments: inline at once, else in Redis within `connectionTimeoutMs`. */
-  private put(redis: Redis, packed: Packed): Promise<Payload> {
-    const stored = putPayload(this.store(redis), packed);
-    return Buffer.isBuffer(packed) && packed.length > this.inlineLimit
-      ? this.bounded(stored, 'storing arguments')
-      : stored;
+  /** Stores arguments: in the job at once, else in Redis within `connectionTimeoutMs`. */
+  private put(redis: Redis, packed: Packed): Payload | Promise<Payload> {
+    const payload = putPayload(this.store(redis), packed);
+    return payload instanceof Promise ? this.bounded(payload, 'storing arguments') : payload;
   }
 
   private store(redis: Redis): PayloadStore {
@@ -291,12 +304,17 @@ export class BullMQTaskRunner implements TaskRunner {
   /** Queues one attempt and settles with its job's outcome. */
   private async runAttempt(
     call: AttemptCall,
-    callPayload: (call: AttemptCall) => Promise<AttemptPayload>,
+    payloadOf: (call: AttemptCall, redis: Redis) => AttemptPayload | Promise<AttemptPayload>,
   ): Promise<unknown> {
     const { context, def } = call;
     const { signal } = context;
-    const { queue, redis, batcher } = await this.start();
-    const { payload, owned } = await callPayload(call);
+    const { queue, redis, batcher } = this.clients ?? (await this.start());
+    const sent = payloadOf(call, redis);
+    const { payload, owned } = sent instanceof Promise ? await sent : sent;
+    if (signal.aborted) {
+      if (owned) this.drop(payload);
+      throw signal.reason;
+    }
     this.watch(queue, redis);
     const tracking = getConfig().tracking;
     const flowRunId = context.flowRunId;
@@ -310,7 +328,6 @@ export class BullMQTaskRunner implements TaskRunner {
       tracked: flowRunId !== undefined && tracking?.has(flowRunId) === true,
       call: payload,
     };
-    if (signal.aborted) throw signal.reason;
     const outcome = new Promise<unknown>((resolve, reject) => {
       this.pending.set(jobId, {
         taskName: def.name,
@@ -325,16 +342,17 @@ export class BullMQTaskRunner implements TaskRunner {
       });
     });
     const unwatch = this.onAbort(signal, jobId);
-    try {
-      await batcher.add(TASK_JOB, data, {
+    batcher.add(
+      TASK_JOB,
+      data,
+      {
         jobId,
         removeOnComplete: this.keepFinished,
         removeOnFail: this.keepFinished,
         attempts: 1,
-      });
-    } catch (error) {
-      this.settle(jobId, undefined, error);
-    }
+      },
+      (error) => this.settle(jobId, undefined, error),
+    );
     try {
       return await outcome;
     } finally {
@@ -445,7 +463,7 @@ export class BullMQTaskRunner implements TaskRunner {
     queue.on('error', () => {});
     events.on('error', () => {});
     events.on('completed', ({ jobId, returnvalue }) => {
-      void this.onCompleted(jobId, returnvalue as unknown as TaskJobResult);
+      this.onCompleted(jobId, returnvalue as unknown as TaskJobResult);
     });
     events.on('failed', ({ jobId, failedReason }) => {
       const pending = this.pending.get(jobId);
@@ -466,7 +484,8 @@ export class BullMQTaskRunner implements TaskRunner {
     }
     // A dropped connection may have lost jobs (a server restarted without persistence).
     redis.on('close', () => (this.lostContact = true));
-    return { queue, events, redis, batcher: new AddBatcher(queue) };
+    this.clients = { queue, events, redis, batcher: new AddBatcher(queue) };
+    return this.clients;
   }
 
   /** Starts the heartbeat that bounds every wait while attempts are pending. */
@@ -545,7 +564,8 @@ export class BullMQTaskRunner implements TaskRunner {
               );
               return;
             }
-            return this.onCompleted(jobId, job.returnvalue as TaskJobResult);
+            this.onCompleted(jobId, job.returnvalue as TaskJobResult);
+            return;
           }
           pending.misses = job ? 0 : pending.misses + 1;
           if (pending.misses < 2) return;
@@ -588,25 +608,45 @@ export class BullMQTaskRunner implements TaskRunner {
     }
   }
 
-  private async onCompleted(jobId: string, result: TaskJobResult): Promise<void> {
+  /** A job's outcome: settles its attempt, at once when nothing is left to wait for or read. */
+  private onCompleted(jobId: string, result: TaskJobResult): void {
     const pending = this.pending.get(jobId);
     if (!pending || pending.completing || !result || typeof result !== 'object') return;
     pending.completing = true;
+    const payload = result.ok ? result.value : result.error;
+    if (pending.calls.size || !payload || isStored(payload)) {
+      void this.completeLater(jobId, pending, result);
+      return;
+    }
     try {
-      await Promise.all(pending.calls);
-      const { redis } = await this.start();
-      if (result.ok) {
-        const value = this.serializers.decode(await getPayload(redis, result.value));
-        await dropPayload(redis, result.value);
-        this.settle(jobId, value);
-      } else {
-        const error = rebuildError((await getPayload(redis, result.error)) as EncodedError);
-        await dropPayload(redis, result.error);
-        this.settle(jobId, undefined, error);
-      }
+      this.settleWith(jobId, result.ok, inlineValue(payload));
     } catch (error) {
       this.settle(jobId, undefined, error);
     }
+  }
+
+  /** Completes an attempt after its tracker calls are answered and its outcome read from Redis. */
+  private async completeLater(
+    jobId: string,
+    pending: Pending,
+    result: TaskJobResult,
+  ): Promise<void> {
+    try {
+      await Promise.all(pending.calls);
+      const { redis } = await this.start();
+      const payload = result.ok ? result.value : result.error;
+      const value = await getPayload(redis, payload);
+      await dropPayload(redis, payload);
+      this.settleWith(jobId, result.ok, value);
+    } catch (error) {
+      this.settle(jobId, undefined, error);
+    }
+  }
+
+  /** Settles an attempt with what its worker sent: the encoded result, or the encoded error. */
+  private settleWith(jobId: string, ok: boolean, encoded: unknown): void {
+    if (ok) this.settle(jobId, this.serializers.decode(encoded));
+    else this.settle(jobId, undefined, rebuildError(encoded as EncodedError));
   }
 
   /** A message of a running attempt: a log line, a `track.*` write or a tracker call. */
@@ -671,6 +711,7 @@ export class BullMQTaskRunner implements TaskRunner {
   async close(): Promise<void> {
     const started = this.started;
     this.started = undefined;
+    this.clients = undefined;
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
     const error = new RedisUnavailableError(

@@ -86,19 +86,35 @@ export function pack(value: unknown, inlineLimit: number): Packed {
   return jsonBytes(value, inlineLimit, 0) >= 0 ? { json: value } : serialize(value);
 }
 
-/** `packed` as a payload: inline when small, else written to a Redis key with a TTL. */
-export async function putPayload(store: PayloadStore, packed: Packed): Promise<Payload> {
+/** A payload held in Redis, by reference. */
+type StoredPayload = Extract<Payload, { readonly ref: string }>;
+
+/** Whether `payload` is held in Redis (by reference) rather than in the job itself. */
+export function isStored(payload: Payload): payload is StoredPayload {
+  return 'ref' in payload;
+}
+
+/**
+ * `packed` as a payload: in the job when small (at once, without a promise), else written to a
+ * Redis key with a TTL.
+ */
+export function putPayload(store: PayloadStore, packed: Packed): Payload | Promise<Payload> {
   if (!Buffer.isBuffer(packed)) return packed;
   if (packed.length <= store.inlineLimit) return { inline: packed.toString('base64') };
   const ref = store.keys.blob(randomUUID());
-  await store.redis.set(ref, packed, 'PX', store.ttlMs);
-  return { ref, bytes: packed.length };
+  return store.redis
+    .set(ref, packed, 'PX', store.ttlMs)
+    .then(() => ({ ref, bytes: packed.length }));
+}
+
+/** The value of a payload held in the job (as the serializer registry encoded it). */
+export function inlineValue(payload: Exclude<Payload, StoredPayload>): unknown {
+  return 'json' in payload ? payload.json : deserialize(Buffer.from(payload.inline, 'base64'));
 }
 
 /** Reads a payload back (the value as the serializer registry encoded it). */
 export async function getPayload(redis: Redis, payload: Payload): Promise<unknown> {
-  if ('json' in payload) return payload.json;
-  if ('inline' in payload) return deserialize(Buffer.from(payload.inline, 'base64'));
+  if (!isStored(payload)) return inlineValue(payload);
   const bytes = await redis.getBuffer(payload.ref);
   if (!bytes) {
     throw new Error(
@@ -110,5 +126,5 @@ export async function getPayload(redis: Redis, payload: Payload): Promise<unknow
 
 /** Deletes a payload stored by reference (the others need nothing). */
 export async function dropPayload(redis: Redis, payload: Payload | undefined): Promise<void> {
-  if (payload && 'ref' in payload) await redis.del(payload.ref);
+  if (payload && isStored(payload)) await redis.del(payload.ref);
 }

@@ -21,7 +21,14 @@ import { RedisUnavailableError, TaskNotFoundError } from './errors.js';
 import { ForwardingRecorder } from './forwarding-recorder.js';
 import { JobChannel } from './job-channel.js';
 import { queueKeys } from './keys.js';
-import { getPayload, pack, putPayload, type PayloadStore } from './payload.js';
+import {
+  getPayload,
+  inlineValue,
+  isStored,
+  pack,
+  putPayload,
+  type PayloadStore,
+} from './payload.js';
 import {
   FLOW_JOB,
   type CallPayload,
@@ -212,7 +219,10 @@ export async function startWorker(options: TideflowWorkerOptions): Promise<Tidef
     const release =
       data.tracked && data.flowRunId ? recorder.forward(data.flowRunId, channel) : undefined;
     try {
-      const encoded = (await getPayload(redis, data.call)) as CallPayload;
+      const call = data.call;
+      const encoded = (
+        isStored(call) ? await getPayload(redis, call) : inlineValue(call)
+      ) as CallPayload;
       const thisArg = defaultSerializers.decode(encoded.thisArg);
       const args = encoded.args.map((a) => defaultSerializers.decode(a));
       const parameters: Record<string, unknown> = {};
