@@ -163,6 +163,29 @@ describe('GET /api/events', () => {
     });
   });
 
+  it('sends a resync event to a client whose missed changes the store no longer keeps', async () => {
+    const s = await serve({ tracker: new MemoryTracker({ changeRetention: 5 }) });
+    const id = (await s.tracker.createRun()).info.runId;
+    const first = await sse(`${s.url}/api/events?flowRunId=${id}`);
+    await first.waitForComment((x) => x === 'connected');
+    await s.tracker.setFlowRun(id, flowRecord('RUNNING'));
+    const seen = await first.waitFor((e) => e.event === 'flow-run');
+    first.close();
+    for (let i = 0; i < 8; i++) await s.tracker.setFlowRun(id, flowRecord('RUNNING'));
+    const end = (await s.tracker.readChanges()).cursor;
+    const again = await sse(`${s.url}/api/events?flowRunId=${id}`, { 'last-event-id': seen.id! });
+    const resync = await again.waitFor((e) => e.event === 'resync');
+    expect(resync.id).toBe(`${end.records}.${end.logs}.${end.metrics}`);
+    expect(data(resync)).toEqual({});
+    // Then the stream goes on from there.
+    await s.tracker.setFlowRun(id, flowRecord('COMPLETED'));
+    await again.waitFor((e) => e.event === 'flow-run');
+    expect(again.events.map((e) => e.event)).toEqual(['resync', 'flow-run']);
+    // The same answer over the JSON API that RestTracker reads.
+    const r = await fetch(`${s.url}/api/tideflow/changes?after=${seen.id!}`);
+    expect(await r.json()).toMatchObject({ changes: [], resync: true, more: false });
+  });
+
   it('sends a ping comment while idle', async () => {
     const s = await serve({ livePingMs: 30 });
     const c = await sse(`${s.url}/api/events`);

@@ -99,6 +99,12 @@ export interface TrackerConformanceOptions {
    * @default true
    */
   changes?: boolean;
+  /**
+   * How many record changes the store's change feed keeps at most before it prunes older ones
+   * (a bounded feed). Given, the change-feed group writes more than twice that many and checks
+   * that a reader behind is told to resync; omitted, that test does not run.
+   */
+  changeRetention?: number;
 }
 
 /**
@@ -136,6 +142,6 @@ export function trackerConformance(
     if (options.artifacts ?? true) conformanceArtifacts(ctx);
     if (options.models ?? true) conformanceModels(ctx);
     if (options.records ?? true) conformanceRecords(ctx);
-    if (options.changes ?? true) conformanceChanges(ctx);
+    if (options.changes ?? true) conformanceChanges(ctx, options.changeRetention);
   });
 }

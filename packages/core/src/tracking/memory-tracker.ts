@@ -1,5 +1,6 @@
 import { assertReplaceable } from './artifacts.js';
 import { lastChangePerRecord } from './changes.js';
+import { RecordFeed } from './memory-record-feed.js';
 import type {
   ChangeCursor,
   ChangePage,
@@ -16,6 +17,7 @@ import {
   ParamOverwriteError,
   RunAlreadyExistsError,
   RunNotFoundError,
+  TrackingInputError,
 } from './errors.js';
 import { datasetFields, inputIdentity } from './datasets.js';
 import type { DatasetInfo, DatasetInput } from './datasets.js';
@@ -88,6 +90,17 @@ function copyInput(i: DatasetInput): DatasetInput {
   };
 }
 
+/** Options of {@link MemoryTracker} and {@link MemoryTrackerStore}. */
+export interface MemoryTrackerOptions {
+  /**
+   * How many of the newest flow-run and task-run record writes the change feed keeps; a reader
+   * whose cursor is older is told to resync (`ChangePage.resync`).
+   *
+   * @default 10000
+   */
+  changeRetention?: number;
+}
+
 /**
  * A {@link TrackerStore} in process memory. Values handed in and out are copies, so callers
  * cannot change stored records. Its methods do their work before their first `await`, so each
@@ -108,21 +121,27 @@ export class MemoryTrackerStore implements TrackerStore {
   private readonly children = new Map<string, StoredRun[]>();
   private nextExperimentId = 1;
   /**
-   * The change feed, one pair of parallel arrays per stream (sequence number = index + 1): the
-   * run and the task-run row (-1 for the flow-run record) of each record write, the run and the
+   * The change feed: the newest record writes (their run and task-run row, -1 for the flow-run
+   * record, see {@link RecordFeed}), and one pair of parallel arrays per other stream (sequence
+   * number = index + 1): the run and the
    * line of each log line, the run and the point of each metric point (shared with the history,
    * copied on the way out).
    */
   private readonly feed = {
-    recordRuns: [] as StoredRun[],
-    recordRows: [] as number[],
+    records: new RecordFeed<StoredRun>(10_000),
     logRuns: [] as string[],
     logLines: [] as LogLine[],
     metricRuns: [] as string[],
     metricPoints: [] as MetricPoint[],
   };
 
-  constructor() {
+  constructor(options: MemoryTrackerOptions = {}) {
+    const retention = options.changeRetention ?? 10_000;
+    if (!Number.isSafeInteger(retention) || retention < 1)
+      throw new TrackingInputError(
+        `changeRetention must be a whole number >= 1, got ${String(retention)}.`,
+      );
+    this.feed.records = new RecordFeed<StoredRun>(retention);
     const now = Date.now();
     this.experiments.set('0', {
       experimentId: '0',
@@ -450,8 +469,7 @@ export class MemoryTrackerStore implements TrackerStore {
   async putFlowRun(runId: string, record: FlowRunRecord): Promise<void> {
     const run = this.writable(runId);
     run.flowRun = structuredClone(record);
-    this.feed.recordRuns.push(run);
-    this.feed.recordRows.push(-1);
+    this.feed.records.push(run, -1);
   }
 
   async getFlowRun(runId: string): Promise<FlowRunRecord | undefined> {
@@ -466,8 +484,7 @@ export class MemoryTrackerStore implements TrackerStore {
   async putTaskRuns(runId: string, records: readonly TaskRunRecord[]): Promise<void> {
     const run = this.writable(runId);
     for (const r of records) {
-      this.feed.recordRuns.push(run);
-      this.feed.recordRows.push(run.taskRuns.put(r));
+      this.feed.records.push(run, run.taskRuns.put(r));
     }
   }
 
@@ -488,11 +505,13 @@ export class MemoryTrackerStore implements TrackerStore {
   async readChanges(after: ChangeCursor | undefined, limit: number): Promise<ChangePage> {
     const f = this.feed;
     const end: ChangeCursor = {
-      records: f.recordRuns.length,
+      records: f.records.end,
       logs: f.logLines.length,
       metrics: f.metricPoints.length,
     };
     if (after === undefined) return { changes: [], cursor: end, more: false };
+    if (after.records < f.records.base)
+      return { changes: [], cursor: end, more: false, resync: true };
     const upTo = (from: number, total: number) => Math.max(from, Math.min(total, from + limit));
     const cursor: ChangeCursor = {
       records: upTo(after.records, end.records),
@@ -501,8 +520,8 @@ export class MemoryTrackerStore implements TrackerStore {
     };
     const records: (FlowRunChange | TaskRunChange)[] = [];
     for (let i = after.records; i < cursor.records; i++) {
-      const run = f.recordRuns[i];
-      const row = f.recordRows[i];
+      const run = f.records.runs[i - f.records.base];
+      const row = f.records.rows[i - f.records.base];
       const runId = run.info.runId;
       if (row < 0) {
         const record = structuredClone(run.flowRun!);
@@ -549,7 +568,7 @@ export class MemoryTrackerStore implements TrackerStore {
  * ```
  */
 export class MemoryTracker extends Tracker<MemoryTrackerStore> {
-  constructor() {
-    super(new MemoryTrackerStore());
+  constructor(options: MemoryTrackerOptions = {}) {
+    super(new MemoryTrackerStore(options));
   }
 }
