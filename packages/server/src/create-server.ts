@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { toApiError } from './api-error.js';
 import { resolveServerOptions } from './resolve-options.js';
 import { ChangeFeed } from './change-feed.js';
+import { closeIdleSocketsOnClose } from './idle-sockets.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { eventRoutes } from './routes/events.js';
 import { tideflowArtifactRoutes } from './routes/tideflow-artifacts.js';
@@ -72,6 +73,7 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
     onConstructorPoisoning: 'error',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
+  const sockets = closeIdleSocketsOnClose(app.server);
   // Only JSON bodies: a text/plain "simple" cross-site POST never gets parsed.
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler((error, request, reply) => {
@@ -112,6 +114,8 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
     onError: (error) => app.log.error(error),
   });
   const live = eventRoutes(app, tracker, feed, resolved.livePingMs);
+  // After the live streams ended (eventRoutes' own preClose): no connection may hold the close.
+  app.addHook('preClose', async () => sockets.close());
   flowRunRoutes(app, tracker);
   runArtifactRoutes(app, tracker);
   staticRoutes(app);

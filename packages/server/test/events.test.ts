@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -227,6 +229,28 @@ describe('GET /api/events', () => {
     await s.close();
     await b.ended;
     expect(s.liveConnections).toBe(0);
+  });
+
+  it('closes at once with a stream open and a connection that never sent a request', async () => {
+    const s = await serve();
+    servers.splice(servers.indexOf(s), 1);
+    const { hostname, port } = new URL(s.url!);
+    // A spare connection, as browsers and fetch open: Node's close would wait for its client.
+    const spare = connect(Number(port), hostname);
+    await once(spare, 'connect');
+    const spareClosed = once(spare, 'close');
+    // And a client that went away, after which fetch keeps such a spare one (the 4 s close).
+    const gone = await sse(`${s.url}/api/events`);
+    await gone.waitForComment((x) => x === 'connected');
+    gone.close();
+    const c = await sse(`${s.url}/api/events`);
+    await c.waitForComment((x) => x === 'connected');
+    const closed = s.close().then(() => 'closed');
+    const late = new Promise((r) => setTimeout(r, 1_000, 'late'));
+    // Well under 200 ms when idle; 1 s leaves room for a loaded machine.
+    expect(await Promise.race([closed, late])).toBe('closed');
+    await c.ended;
+    await spareClosed;
   });
 
   it('shows a flow that another process runs against the same SQLite file', async () => {
