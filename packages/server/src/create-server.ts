@@ -19,6 +19,8 @@ import { modelRoutes } from './routes/models.js';
 import { runArtifactRoutes } from './routes/run-artifacts.js';
 import { runRoutes } from './routes/runs.js';
 import { installSecurity } from './security.js';
+import { UrlSigner } from './signed-urls.js';
+import type { LinkMaker } from './signed-urls.js';
 import { staticRoutes } from './static.js';
 import type { ServerOptions } from './server-options.js';
 
@@ -90,7 +92,10 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
       message: `No route ${request.method} ${request.url.split('?')[0]}; the routes are listed at ${OPENAPI_PATH}.`,
     }),
   );
-  installSecurity(app, resolved);
+  // Links a page opens without headers (the report, artifacts): signed when a token guards the API.
+  const signer = new UrlSigner();
+  const link: LinkMaker = (path) => (resolved.token === undefined ? path : signer.sign(path));
+  installSecurity(app, resolved, signer);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -116,8 +121,8 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
   const live = eventRoutes(app, tracker, feed, resolved.livePingMs);
   // After the live streams ended (eventRoutes' own preClose): no connection may hold the close.
   app.addHook('preClose', async () => sockets.close());
-  flowRunRoutes(app, tracker);
-  runArtifactRoutes(app, tracker);
+  flowRunRoutes(app, tracker, link);
+  runArtifactRoutes(app, tracker, link);
   staticRoutes(app);
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
