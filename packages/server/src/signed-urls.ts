@@ -44,9 +44,13 @@ export class UrlSigner {
     return createHmac('sha256', this.key).update(`${exp}\n${path}`).digest();
   }
 
-  /** `path` (as it will be requested: percent-encoded, no query) with `exp` and `sig` appended. */
+  /**
+   * `path` (as it will be requested: percent-encoded, no query) with `exp` (`ttlMs` from `now`,
+   * rounded up to a whole minute) and `sig` appended.
+   */
   sign(path: string, now: number = Date.now()): string {
-    const exp = now + this.ttlMs;
+    // Rounded up to the minute: a page that refreshes its data gets the same link for a minute.
+    const exp = Math.ceil((now + this.ttlMs) / 60_000) * 60_000;
     return `${path}?exp=${exp}&sig=${this.mac(path, exp).toString('base64url')}`;
   }
 

@@ -135,12 +135,14 @@ describe('UrlSigner', () => {
   it('signs a path until its expiry, and says expired after', () => {
     const signer = new UrlSigner(Buffer.alloc(32, 7), 1000);
     const url = signer.sign('/a/b', 5_000);
+    // The same link for the rest of the minute.
+    expect(signer.sign('/a/b', 58_000)).toBe(url);
     const q = new URLSearchParams(url.slice(url.indexOf('?')));
-    expect(q.get('exp')).toBe('6000');
-    expect(signer.verify('/a/b', q.get('exp'), q.get('sig'), 5_999)).toBe('ok');
-    expect(signer.verify('/a/b', q.get('exp'), q.get('sig'), 6_000)).toBe('expired');
+    expect(q.get('exp')).toBe('60000');
+    expect(signer.verify('/a/b', q.get('exp'), q.get('sig'), 59_999)).toBe('ok');
+    expect(signer.verify('/a/b', q.get('exp'), q.get('sig'), 60_000)).toBe('expired');
     expect(signer.verify('/a/c', q.get('exp'), q.get('sig'), 5_000)).toBe('invalid');
-    expect(signer.verify('/a/b', '6001', q.get('sig'), 5_000)).toBe('invalid');
+    expect(signer.verify('/a/b', '60001', q.get('sig'), 5_000)).toBe('invalid');
     expect(signer.verify('/a/b', undefined, q.get('sig'), 5_000)).toBe('invalid');
     expect(signer.verify('/a/b', '1e9', q.get('sig'), 5_000)).toBe('invalid');
     // Another server process (another key) does not accept it.
