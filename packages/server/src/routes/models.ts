@@ -6,10 +6,10 @@ import type { MlflowTag } from './mlflow-shapes.js';
 
 const BASE = '/api/2.0/mlflow';
 const ERRORS = { 400: ERROR_SCHEMA, 404: ERROR_SCHEMA };
-const NAME = { type: 'string', minLength: 1, maxLength: 250 } as const;
-const VERSION = { type: 'string', pattern: '^[1-9][0-9]{0,8}$' } as const;
+export const NAME = { type: 'string', minLength: 1, maxLength: 250 } as const;
+export const VERSION = { type: 'string', pattern: '^[1-9][0-9]{0,8}$' } as const;
 
-const MODEL_VERSION_SCHEMA = {
+export const MODEL_VERSION_SCHEMA = {
   type: 'object',
   properties: {
     name: { type: 'string' },
@@ -44,7 +44,7 @@ const REGISTERED_MODEL_SCHEMA = {
 } as const;
 
 /** A model version in MLflow's REST shape (versions are strings there). */
-function mlflowVersion(v: ModelVersion) {
+export function mlflowVersion(v: ModelVersion) {
   return {
     name: v.name,
     version: String(v.version),
