@@ -10,6 +10,7 @@
 export type {
   TrackerStore,
   ExperimentInsert,
+  ExperimentUpdate,
   RunScope,
   BatchWrite,
   ModelVersionInsert,

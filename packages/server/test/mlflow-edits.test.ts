@@ -75,7 +75,7 @@ describe('MLflow run edits', () => {
   it('serves the mlflow npm client its runs delete, restore and deleteTag', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      await server.listen();
+      if (server.url === undefined) await server.listen();
       const client = new MLflow({ endpoint: server.url! });
       const { run } = await client.Runs.create({ experiment_id: '0' });
       const run_id = run.info.run_id;
@@ -176,5 +176,48 @@ describe('MLflow registry edits', () => {
       payload: 'name=edits&alias=a',
     });
     expect(form.statusCode).toBe(415);
+  });
+});
+
+describe('MLflow experiment edits', () => {
+  it('renames an experiment and sets its tags (experiments/update, set-experiment-tag)', async () => {
+    const id = await tracker.createExperiment('old-name');
+    expect(
+      await call('POST', 'experiments/update', { experiment_id: id, new_name: 'new' }),
+    ).toEqual({ status: 200, body: {} });
+    expect(
+      await call('POST', 'experiments/set-experiment-tag', {
+        experiment_id: id,
+        key: 'team',
+        value: 'ml',
+      }),
+    ).toEqual({ status: 200, body: {} });
+    const got = await call('GET', 'experiments/get-by-name?experiment_name=new');
+    expect(got.body).toMatchObject({
+      experiment: { experiment_id: id, name: 'new', tags: [{ key: 'team', value: 'ml' }] },
+    });
+    await tracker.createExperiment('taken-name');
+    expect(
+      await call('POST', 'experiments/update', { experiment_id: id, new_name: 'taken-name' }),
+    ).toMatchObject({ status: 400, body: { error_code: 'RESOURCE_ALREADY_EXISTS' } });
+    expect(
+      await call('POST', 'experiments/update', { experiment_id: '9999', new_name: 'x' }),
+    ).toMatchObject({ status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
+    expect(
+      await call('POST', 'experiments/set-experiment-tag', { experiment_id: id, key: 'k' }),
+    ).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE' } });
+  });
+
+  it('serves the mlflow npm client its Experiments.update', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      if (server.url === undefined) await server.listen();
+      const client = new MLflow({ endpoint: server.url! });
+      const { experiment_id } = await client.Experiments.create({ name: 'npm-exp' });
+      await client.Experiments.update({ experiment_id, new_name: 'npm-exp-renamed' });
+      expect((await tracker.getExperiment(experiment_id)).name).toBe('npm-exp-renamed');
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 });

@@ -17,6 +17,7 @@ import type {
   BatchWrite,
   EncodedArtifact,
   ExperimentInsert,
+  ExperimentUpdate,
   ModelTarget,
   ModelVersionInsert,
   ModelVersionRef,
@@ -201,6 +202,30 @@ export class SqliteTrackerStore implements TrackerStore {
       );
       for (const [k, v] of Object.entries(e.tags)) tag.run(id, k, v);
       return String(id);
+    });
+  }
+
+  async updateExperiment(
+    experimentId: string,
+    update: ExperimentUpdate,
+    now: number,
+  ): Promise<void> {
+    const s = this.store;
+    return s.write(() => {
+      const id = /^\d+$/.test(experimentId) ? Number(experimentId) : -1;
+      const row = s.stmt('SELECT name FROM experiments WHERE experiment_id = ?').get(id) as
+        { name: string } | undefined;
+      if (!row) throw new ExperimentNotFoundError(experimentId);
+      if (update.name !== undefined && update.name !== row.name) {
+        if (s.stmt('SELECT 1 FROM experiments WHERE name = ?').get(update.name))
+          throw new ExperimentAlreadyExistsError(update.name);
+        s.stmt('UPDATE experiments SET name = ? WHERE experiment_id = ?').run(update.name, id);
+      }
+      const tag = s.stmt(
+        'INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value',
+      );
+      for (const [k, v] of Object.entries(update.tags ?? {})) tag.run(id, k, v);
+      s.stmt('UPDATE experiments SET last_update_time = ? WHERE experiment_id = ?').run(now, id);
     });
   }
 

@@ -1,5 +1,6 @@
 import { conformanceArtifacts } from './conformance-artifacts.js';
 import { conformanceChanges } from './conformance-changes.js';
+import { conformanceExperimentEdits } from './conformance-experiments.js';
 import { conformanceDatasets } from './conformance-datasets.js';
 import { conformanceModels } from './conformance-models.js';
 import { conformanceRecords } from './conformance-records.js';
@@ -94,6 +95,12 @@ export interface TrackerConformanceOptions {
    */
   records?: boolean;
   /**
+   * Renaming experiments and setting their tags (`updateExperiment`).
+   *
+   * @default true
+   */
+  experimentEdits?: boolean;
+  /**
    * The change feed (`readChanges`): records, log lines and metric points after a cursor.
    *
    * @default true
@@ -137,6 +144,7 @@ export function trackerConformance(
   };
   t.describe('Tracker conformance', () => {
     conformanceRuns(ctx);
+    if (options.experimentEdits ?? true) conformanceExperimentEdits(ctx);
     if (options.search ?? true) conformanceSearch(ctx);
     if (options.datasets ?? true) conformanceDatasets(ctx);
     if (options.artifacts ?? true) conformanceArtifacts(ctx);

@@ -45,6 +45,7 @@ import { Tracker } from './tracker-bridge.js';
 import type {
   BatchWrite,
   ExperimentInsert,
+  ExperimentUpdate,
   ModelTarget,
   ModelVersionInsert,
   ModelVersionRef,
@@ -218,6 +219,22 @@ export class MemoryTrackerStore implements TrackerStore {
       this.findExperiment(name)?.experimentId ??
       this.insertExperimentNow({ name, tags: {}, creationTime })
     );
+  }
+
+  async updateExperiment(
+    experimentId: string,
+    update: ExperimentUpdate,
+    now: number,
+  ): Promise<void> {
+    const e = this.experiments.get(experimentId);
+    if (!e) throw new ExperimentNotFoundError(experimentId);
+    if (update.name !== undefined && update.name !== e.name) {
+      if (this.findExperiment(update.name)) throw new ExperimentAlreadyExistsError(update.name);
+      e.name = update.name;
+    }
+    // Spread, not Object.assign: a "__proto__" tag stays a tag.
+    e.tags = { ...e.tags, ...update.tags };
+    e.lastUpdateTime = now;
   }
 
   async getExperiment(experimentId: string): Promise<Experiment | undefined> {

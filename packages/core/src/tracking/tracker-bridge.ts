@@ -53,7 +53,7 @@ import type {
   TypedArtifactInput,
   UpdateRunOptions,
 } from './tracker.js';
-import type { TrackerStore } from './tracker-store.js';
+import type { ExperimentUpdate, TrackerStore } from './tracker-store.js';
 import {
   paramToString,
   toMetricPoint,
@@ -158,6 +158,31 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
     return store.getExperimentByName
       ? store.getExperimentByName(name)
       : (await store.listExperiments()).find((x) => x.name === name);
+  }
+
+  /**
+   * Renames an experiment (MLflow's `rename_experiment`); rejects with `ExperimentNotFoundError`,
+   * or `ExperimentAlreadyExistsError` when another experiment has the name.
+   */
+  async renameExperiment(experimentId: string, name: string): Promise<void> {
+    validateName('An experiment name', name);
+    await this.changeExperiment(experimentId, { name });
+  }
+
+  /** Sets (or replaces) a tag of an experiment (MLflow's `set_experiment_tag`). */
+  async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
+    await this.changeExperiment(experimentId, {
+      tags: Object.fromEntries(checkedTags({ [key]: value })),
+    });
+  }
+
+  private async changeExperiment(experimentId: string, update: ExperimentUpdate): Promise<void> {
+    const store = this.live;
+    if (!store.updateExperiment)
+      throw new TrackingStoreError(
+        'This tracking store cannot change experiments (no updateExperiment); use a sqlite: or memory: store.',
+      );
+    await store.updateExperiment(String(experimentId), update, Date.now());
   }
 
   /** Lists active experiments ordered by id (the `Default` experiment `"0"` first). */

@@ -152,6 +152,34 @@ export function tideflowRunRoutes(app: FastifyInstance, tracker: Tracker): void 
     async (req) => tracker.getExperiment(req.params.experimentId),
   );
 
+  app.post<{ Params: { experimentId: string }; Body: { name?: string; tags?: WireEntries } }>(
+    `${B}/experiments/:experimentId/update`,
+    {
+      schema: {
+        summary: 'Rename an experiment and/or set its tags',
+        tags,
+        params: {
+          type: 'object',
+          required: ['experimentId'],
+          properties: { experimentId: { type: 'string' } },
+        },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { name: { type: 'string' }, tags: stringEntries },
+        },
+        response: { 200: { type: 'object', properties: {} }, ...errors },
+      },
+    },
+    async (req) => {
+      const { experimentId } = req.params;
+      if (req.body.name !== undefined) await tracker.renameExperiment(experimentId, req.body.name);
+      for (const [key, value] of req.body.tags ?? [])
+        await tracker.setExperimentTag(experimentId, key, value);
+      return {};
+    },
+  );
+
   app.post<{ Body: { info: TrackingRunInfo; tags: WireEntries } }>(
     `${B}/runs`,
     {
