@@ -23,6 +23,7 @@ const OPTIONAL = [
   'localArtifactPath',
   'readChanges',
   'updateExperiment',
+  'setExperimentLifecycle',
 ] as const;
 
 /** The memory store with its optional members hidden: only the required primitives remain. */
@@ -58,7 +59,7 @@ describe('a store with only the required members', () => {
     { changes: false, experimentEdits: false },
   );
 
-  it('cannot change experiments, and says so', async () => {
+  it('cannot change, delete or restore experiments, and says so', async () => {
     const tracker = new Tracker(requiredOnly(new MemoryTrackerStore()));
     await expect(tracker.renameExperiment('0', 'x')).rejects.toMatchObject({
       code: 'TRACKING_STORE',
@@ -67,6 +68,9 @@ describe('a store with only the required members', () => {
     await expect(tracker.setExperimentTag('0', 'k', 'v')).rejects.toMatchObject({
       code: 'TRACKING_STORE',
     });
+    const id = await tracker.createExperiment('x');
+    await expect(tracker.deleteExperiment(id)).rejects.toMatchObject({ code: 'TRACKING_STORE' });
+    await expect(tracker.restoreExperiment(id)).rejects.toMatchObject({ code: 'TRACKING_STORE' });
     await tracker.close();
   });
 

@@ -208,7 +208,41 @@ describe('MLflow experiment edits', () => {
     ).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE' } });
   });
 
-  it('serves the mlflow npm client its Experiments.update', async () => {
+  it('deletes and restores an experiment with its runs (experiments/delete, restore)', async () => {
+    const id = await tracker.createExperiment('to-delete');
+    const { info } = await tracker.createRun({ experimentId: id });
+    expect(await call('POST', 'experiments/delete', { experiment_id: id })).toEqual({
+      status: 200,
+      body: {},
+    });
+    expect((await call('GET', `experiments/get?experiment_id=${id}`)).body).toMatchObject({
+      experiment: { lifecycle_stage: 'deleted' },
+    });
+    expect((await call('GET', `runs/get?run_id=${info.runId}`)).body).toMatchObject({
+      run: { info: { lifecycle_stage: 'deleted' } },
+    });
+    const listed = await call('GET', 'experiments/search');
+    expect(JSON.stringify(listed.body)).not.toContain('to-delete');
+    expect(await call('POST', 'runs/create', { experiment_id: id })).toMatchObject({
+      status: 400,
+      body: { error_code: 'INVALID_PARAMETER_VALUE' },
+    });
+    expect(await call('POST', 'experiments/restore', { experiment_id: id })).toEqual({
+      status: 200,
+      body: {},
+    });
+    expect((await tracker.getRun(info.runId)).info.lifecycleStage).toBe('active');
+    expect(await call('POST', 'experiments/delete', { experiment_id: '0' })).toMatchObject({
+      status: 400,
+      body: { error_code: 'INVALID_PARAMETER_VALUE' },
+    });
+    expect(await call('POST', 'experiments/restore', { experiment_id: '9999' })).toMatchObject({
+      status: 404,
+      body: { error_code: 'RESOURCE_DOES_NOT_EXIST' },
+    });
+  });
+
+  it('serves the mlflow npm client its Experiments.update, delete and restore', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       if (server.url === undefined) await server.listen();
@@ -216,6 +250,10 @@ describe('MLflow experiment edits', () => {
       const { experiment_id } = await client.Experiments.create({ name: 'npm-exp' });
       await client.Experiments.update({ experiment_id, new_name: 'npm-exp-renamed' });
       expect((await tracker.getExperiment(experiment_id)).name).toBe('npm-exp-renamed');
+      await client.Experiments.delete({ experiment_id });
+      expect((await tracker.getExperiment(experiment_id)).lifecycleStage).toBe('deleted');
+      await client.Experiments.restore({ experiment_id });
+      expect((await tracker.getExperiment(experiment_id)).lifecycleStage).toBe('active');
     } finally {
       vi.restoreAllMocks();
     }

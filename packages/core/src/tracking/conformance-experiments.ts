@@ -2,11 +2,52 @@ import type { ConformanceContext } from './conformance.js';
 
 const code = (c: string) => ({ code: c });
 
-/** Renaming experiments and setting their tags (`TrackerStore.updateExperiment`). */
+/**
+ * Renaming experiments and setting their tags (`TrackerStore.updateExperiment`), deleting and
+ * restoring them (`setExperimentLifecycle`).
+ */
 export function conformanceExperimentEdits({ t, withTracker }: ConformanceContext): void {
   const { describe, it, expect } = t;
 
   describe('experiment edits', () => {
+    it(
+      'deletes an experiment with its runs, refuses new runs in it, and restores both',
+      withTracker(async (tr) => {
+        const id = await tr.createExperiment('doomed');
+        const other = await tr.createExperiment('kept');
+        const run = (await tr.createRun({ experimentId: id })).info.runId;
+        const bystander = (await tr.createRun({ experimentId: other })).info.runId;
+        await tr.deleteExperiment(id);
+        await tr.deleteExperiment(id);
+        expect((await tr.getExperiment(id)).lifecycleStage).toBe('deleted');
+        expect((await tr.listExperiments()).map((e) => e.name)).not.toContain('doomed');
+        expect((await tr.getRun(run)).info.lifecycleStage).toBe('deleted');
+        expect((await tr.getRun(bystander)).info.lifecycleStage).toBe('active');
+        expect((await tr.searchRuns({ experimentIds: [id] })).runs).toEqual([]);
+        const refused = await tr.createRun({ experimentId: id }).then(
+          () => undefined,
+          (e: unknown) => e as { code?: string; message?: string },
+        );
+        expect(refused?.code).toBe('TRACKING_INPUT');
+        expect(refused?.message?.includes('"doomed"')).toBe(true);
+        // The name stays taken, as in MLflow.
+        await expect(tr.createExperiment('doomed')).rejects.toMatchObject(
+          code('EXPERIMENT_ALREADY_EXISTS'),
+        );
+        await tr.restoreExperiment(id);
+        expect((await tr.getExperiment(id)).lifecycleStage).toBe('active');
+        expect((await tr.getRun(run)).info.lifecycleStage).toBe('active');
+        await tr.createRun({ experimentId: id });
+        await expect(tr.deleteExperiment('0')).rejects.toMatchObject(code('TRACKING_INPUT'));
+        await expect(tr.deleteExperiment('424242')).rejects.toMatchObject(
+          code('EXPERIMENT_NOT_FOUND'),
+        );
+        await expect(tr.restoreExperiment('424242')).rejects.toMatchObject(
+          code('EXPERIMENT_NOT_FOUND'),
+        );
+      }),
+    );
+
     it(
       'renames an experiment and sets its tags, keeping the others',
       withTracker(async (tr) => {

@@ -95,7 +95,8 @@ export interface TrackerConformanceOptions {
    */
   records?: boolean;
   /**
-   * Renaming experiments and setting their tags (`updateExperiment`).
+   * Renaming experiments and setting their tags (`updateExperiment`), deleting and restoring
+   * them (`setExperimentLifecycle`).
    *
    * @default true
    */

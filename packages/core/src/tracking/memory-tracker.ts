@@ -18,6 +18,7 @@ import {
   RunAlreadyExistsError,
   RunNotFoundError,
   TrackingInputError,
+  deletedExperimentError,
 } from './errors.js';
 import { datasetFields, inputIdentity } from './datasets.js';
 import type { DatasetInfo, DatasetInput } from './datasets.js';
@@ -237,6 +238,22 @@ export class MemoryTrackerStore implements TrackerStore {
     e.lastUpdateTime = now;
   }
 
+  async setExperimentLifecycle(
+    experimentId: string,
+    stage: LifecycleStage,
+    now: number,
+  ): Promise<void> {
+    const e = this.experiments.get(experimentId);
+    if (!e) throw new ExperimentNotFoundError(experimentId);
+    e.lifecycleStage = stage;
+    e.lastUpdateTime = now;
+    for (const run of this.runs.values())
+      if (run.info.experimentId === experimentId) {
+        run.snapshot = undefined;
+        run.info.lifecycleStage = stage;
+      }
+  }
+
   async getExperiment(experimentId: string): Promise<Experiment | undefined> {
     const e = this.experiments.get(experimentId);
     return e && structuredClone(e);
@@ -255,8 +272,9 @@ export class MemoryTrackerStore implements TrackerStore {
   }
 
   async insertRun(info: TrackingRunInfo, tags: Record<string, string>): Promise<void> {
-    if (!this.experiments.has(info.experimentId))
-      throw new ExperimentNotFoundError(String(info.experimentId));
+    const experiment = this.experiments.get(info.experimentId);
+    if (!experiment) throw new ExperimentNotFoundError(String(info.experimentId));
+    if (experiment.lifecycleStage !== 'active') throw deletedExperimentError(experiment);
     if (this.runs.has(info.runId)) throw new RunAlreadyExistsError(info.runId);
     if (info.parentRunId !== null) this.run(info.parentRunId);
     const stored: StoredRun = {

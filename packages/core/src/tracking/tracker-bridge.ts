@@ -32,6 +32,7 @@ import type {
   Experiment,
   FlowRunRecord,
   GetLogsOptions,
+  LifecycleStage,
   LogBatchInput,
   LoggedModel,
   LogLine,
@@ -174,6 +175,33 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
     await this.changeExperiment(experimentId, {
       tags: Object.fromEntries(checkedTags({ [key]: value })),
     });
+  }
+
+  /**
+   * Deletes an experiment and every run in it (MLflow's `delete_experiment`: a soft delete, undone
+   * by {@link Tracker.restoreExperiment}): it leaves `listExperiments`, its runs leave searches,
+   * and no run can be created in it. Idempotent. The `Default` experiment `"0"` cannot be deleted.
+   */
+  async deleteExperiment(experimentId: string): Promise<void> {
+    if (String(experimentId) === '0')
+      throw new TrackingInputError(
+        'The Default experiment "0" cannot be deleted (MLflow refuses it too).',
+      );
+    await this.experimentLifecycle(experimentId, 'deleted');
+  }
+
+  /** Restores a deleted experiment and every run in it (MLflow's `restore_experiment`). Idempotent. */
+  async restoreExperiment(experimentId: string): Promise<void> {
+    await this.experimentLifecycle(experimentId, 'active');
+  }
+
+  private async experimentLifecycle(experimentId: string, stage: LifecycleStage): Promise<void> {
+    const store = this.live;
+    if (!store.setExperimentLifecycle)
+      throw new TrackingStoreError(
+        'This tracking store cannot delete or restore experiments (no setExperimentLifecycle); use a sqlite: or memory: store.',
+      );
+    await store.setExperimentLifecycle(String(experimentId), stage, Date.now());
   }
 
   private async changeExperiment(experimentId: string, update: ExperimentUpdate): Promise<void> {

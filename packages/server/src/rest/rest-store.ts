@@ -112,6 +112,12 @@ export class RestTrackerStore implements TrackerStore {
     return r.experimentId;
   }
 
+  async setExperimentLifecycle(experimentId: string, stage: LifecycleStage): Promise<void> {
+    await this.client.post(`/experiments/${encodeURIComponent(experimentId)}/lifecycle`, {
+      stage,
+    });
+  }
+
   async updateExperiment(experimentId: string, update: ExperimentUpdate): Promise<void> {
     await this.client.post(`/experiments/${encodeURIComponent(experimentId)}/update`, {
       ...(update.name === undefined ? {} : { name: update.name }),

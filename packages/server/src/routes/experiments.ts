@@ -14,8 +14,8 @@ const BASE = '/api/2.0/mlflow/experiments';
 const ERRORS = { 400: ERROR_SCHEMA, 404: ERROR_SCHEMA };
 
 /**
- * MLflow's experiment routes: `create`, `update` (rename), `set-experiment-tag`, `get`,
- * `get-by-name`, `search` (GET and POST).
+ * MLflow's experiment routes: `create`, `update` (rename), `delete` and `restore` (soft, with
+ * their runs), `set-experiment-tag`, `get`, `get-by-name`, `search` (GET and POST).
  */
 export function experimentRoutes(app: FastifyInstance, tracker: Tracker): void {
   app.post<{ Body: { name: string; artifact_location?: string; tags?: MlflowTag[] } }>(
@@ -69,6 +69,34 @@ export function experimentRoutes(app: FastifyInstance, tracker: Tracker): void {
     },
     async (request) => {
       await tracker.renameExperiment(request.body.experiment_id, request.body.new_name);
+      return {};
+    },
+  );
+
+  const experimentOnly = (summary: string) => ({
+    summary,
+    tags: ['experiments'],
+    body: {
+      type: 'object',
+      required: ['experiment_id'],
+      additionalProperties: false,
+      properties: { experiment_id: EXPERIMENT_ID },
+    },
+    response: EMPTY,
+  });
+  app.post<{ Body: { experiment_id: string } }>(
+    `${BASE}/delete`,
+    { schema: experimentOnly('Delete an experiment and its runs (they can be restored)') },
+    async (request) => {
+      await tracker.deleteExperiment(request.body.experiment_id);
+      return {};
+    },
+  );
+  app.post<{ Body: { experiment_id: string } }>(
+    `${BASE}/restore`,
+    { schema: experimentOnly('Restore a deleted experiment and its runs') },
+    async (request) => {
+      await tracker.restoreExperiment(request.body.experiment_id);
       return {};
     },
   );
