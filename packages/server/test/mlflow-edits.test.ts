@@ -77,7 +77,11 @@ describe('MLflow run edits', () => {
     try {
       if (server.url === undefined) await server.listen();
       const client = new MLflow({ endpoint: server.url! });
-      const { run } = await client.Runs.create({ experiment_id: '0' });
+      const { run } = await client.Runs.create({
+        experiment_id: '0',
+        user_id: 'ada',
+        start_time: Date.now(),
+      });
       const run_id = run.info.run_id;
       await client.Runs.setTag({ run_id, key: 'k', value: 'v' });
       await client.Runs.deleteTag({ run_id, key: 'k' });
@@ -247,7 +251,10 @@ describe('MLflow experiment edits', () => {
     try {
       if (server.url === undefined) await server.listen();
       const client = new MLflow({ endpoint: server.url! });
-      const { experiment_id } = await client.Experiments.create({ name: 'npm-exp' });
+      const { experiment_id } = await client.Experiments.create({
+        name: 'npm-exp',
+        artifact_location: '',
+      });
       await client.Experiments.update({ experiment_id, new_name: 'npm-exp-renamed' });
       expect((await tracker.getExperiment(experiment_id)).name).toBe('npm-exp-renamed');
       await client.Experiments.delete({ experiment_id });
