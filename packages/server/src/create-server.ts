@@ -17,6 +17,7 @@ import { experimentRoutes } from './routes/experiments.js';
 import { flowRunRoutes } from './routes/flow-runs.js';
 import { modelRoutes } from './routes/models.js';
 import { modelEditRoutes } from './routes/model-edits.js';
+import { modelSearchRoutes } from './routes/model-search.js';
 import { runArtifactRoutes } from './routes/run-artifacts.js';
 import { runRoutes } from './routes/runs.js';
 import { runEditRoutes } from './routes/run-edits.js';
@@ -114,6 +115,7 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
   runEditRoutes(app, tracker);
   modelRoutes(app, tracker);
   modelEditRoutes(app, tracker);
+  modelSearchRoutes(app, tracker);
   artifactRoutes(app, tracker);
   tideflowRunRoutes(app, tracker);
   tideflowArtifactRoutes(app, tracker, resolved.uploadLimit);

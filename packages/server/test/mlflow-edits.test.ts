@@ -266,3 +266,59 @@ describe('MLflow experiment edits', () => {
     }
   });
 });
+
+describe('MLflow registry search', () => {
+  it('searches model versions and registered models with MLflow filters', async () => {
+    const runs: string[] = [];
+    for (const name of ['search-a', 'search-b']) {
+      const { info } = await tracker.createRun({});
+      runs.push(info.runId);
+      for (const m of ['m1', 'm2']) {
+        await tracker.logModel(info.runId, {
+          name: m,
+          bytes: new Uint8Array(4).fill(m === 'm1' ? 1 : 2),
+          flavor: 'tideflow.models.knn',
+        });
+        await tracker.registerModel(name, { runId: info.runId, modelName: m });
+      }
+    }
+    const versions = async (filter: string) => {
+      const r = await call('GET', `model-versions/search?filter=${encodeURIComponent(filter)}`);
+      expect(r.status, filter).toBe(200);
+      return (r.body.model_versions as { name: string; version: string }[]).map(
+        (v) => `${v.name}/${v.version}`,
+      );
+    };
+    expect(await versions("name = 'search-a'")).toEqual(['search-a/2', 'search-a/1']);
+    expect(await versions(`run_id = '${runs[1]}'`)).toEqual(['search-b/2', 'search-b/1']);
+    expect(await versions("name LIKE 'search-%' AND run_id IN ('nope')")).toEqual([]);
+    expect(await versions("name ILIKE 'SEARCH-B' and source LIKE '%m1%'")).toEqual(['search-b/1']);
+    expect(await versions("name != 'search-a' AND name LIKE 'search%'")).toEqual([
+      'search-b/2',
+      'search-b/1',
+    ]);
+    const limited = await call(
+      'GET',
+      `model-versions/search?max_results=1&filter=name%3D'search-a'`,
+    );
+    expect(limited.body.model_versions).toHaveLength(1);
+
+    const models = await call(
+      'GET',
+      `registered-models/search?filter=${encodeURIComponent("name LIKE 'search-%'")}`,
+    );
+    expect((models.body.registered_models as { name: string }[]).map((m) => m.name)).toEqual([
+      'search-a',
+      'search-b',
+    ]);
+
+    for (const bad of ["name = 'x", "tags.k = 'v'", "name ~ 'x'", "name = 'a' OR name = 'b'"]) {
+      const r = await call('GET', `model-versions/search?filter=${encodeURIComponent(bad)}`);
+      expect(r, bad).toMatchObject({
+        status: 400,
+        body: { error_code: 'INVALID_PARAMETER_VALUE' },
+      });
+      expect(r.body.message, bad).toMatch(/at position \d+/);
+    }
+  });
+});
