@@ -229,6 +229,7 @@ export type {
 } from './tracking/changes.js';
 export { Tracker } from './tracking/tracker-bridge.js';
 export { MemoryTracker } from './tracking/memory-tracker.js';
+export type { MemoryTrackerOptions } from './tracking/memory-tracker.js';
 export { openTracker, registerTrackerScheme } from './tracking/open.js';
 export type { TrackerUriFactory, OpenTrackerOptions } from './tracking/open.js';
 export { parseSearchFilter, parseOrderBy } from './tracking/filter.js';

@@ -10,6 +10,7 @@
 export type {
   TrackerStore,
   ExperimentInsert,
+  ExperimentUpdate,
   RunScope,
   BatchWrite,
   ModelVersionInsert,
@@ -19,6 +20,7 @@ export type {
 export type { EncodedArtifact } from './tracking/artifacts.js';
 export { assertReplaceable, decodeTypedArtifact } from './tracking/artifacts.js';
 export { lastChangePerRecord } from './tracking/changes.js';
+export { deletedExperimentError } from './tracking/errors.js';
 export type { ParsedSearch } from './tracking/paging.js';
 export { encodePageToken, pageOfRuns } from './tracking/paging.js';
 export type {

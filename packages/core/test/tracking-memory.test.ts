@@ -2,7 +2,34 @@ import { describe, expect, it } from 'vitest';
 import { MemoryTracker } from '@tideflow/core';
 import { trackerConformance } from '@tideflow/core/testing';
 
-trackerConformance({ describe, it, expect }, () => new MemoryTracker());
+trackerConformance({ describe, it, expect }, () => new MemoryTracker(), {
+  changeRetention: 11_000,
+});
+
+describe('MemoryTracker change feed', () => {
+  it('keeps the newest record changes it is told to', async () => {
+    const tr = new MemoryTracker({ changeRetention: 20 });
+    const id = (await tr.createRun()).info.runId;
+    const { cursor } = await tr.readChanges();
+    const record = (state: 'RUNNING' | 'COMPLETED') => ({
+      flowName: 'f',
+      state,
+      stateHistory: [{ type: state, timestamp: 1 }],
+      parameters: {},
+    });
+    for (let i = 0; i < 19; i++) await tr.setFlowRun(id, record('RUNNING'));
+    // 19 kept of 20: a reader from the start still reads them.
+    expect((await tr.readChanges(cursor)).resync).toBeUndefined();
+    for (let i = 0; i < 5; i++) await tr.setFlowRun(id, record('COMPLETED'));
+    const page = await tr.readChanges(cursor);
+    expect(page).toMatchObject({ changes: [], resync: true, cursor: { records: 24 } });
+  });
+
+  it('refuses a retention that is not a whole number >= 1', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN])
+      expect(() => new MemoryTracker({ changeRetention: bad })).toThrow(/changeRetention/);
+  });
+});
 
 describe('MemoryTracker search', () => {
   it('hands out copies of the runs it searches and sees every later write', async () => {

@@ -22,6 +22,8 @@ const OPTIONAL = [
   'countChildRuns',
   'localArtifactPath',
   'readChanges',
+  'updateExperiment',
+  'setExperimentLifecycle',
 ] as const;
 
 /** The memory store with its optional members hidden: only the required primitives remain. */
@@ -54,8 +56,23 @@ describe('a store with only the required members', () => {
   trackerConformance(
     { describe, it, expect },
     () => new Tracker(requiredOnly(new MemoryTrackerStore())),
-    { changes: false },
+    { changes: false, experimentEdits: false },
   );
+
+  it('cannot change, delete or restore experiments, and says so', async () => {
+    const tracker = new Tracker(requiredOnly(new MemoryTrackerStore()));
+    await expect(tracker.renameExperiment('0', 'x')).rejects.toMatchObject({
+      code: 'TRACKING_STORE',
+      message: expect.stringMatching(/cannot change experiments/) as unknown,
+    });
+    await expect(tracker.setExperimentTag('0', 'k', 'v')).rejects.toMatchObject({
+      code: 'TRACKING_STORE',
+    });
+    const id = await tracker.createExperiment('x');
+    await expect(tracker.deleteExperiment(id)).rejects.toMatchObject({ code: 'TRACKING_STORE' });
+    await expect(tracker.restoreExperiment(id)).rejects.toMatchObject({ code: 'TRACKING_STORE' });
+    await tracker.close();
+  });
 
   it('has no change feed, and says so when asked for one', async () => {
     const tracker = new Tracker(requiredOnly(new MemoryTrackerStore()));
@@ -267,9 +284,11 @@ describe('trackerConformance groups', () => {
       'models',
       'orchestration records',
       'change feed',
+      'experiment edits',
     ];
     for (const g of all) expect(groups()).toContain(g);
     expect(groups({ changes: false })).not.toContain('change feed');
+    expect(groups({ experimentEdits: false })).not.toContain('experiment edits');
     const basic = groups({ search: false, artifacts: false, models: false, records: false });
     expect(basic).toContain('experiments');
     expect(basic).toContain('params, metrics and tags');

@@ -20,20 +20,25 @@ import {
   type Tracker,
   type TrackingRecorder,
 } from '@tideflow/core';
+import { AddBatcher } from './add-batcher.js';
 import { describeConnection, redisOptions, type RedisConnection } from './connection.js';
 import { RedisUnavailableError, TaskNotFoundError } from './errors.js';
 import { queueKeys, type QueueKeys } from './keys.js';
 import {
   dropPayload,
   getPayload,
+  inlineValue,
+  isStored,
+  pack,
   putPayload,
-  toBytes,
+  type Packed,
   type Payload,
   type PayloadStore,
 } from './payload.js';
 import {
   TASK_JOB,
   type CallAnswer,
+  type CallPayload,
   type MessageProgress,
   type TaskJobData,
   type TaskJobResult,
@@ -75,14 +80,23 @@ export interface BullMQTaskRunnerOptions {
   /**
    * How many events BullMQ keeps in the queue's events stream, which carries completions to the
    * flow (the runner sets it for the queue). A burst of submits larger than about a quarter of it
-   * can outrun the flow's reader; a completion it misses is still found, from a key the worker
-   * leaves, after 5 s.
+   * can outrun the flow's reader; a completion it misses is still found after 5 s, in the finished
+   * job, which BullMQ keeps for 120 s (at most `maxEvents / 2` of them).
    *
    * @default 100000
    */
   maxEvents?: number;
   /** The serializer registry arguments and results cross with. @default defaultSerializers */
   serializers?: SerializerRegistry;
+}
+
+/** The runner's connections to Redis, made on first use. */
+interface Clients {
+  readonly queue: Queue;
+  readonly events: QueueEvents;
+  /** A client for payloads, pings and replies. */
+  readonly redis: Redis;
+  readonly batcher: AddBatcher;
 }
 
 /** One attempt waiting for its job's outcome. */
@@ -101,6 +115,15 @@ interface Pending {
   /** Whether its result is being read (from the event or from its key: the first one wins). */
   completing: boolean;
 }
+
+/**
+ * How long BullMQ keeps a finished job (with its result), in seconds: a flow whose events reader
+ * missed the completion (the stream is trimmed) reads it from the job. The count kept is bounded
+ * too, by the runner's `maxEvents`.
+ */
+const FINISHED_JOBS_KEPT = 120;
+
+const noop = (): void => {};
 
 /** A pending job not heard of for this long is checked in Redis (its events may have been trimmed). */
 const STALE_MS = 5000;
@@ -177,10 +200,14 @@ export class BullMQTaskRunner implements TaskRunner {
   private readonly connectionTimeoutMs: number;
   private readonly maxEvents: number;
   private readonly serializers: SerializerRegistry;
+  /** How many finished jobs BullMQ keeps, and for how long. */
+  private readonly keepFinished: { age: number; count: number };
   private readonly pending = new Map<string, Pending>();
   /** The jobs to cancel when a signal aborts, by signal. */
   private readonly watched = new WeakMap<AbortSignal, Set<string>>();
-  private started?: Promise<{ queue: Queue; events: QueueEvents; redis: Redis }>;
+  private started?: Promise<Clients>;
+  /** The connections, once made. */
+  private clients?: Clients;
   private heartbeat?: ReturnType<typeof setInterval>;
   /** When Redis last answered the heartbeat. */
   private lastAnswer = 0;
@@ -209,39 +236,51 @@ export class BullMQTaskRunner implements TaskRunner {
     );
     this.maxEvents = wholeNumber('maxEvents', options.maxEvents, 100_000, 100);
     this.serializers = options.serializers ?? defaultSerializers;
+    this.keepFinished = { age: FINISHED_JOBS_KEPT, count: Math.ceil(this.maxEvents / 2) };
   }
 
   submit<T>(job: TaskJob<T>): Promise<T> {
-    const encoded = this.encode(job.def.name, job.def.paramNames, job.thisArg, job.args);
-    let stored: Promise<Payload> | undefined;
-    const callPayload = async (call: AttemptCall): Promise<AttemptPayload> => {
-      const { redis } = await this.start();
+    const packed = this.encode(job.def.name, job.def.paramNames, job.thisArg, job.args);
+    // The job's arguments, stored once for all its attempts.
+    let shared: Payload | Promise<Payload> | undefined;
+    const payloadOf = (
+      call: AttemptCall,
+      redis: Redis,
+    ): AttemptPayload | Promise<AttemptPayload> => {
       // A parameter schema may have replaced the arguments: send what the body will get.
       if (call.args !== job.args || call.thisArg !== job.thisArg) {
-        const bytes = this.encode(call.def.name, call.def.paramNames, call.thisArg, call.args);
-        return { payload: await this.put(redis, bytes), owned: true };
+        const own = this.put(
+          redis,
+          this.encode(call.def.name, call.def.paramNames, call.thisArg, call.args),
+        );
+        return own instanceof Promise
+          ? own.then((payload) => ({ payload, owned: true }))
+          : { payload: own, owned: true };
       }
-      stored ??= this.put(redis, encoded);
-      return { payload: await stored, owned: false };
+      shared ??= this.put(redis, packed);
+      return shared instanceof Promise
+        ? shared.then((payload) => ({ payload, owned: false }))
+        : { payload: shared, owned: false };
     };
-    const result = job.execute({ run: (call) => this.runAttempt(call, callPayload) });
-    return result.finally(async () => {
-      const payload = await stored?.catch(() => undefined);
-      if (payload && this.started)
-        await dropPayload((await this.start()).redis, payload).catch(() => {});
+    const result = job.execute({ run: (call) => this.runAttempt(call, payloadOf) });
+    if (!Buffer.isBuffer(packed) || packed.length <= this.inlineLimit) return result;
+    return result.finally(() => {
+      if (shared) void Promise.resolve(shared).then((payload) => this.drop(payload), noop);
     });
   }
 
-  /** A call's bytes; TaskArgumentError names what cannot cross. */
+  /** A call packed to travel; TaskArgumentError names what cannot cross. */
   private encode(
     taskName: string,
     paramNames: readonly string[],
     thisArg: unknown,
     args: readonly unknown[],
-  ): Buffer {
+  ): Packed {
     const call: EncodedCall = encodeCall(this.serializers, taskName, paramNames, thisArg, args);
+    const sent: CallPayload =
+      call.thisArg === undefined ? { args: call.args } : { thisArg: call.thisArg, args: call.args };
     try {
-      return toBytes(call);
+      return pack(sent, this.inlineLimit);
     } catch (error) {
       throw new TaskArgumentError(
         taskName,
@@ -252,10 +291,10 @@ export class BullMQTaskRunner implements TaskRunner {
     }
   }
 
-  /** Stores arguments: inline at once, else in Redis within `connectionTimeoutMs`. */
-  private put(redis: Redis, bytes: Buffer): Promise<Payload> {
-    const stored = putPayload(this.store(redis), bytes);
-    return bytes.length <= this.inlineLimit ? stored : this.bounded(stored, 'storing arguments');
+  /** Stores arguments: in the job at once, else in Redis within `connectionTimeoutMs`. */
+  private put(redis: Redis, packed: Packed): Payload | Promise<Payload> {
+    const payload = putPayload(this.store(redis), packed);
+    return payload instanceof Promise ? this.bounded(payload, 'storing arguments') : payload;
   }
 
   private store(redis: Redis): PayloadStore {
@@ -265,12 +304,17 @@ export class BullMQTaskRunner implements TaskRunner {
   /** Queues one attempt and settles with its job's outcome. */
   private async runAttempt(
     call: AttemptCall,
-    callPayload: (call: AttemptCall) => Promise<AttemptPayload>,
+    payloadOf: (call: AttemptCall, redis: Redis) => AttemptPayload | Promise<AttemptPayload>,
   ): Promise<unknown> {
     const { context, def } = call;
     const { signal } = context;
-    const { queue, redis } = await this.start();
-    const { payload, owned } = await callPayload(call);
+    const { queue, redis, batcher } = this.clients ?? (await this.start());
+    const sent = payloadOf(call, redis);
+    const { payload, owned } = sent instanceof Promise ? await sent : sent;
+    if (signal.aborted) {
+      if (owned) this.drop(payload);
+      throw signal.reason;
+    }
     this.watch(queue, redis);
     const tracking = getConfig().tracking;
     const flowRunId = context.flowRunId;
@@ -284,7 +328,6 @@ export class BullMQTaskRunner implements TaskRunner {
       tracked: flowRunId !== undefined && tracking?.has(flowRunId) === true,
       call: payload,
     };
-    if (signal.aborted) throw signal.reason;
     const outcome = new Promise<unknown>((resolve, reject) => {
       this.pending.set(jobId, {
         taskName: def.name,
@@ -299,16 +342,17 @@ export class BullMQTaskRunner implements TaskRunner {
       });
     });
     const unwatch = this.onAbort(signal, jobId);
-    try {
-      await queue.add(TASK_JOB, data, {
+    batcher.add(
+      TASK_JOB,
+      data,
+      {
         jobId,
-        removeOnComplete: true,
-        removeOnFail: true,
+        removeOnComplete: this.keepFinished,
+        removeOnFail: this.keepFinished,
         attempts: 1,
-      });
-    } catch (error) {
-      this.settle(jobId, undefined, error);
-    }
+      },
+      (error) => this.settle(jobId, undefined, error),
+    );
     try {
       return await outcome;
     } finally {
@@ -389,12 +433,12 @@ export class BullMQTaskRunner implements TaskRunner {
   }
 
   /** The queue, its events and a client for payloads, connected on first use. */
-  private start(): Promise<{ queue: Queue; events: QueueEvents; redis: Redis }> {
+  private start(): Promise<Clients> {
     this.started ??= this.connect();
     return this.started;
   }
 
-  private async connect(): Promise<{ queue: Queue; events: QueueEvents; redis: Redis }> {
+  private async connect(): Promise<Clients> {
     const connection = { ...this.redisOptions, maxRetriesPerRequest: null };
     const redis = new Redis({ ...this.redisOptions, maxRetriesPerRequest: null });
     // Errors surface through the pending attempts (RedisUnavailableError); keep them off the console.
@@ -419,7 +463,7 @@ export class BullMQTaskRunner implements TaskRunner {
     queue.on('error', () => {});
     events.on('error', () => {});
     events.on('completed', ({ jobId, returnvalue }) => {
-      void this.onCompleted(jobId, returnvalue as unknown as TaskJobResult);
+      this.onCompleted(jobId, returnvalue as unknown as TaskJobResult);
     });
     events.on('failed', ({ jobId, failedReason }) => {
       const pending = this.pending.get(jobId);
@@ -440,7 +484,8 @@ export class BullMQTaskRunner implements TaskRunner {
     }
     // A dropped connection may have lost jobs (a server restarted without persistence).
     redis.on('close', () => (this.lostContact = true));
-    return { queue, events, redis };
+    this.clients = { queue, events, redis, batcher: new AddBatcher(queue) };
+    return this.clients;
   }
 
   /** Starts the heartbeat that bounds every wait while attempts are pending. */
@@ -484,16 +529,16 @@ export class BullMQTaskRunner implements TaskRunner {
         () => (this.lostContact = true),
       )
       .finally(() => (this.pinging = false));
-    if (!this.reconciling) void this.reconcile(queue, redis);
+    if (!this.reconciling) void this.reconcile(queue);
   }
 
   /**
    * Looks in Redis for jobs not heard of for `STALE_MS`: BullMQ's events stream is trimmed (to
-   * about 10,000 events), so a reader that lags behind a burst of jobs can miss a completion. The
-   * worker also leaves each result in a key with a short TTL; a job that has neither a result nor
-   * a place in the queue on two checks in a row is gone, and its task fails.
+   * `maxEvents`), so a reader that lags behind a burst of jobs can miss a completion. A finished
+   * job stays in Redis for a while with its result (`FINISHED_JOBS_KEPT`); a job found on
+   * two checks in a row neither finished nor in the queue is gone, and its task fails.
    */
-  private async reconcile(queue: Queue, redis: Redis): Promise<void> {
+  private async reconcile(queue: Queue): Promise<void> {
     this.reconciling = true;
     try {
       const now = Date.now();
@@ -504,16 +549,25 @@ export class BullMQTaskRunner implements TaskRunner {
         if (stale.length === CHECKS_PER_BEAT) break;
       }
       if (!stale.length) return;
-      const results = await redis.mget(stale.map((id) => this.keys.result(id)));
       await Promise.all(
-        stale.map(async (jobId, i) => {
+        stale.map(async (jobId) => {
+          const job = await queue.getJob(jobId);
           const pending = this.pending.get(jobId);
           if (!pending) return;
           pending.seen = Date.now();
-          const raw = results[i];
-          if (raw) return this.onCompleted(jobId, JSON.parse(raw) as TaskJobResult);
-          const state = await queue.getJobState(jobId);
-          pending.misses = state === 'unknown' ? pending.misses + 1 : 0;
+          if (job?.finishedOn !== undefined) {
+            if (job.failedReason !== undefined && job.returnvalue == null) {
+              this.settle(
+                jobId,
+                undefined,
+                new WorkerCrashedError(pending.taskName, job.failedReason),
+              );
+              return;
+            }
+            this.onCompleted(jobId, job.returnvalue as TaskJobResult);
+            return;
+          }
+          pending.misses = job ? 0 : pending.misses + 1;
           if (pending.misses < 2) return;
           this.settle(
             jobId,
@@ -554,25 +608,45 @@ export class BullMQTaskRunner implements TaskRunner {
     }
   }
 
-  private async onCompleted(jobId: string, result: TaskJobResult): Promise<void> {
+  /** A job's outcome: settles its attempt, at once when nothing is left to wait for or read. */
+  private onCompleted(jobId: string, result: TaskJobResult): void {
     const pending = this.pending.get(jobId);
     if (!pending || pending.completing || !result || typeof result !== 'object') return;
     pending.completing = true;
+    const payload = result.ok ? result.value : result.error;
+    if (pending.calls.size || !payload || isStored(payload)) {
+      void this.completeLater(jobId, pending, result);
+      return;
+    }
     try {
-      await Promise.all(pending.calls);
-      const { redis } = await this.start();
-      if (result.ok) {
-        const value = this.serializers.decode(await getPayload(redis, result.value));
-        await dropPayload(redis, result.value);
-        this.settle(jobId, value);
-      } else {
-        const error = rebuildError((await getPayload(redis, result.error)) as EncodedError);
-        await dropPayload(redis, result.error);
-        this.settle(jobId, undefined, error);
-      }
+      this.settleWith(jobId, result.ok, inlineValue(payload));
     } catch (error) {
       this.settle(jobId, undefined, error);
     }
+  }
+
+  /** Completes an attempt after its tracker calls are answered and its outcome read from Redis. */
+  private async completeLater(
+    jobId: string,
+    pending: Pending,
+    result: TaskJobResult,
+  ): Promise<void> {
+    try {
+      await Promise.all(pending.calls);
+      const { redis } = await this.start();
+      const payload = result.ok ? result.value : result.error;
+      const value = await getPayload(redis, payload);
+      await dropPayload(redis, payload);
+      this.settleWith(jobId, result.ok, value);
+    } catch (error) {
+      this.settle(jobId, undefined, error);
+    }
+  }
+
+  /** Settles an attempt with what its worker sent: the encoded result, or the encoded error. */
+  private settleWith(jobId: string, ok: boolean, encoded: unknown): void {
+    if (ok) this.settle(jobId, this.serializers.decode(encoded));
+    else this.settle(jobId, undefined, rebuildError(encoded as EncodedError));
   }
 
   /** A message of a running attempt: a log line, a `track.*` write or a tracker call. */
@@ -637,6 +711,7 @@ export class BullMQTaskRunner implements TaskRunner {
   async close(): Promise<void> {
     const started = this.started;
     this.started = undefined;
+    this.clients = undefined;
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
     const error = new RedisUnavailableError(

@@ -2,8 +2,6 @@
 export interface QueueKeys {
   /** A large argument or result, stored by reference. */
   blob(id: string): string;
-  /** A job's result, kept briefly in case its completed event is trimmed before a flow reads it. */
-  result(jobId: string): string;
   /** The flow's answer to a worker's tracker call. */
   reply(id: string): string;
   /** The hash of deployments (schedules) by name. */
@@ -18,7 +16,6 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
   return {
     blob: (id) => `${base}:blob:${id}`,
     reply: (id) => `${base}:reply:${id}`,
-    result: (jobId) => `${base}:result:${jobId}`,
     cancel: `${base}:cancel`,
     deployments: `${base}:deployments`,
   };

@@ -20,8 +20,14 @@ export interface TaskJobData {
   readonly attempt: number;
   /** Whether the flow run is tracked: `track.*` calls are forwarded only then. */
   readonly tracked: boolean;
-  /** `{ thisArg, args }`, encoded by the serializer registry. */
+  /** The {@link CallPayload}. */
   readonly call: Payload;
+}
+
+/** A call's arguments (and `this`, when there is one) as the serializer registry encoded them. */
+export interface CallPayload {
+  readonly thisArg?: unknown;
+  readonly args: readonly unknown[];
 }
 
 /** What a worker answers for a task attempt (the job's return value). */

@@ -12,7 +12,6 @@ import {
   encodeError,
   silentLogger,
   type CacheStore,
-  type EncodedCall,
   type Logger,
   type RunContext,
   type Tracker,
@@ -22,8 +21,21 @@ import { RedisUnavailableError, TaskNotFoundError } from './errors.js';
 import { ForwardingRecorder } from './forwarding-recorder.js';
 import { JobChannel } from './job-channel.js';
 import { queueKeys } from './keys.js';
-import { getPayload, putPayload, toBytes, type PayloadStore } from './payload.js';
-import { FLOW_JOB, type FlowJobData, type TaskJobData, type TaskJobResult } from './protocol.js';
+import {
+  getPayload,
+  inlineValue,
+  isStored,
+  pack,
+  putPayload,
+  type PayloadStore,
+} from './payload.js';
+import {
+  FLOW_JOB,
+  type CallPayload,
+  type FlowJobData,
+  type TaskJobData,
+  type TaskJobResult,
+} from './protocol.js';
 
 /** Options of {@link startWorker}. */
 export interface TideflowWorkerOptions {
@@ -95,9 +107,6 @@ export interface TideflowWorkerOptions {
   /** The worker's name in errors and logs. @default "host:pid" */
   name?: string;
 }
-
-/** How long a job's result stays under its own key (a flow checks after 5 s without news). */
-const RESULT_TTL_MS = 120_000;
 
 /** A running worker: {@link TideflowWorker.close} stops it. */
 export interface TideflowWorker {
@@ -192,16 +201,9 @@ export async function startWorker(options: TideflowWorkerOptions): Promise<Tidef
   const pool = threads > 0 ? new WorkerPoolTaskRunner({ threads }) : undefined;
   const store: PayloadStore = { redis, keys, inlineLimit, ttlMs };
 
-  const result = async (job: Job, ok: boolean, value: unknown): Promise<TaskJobResult> => {
-    const payload = await putPayload(store, toBytes(value));
-    const outcome: TaskJobResult = ok
-      ? { ok, value: payload, worker: name }
-      : { ok, error: payload, worker: name };
-    // Also kept briefly under its own key, for a flow whose events reader missed the completion.
-    void redis
-      .set(keys.result(job.id!), JSON.stringify(outcome), 'PX', RESULT_TTL_MS)
-      .catch(() => {});
-    return outcome;
+  const result = async (ok: boolean, value: unknown): Promise<TaskJobResult> => {
+    const payload = await putPayload(store, pack(value, inlineLimit));
+    return ok ? { ok, value: payload, worker: name } : { ok, error: payload, worker: name };
   };
 
   const runTask = async (
@@ -211,13 +213,16 @@ export async function startWorker(options: TideflowWorkerOptions): Promise<Tidef
     const data = job.data;
     const def = defaultRegistry.get(data.taskName);
     if (!def || def.kind !== 'task') {
-      return result(job, false, encodeError(new TaskNotFoundError(data.taskName, name, modules)));
+      return result(false, encodeError(new TaskNotFoundError(data.taskName, name, modules)));
     }
     const channel = new JobChannel(job, redis, keys, callTimeoutMs);
     const release =
       data.tracked && data.flowRunId ? recorder.forward(data.flowRunId, channel) : undefined;
     try {
-      const encoded = (await getPayload(redis, data.call)) as EncodedCall;
+      const call = data.call;
+      const encoded = (
+        isStored(call) ? await getPayload(redis, call) : inlineValue(call)
+      ) as CallPayload;
       const thisArg = defaultSerializers.decode(encoded.thisArg);
       const args = encoded.args.map((a) => defaultSerializers.decode(a));
       const parameters: Record<string, unknown> = {};
@@ -243,10 +248,10 @@ export async function startWorker(options: TideflowWorkerOptions): Promise<Tidef
           })
         : await runTaskBody(def, thisArg, args, context);
       await channel.drained();
-      return await result(job, true, defaultSerializers.encode(value, 'result'));
+      return await result(true, defaultSerializers.encode(value, 'result'));
     } catch (error) {
       await channel.drained();
-      return result(job, false, encodeError(error));
+      return result(false, encodeError(error));
     } finally {
       release?.();
     }

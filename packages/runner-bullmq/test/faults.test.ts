@@ -275,7 +275,7 @@ describe('Redis going away mid-flow', () => {
 });
 
 describe('a completion the events reader never sees', () => {
-  it('still reaches the flow: the worker leaves each result under a key the runner checks', async () => {
+  it('still reaches the flow: the runner reads it from the finished job, which BullMQ keeps', async () => {
     setup();
     const redis = await controlledRedis();
     const worker = await startWorkerProcess(redis.url, 'faults-trimmed', [

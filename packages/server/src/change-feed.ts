@@ -1,8 +1,17 @@
 import { changeStream, cursorReached } from '@tideflow/core';
 import type { ChangeCursor, Tracker, TrackerChange } from '@tideflow/core';
 
+/**
+ * What a subscription receives besides changes: the store no longer keeps the changes after the
+ * subscriber's cursor (`ChangePage.resync`), which now is the feed's end; reload, then go on.
+ */
+export interface ResyncEvent {
+  /** Discriminant. */
+  kind: 'resync';
+}
+
 /** Receives the changes of a {@link ChangeFeed} subscription, each with the cursor after it. */
-export type ChangeListener = (change: TrackerChange, cursor: ChangeCursor) => void;
+export type ChangeListener = (change: TrackerChange | ResyncEvent, cursor: ChangeCursor) => void;
 
 /** Options of {@link ChangeFeed}. */
 export interface ChangeFeedOptions {
@@ -114,6 +123,7 @@ export class ChangeFeed {
       while (this.subscribers.has(sub) && !cursorReached(sub.cursor, this.head)) {
         if (pages++ === MAX_PAGES_PER_TICK) break;
         const page = await this.tracker.readChanges(sub.cursor, { limit: PAGE });
+        if (page.resync) this.resync(sub, page.cursor);
         for (const change of page.changes) this.deliver(sub, change);
         sub.cursor = { ...page.cursor };
         if (page.changes.length === 0 && !page.more) break;
@@ -123,9 +133,22 @@ export class ChangeFeed {
     for (let pages = 0; pages < MAX_PAGES_PER_TICK; pages++) {
       const page = await this.tracker.readChanges(this.head, { limit: PAGE });
       this.head = page.cursor;
+      // The shared reader fell behind what the store keeps: everyone on it reloads.
+      if (page.resync)
+        for (const sub of this.subscribers) if (!sub.catchingUp) this.resync(sub, page.cursor);
       for (const change of page.changes)
         for (const sub of this.subscribers) if (!sub.catchingUp) this.deliver(sub, change);
       if (!page.more) break;
+    }
+  }
+
+  /** Tells a subscriber to reload, and moves it to `cursor` (the feed's end). */
+  private resync(sub: Subscriber, cursor: ChangeCursor): void {
+    sub.cursor = { ...cursor };
+    try {
+      sub.listener({ kind: 'resync' }, sub.cursor);
+    } catch (error) {
+      this.options.onError?.(error);
     }
   }
 

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { toApiError } from './api-error.js';
 import { resolveServerOptions } from './resolve-options.js';
 import { ChangeFeed } from './change-feed.js';
+import { closeIdleSocketsOnClose } from './idle-sockets.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { eventRoutes } from './routes/events.js';
 import { tideflowArtifactRoutes } from './routes/tideflow-artifacts.js';
@@ -15,9 +16,14 @@ import { TIDEFLOW_BASE } from './routes/tideflow-schemas.js';
 import { experimentRoutes } from './routes/experiments.js';
 import { flowRunRoutes } from './routes/flow-runs.js';
 import { modelRoutes } from './routes/models.js';
+import { modelEditRoutes } from './routes/model-edits.js';
+import { modelSearchRoutes } from './routes/model-search.js';
 import { runArtifactRoutes } from './routes/run-artifacts.js';
 import { runRoutes } from './routes/runs.js';
+import { runEditRoutes } from './routes/run-edits.js';
 import { installSecurity } from './security.js';
+import { UrlSigner } from './signed-urls.js';
+import type { LinkMaker } from './signed-urls.js';
 import { staticRoutes } from './static.js';
 import type { ServerOptions } from './server-options.js';
 
@@ -72,6 +78,7 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
     onConstructorPoisoning: 'error',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
+  const sockets = closeIdleSocketsOnClose(app.server);
   // Only JSON bodies: a text/plain "simple" cross-site POST never gets parsed.
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler((error, request, reply) => {
@@ -88,7 +95,10 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
       message: `No route ${request.method} ${request.url.split('?')[0]}; the routes are listed at ${OPENAPI_PATH}.`,
     }),
   );
-  installSecurity(app, resolved);
+  // Links a page opens without headers (the report, artifacts): signed when a token guards the API.
+  const signer = new UrlSigner();
+  const link: LinkMaker = (path) => (resolved.token === undefined ? path : signer.sign(path));
+  installSecurity(app, resolved, signer);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -102,7 +112,10 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
   }));
   experimentRoutes(app, tracker);
   runRoutes(app, tracker);
+  runEditRoutes(app, tracker);
   modelRoutes(app, tracker);
+  modelEditRoutes(app, tracker);
+  modelSearchRoutes(app, tracker);
   artifactRoutes(app, tracker);
   tideflowRunRoutes(app, tracker);
   tideflowArtifactRoutes(app, tracker, resolved.uploadLimit);
@@ -112,8 +125,10 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
     onError: (error) => app.log.error(error),
   });
   const live = eventRoutes(app, tracker, feed, resolved.livePingMs);
-  flowRunRoutes(app, tracker);
-  runArtifactRoutes(app, tracker);
+  // After the live streams ended (eventRoutes' own preClose): no connection may hold the close.
+  app.addHook('preClose', async () => sockets.close());
+  flowRunRoutes(app, tracker, link);
+  runArtifactRoutes(app, tracker, link);
   staticRoutes(app);
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
   await app.ready();

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error.js';
 import { normalizeHostName } from './resolve-options.js';
 import type { ResolvedServerOptions } from './server-options.js';
+import type { UrlSigner } from './signed-urls.js';
 
 /** Headers on every response: no framing, no sniffing, scripts and styles from this origin only. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -13,6 +14,18 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
   'cross-origin-resource-policy': 'same-origin',
 };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Served without the token (the UI's static files). */
+    public?: boolean;
+    /** Also opens with a URL signed by the server's {@link UrlSigner} (`?exp=&sig=`). */
+    signedUrl?: boolean;
+  }
+}
+
+/** The route config of a route that also opens with a URL signed by the server's {@link UrlSigner}. */
+export const SIGNED_URL_ROUTE = { signedUrl: true };
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -35,10 +48,15 @@ function hostName(header: string): string {
 /**
  * Installs the request guards, in order: security headers on every reply, `Host` allow-list
  * (403), CORS for the configured origins only (none by default), bearer token on every route
- * but the UI's static files (401), and JSON-only bodies on mutating methods (415), so a cross-site form
+ * but the UI's static files (401; a route with `config.signedUrl` also opens with a URL that
+ * `signer` signed, see {@link UrlSigner}), and JSON-only bodies on mutating methods (415), so a cross-site form
  * post never reaches a route.
  */
-export function installSecurity(app: FastifyInstance, options: ResolvedServerOptions): void {
+export function installSecurity(
+  app: FastifyInstance,
+  options: ResolvedServerOptions,
+  signer: UrlSigner,
+): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     const host = request.headers.host;
@@ -70,13 +88,25 @@ export function installSecurity(app: FastifyInstance, options: ResolvedServerOpt
       return reply;
     }
     // The UI's static files are public (see staticRoutes); the API they call is not.
-    const isPublic = (request.routeOptions.config as { public?: unknown }).public === true;
+    const config = request.routeOptions.config as { public?: unknown; signedUrl?: unknown };
     if (
       options.token !== undefined &&
-      !isPublic &&
+      config.public !== true &&
       !bearerTokenMatches(request.headers.authorization, options.token) &&
       !queryTokenMatches(request, options.token)
     ) {
+      const query = (request.query ?? {}) as Record<string, unknown>;
+      if (config.signedUrl === true && request.method === 'GET' && query.sig !== undefined) {
+        const verdict = signer.verify(request.url.split('?')[0], query.exp, query.sig);
+        if (verdict === 'ok') return undefined;
+        throw new ApiError(
+          401,
+          'UNAUTHENTICATED',
+          verdict === 'expired'
+            ? 'This signed link has expired; reload the page that gave it for a fresh one.'
+            : 'This signed link is not valid for this address (its "sig" or "exp" was changed).',
+        );
+      }
       reply.header('www-authenticate', 'Bearer');
       throw new ApiError(
         401,

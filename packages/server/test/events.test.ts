@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -163,6 +165,29 @@ describe('GET /api/events', () => {
     });
   });
 
+  it('sends a resync event to a client whose missed changes the store no longer keeps', async () => {
+    const s = await serve({ tracker: new MemoryTracker({ changeRetention: 5 }) });
+    const id = (await s.tracker.createRun()).info.runId;
+    const first = await sse(`${s.url}/api/events?flowRunId=${id}`);
+    await first.waitForComment((x) => x === 'connected');
+    await s.tracker.setFlowRun(id, flowRecord('RUNNING'));
+    const seen = await first.waitFor((e) => e.event === 'flow-run');
+    first.close();
+    for (let i = 0; i < 8; i++) await s.tracker.setFlowRun(id, flowRecord('RUNNING'));
+    const end = (await s.tracker.readChanges()).cursor;
+    const again = await sse(`${s.url}/api/events?flowRunId=${id}`, { 'last-event-id': seen.id! });
+    const resync = await again.waitFor((e) => e.event === 'resync');
+    expect(resync.id).toBe(`${end.records}.${end.logs}.${end.metrics}`);
+    expect(data(resync)).toEqual({});
+    // Then the stream goes on from there.
+    await s.tracker.setFlowRun(id, flowRecord('COMPLETED'));
+    await again.waitFor((e) => e.event === 'flow-run');
+    expect(again.events.map((e) => e.event)).toEqual(['resync', 'flow-run']);
+    // The same answer over the JSON API that RestTracker reads.
+    const r = await fetch(`${s.url}/api/tideflow/changes?after=${seen.id!}`);
+    expect(await r.json()).toMatchObject({ changes: [], resync: true, more: false });
+  });
+
   it('sends a ping comment while idle', async () => {
     const s = await serve({ livePingMs: 30 });
     const c = await sse(`${s.url}/api/events`);
@@ -204,6 +229,28 @@ describe('GET /api/events', () => {
     await s.close();
     await b.ended;
     expect(s.liveConnections).toBe(0);
+  });
+
+  it('closes at once with a stream open and a connection that never sent a request', async () => {
+    const s = await serve();
+    servers.splice(servers.indexOf(s), 1);
+    const { hostname, port } = new URL(s.url!);
+    // A spare connection, as browsers and fetch open: Node's close would wait for its client.
+    const spare = connect(Number(port), hostname);
+    await once(spare, 'connect');
+    const spareClosed = once(spare, 'close');
+    // And a client that went away, after which fetch keeps such a spare one (the 4 s close).
+    const gone = await sse(`${s.url}/api/events`);
+    await gone.waitForComment((x) => x === 'connected');
+    gone.close();
+    const c = await sse(`${s.url}/api/events`);
+    await c.waitForComment((x) => x === 'connected');
+    const closed = s.close().then(() => 'closed');
+    const late = new Promise((r) => setTimeout(r, 1_000, 'late'));
+    // Well under 200 ms when idle; 1 s leaves room for a loaded machine.
+    expect(await Promise.race([closed, late])).toBe('closed');
+    await c.ended;
+    await spareClosed;
   });
 
   it('shows a flow that another process runs against the same SQLite file', async () => {

@@ -27,10 +27,14 @@ afterAll(async () => {
 });
 
 describe('RestTracker against a live server', () => {
-  trackerConformance({ describe, it, expect }, () => {
-    backing = new MemoryTracker();
-    return new RestTracker(server.url!);
-  });
+  trackerConformance(
+    { describe, it, expect },
+    () => {
+      backing = new MemoryTracker({ changeRetention: 100 });
+      return new RestTracker(server.url!);
+    },
+    { changeRetention: 110 },
+  );
 });
 
 describe('RestTracker', () => {

@@ -15,7 +15,8 @@ import { metricValue } from './store.js';
 const END = `SELECT
   (SELECT COALESCE(MAX(id), 0) FROM record_changes) AS records,
   (SELECT COALESCE(MAX(id), 0) FROM run_logs) AS logs,
-  (SELECT COALESCE(MAX(rowid), 0) FROM metrics) AS metrics`;
+  (SELECT COALESCE(MAX(rowid), 0) FROM metrics) AS metrics,
+  (SELECT pruned_through FROM change_feed) AS prunedThrough`;
 
 const RECORDS = `SELECT c.id, c.run_id, c.task_run_id, r.run_uuid FROM record_changes c
   JOIN runs r ON r.id = c.run_id WHERE c.id > ? ORDER BY c.id LIMIT ?`;
@@ -29,13 +30,19 @@ const METRICS = `SELECT m.rowid AS seq, r.run_uuid, m.key, m.value, m.is_nan, m.
 
 /**
  * The change feed over the file, as `TrackerStore.readChanges`: record writes numbered by the
- * `record_changes` triggers, log lines and metric points by their rowids. One read transaction,
+ * `record_changes` triggers (the newest `RECORD_CHANGES_KEPT` kept), log lines and metric
+ * points by their rowids. One read transaction,
  * so the cursor and the changes agree.
  */
 export class ChangeFeedSql {
   /** `PRAGMA data_version` and this connection's write count when the end was last read. */
   private marker = '';
-  private end: ChangeCursor = { records: 0, logs: 0, metrics: 0 };
+  private end: ChangeCursor & { prunedThrough: number } = {
+    records: 0,
+    logs: 0,
+    metrics: 0,
+    prunedThrough: 0,
+  };
 
   constructor(private readonly store: SqliteStore) {}
 
@@ -44,11 +51,11 @@ export class ChangeFeedSql {
    * store counts its own writes, so while neither moved the last end is still the end: polling
    * an idle store runs no query over the tables.
    */
-  private readEnd(): ChangeCursor {
+  private readEnd(): ChangeCursor & { prunedThrough: number } {
     const s = this.store;
     const marker = `${String(s.db.pragma('data_version', { simple: true }))}/${s.writes}`;
     if (marker !== this.marker) {
-      this.end = s.stmt(END).get() as ChangeCursor;
+      this.end = s.stmt(END).get() as ChangeCursor & { prunedThrough: number };
       this.marker = marker;
     }
     return this.end;
@@ -57,8 +64,11 @@ export class ChangeFeedSql {
   read(after: ChangeCursor | undefined, limit: number): ChangePage {
     const s = this.store;
     return s.read(() => {
-      const end = this.readEnd();
-      if (after === undefined) return { changes: [], cursor: { ...end }, more: false };
+      const { prunedThrough, ...end } = this.readEnd();
+      if (after === undefined) return { changes: [], cursor: end, more: false };
+      // The changes after the cursor were partly pruned (schema version 9 keeps the newest).
+      if (after.records < prunedThrough)
+        return { changes: [], cursor: end, more: false, resync: true };
       const cursor = { ...after };
       const idle =
         after.records >= end.records && after.logs >= end.logs && after.metrics >= end.metrics;

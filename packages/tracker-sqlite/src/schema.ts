@@ -1,6 +1,15 @@
 import type { Database } from 'better-sqlite3';
 import { TrackingStoreError } from '@tideflow/core';
 
+/**
+ * How many of the newest flow-run and task-run record changes the change feed keeps (at least;
+ * up to {@link RECORD_CHANGES_PRUNE_EVERY} more between prunings). Fixed by schema version 9.
+ */
+export const RECORD_CHANGES_KEPT = 10_000;
+
+/** Every how many record changes the older ones are pruned. Fixed by schema version 9. */
+export const RECORD_CHANGES_PRUNE_EVERY = 1_000;
+
 /** One schema change: `up` runs inside the migration transaction. */
 export interface Migration {
   /** The version this migration brings the store to (1, 2, ...). */
@@ -284,6 +293,29 @@ export const MIGRATIONS: readonly Migration[] = [
         END;
         CREATE TRIGGER task_runs_updated AFTER UPDATE ON task_runs BEGIN
           INSERT INTO record_changes (run_id, task_run_id) VALUES (NEW.run_id, NEW.task_run_id);
+        END;
+      `);
+    },
+  },
+  {
+    version: 9,
+    description: 'the change feed keeps the newest 10,000 record changes (pruned by a trigger)',
+    up(db) {
+      // Every writer of the file fires the trigger, so the table stays bounded whichever
+      // processes write, and the pruning costs one range delete per 1,000 record writes.
+      // `pruned_through` is the last sequence number no longer kept: a reader behind it resyncs.
+      db.exec(`
+        CREATE TABLE change_feed (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          pruned_through INTEGER NOT NULL
+        );
+        INSERT INTO change_feed (id, pruned_through)
+          SELECT 1, MAX(0, COALESCE(MAX(id), 0) - ${RECORD_CHANGES_KEPT}) FROM record_changes;
+        DELETE FROM record_changes WHERE id <= (SELECT pruned_through FROM change_feed);
+        CREATE TRIGGER record_changes_pruned AFTER INSERT ON record_changes
+          WHEN NEW.id % ${RECORD_CHANGES_PRUNE_EVERY} = 0 AND NEW.id > ${RECORD_CHANGES_KEPT} BEGIN
+          DELETE FROM record_changes WHERE id <= NEW.id - ${RECORD_CHANGES_KEPT};
+          UPDATE change_feed SET pruned_through = NEW.id - ${RECORD_CHANGES_KEPT};
         END;
       `);
     },

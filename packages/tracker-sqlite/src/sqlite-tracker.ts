@@ -12,11 +12,12 @@ import {
   TrackingStoreError,
   TrackingStoreNotFoundError,
 } from '@tideflow/core';
-import { encodePageToken, likeToRegExp } from '@tideflow/core/store';
+import { deletedExperimentError, encodePageToken, likeToRegExp } from '@tideflow/core/store';
 import type {
   BatchWrite,
   EncodedArtifact,
   ExperimentInsert,
+  ExperimentUpdate,
   ModelTarget,
   ModelVersionInsert,
   ModelVersionRef,
@@ -204,6 +205,48 @@ export class SqliteTrackerStore implements TrackerStore {
     });
   }
 
+  async updateExperiment(
+    experimentId: string,
+    update: ExperimentUpdate,
+    now: number,
+  ): Promise<void> {
+    const s = this.store;
+    return s.write(() => {
+      const id = /^\d+$/.test(experimentId) ? Number(experimentId) : -1;
+      const row = s.stmt('SELECT name FROM experiments WHERE experiment_id = ?').get(id) as
+        { name: string } | undefined;
+      if (!row) throw new ExperimentNotFoundError(experimentId);
+      if (update.name !== undefined && update.name !== row.name) {
+        if (s.stmt('SELECT 1 FROM experiments WHERE name = ?').get(update.name))
+          throw new ExperimentAlreadyExistsError(update.name);
+        s.stmt('UPDATE experiments SET name = ? WHERE experiment_id = ?').run(update.name, id);
+      }
+      const tag = s.stmt(
+        'INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value',
+      );
+      for (const [k, v] of Object.entries(update.tags ?? {})) tag.run(id, k, v);
+      s.stmt('UPDATE experiments SET last_update_time = ? WHERE experiment_id = ?').run(now, id);
+    });
+  }
+
+  async setExperimentLifecycle(
+    experimentId: string,
+    stage: LifecycleStage,
+    now: number,
+  ): Promise<void> {
+    const s = this.store;
+    await s.write(() => {
+      const id = /^\d+$/.test(experimentId) ? Number(experimentId) : -1;
+      const changed = s
+        .stmt(
+          'UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?',
+        )
+        .run(stage, now, id).changes;
+      if (changed === 0) throw new ExperimentNotFoundError(experimentId);
+      s.stmt('UPDATE runs SET lifecycle_stage = ? WHERE experiment_id = ?').run(stage, id);
+    });
+  }
+
   async getOrInsertExperiment(name: string, creationTime: number): Promise<string> {
     const s = this.store;
     return s.write(() => {
@@ -270,12 +313,14 @@ export class SqliteTrackerStore implements TrackerStore {
     const { runId, experimentId, status } = info;
     const running = status === 'RUNNING';
     const id = await s.write(() => {
-      if (
-        !/^\d+$/.test(experimentId) ||
-        !s.stmt('SELECT 1 FROM experiments WHERE experiment_id = ?').get(Number(experimentId))
-      ) {
-        throw new ExperimentNotFoundError(String(experimentId));
-      }
+      const experiment = /^\d+$/.test(experimentId)
+        ? (s
+            .stmt('SELECT name, lifecycle_stage FROM experiments WHERE experiment_id = ?')
+            .get(Number(experimentId)) as { name: string; lifecycle_stage: string } | undefined)
+        : undefined;
+      if (!experiment) throw new ExperimentNotFoundError(String(experimentId));
+      if (experiment.lifecycle_stage !== 'active')
+        throw deletedExperimentError({ experimentId, name: experiment.name });
       if (s.stmt('SELECT 1 FROM runs WHERE run_uuid = ?').get(runId))
         throw new RunAlreadyExistsError(runId);
       if (info.parentRunId !== null) s.run(info.parentRunId);

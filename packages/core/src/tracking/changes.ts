@@ -84,6 +84,12 @@ export interface ChangePage {
   cursor: ChangeCursor;
   /** Whether a stream had more than `limit` changes, so that reading again at once returns more. */
   more: boolean;
+  /**
+   * Present (`true`) when the store no longer keeps some of the changes after the cursor given
+   * (a store keeps only its newest record writes): `changes` is empty and `cursor` is the feed's
+   * end. Reload what you show from the store (runs, records, logs), then read on from `cursor`.
+   */
+  resync?: true;
 }
 
 /** Options of {@link Tracker.readChanges}. */

@@ -25,11 +25,40 @@ const taskRecord = (id: string, state: TaskRunRecord['state']): TaskRunRecord =>
   error: null,
 });
 
-/** The change feed: records, log lines and metric points written after a cursor. */
-export function conformanceChanges({ t, withTracker }: ConformanceContext): void {
+/**
+ * The change feed: records, log lines and metric points written after a cursor; with
+ * `retention` (the most record changes the store keeps), its pruning.
+ */
+export function conformanceChanges(
+  { t, withTracker }: ConformanceContext,
+  retention?: number,
+): void {
   const { describe, it, expect } = t;
 
   describe('change feed', () => {
+    if (retention !== undefined)
+      it(
+        'tells a reader whose changes were pruned to resync, at the end of the feed',
+        withTracker(async (tr) => {
+          const id = (await tr.createRun()).info.runId;
+          const { cursor: old } = await tr.readChanges();
+          // Updates of a few records: each is a record change, the records stay few.
+          const batch = Array.from({ length: 500 }, (_, i) => taskRecord(`t${i % 5}`, 'RUNNING'));
+          for (let n = 0; n <= 2 * retention; n += batch.length) await tr.upsertTaskRuns(id, batch);
+          await tr.logLines(id, [{ timestamp: 1, level: 'info', message: 'after' }]);
+          const end = (await tr.readChanges()).cursor;
+          const page = await tr.readChanges(old);
+          expect(page).toEqual({ changes: [], cursor: end, more: false, resync: true });
+          // A reader at a recent cursor reads on as usual.
+          await tr.upsertTaskRun(id, taskRecord('t1', 'COMPLETED'));
+          const next = await tr.readChanges(page.cursor);
+          expect(next.resync).toBeUndefined();
+          expect(next.changes).toMatchObject([
+            { kind: 'task-run', record: { taskRunId: 't1', state: 'COMPLETED' } },
+          ]);
+        }),
+      );
+
     it(
       'starts at the end and returns what was written after a cursor, once',
       withTracker(async (tr) => {

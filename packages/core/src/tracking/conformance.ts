@@ -1,5 +1,6 @@
 import { conformanceArtifacts } from './conformance-artifacts.js';
 import { conformanceChanges } from './conformance-changes.js';
+import { conformanceExperimentEdits } from './conformance-experiments.js';
 import { conformanceDatasets } from './conformance-datasets.js';
 import { conformanceModels } from './conformance-models.js';
 import { conformanceRecords } from './conformance-records.js';
@@ -94,11 +95,24 @@ export interface TrackerConformanceOptions {
    */
   records?: boolean;
   /**
+   * Renaming experiments and setting their tags (`updateExperiment`), deleting and restoring
+   * them (`setExperimentLifecycle`).
+   *
+   * @default true
+   */
+  experimentEdits?: boolean;
+  /**
    * The change feed (`readChanges`): records, log lines and metric points after a cursor.
    *
    * @default true
    */
   changes?: boolean;
+  /**
+   * How many record changes the store's change feed keeps at most before it prunes older ones
+   * (a bounded feed). Given, the change-feed group writes more than twice that many and checks
+   * that a reader behind is told to resync; omitted, that test does not run.
+   */
+  changeRetention?: number;
 }
 
 /**
@@ -131,11 +145,12 @@ export function trackerConformance(
   };
   t.describe('Tracker conformance', () => {
     conformanceRuns(ctx);
+    if (options.experimentEdits ?? true) conformanceExperimentEdits(ctx);
     if (options.search ?? true) conformanceSearch(ctx);
     if (options.datasets ?? true) conformanceDatasets(ctx);
     if (options.artifacts ?? true) conformanceArtifacts(ctx);
     if (options.models ?? true) conformanceModels(ctx);
     if (options.records ?? true) conformanceRecords(ctx);
-    if (options.changes ?? true) conformanceChanges(ctx);
+    if (options.changes ?? true) conformanceChanges(ctx, options.changeRetention);
   });
 }

@@ -178,3 +178,16 @@ export class TrackingStoreNotFoundError extends TideflowError {
     );
   }
 }
+
+/**
+ * What creating a run in a deleted experiment rejects with, in every store: a
+ * `TrackingInputError` naming the experiment and how to restore it.
+ */
+export function deletedExperimentError(e: {
+  experimentId: string;
+  name: string;
+}): TrackingInputError {
+  return new TrackingInputError(
+    `Experiment ${e.experimentId} (${JSON.stringify(e.name)}) is deleted; restore it with restoreExperiment() before creating runs in it.`,
+  );
+}

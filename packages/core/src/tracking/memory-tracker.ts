@@ -1,5 +1,6 @@
 import { assertReplaceable } from './artifacts.js';
 import { lastChangePerRecord } from './changes.js';
+import { RecordFeed } from './memory-record-feed.js';
 import type {
   ChangeCursor,
   ChangePage,
@@ -16,6 +17,8 @@ import {
   ParamOverwriteError,
   RunAlreadyExistsError,
   RunNotFoundError,
+  TrackingInputError,
+  deletedExperimentError,
 } from './errors.js';
 import { datasetFields, inputIdentity } from './datasets.js';
 import type { DatasetInfo, DatasetInput } from './datasets.js';
@@ -43,6 +46,7 @@ import { Tracker } from './tracker-bridge.js';
 import type {
   BatchWrite,
   ExperimentInsert,
+  ExperimentUpdate,
   ModelTarget,
   ModelVersionInsert,
   ModelVersionRef,
@@ -88,6 +92,17 @@ function copyInput(i: DatasetInput): DatasetInput {
   };
 }
 
+/** Options of {@link MemoryTracker} and {@link MemoryTrackerStore}. */
+export interface MemoryTrackerOptions {
+  /**
+   * How many of the newest flow-run and task-run record writes the change feed keeps; a reader
+   * whose cursor is older is told to resync (`ChangePage.resync`).
+   *
+   * @default 10000
+   */
+  changeRetention?: number;
+}
+
 /**
  * A {@link TrackerStore} in process memory. Values handed in and out are copies, so callers
  * cannot change stored records. Its methods do their work before their first `await`, so each
@@ -108,21 +123,27 @@ export class MemoryTrackerStore implements TrackerStore {
   private readonly children = new Map<string, StoredRun[]>();
   private nextExperimentId = 1;
   /**
-   * The change feed, one pair of parallel arrays per stream (sequence number = index + 1): the
-   * run and the task-run row (-1 for the flow-run record) of each record write, the run and the
+   * The change feed: the newest record writes (their run and task-run row, -1 for the flow-run
+   * record, see {@link RecordFeed}), and one pair of parallel arrays per other stream (sequence
+   * number = index + 1): the run and the
    * line of each log line, the run and the point of each metric point (shared with the history,
    * copied on the way out).
    */
   private readonly feed = {
-    recordRuns: [] as StoredRun[],
-    recordRows: [] as number[],
+    records: new RecordFeed<StoredRun>(10_000),
     logRuns: [] as string[],
     logLines: [] as LogLine[],
     metricRuns: [] as string[],
     metricPoints: [] as MetricPoint[],
   };
 
-  constructor() {
+  constructor(options: MemoryTrackerOptions = {}) {
+    const retention = options.changeRetention ?? 10_000;
+    if (!Number.isSafeInteger(retention) || retention < 1)
+      throw new TrackingInputError(
+        `changeRetention must be a whole number >= 1, got ${String(retention)}.`,
+      );
+    this.feed.records = new RecordFeed<StoredRun>(retention);
     const now = Date.now();
     this.experiments.set('0', {
       experimentId: '0',
@@ -201,6 +222,38 @@ export class MemoryTrackerStore implements TrackerStore {
     );
   }
 
+  async updateExperiment(
+    experimentId: string,
+    update: ExperimentUpdate,
+    now: number,
+  ): Promise<void> {
+    const e = this.experiments.get(experimentId);
+    if (!e) throw new ExperimentNotFoundError(experimentId);
+    if (update.name !== undefined && update.name !== e.name) {
+      if (this.findExperiment(update.name)) throw new ExperimentAlreadyExistsError(update.name);
+      e.name = update.name;
+    }
+    // Spread, not Object.assign: a "__proto__" tag stays a tag.
+    e.tags = { ...e.tags, ...update.tags };
+    e.lastUpdateTime = now;
+  }
+
+  async setExperimentLifecycle(
+    experimentId: string,
+    stage: LifecycleStage,
+    now: number,
+  ): Promise<void> {
+    const e = this.experiments.get(experimentId);
+    if (!e) throw new ExperimentNotFoundError(experimentId);
+    e.lifecycleStage = stage;
+    e.lastUpdateTime = now;
+    for (const run of this.runs.values())
+      if (run.info.experimentId === experimentId) {
+        run.snapshot = undefined;
+        run.info.lifecycleStage = stage;
+      }
+  }
+
   async getExperiment(experimentId: string): Promise<Experiment | undefined> {
     const e = this.experiments.get(experimentId);
     return e && structuredClone(e);
@@ -219,8 +272,9 @@ export class MemoryTrackerStore implements TrackerStore {
   }
 
   async insertRun(info: TrackingRunInfo, tags: Record<string, string>): Promise<void> {
-    if (!this.experiments.has(info.experimentId))
-      throw new ExperimentNotFoundError(String(info.experimentId));
+    const experiment = this.experiments.get(info.experimentId);
+    if (!experiment) throw new ExperimentNotFoundError(String(info.experimentId));
+    if (experiment.lifecycleStage !== 'active') throw deletedExperimentError(experiment);
     if (this.runs.has(info.runId)) throw new RunAlreadyExistsError(info.runId);
     if (info.parentRunId !== null) this.run(info.parentRunId);
     const stored: StoredRun = {
@@ -450,8 +504,7 @@ export class MemoryTrackerStore implements TrackerStore {
   async putFlowRun(runId: string, record: FlowRunRecord): Promise<void> {
     const run = this.writable(runId);
     run.flowRun = structuredClone(record);
-    this.feed.recordRuns.push(run);
-    this.feed.recordRows.push(-1);
+    this.feed.records.push(run, -1);
   }
 
   async getFlowRun(runId: string): Promise<FlowRunRecord | undefined> {
@@ -466,8 +519,7 @@ export class MemoryTrackerStore implements TrackerStore {
   async putTaskRuns(runId: string, records: readonly TaskRunRecord[]): Promise<void> {
     const run = this.writable(runId);
     for (const r of records) {
-      this.feed.recordRuns.push(run);
-      this.feed.recordRows.push(run.taskRuns.put(r));
+      this.feed.records.push(run, run.taskRuns.put(r));
     }
   }
 
@@ -488,11 +540,13 @@ export class MemoryTrackerStore implements TrackerStore {
   async readChanges(after: ChangeCursor | undefined, limit: number): Promise<ChangePage> {
     const f = this.feed;
     const end: ChangeCursor = {
-      records: f.recordRuns.length,
+      records: f.records.end,
       logs: f.logLines.length,
       metrics: f.metricPoints.length,
     };
     if (after === undefined) return { changes: [], cursor: end, more: false };
+    if (after.records < f.records.base)
+      return { changes: [], cursor: end, more: false, resync: true };
     const upTo = (from: number, total: number) => Math.max(from, Math.min(total, from + limit));
     const cursor: ChangeCursor = {
       records: upTo(after.records, end.records),
@@ -501,8 +555,8 @@ export class MemoryTrackerStore implements TrackerStore {
     };
     const records: (FlowRunChange | TaskRunChange)[] = [];
     for (let i = after.records; i < cursor.records; i++) {
-      const run = f.recordRuns[i];
-      const row = f.recordRows[i];
+      const run = f.records.runs[i - f.records.base];
+      const row = f.records.rows[i - f.records.base];
       const runId = run.info.runId;
       if (row < 0) {
         const record = structuredClone(run.flowRun!);
@@ -549,7 +603,7 @@ export class MemoryTrackerStore implements TrackerStore {
  * ```
  */
 export class MemoryTracker extends Tracker<MemoryTrackerStore> {
-  constructor() {
-    super(new MemoryTrackerStore());
+  constructor(options: MemoryTrackerOptions = {}) {
+    super(new MemoryTrackerStore(options));
   }
 }

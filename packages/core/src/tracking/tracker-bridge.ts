@@ -32,6 +32,7 @@ import type {
   Experiment,
   FlowRunRecord,
   GetLogsOptions,
+  LifecycleStage,
   LogBatchInput,
   LoggedModel,
   LogLine,
@@ -53,7 +54,7 @@ import type {
   TypedArtifactInput,
   UpdateRunOptions,
 } from './tracker.js';
-import type { TrackerStore } from './tracker-store.js';
+import type { ExperimentUpdate, TrackerStore } from './tracker-store.js';
 import {
   paramToString,
   toMetricPoint,
@@ -158,6 +159,58 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
     return store.getExperimentByName
       ? store.getExperimentByName(name)
       : (await store.listExperiments()).find((x) => x.name === name);
+  }
+
+  /**
+   * Renames an experiment (MLflow's `rename_experiment`); rejects with `ExperimentNotFoundError`,
+   * or `ExperimentAlreadyExistsError` when another experiment has the name.
+   */
+  async renameExperiment(experimentId: string, name: string): Promise<void> {
+    validateName('An experiment name', name);
+    await this.changeExperiment(experimentId, { name });
+  }
+
+  /** Sets (or replaces) a tag of an experiment (MLflow's `set_experiment_tag`). */
+  async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
+    await this.changeExperiment(experimentId, {
+      tags: Object.fromEntries(checkedTags({ [key]: value })),
+    });
+  }
+
+  /**
+   * Deletes an experiment and every run in it (MLflow's `delete_experiment`: a soft delete, undone
+   * by {@link Tracker.restoreExperiment}): it leaves `listExperiments`, its runs leave searches,
+   * and no run can be created in it. Idempotent. The `Default` experiment `"0"` cannot be deleted.
+   */
+  async deleteExperiment(experimentId: string): Promise<void> {
+    if (String(experimentId) === '0')
+      throw new TrackingInputError(
+        'The Default experiment "0" cannot be deleted (MLflow refuses it too).',
+      );
+    await this.experimentLifecycle(experimentId, 'deleted');
+  }
+
+  /** Restores a deleted experiment and every run in it (MLflow's `restore_experiment`). Idempotent. */
+  async restoreExperiment(experimentId: string): Promise<void> {
+    await this.experimentLifecycle(experimentId, 'active');
+  }
+
+  private async experimentLifecycle(experimentId: string, stage: LifecycleStage): Promise<void> {
+    const store = this.live;
+    if (!store.setExperimentLifecycle)
+      throw new TrackingStoreError(
+        'This tracking store cannot delete or restore experiments (no setExperimentLifecycle); use a sqlite: or memory: store.',
+      );
+    await store.setExperimentLifecycle(String(experimentId), stage, Date.now());
+  }
+
+  private async changeExperiment(experimentId: string, update: ExperimentUpdate): Promise<void> {
+    const store = this.live;
+    if (!store.updateExperiment)
+      throw new TrackingStoreError(
+        'This tracking store cannot change experiments (no updateExperiment); use a sqlite: or memory: store.',
+      );
+    await store.updateExperiment(String(experimentId), update, Date.now());
   }
 
   /** Lists active experiments ordered by id (the `Default` experiment `"0"` first). */

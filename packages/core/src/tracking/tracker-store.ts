@@ -38,6 +38,14 @@ export interface ExperimentInsert {
   creationTime: number;
 }
 
+/** A change of an experiment as the tracker hands it to {@link TrackerStore.updateExperiment}. */
+export interface ExperimentUpdate {
+  /** The new name, already checked; absent to keep it. */
+  name?: string;
+  /** Tags to set or replace, already checked; the others stay. */
+  tags?: Record<string, string>;
+}
+
 /** Which runs {@link TrackerStore.listRuns} returns. */
 export interface RunScope {
   /** Only runs of these experiments; `undefined` for every experiment. */
@@ -98,10 +106,23 @@ export interface TrackerStore {
   getExperiment?(experimentId: string): Promise<Experiment | undefined>;
   /** Optional: the experiment with this name, or `undefined`. */
   getExperimentByName?(name: string): Promise<Experiment | undefined>;
+  /**
+   * Optional: renames an experiment and/or sets its tags, and sets its `lastUpdateTime` to `now`,
+   * in one atomic step; rejects with `ExperimentNotFoundError` for an unknown id and
+   * `ExperimentAlreadyExistsError` when another experiment has the new name.
+   */
+  updateExperiment?(experimentId: string, update: ExperimentUpdate, now: number): Promise<void>;
+  /**
+   * Optional: sets an experiment's lifecycle stage and that of every run in it, and its
+   * `lastUpdateTime` to `now`, in one atomic step (MLflow's `delete_experiment` and
+   * `restore_experiment`); idempotent; rejects with `ExperimentNotFoundError` for an unknown id.
+   * While an experiment is deleted, `insertRun` into it rejects with `TrackingInputError`.
+   */
+  setExperimentLifecycle?(experimentId: string, stage: LifecycleStage, now: number): Promise<void>;
   /** Every active experiment, ordered by numeric id (the `Default` experiment `"0"` first). */
   listExperiments(): Promise<Experiment[]>;
 
-  /** Inserts a run with its tags; rejects with `ExperimentNotFoundError`, `RunAlreadyExistsError`, or `RunNotFoundError` for an unknown parent. */
+  /** Inserts a run with its tags; rejects with `ExperimentNotFoundError`, `TrackingInputError` for a deleted experiment, `RunAlreadyExistsError`, or `RunNotFoundError` for an unknown parent. */
   insertRun(info: TrackingRunInfo, tags: Record<string, string>): Promise<void>;
   /** The run (deleted ones too) with its params, latest metrics and tags, or `undefined`. */
   getRun(runId: string): Promise<Run | undefined>;

@@ -25,6 +25,7 @@ import type {
   BatchWrite,
   EncodedArtifact,
   ExperimentInsert,
+  ExperimentUpdate,
   ModelTarget,
   ModelVersionInsert,
   ModelVersionRef,
@@ -109,6 +110,19 @@ export class RestTrackerStore implements TrackerStore {
       name,
     });
     return r.experimentId;
+  }
+
+  async setExperimentLifecycle(experimentId: string, stage: LifecycleStage): Promise<void> {
+    await this.client.post(`/experiments/${encodeURIComponent(experimentId)}/lifecycle`, {
+      stage,
+    });
+  }
+
+  async updateExperiment(experimentId: string, update: ExperimentUpdate): Promise<void> {
+    await this.client.post(`/experiments/${encodeURIComponent(experimentId)}/update`, {
+      ...(update.name === undefined ? {} : { name: update.name }),
+      ...(update.tags === undefined ? {} : { tags: toEntries(update.tags) }),
+    });
   }
 
   async getExperiment(experimentId: string): Promise<Experiment | undefined> {

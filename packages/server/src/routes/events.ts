@@ -3,7 +3,7 @@ import type { ChangeCursor, Tracker, TrackerChange } from '@tideflow/core';
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { ApiError } from '../api-error.js';
-import type { ChangeFeed } from '../change-feed.js';
+import type { ChangeFeed, ResyncEvent } from '../change-feed.js';
 import { jsonNumber } from '../json-number.js';
 
 /** The path of the live-update stream. */
@@ -32,15 +32,17 @@ export function sseEvent(change: TrackerChange): { event: string; data: unknown 
 }
 
 /** One server-sent event as text. JSON has no raw newlines, so `data` is one line. */
-function frame(change: TrackerChange, cursor: ChangeCursor): string {
-  const { event, data } = sseEvent(change);
+function frame(change: TrackerChange | ResyncEvent, cursor: ChangeCursor): string {
+  const { event, data } =
+    change.kind === 'resync' ? { event: 'resync', data: {} } : sseEvent(change);
   return `id: ${formatChangeCursor(cursor)}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 /**
  * `GET /api/events`: server-sent events of the store's change feed, so a page shows a flow that
  * any process is running without reloading. `?flowRunId=` keeps one run's events; a client
- * that reconnects with `Last-Event-ID` gets what it missed. Every open stream ends when the
+ * that reconnects with `Last-Event-ID` gets what it missed, or a `resync` event when the store
+ * no longer keeps all of it. Every open stream ends when the
  * client goes or the server closes.
  */
 export function eventRoutes(
@@ -62,7 +64,7 @@ export function eventRoutes(
       schema: {
         summary: 'Live updates (server-sent events)',
         description:
-          'A text/event-stream of `flow-run`, `task-run`, `log` and `metric` events, each with an `id` to resume from (`Last-Event-ID`), and a `: ping` comment every 15 s. EventSource cannot send headers: on this route the bearer token may be given as `?token=`.',
+          'A text/event-stream of `flow-run`, `task-run`, `log` and `metric` events, each with an `id` to resume from (`Last-Event-ID`), and a `: ping` comment every 15 s. A `resync` event (data `{}`) says the store no longer keeps the changes the client missed: reload what it shows; the stream goes on from the id of that event. EventSource cannot send headers: on this route the bearer token may be given as `?token=`.',
         tags: ['live'],
         querystring: {
           type: 'object',
@@ -104,7 +106,8 @@ export function eventRoutes(
         if (res.writableLength > MAX_BUFFERED) res.end();
       };
       const subscription = await feed.subscribe((change, cursor) => {
-        if (flowRunId === undefined || change.runId === flowRunId) send(frame(change, cursor));
+        if (change.kind === 'resync' || flowRunId === undefined || change.runId === flowRunId)
+          send(frame(change, cursor));
       }, from);
       reply.hijack();
       res.writeHead(200, {

@@ -13,7 +13,10 @@ import type { MlflowTag } from './mlflow-shapes.js';
 const BASE = '/api/2.0/mlflow/experiments';
 const ERRORS = { 400: ERROR_SCHEMA, 404: ERROR_SCHEMA };
 
-/** MLflow's experiment routes: `create`, `get`, `get-by-name`, `search` (GET and POST). */
+/**
+ * MLflow's experiment routes: `create`, `update` (rename), `delete` and `restore` (soft, with
+ * their runs), `set-experiment-tag`, `get`, `get-by-name`, `search` (GET and POST).
+ */
 export function experimentRoutes(app: FastifyInstance, tracker: Tracker): void {
   app.post<{ Body: { name: string; artifact_location?: string; tags?: MlflowTag[] } }>(
     `${BASE}/create`,
@@ -41,6 +44,82 @@ export function experimentRoutes(app: FastifyInstance, tracker: Tracker): void {
       const { name, tags } = request.body;
       const experimentId = await tracker.createExperiment(name, { tags: tagRecord(tags) });
       return { experiment_id: experimentId };
+    },
+  );
+
+  const EMPTY = { 200: { type: 'object', properties: {} }, ...ERRORS };
+  const EXPERIMENT_ID = { type: 'string', minLength: 1, maxLength: 32 } as const;
+  app.post<{ Body: { experiment_id: string; new_name: string } }>(
+    `${BASE}/update`,
+    {
+      schema: {
+        summary: 'Rename an experiment',
+        tags: ['experiments'],
+        body: {
+          type: 'object',
+          required: ['experiment_id', 'new_name'],
+          additionalProperties: false,
+          properties: {
+            experiment_id: EXPERIMENT_ID,
+            new_name: { type: 'string', minLength: 1, maxLength: 500 },
+          },
+        },
+        response: EMPTY,
+      },
+    },
+    async (request) => {
+      await tracker.renameExperiment(request.body.experiment_id, request.body.new_name);
+      return {};
+    },
+  );
+
+  const experimentOnly = (summary: string) => ({
+    summary,
+    tags: ['experiments'],
+    body: {
+      type: 'object',
+      required: ['experiment_id'],
+      additionalProperties: false,
+      properties: { experiment_id: EXPERIMENT_ID },
+    },
+    response: EMPTY,
+  });
+  app.post<{ Body: { experiment_id: string } }>(
+    `${BASE}/delete`,
+    { schema: experimentOnly('Delete an experiment and its runs (they can be restored)') },
+    async (request) => {
+      await tracker.deleteExperiment(request.body.experiment_id);
+      return {};
+    },
+  );
+  app.post<{ Body: { experiment_id: string } }>(
+    `${BASE}/restore`,
+    { schema: experimentOnly('Restore a deleted experiment and its runs') },
+    async (request) => {
+      await tracker.restoreExperiment(request.body.experiment_id);
+      return {};
+    },
+  );
+
+  app.post<{ Body: { experiment_id: string } & MlflowTag }>(
+    `${BASE}/set-experiment-tag`,
+    {
+      schema: {
+        summary: 'Set a tag on an experiment',
+        tags: ['experiments'],
+        body: {
+          type: 'object',
+          required: ['experiment_id', 'key', 'value'],
+          additionalProperties: false,
+          properties: { experiment_id: EXPERIMENT_ID, ...TAG_SCHEMA.properties },
+        },
+        response: EMPTY,
+      },
+    },
+    async (request) => {
+      const { experiment_id, key, value } = request.body;
+      await tracker.setExperimentTag(experiment_id, key, value);
+      return {};
     },
   );
 

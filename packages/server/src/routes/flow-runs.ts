@@ -9,6 +9,8 @@ import type {
   Tracker,
 } from '@tideflow/core';
 import type { FastifyInstance } from 'fastify';
+import { SIGNED_URL_ROUTE } from '../security.js';
+import type { LinkMaker } from '../signed-urls.js';
 import { ApiError } from '../api-error.js';
 import { ERROR_SCHEMA } from './mlflow-shapes.js';
 
@@ -31,8 +33,8 @@ const STATUS_OF_STATE: Readonly<Record<StateType, RunStatus>> = {
 };
 /** How many store pages one list request reads at most while a state filter thins them out. */
 const MAX_SCANS = 20;
-/** The report is a run's own HTML: shown in an opaque origin, no scripts, no requests out. */
-const REPORT_CSP =
+/** The report (and any artifact opened by its URL) is a run's own content: shown in an opaque origin, no scripts, no requests out. */
+export const REPORT_CSP =
   "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
 const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
@@ -228,7 +230,7 @@ interface ListQuery {
  * `GET /api/flow-runs/:runId/logs` (level filter) and `GET /api/flow-runs/:runId/report`
  * (the pipeline's `report.html`, sandboxed).
  */
-export function flowRunRoutes(app: FastifyInstance, tracker: Tracker): void {
+export function flowRunRoutes(app: FastifyInstance, tracker: Tracker, link: LinkMaker): void {
   app.get<{ Querystring: ListQuery }>(
     '/api/flow-runs',
     {
@@ -336,7 +338,8 @@ export function flowRunRoutes(app: FastifyInstance, tracker: Tracker): void {
               report: {
                 type: 'string',
                 nullable: true,
-                description: 'Where its HTML report is served, when it wrote one.',
+                description:
+                  'Where its HTML report is served, when it wrote one; on a server with a token, a signed link (`?exp=&sig=`) that opens without the token for 15 minutes.',
               },
             },
           },
@@ -373,7 +376,7 @@ export function flowRunRoutes(app: FastifyInstance, tracker: Tracker): void {
         taskRuns,
         subflows,
         artifacts,
-        report: hasReport ? `/api/flow-runs/${encodeURIComponent(runId)}/report` : null,
+        report: hasReport ? link(`/api/flow-runs/${encodeURIComponent(runId)}/report`) : null,
       };
     },
   );
@@ -418,6 +421,7 @@ export function flowRunRoutes(app: FastifyInstance, tracker: Tracker): void {
   app.get<{ Params: { runId: string } }>(
     '/api/flow-runs/:runId/report',
     {
+      config: SIGNED_URL_ROUTE,
       schema: {
         summary: "The flow run's HTML report, sandboxed (no scripts, no outside requests)",
         tags: ['flow runs'],

@@ -3,13 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import { ERROR_SCHEMA, TAG_SCHEMA, tagList, tagRecord } from './mlflow-shapes.js';
 import type { MlflowTag } from './mlflow-shapes.js';
+import { parseRegistryFilter } from './registry-filter.js';
 
 const BASE = '/api/2.0/mlflow';
 const ERRORS = { 400: ERROR_SCHEMA, 404: ERROR_SCHEMA };
-const NAME = { type: 'string', minLength: 1, maxLength: 250 } as const;
-const VERSION = { type: 'string', pattern: '^[1-9][0-9]{0,8}$' } as const;
+export const NAME = { type: 'string', minLength: 1, maxLength: 250 } as const;
+export const VERSION = { type: 'string', pattern: '^[1-9][0-9]{0,8}$' } as const;
 
-const MODEL_VERSION_SCHEMA = {
+export const MODEL_VERSION_SCHEMA = {
   type: 'object',
   properties: {
     name: { type: 'string' },
@@ -44,7 +45,7 @@ const REGISTERED_MODEL_SCHEMA = {
 } as const;
 
 /** A model version in MLflow's REST shape (versions are strings there). */
-function mlflowVersion(v: ModelVersion) {
+export function mlflowVersion(v: ModelVersion) {
   return {
     name: v.name,
     version: String(v.version),
@@ -138,15 +139,18 @@ export function modelRoutes(app: FastifyInstance, tracker: Tracker): void {
     }),
   );
 
-  app.get<{ Querystring: { max_results?: number } }>(
+  app.get<{ Querystring: { filter?: string; max_results?: number } }>(
     `${BASE}/registered-models/search`,
     {
       schema: {
-        summary: 'List registered models',
+        summary: 'Search registered models (`filter` on `name`: =, !=, LIKE, ILIKE, IN)',
         tags,
         querystring: {
           type: 'object',
-          properties: { max_results: { type: 'integer', minimum: 1, maximum: 1000 } },
+          properties: {
+            filter: { type: 'string', maxLength: 5000 },
+            max_results: { type: 'integer', minimum: 1, maximum: 1000 },
+          },
         },
         response: {
           200: {
@@ -158,10 +162,10 @@ export function modelRoutes(app: FastifyInstance, tracker: Tracker): void {
       },
     },
     async (request) => {
-      const models = (await tracker.listRegisteredModels()).slice(
-        0,
-        request.query.max_results ?? 100,
-      );
+      const matches = parseRegistryFilter(request.query.filter ?? '', ['name']);
+      const models = (await tracker.listRegisteredModels())
+        .filter((m) => matches({ name: m.name }))
+        .slice(0, request.query.max_results ?? 100);
       return { registered_models: await Promise.all(models.map((m) => mlflowModel(tracker, m))) };
     },
   );

@@ -165,6 +165,12 @@ export function tideflowRecordRoutes(app: FastifyInstance, tracker: Tracker): vo
               changes: { type: 'array', items: changeSchema },
               cursor: cursorSchema,
               more: { type: 'boolean' },
+              resync: {
+                type: 'boolean',
+                enum: [true],
+                description:
+                  'Present when the store no longer keeps changes after `after`: `cursor` is the end; reload, then read on from it.',
+              },
             },
           },
           ...errors,

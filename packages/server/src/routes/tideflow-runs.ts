@@ -152,6 +152,62 @@ export function tideflowRunRoutes(app: FastifyInstance, tracker: Tracker): void 
     async (req) => tracker.getExperiment(req.params.experimentId),
   );
 
+  app.post<{ Params: { experimentId: string }; Body: { stage: 'active' | 'deleted' } }>(
+    `${B}/experiments/:experimentId/lifecycle`,
+    {
+      schema: {
+        summary: 'Delete (soft) or restore an experiment and its runs',
+        tags,
+        params: {
+          type: 'object',
+          required: ['experimentId'],
+          properties: { experimentId: { type: 'string' } },
+        },
+        body: {
+          type: 'object',
+          required: ['stage'],
+          additionalProperties: false,
+          properties: { stage: { type: 'string', enum: ['active', 'deleted'] } },
+        },
+        response: { 200: { type: 'object', properties: {} }, ...errors },
+      },
+    },
+    async (req) => {
+      const { experimentId } = req.params;
+      if (req.body.stage === 'deleted') await tracker.deleteExperiment(experimentId);
+      else await tracker.restoreExperiment(experimentId);
+      return {};
+    },
+  );
+
+  app.post<{ Params: { experimentId: string }; Body: { name?: string; tags?: WireEntries } }>(
+    `${B}/experiments/:experimentId/update`,
+    {
+      schema: {
+        summary: 'Rename an experiment and/or set its tags',
+        tags,
+        params: {
+          type: 'object',
+          required: ['experimentId'],
+          properties: { experimentId: { type: 'string' } },
+        },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { name: { type: 'string' }, tags: stringEntries },
+        },
+        response: { 200: { type: 'object', properties: {} }, ...errors },
+      },
+    },
+    async (req) => {
+      const { experimentId } = req.params;
+      if (req.body.name !== undefined) await tracker.renameExperiment(experimentId, req.body.name);
+      for (const [key, value] of req.body.tags ?? [])
+        await tracker.setExperimentTag(experimentId, key, value);
+      return {};
+    },
+  );
+
   app.post<{ Body: { info: TrackingRunInfo; tags: WireEntries } }>(
     `${B}/runs`,
     {

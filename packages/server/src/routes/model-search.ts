@@ -1,0 +1,52 @@
+import type { ModelVersion, Tracker } from '@tideflow/core';
+import type { FastifyInstance } from 'fastify';
+import { ERROR_SCHEMA } from './mlflow-shapes.js';
+import { MODEL_VERSION_SCHEMA, mlflowVersion } from './models.js';
+import { parseRegistryFilter } from './registry-filter.js';
+
+const BASE = '/api/2.0/mlflow';
+
+/**
+ * MLflow's `GET model-versions/search`: the versions of every registered model matching
+ * `filter` (`name`, `run_id` and `source` with `=`, `!=`, `LIKE`, `ILIKE`, `IN`, joined by
+ * `AND`), by name, newest version first, at most `max_results`.
+ */
+export function modelSearchRoutes(app: FastifyInstance, tracker: Tracker): void {
+  app.get<{ Querystring: { filter?: string; max_results?: number } }>(
+    `${BASE}/model-versions/search`,
+    {
+      schema: {
+        summary: 'Search model versions',
+        tags: ['model registry'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            filter: { type: 'string', maxLength: 5000 },
+            max_results: { type: 'integer', minimum: 1, maximum: 10_000 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { model_versions: { type: 'array', items: MODEL_VERSION_SCHEMA } },
+          },
+          400: ERROR_SCHEMA,
+        },
+      },
+    },
+    async (request) => {
+      const { filter = '', max_results = 10_000 } = request.query;
+      const matches = parseRegistryFilter(filter, ['name', 'run_id', 'source']);
+      const found: ModelVersion[] = [];
+      for (const model of await tracker.listRegisteredModels()) {
+        for (let v = model.latestVersion; v >= 1 && found.length < max_results; v--) {
+          const version = await tracker.getModelVersion(model.name, v);
+          if (matches({ name: version.name, run_id: version.runId, source: version.source }))
+            found.push(version);
+        }
+      }
+      return { model_versions: found.map(mlflowVersion) };
+    },
+  );
+}
