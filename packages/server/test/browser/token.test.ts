@@ -95,4 +95,26 @@ describe('web UI on a server with a token, in Chromium', () => {
       await page.close();
     }
   });
+  it('opens the report of a flow run from its page, through the signed link', async () => {
+    const errors: string[] = [];
+    const page = await openPage(browser, errors);
+    try {
+      await page.goto(`${base}/?token=${TOKEN}#/flow-runs/${demo.etl}`);
+      const link = page.locator('a.report-link');
+      await link.waitFor();
+      // Signed by the server: the long-lived token is not in the link.
+      const href = (await link.getAttribute('href'))!;
+      expect(href).toMatch(/^\/api\/flow-runs\/[^/]+\/report\?exp=\d+&sig=/);
+      expect(href).not.toContain(TOKEN);
+      const [report] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+      await report.waitForLoadState();
+      expect(await report.textContent('h1')).toBe('ETL report');
+      // Sandboxed: the report's own script did not run.
+      expect(await report.evaluate(() => (globalThis as { ran?: number }).ran)).toBeUndefined();
+      await report.close();
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -70,14 +70,16 @@ export function FlowRunView({ runId }: { runId: string }) {
       readLogs();
     } else if (e.type === 'log') {
       if (e.data.runId === runId) readLogs();
-    } else if (e.type === 'task-run') {
-      if (!d || !concerns(d, e.data.runId)) return;
-      detail.mutate((v) => withTaskRun(v, e.data));
-      readDetail();
-    } else if (e.type === 'flow-run') {
-      if (d && concerns(d, e.data.runId)) detail.mutate((v) => withFlowRunEvent(v, e.data));
-      // Another run may be a new subflow of this one, while this one runs.
-      else if (!d || FINAL_STATES.includes(d.flowRun.state)) return;
+    } else if (e.type === 'task-run' || e.type === 'flow-run') {
+      if (d && concerns(d, e.data.runId)) {
+        detail.mutate((v) =>
+          e.type === 'task-run' ? withTaskRun(v, e.data) : withFlowRunEvent(v, e.data),
+        );
+      } else if (d && FINAL_STATES.includes(d.flowRun.state)) {
+        return;
+      }
+      // Read again: what the event does not carry, or whether another run's event is about a
+      // new subflow of this one (or came before the page's first answer).
       readDetail();
     }
   });
