@@ -168,8 +168,10 @@ function rebuildError(encoded: EncodedError): Error {
  * the engine, exactly as with the in-process runner; only each attempt's body runs on a worker.
  * A task is Running from the moment its job is queued.
  *
- * Arguments and results cross through the serializer registry as V8 structured-clone bytes: small
- * ones inside the job, large ones by reference (a Redis key with a TTL). An argument that cannot
+ * Arguments and results cross through the serializer registry, as JSON when it carries them
+ * exactly, else as V8 structured-clone bytes: small ones inside the job, large ones by reference
+ * (a Redis key with a TTL). The jobs submitted in one event-loop turn are added in one round trip.
+ * An argument that cannot
  * cross throws {@link TaskArgumentError} from `.submit()`, before anything is queued. Log lines,
  * `track.*` calls made in the body reach the flow's run through BullMQ's job progress events.
  *
