@@ -15,8 +15,11 @@ import type {
 } from './tracker.js';
 import type { Tracker } from './tracker-bridge.js';
 
-/** How long tracked values wait in memory before a batch write (ms). */
-const FLUSH_DELAY_MS = 250;
+/**
+ * How long tracked values wait in memory before a batch write (ms): short enough that a live view
+ * shows a state change well within 300 ms of the engine recording it.
+ */
+const FLUSH_DELAY_MS = 100;
 /**
  * A buffer this large is written at once: small enough that one write stays short (a SQLite
  * transaction of this many rows takes a few ms) and that buffered task runs die young.
