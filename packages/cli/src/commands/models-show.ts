@@ -16,10 +16,8 @@ async function versionsOf(
   tracker: Tracker,
   name: string,
 ): Promise<{ version: ModelVersion; model: LoggedModel | undefined }[]> {
-  const latest = await tracker.getModelVersion(name, 'latest');
   const out: { version: ModelVersion; model: LoggedModel | undefined }[] = [];
-  for (let v = 1; v <= latest.version; v++) {
-    const version = v === latest.version ? latest : await tracker.getModelVersion(name, v);
+  for (const version of await tracker.listModelVersions(name)) {
     const logged = await tracker.listLoggedModels(version.runId);
     out.push({ version, model: logged.find((m) => m.name === version.modelName) });
   }
