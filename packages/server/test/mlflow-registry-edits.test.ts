@@ -251,6 +251,18 @@ describe('MLflow registry create, rename and delete', () => {
     expect(await call('DELETE', 'registered-models/delete', { name: 'plain' })).toMatchObject({
       status: 200,
     });
+    const doc = await server.app.inject({ url: '/api/openapi.json' });
+    expect(Object.keys(doc.json<{ paths: object }>().paths)).toEqual(
+      expect.arrayContaining(
+        [
+          'registered-models/create',
+          'registered-models/rename',
+          'registered-models/delete',
+          'model-versions/delete',
+          'model-versions/get-download-uri',
+        ].map((route) => `${base}/${route}`),
+      ),
+    );
     // Stages are not modelled: transition-stage stays unserved.
     expect(
       await call('POST', 'model-versions/transition-stage', {
