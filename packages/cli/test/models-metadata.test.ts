@@ -91,3 +91,33 @@ describe('tideflow models tag|description', () => {
     expect(long.stderr).toMatch(/5001 characters; the limit is 5000/);
   });
 });
+
+describe('tideflow models over registry edits (made through the API or MLflow routes)', () => {
+  it('lists and shows a registered model with no versions, and skips deleted versions', async () => {
+    const own = workspace();
+    const ids = await seed(own.cwd);
+    const t = new SqliteTracker({ path: join(own.cwd, '.tideflow', 'tideflow.db') });
+    await t.createRegisteredModel('planned', { description: 'not trained yet' });
+    const runId = Object.values(ids)[0];
+    await t.logModel(runId, { name: 'm', bytes: new Uint8Array([1, 2]), flavor: 'f' });
+    await t.registerModel('classifier', { runId, modelName: 'm' });
+    await t.deleteModelVersion('classifier', 1);
+    await t.close();
+
+    const ls = (await cli(own, 'models', 'ls')).stdout;
+    expect(ls).toMatch(/\nplanned +- +-/);
+    const show = await cli(own, 'models', 'show', 'planned');
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/^Model planned\n {2}Latest +- \(no versions yet\)\n/);
+    expect(show.stdout).toMatch(/Description +not trained yet\n/);
+    const json = JSON.parse((await cli(own, 'models', 'show', 'planned', '--json')).stdout);
+    expect(json).toMatchObject({ name: 'planned', latestVersion: null, aliases: {} });
+    const versions = JSON.parse(
+      (await cli(own, 'models', 'versions', 'classifier', '--json')).stdout,
+    ).versions as { version: number }[];
+    expect(versions.map((v) => v.version)).toEqual([2]);
+    const none = await cli(own, 'models', 'show', 'nope');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/No model "nope"/);
+  });
+});

@@ -14,6 +14,7 @@ export type {
   RunScope,
   BatchWrite,
   ModelVersionInsert,
+  RegisteredModelInsert,
   ModelVersionRef,
   ModelTarget,
 } from './tracking/tracker-store.js';

@@ -24,6 +24,10 @@ const OPTIONAL = [
   'readChanges',
   'updateExperiment',
   'setExperimentLifecycle',
+  'insertRegisteredModel',
+  'renameRegisteredModel',
+  'deleteRegisteredModel',
+  'deleteModelVersion',
 ] as const;
 
 /** The memory store with its optional members hidden: only the required primitives remain. */
@@ -56,8 +60,28 @@ describe('a store with only the required members', () => {
   trackerConformance(
     { describe, it, expect },
     () => new Tracker(requiredOnly(new MemoryTrackerStore())),
-    { changes: false, experimentEdits: false },
+    { changes: false, experimentEdits: false, registryEdits: false },
   );
+
+  it('cannot create, rename or delete registered models or versions, and says so', async () => {
+    const tracker = new Tracker(requiredOnly(new MemoryTrackerStore()));
+    const refused = {
+      code: 'TRACKING_STORE',
+      message: expect.stringMatching(
+        /cannot create, rename or delete registered models/,
+      ) as unknown,
+    };
+    await expect(tracker.createRegisteredModel('m')).rejects.toMatchObject(refused);
+    await expect(tracker.renameRegisteredModel('m', 'n')).rejects.toMatchObject(refused);
+    await expect(tracker.deleteRegisteredModel('m')).rejects.toMatchObject(refused);
+    await expect(tracker.deleteModelVersion('m', 1)).rejects.toMatchObject(refused);
+    // Bad input is still refused as such, before the store is asked.
+    await expect(tracker.createRegisteredModel('')).rejects.toMatchObject({
+      code: 'TRACKING_INPUT',
+    });
+    expect(await tracker.listRegisteredModels()).toEqual([]);
+    await tracker.close();
+  });
 
   it('cannot change, delete or restore experiments, and says so', async () => {
     const tracker = new Tracker(requiredOnly(new MemoryTrackerStore()));
@@ -285,10 +309,13 @@ describe('trackerConformance groups', () => {
       'orchestration records',
       'change feed',
       'experiment edits',
+      'registry edits',
     ];
     for (const g of all) expect(groups()).toContain(g);
     expect(groups({ changes: false })).not.toContain('change feed');
     expect(groups({ experimentEdits: false })).not.toContain('experiment edits');
+    expect(groups({ registryEdits: false })).not.toContain('registry edits');
+    expect(groups({ registryEdits: false })).toContain('models');
     const basic = groups({ search: false, artifacts: false, models: false, records: false });
     expect(basic).toContain('experiments');
     expect(basic).toContain('params, metrics and tags');

@@ -10,6 +10,7 @@ import { closeIdleSocketsOnClose } from './idle-sockets.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { eventRoutes } from './routes/events.js';
 import { tideflowArtifactRoutes } from './routes/tideflow-artifacts.js';
+import { tideflowRegistryEditRoutes } from './routes/tideflow-registry-edits.js';
 import { tideflowRecordRoutes } from './routes/tideflow-records.js';
 import { tideflowRunRoutes } from './routes/tideflow-runs.js';
 import { TIDEFLOW_BASE } from './routes/tideflow-schemas.js';
@@ -17,6 +18,7 @@ import { experimentRoutes } from './routes/experiments.js';
 import { flowRunRoutes } from './routes/flow-runs.js';
 import { modelRoutes } from './routes/models.js';
 import { modelEditRoutes } from './routes/model-edits.js';
+import { registryEditRoutes } from './routes/registry-edits.js';
 import { modelSearchRoutes } from './routes/model-search.js';
 import { runArtifactRoutes } from './routes/run-artifacts.js';
 import { runRoutes } from './routes/runs.js';
@@ -115,10 +117,12 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
   runEditRoutes(app, tracker);
   modelRoutes(app, tracker);
   modelEditRoutes(app, tracker);
+  registryEditRoutes(app, tracker);
   modelSearchRoutes(app, tracker);
   artifactRoutes(app, tracker);
   tideflowRunRoutes(app, tracker);
   tideflowArtifactRoutes(app, tracker, resolved.uploadLimit);
+  tideflowRegistryEditRoutes(app, tracker);
   tideflowRecordRoutes(app, tracker);
   const feed = new ChangeFeed(tracker, {
     intervalMs: resolved.livePollMs,

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryTracker, RunNotFoundError, openTracker } from '@tideflow/core';
+import {
+  MemoryTracker,
+  ModelAlreadyExistsError,
+  RunNotFoundError,
+  openTracker,
+} from '@tideflow/core';
 import { trackerConformance } from '@tideflow/core/testing';
 import { createServer } from '@tideflow/server';
 import type { TideflowServer } from '@tideflow/server';
@@ -65,6 +70,10 @@ describe('RestTracker', () => {
       input: 'metrics.acc >',
     });
     expect(typeof (filter as { position: unknown }).position).toBe('number');
+    await tracker.createRegisteredModel('clf');
+    const taken = await tracker.createRegisteredModel('clf').catch((e: unknown) => e);
+    expect(taken).toBeInstanceOf(ModelAlreadyExistsError);
+    expect(taken).toMatchObject({ code: 'MODEL_ALREADY_EXISTS', modelName: 'clf' });
     await tracker.close();
   });
 

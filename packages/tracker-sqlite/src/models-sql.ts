@@ -1,6 +1,11 @@
-import { ArtifactNotFoundError, ModelNotFoundError } from '@tideflow/core';
+import { ArtifactNotFoundError, ModelAlreadyExistsError, ModelNotFoundError } from '@tideflow/core';
 import type { ModelVersion, RegisteredModel } from '@tideflow/core';
-import type { ModelTarget, ModelVersionInsert, ModelVersionRef } from '@tideflow/core/store';
+import type {
+  ModelTarget,
+  ModelVersionInsert,
+  ModelVersionRef,
+  RegisteredModelInsert,
+} from '@tideflow/core/store';
 import type { SqliteStore } from './store.js';
 
 // The model registry: registered models, their versions, aliases, tags and descriptions.
@@ -69,7 +74,9 @@ export function insertModelVersion(
       )
       .run(name, now, now);
     const { v } = store
-      .stmt('SELECT COALESCE(MAX(version), 0) + 1 AS v FROM model_versions WHERE name = ?')
+      .stmt(
+        'UPDATE registered_models SET last_version = last_version + 1 WHERE name = ? RETURNING last_version AS v',
+      )
       .get(name) as { v: number };
     const row: VersionRow = {
       name,
@@ -232,6 +239,76 @@ export function setModelDescription(
   });
 }
 
+/** `TrackerStore.insertRegisteredModel`. */
+export function insertRegisteredModel(
+  store: SqliteStore,
+  model: RegisteredModelInsert,
+): Promise<void> {
+  const { name, createdAt } = model;
+  return store.write(() => {
+    if (store.stmt('SELECT 1 FROM registered_models WHERE name = ?').get(name))
+      throw new ModelAlreadyExistsError(name);
+    store
+      .stmt(
+        'INSERT INTO registered_models (name, created_at, updated_at, description) VALUES (?, ?, ?, ?)',
+      )
+      .run(name, createdAt, createdAt, model.description);
+    const tag = store.stmt('INSERT INTO registered_model_tags (name, key, value) VALUES (?, ?, ?)');
+    for (const [key, value] of Object.entries(model.tags)) tag.run(name, key, value);
+  });
+}
+
+/** The tables keyed by registered model name, for a rename or a delete. */
+const BY_NAME = [
+  'registered_models',
+  'model_versions',
+  'model_aliases',
+  'registered_model_tags',
+  'model_version_tags',
+] as const;
+
+/** `TrackerStore.renameRegisteredModel`. */
+export function renameRegisteredModel(
+  store: SqliteStore,
+  name: string,
+  newName: string,
+  now: number,
+): Promise<void> {
+  return store.write(() => {
+    requireModel(store, name);
+    if (newName !== name) {
+      if (store.stmt('SELECT 1 FROM registered_models WHERE name = ?').get(newName))
+        throw new ModelAlreadyExistsError(newName);
+      for (const table of BY_NAME)
+        store.stmt(`UPDATE ${table} SET name = ? WHERE name = ?`).run(newName, name);
+    }
+    store.stmt('UPDATE registered_models SET updated_at = ? WHERE name = ?').run(now, newName);
+  });
+}
+
+/** `TrackerStore.deleteRegisteredModel`. */
+export function deleteRegisteredModel(store: SqliteStore, name: string): Promise<void> {
+  return store.write(() => {
+    requireModel(store, name);
+    for (const table of BY_NAME) store.stmt(`DELETE FROM ${table} WHERE name = ?`).run(name);
+  });
+}
+
+/** `TrackerStore.deleteModelVersion`: `last_version` keeps the number taken. */
+export function deleteModelVersion(
+  store: SqliteStore,
+  name: string,
+  version: number,
+  now: number,
+): Promise<void> {
+  return store.write(() => {
+    requireVersion(store, name, version);
+    for (const table of ['model_versions', 'model_aliases', 'model_version_tags'] as const)
+      store.stmt(`DELETE FROM ${table} WHERE name = ? AND version = ?`).run(name, version);
+    store.stmt('UPDATE registered_models SET updated_at = ? WHERE name = ?').run(now, name);
+  });
+}
+
 /** `TrackerStore.getModelVersion`. */
 export function getModelVersion(
   store: SqliteStore,
@@ -268,7 +345,7 @@ export function listRegisteredModels(store: SqliteStore): RegisteredModel[] {
   return store.read(() => {
     const models = store
       .stmt(
-        `SELECT m.name, m.created_at, m.updated_at, m.description, (SELECT MAX(version) FROM model_versions v WHERE v.name = m.name) AS latest
+        `SELECT m.name, m.created_at, m.updated_at, m.description, (SELECT COALESCE(MAX(version), 0) FROM model_versions v WHERE v.name = m.name) AS latest
          FROM registered_models m ORDER BY m.name`,
       )
       .all() as {

@@ -320,6 +320,20 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 10,
+    description:
+      'the highest version number each registered model gave (deleted versions keep theirs)',
+    up(db) {
+      // MLflow never gives a deleted version's number again: the next version is one more than
+      // this, not than the highest left. Stores before this migration deleted no versions.
+      db.exec(`
+        ALTER TABLE registered_models ADD COLUMN last_version INTEGER NOT NULL DEFAULT 0;
+        UPDATE registered_models SET last_version = COALESCE(
+          (SELECT MAX(version) FROM model_versions v WHERE v.name = registered_models.name), 0);
+      `);
+    },
+  },
 ];
 
 /** The schema version this package writes. */

@@ -21,6 +21,7 @@ import type {
   ModelTarget,
   ModelVersionInsert,
   ModelVersionRef,
+  RegisteredModelInsert,
   ParsedSearch,
   RunScope,
   TrackerStore,
@@ -552,6 +553,22 @@ export class SqliteTrackerStore implements TrackerStore {
 
   async listRegisteredModels(): Promise<RegisteredModel[]> {
     return models.listRegisteredModels(this.store);
+  }
+
+  async insertRegisteredModel(model: RegisteredModelInsert): Promise<void> {
+    await models.insertRegisteredModel(this.store, model);
+  }
+
+  async renameRegisteredModel(name: string, newName: string, now: number): Promise<void> {
+    await models.renameRegisteredModel(this.store, name, newName, now);
+  }
+
+  async deleteRegisteredModel(name: string): Promise<void> {
+    await models.deleteRegisteredModel(this.store, name);
+  }
+
+  async deleteModelVersion(name: string, version: number, now: number): Promise<void> {
+    await models.deleteModelVersion(this.store, name, version, now);
   }
 
   async setModelTag(target: ModelTarget, key: string, value: string, now: number): Promise<void> {

@@ -49,4 +49,33 @@ describe('model registry metadata in SQLite', () => {
     expect((await reopened.listRegisteredModels())[0].tags).toEqual({ team: 'ml' });
     await reopened.close();
   });
+
+  it("brings a version-9 store forward: a deleted version's number is not given again", async () => {
+    const path = join(root, 'v9', 'tideflow.db');
+    mkdirSync(join(path, '..'), { recursive: true });
+    const db = new Database(path);
+    expect(migrate(db, path, 9)).toBe(9);
+    db.prepare(
+      `INSERT INTO runs (run_uuid, experiment_id, name, status, start_time) VALUES ('old', 0, 'legacy', 'FINISHED', 5)`,
+    ).run();
+    db.prepare(
+      `INSERT INTO logged_models (run_id, name, flavor, metrics, size, created_at) VALUES (1, 'm', 'f', '{}', 1, 7)`,
+    ).run();
+    db.prepare(
+      `INSERT INTO registered_models (name, created_at, updated_at) VALUES ('clf', 7, 8)`,
+    ).run();
+    const version = db.prepare(
+      `INSERT INTO model_versions (name, version, run_uuid, model_name, source, created_at, updated_at) VALUES ('clf', ?, 'old', 'm', 'models/m/model.bin', 7, 7)`,
+    );
+    version.run(1);
+    version.run(2);
+    db.close();
+    const t = new SqliteTracker({ path });
+    await t.deleteModelVersion('clf', 2);
+    expect((await t.getRegisteredModel('clf')).latestVersion).toBe(1);
+    const runId = (await t.createRun()).info.runId;
+    await t.logModel(runId, { name: 'm', bytes: new Uint8Array([5]), flavor: 'f' });
+    expect((await t.registerModel('clf', { runId, modelName: 'm' })).version).toBe(3);
+    await t.close();
+  });
 });

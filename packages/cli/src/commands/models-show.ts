@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import type { LoggedModel, ModelVersion, SignatureField, Tracker } from '@tideflow/core';
+import type {
+  LoggedModel,
+  ModelVersion,
+  RegisteredModel,
+  SignatureField,
+  Tracker,
+} from '@tideflow/core';
 import type { CliIo } from '../context.js';
 import { withStore } from '../context.js';
 import { jsonNumber, printJson, sortedRecord } from '../format/json.js';
@@ -16,10 +22,8 @@ async function versionsOf(
   tracker: Tracker,
   name: string,
 ): Promise<{ version: ModelVersion; model: LoggedModel | undefined }[]> {
-  const latest = await tracker.getModelVersion(name, 'latest');
   const out: { version: ModelVersion; model: LoggedModel | undefined }[] = [];
-  for (let v = 1; v <= latest.version; v++) {
-    const version = v === latest.version ? latest : await tracker.getModelVersion(name, v);
+  for (const version of await tracker.listModelVersions(name)) {
     const logged = await tracker.listLoggedModels(version.runId);
     out.push({ version, model: logged.find((m) => m.name === version.modelName) });
   }
@@ -74,6 +78,26 @@ function tagsSection(title: string, tags: Record<string, string>, width: number)
   return `\n${title}\n${table.replace(/^(?=.)/gm, '  ')}`;
 }
 
+/** `tideflow models show` of a registered model with no versions. */
+function emptyModel(m: RegisteredModel, json: boolean, width: number): string {
+  if (json)
+    return printJson({
+      name: m.name,
+      createdAt: m.createdAt,
+      updatedAt: m.updatedAt,
+      aliases: {},
+      description: m.description,
+      tags: sortedRecord(m.tags),
+      latestVersion: null,
+    });
+  const field = (label: string, value: string) => `  ${label.padEnd(14)} ${value}\n`;
+  let out = `Model ${m.name}\n`;
+  out += field('Latest', '- (no versions yet)');
+  out += field('Updated', formatTime(m.updatedAt));
+  if (m.description) out += field('Description', m.description);
+  return out + tagsSection('Tags', m.tags, width);
+}
+
 /** `tideflow models show NAME` and `tideflow models versions NAME`. */
 export function registerModelsShow(models: Command, io: CliIo): void {
   models
@@ -86,7 +110,12 @@ export function registerModelsShow(models: Command, io: CliIo): void {
     .action(async (name: string, _opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<Options>();
       await withStore(io, opts.trackingUri, async (tracker) => {
-        const registered = (await tracker.listRegisteredModels()).find((m) => m.name === name);
+        const registered = await tracker.getRegisteredModel(name);
+        if (registered.latestVersion === 0) {
+          // A model created empty (MLflow's create_registered_model): no version to describe yet.
+          io.stdout(emptyModel(registered, opts.json === true, outputWidth(io, opts.wide)));
+          return;
+        }
         const latest = await tracker.getModelVersion(name, 'latest');
         const model = (await tracker.listLoggedModels(latest.runId)).find(
           (m) => m.name === latest.modelName,
@@ -95,11 +124,11 @@ export function registerModelsShow(models: Command, io: CliIo): void {
           io.stdout(
             printJson({
               name,
-              createdAt: registered?.createdAt ?? null,
-              updatedAt: registered?.updatedAt ?? null,
-              aliases: sortedRecord(registered?.aliases ?? {}),
-              description: registered?.description ?? null,
-              tags: sortedRecord(registered?.tags ?? {}),
+              createdAt: registered.createdAt,
+              updatedAt: registered.updatedAt,
+              aliases: sortedRecord(registered.aliases),
+              description: registered.description,
+              tags: sortedRecord(registered.tags),
               latestVersion: versionJson(latest, model),
             }),
           );
@@ -111,12 +140,12 @@ export function registerModelsShow(models: Command, io: CliIo): void {
         out += field('Latest', `v${latest.version} (run ${latest.runId}, ${latest.modelName})`);
         out += field(
           'Aliases',
-          Object.entries(registered?.aliases ?? {})
+          Object.entries(registered.aliases)
             .map(([a, v]) => `${a}=v${v}`)
             .join(', ') || '-',
         );
-        out += field('Updated', formatTime(registered?.updatedAt));
-        if (registered?.description) out += field('Description', registered.description);
+        out += field('Updated', formatTime(registered.updatedAt));
+        if (registered.description) out += field('Description', registered.description);
         if (latest.description) out += field(`v${latest.version} description`, latest.description);
         // MLflow's model version fields: run_id and source (here as a URI loadModel accepts).
         out += field('Source', `runs:/${latest.runId}/${latest.source}`);
@@ -127,7 +156,7 @@ export function registerModelsShow(models: Command, io: CliIo): void {
           if (inputs.length) out += field('Inputs', signatureCell(inputs));
           const outputs = model.signature?.outputs ?? [];
           if (outputs.length) out += field('Outputs', signatureCell(outputs));
-          out += tagsSection('Tags', registered?.tags ?? {}, width);
+          out += tagsSection('Tags', registered.tags, width);
           out += tagsSection(`Tags (v${latest.version})`, latest.tags, width);
           out += `\nMetrics (v${latest.version})\n`;
           const keys = Object.keys(model.metrics).sort();

@@ -52,7 +52,7 @@ export function registerModels(program: Command, io: CliIo): void {
             ],
             models.map((m) => [
               m.name,
-              `v${m.latestVersion}`,
+              m.latestVersion === 0 ? '-' : `v${m.latestVersion}`,
               Object.entries(m.aliases)
                 .map(([a, v]) => `${a}=v${v}`)
                 .join(', ') || '-',

@@ -4,6 +4,7 @@ import { conformanceExperimentEdits } from './conformance-experiments.js';
 import { conformanceDatasets } from './conformance-datasets.js';
 import { conformanceModels } from './conformance-models.js';
 import { conformanceRecords } from './conformance-records.js';
+import { conformanceRegistryEdits } from './conformance-registry-edits.js';
 import { conformanceRuns } from './conformance-runs.js';
 import { conformanceSearch } from './conformance-search.js';
 import type { Tracker } from './tracker-bridge.js';
@@ -89,6 +90,14 @@ export interface TrackerConformanceOptions {
    */
   models?: boolean;
   /**
+   * Creating, renaming and deleting registered models and deleting versions
+   * (`insertRegisteredModel`, `renameRegisteredModel`, `deleteRegisteredModel`,
+   * `deleteModelVersion`).
+   *
+   * @default true
+   */
+  registryEdits?: boolean;
+  /**
    * Flow-run and task-run records and run logs.
    *
    * @default true
@@ -150,6 +159,7 @@ export function trackerConformance(
     if (options.datasets ?? true) conformanceDatasets(ctx);
     if (options.artifacts ?? true) conformanceArtifacts(ctx);
     if (options.models ?? true) conformanceModels(ctx);
+    if (options.registryEdits ?? true) conformanceRegistryEdits(ctx);
     if (options.records ?? true) conformanceRecords(ctx);
     if (options.changes ?? true) conformanceChanges(ctx, options.changeRetention);
   });

@@ -142,6 +142,16 @@ export class ModelNotFoundError extends TideflowError {
   }
 }
 
+/** Thrown when `createRegisteredModel` or `renameRegisteredModel` is given a name another registered model has. */
+export class ModelAlreadyExistsError extends TideflowError {
+  constructor(readonly modelName: string) {
+    super(
+      'MODEL_ALREADY_EXISTS',
+      `A registered model named "${modelName}" already exists; choose another name or register a version of it.`,
+    );
+  }
+}
+
 /** Thrown when a store cannot be opened or written: a newer schema, a corrupt file, a closed tracker. */
 export class TrackingStoreError extends TideflowError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -50,6 +50,7 @@ import type {
   ModelTarget,
   ModelVersionInsert,
   ModelVersionRef,
+  RegisteredModelInsert,
   RunScope,
   TrackerStore,
 } from './tracker-store.js';
@@ -483,6 +484,22 @@ export class MemoryTrackerStore implements TrackerStore {
 
   async listRegisteredModels(): Promise<RegisteredModel[]> {
     return this.registry.list();
+  }
+
+  async insertRegisteredModel(model: RegisteredModelInsert): Promise<void> {
+    this.registry.create(model);
+  }
+
+  async renameRegisteredModel(name: string, newName: string, now: number): Promise<void> {
+    this.registry.rename(name, newName, now);
+  }
+
+  async deleteRegisteredModel(name: string): Promise<void> {
+    this.registry.delete(name);
+  }
+
+  async deleteModelVersion(name: string, version: number, now: number): Promise<void> {
+    this.registry.deleteVersion(name, version, now);
   }
 
   async setModelTag(target: ModelTarget, key: string, value: string, now: number): Promise<void> {

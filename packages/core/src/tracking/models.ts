@@ -1,6 +1,6 @@
 import type { EncodedArtifact } from './artifacts.js';
 import { codePointLength } from './code-points.js';
-import { ModelNotFoundError, TrackingInputError } from './errors.js';
+import { ModelAlreadyExistsError, ModelNotFoundError, TrackingInputError } from './errors.js';
 import type {
   LoggedModel,
   LogModelInput,
@@ -9,7 +9,12 @@ import type {
   ModelVersion,
   RegisteredModel,
 } from './tracker.js';
-import type { ModelTarget, ModelVersionInsert, ModelVersionRef } from './tracker-store.js';
+import type {
+  ModelTarget,
+  ModelVersionInsert,
+  ModelVersionRef,
+  RegisteredModelInsert,
+} from './tracker-store.js';
 import {
   validateKey,
   validateName,
@@ -153,10 +158,12 @@ export function checkedUpdate(update: ModelUpdate): string | null {
   return checkedDescription(update.description);
 }
 
-/** Checks the tags of a new model version (keys and values as run tags). */
+/** Checks the tags of a new registered model or model version (keys and values as run tags). */
 export function checkedModelTags(tags: unknown): Record<string, string> {
   if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) {
-    throw new TrackingInputError('The tags of a model version must be an object of strings.');
+    throw new TrackingInputError(
+      'The tags of a registered model or a model version must be an object of strings.',
+    );
   }
   const entries = Object.entries(tags as Record<string, unknown>);
   for (const [k, v] of entries) {
@@ -185,9 +192,26 @@ interface RegistryEntry {
   updatedAt: number;
   description: string | null;
   tags: Map<string, string>;
+  /** Oldest first. */
   versions: StoredVersion[];
+  /** The highest version number ever given (a deleted version's number is not reused). */
+  lastVersion: number;
   aliases: Map<string, number>;
 }
+
+const emptyEntry = (
+  createdAt: number,
+  description: string | null,
+  tags: Map<string, string>,
+): RegistryEntry => ({
+  createdAt,
+  updatedAt: createdAt,
+  description,
+  tags,
+  versions: [],
+  lastVersion: 0,
+  aliases: new Map(),
+});
 
 const sortedTags = (tags: Map<string, string>): Record<string, string> =>
   Object.fromEntries([...tags].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -246,21 +270,10 @@ export class ModelRegistryState {
   register(insert: ModelVersionInsert, logged: LoggedModel): ModelVersion {
     const { name, createdAt } = insert;
     let e = this.models.get(name);
-    if (!e)
-      this.models.set(
-        name,
-        (e = {
-          createdAt,
-          updatedAt: createdAt,
-          description: null,
-          tags: new Map(),
-          versions: [],
-          aliases: new Map(),
-        }),
-      );
+    if (!e) this.models.set(name, (e = emptyEntry(createdAt, null, new Map())));
     const v = {
       name,
-      version: e.versions.length + 1,
+      version: ++e.lastVersion,
       runId: logged.runId,
       modelName: logged.name,
       source: logged.artifactPath,
@@ -272,6 +285,41 @@ export class ModelRegistryState {
     e.versions.push(v);
     e.updatedAt = createdAt;
     return this.withAliases(e, v);
+  }
+
+  /** `TrackerStore.insertRegisteredModel`. */
+  create(model: RegisteredModelInsert): void {
+    if (this.models.has(model.name)) throw new ModelAlreadyExistsError(model.name);
+    const tags = new Map(Object.entries(model.tags));
+    this.models.set(model.name, emptyEntry(model.createdAt, model.description, tags));
+  }
+
+  /** `TrackerStore.renameRegisteredModel`: the entry moves; its versions take the new name. */
+  rename(name: string, newName: string, now: number): void {
+    const e = this.entry(name);
+    if (newName !== name) {
+      if (this.models.has(newName)) throw new ModelAlreadyExistsError(newName);
+      this.models.delete(name);
+      this.models.set(newName, e);
+      for (const v of e.versions) v.name = newName;
+    }
+    e.updatedAt = now;
+  }
+
+  /** `TrackerStore.deleteRegisteredModel`. */
+  delete(name: string): void {
+    this.entry(name);
+    this.models.delete(name);
+  }
+
+  /** `TrackerStore.deleteModelVersion`. */
+  deleteVersion(name: string, version: number, now: number): void {
+    const e = this.entry(name);
+    const i = e.versions.findIndex((v) => v.version === version);
+    if (i < 0) throw new ModelNotFoundError(name, String(version));
+    e.versions.splice(i, 1);
+    for (const [alias, n] of e.aliases) if (n === version) e.aliases.delete(alias);
+    e.updatedAt = now;
   }
 
   /** `TrackerStore.setModelAlias`. */
@@ -293,7 +341,11 @@ export class ModelRegistryState {
   get(name: string, ref: ModelVersionRef): ModelVersion | undefined {
     const e = this.entry(name);
     const number =
-      'latest' in ref ? e.versions.length : 'alias' in ref ? e.aliases.get(ref.alias) : ref.version;
+      'latest' in ref
+        ? e.versions.at(-1)?.version
+        : 'alias' in ref
+          ? e.aliases.get(ref.alias)
+          : ref.version;
     const v = e.versions.find((x) => x.version === number);
     return v && this.withAliases(e, v);
   }
@@ -306,7 +358,7 @@ export class ModelRegistryState {
         name,
         createdAt: e.createdAt,
         updatedAt: e.updatedAt,
-        latestVersion: e.versions.length,
+        latestVersion: e.versions.at(-1)?.version ?? 0,
         aliases: Object.fromEntries([...e.aliases].sort(([a], [b]) => (a < b ? -1 : 1))),
         description: e.description,
         tags: sortedTags(e.tags),

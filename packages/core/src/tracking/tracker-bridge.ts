@@ -28,6 +28,7 @@ import { TAG_RUN_NAME } from './tracker.js';
 import type {
   ArtifactInfo,
   CreateExperimentOptions,
+  CreateRegisteredModelOptions,
   CreateRunOptions,
   Experiment,
   FlowRunRecord,
@@ -55,6 +56,17 @@ import type {
   UpdateRunOptions,
 } from './tracker.js';
 import type { ExperimentUpdate, TrackerStore } from './tracker-store.js';
+
+/** The optional store members of the registry edits. */
+type RegistryEdits = Required<
+  Pick<
+    TrackerStore,
+    | 'insertRegisteredModel'
+    | 'renameRegisteredModel'
+    | 'deleteRegisteredModel'
+    | 'deleteModelVersion'
+  >
+>;
 import {
   paramToString,
   toMetricPoint,
@@ -598,6 +610,98 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
     const target = modelTarget(name, version);
     const description = checkedUpdate(update);
     await this.live.setModelDescription(target, description, Date.now());
+  }
+
+  // Registry edits, as MLflow's client: create, rename and delete registered models, delete
+  // versions. Names are checked before the store is asked; a store without these members
+  // rejects them with `TrackingStoreError`.
+
+  /**
+   * Creates a registered model with no versions (`MlflowClient.create_registered_model`);
+   * `registerModel` then adds versions to it.
+   *
+   * @throws ModelAlreadyExistsError when a registered model has the name.
+   */
+  async createRegisteredModel(
+    name: string,
+    options: CreateRegisteredModelOptions = {},
+  ): Promise<RegisteredModel> {
+    validateName('A registered model name', name);
+    if (options === null || typeof options !== 'object')
+      throw new TrackingInputError('The options of createRegisteredModel must be an object.');
+    const description = checkedDescription(options.description ?? null);
+    const tags = checkedModelTags(options.tags ?? {});
+    await this.registryEdits().insertRegisteredModel({
+      name,
+      description,
+      tags,
+      createdAt: Date.now(),
+    });
+    return this.getRegisteredModel(name);
+  }
+
+  /** Returns a registered model; rejects with `ModelNotFoundError` for an unknown name. */
+  async getRegisteredModel(name: string): Promise<RegisteredModel> {
+    validateName('A registered model name', name);
+    const model = (await this.live.listRegisteredModels()).find((m) => m.name === name);
+    if (!model) throw new ModelNotFoundError(name);
+    return model;
+  }
+
+  /** Every version a registered model has, oldest first (`[]` for none); rejects with `ModelNotFoundError` for an unknown name. */
+  async listModelVersions(name: string): Promise<ModelVersion[]> {
+    const model = await this.getRegisteredModel(name);
+    const out: ModelVersion[] = [];
+    // Deleted versions leave gaps in the numbers.
+    for (let v = 1; v <= model.latestVersion; v++) {
+      const version = await this.live.getModelVersion(name, { version: v });
+      if (version) out.push(version);
+    }
+    return out;
+  }
+
+  /**
+   * Renames a registered model (`MlflowClient.rename_registered_model`): its versions, aliases,
+   * tags and description move to the new name. Renaming to its own name changes nothing.
+   *
+   * @throws ModelNotFoundError for an unknown name; ModelAlreadyExistsError when another model has `newName`.
+   */
+  async renameRegisteredModel(name: string, newName: string): Promise<void> {
+    validateName('A registered model name', name);
+    validateName('The new registered model name', newName);
+    await this.registryEdits().renameRegisteredModel(name, newName, Date.now());
+  }
+
+  /** Deletes a registered model with its versions, aliases and tags (`delete_registered_model`); rejects with `ModelNotFoundError` for an unknown name. */
+  async deleteRegisteredModel(name: string): Promise<void> {
+    validateName('A registered model name', name);
+    await this.registryEdits().deleteRegisteredModel(name);
+  }
+
+  /**
+   * Deletes one version of a registered model (`delete_model_version`), with its tags and the
+   * aliases pointing at it; its number is not given again. The model stays, with no versions if
+   * that was its last. Rejects with `ModelNotFoundError` for an unknown name or version.
+   */
+  async deleteModelVersion(name: string, version: number): Promise<void> {
+    const { version: number } = modelTarget(name, version);
+    if (number === null)
+      throw new TrackingInputError('deleteModelVersion needs a version number, got null.');
+    await this.registryEdits().deleteModelVersion(name, number, Date.now());
+  }
+
+  private registryEdits(): RegistryEdits {
+    const store = this.live;
+    if (
+      !store.insertRegisteredModel ||
+      !store.renameRegisteredModel ||
+      !store.deleteRegisteredModel ||
+      !store.deleteModelVersion
+    )
+      throw new TrackingStoreError(
+        'This tracking store cannot create, rename or delete registered models or versions; use a sqlite:, memory: or http(s): store.',
+      );
+    return store as TrackerStore & RegistryEdits;
   }
 
   /** Stores (or replaces) the flow-run record of a run. */

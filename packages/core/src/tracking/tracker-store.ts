@@ -80,6 +80,18 @@ export interface ModelVersionInsert {
   createdAt: number;
 }
 
+/** A new, empty registered model for {@link TrackerStore.insertRegisteredModel}. */
+export interface RegisteredModelInsert {
+  /** The name, already checked. */
+  name: string;
+  /** The description, or `null`. */
+  description: string | null;
+  /** The model's tags, already checked. */
+  tags: Record<string, string>;
+  /** Creation time, epoch ms (also its `updatedAt`). */
+  createdAt: number;
+}
+
 /** Which registered-model record a metadata write of {@link TrackerStore} targets: the model, or one version. */
 export interface ModelTarget {
   /** The registered name. */
@@ -175,7 +187,7 @@ export interface TrackerStore {
   putModel(runId: string, model: LoggedModel, files: readonly EncodedArtifact[]): Promise<boolean>;
   /** The models a run logged, sorted by name. */
   listLoggedModels(runId: string): Promise<LoggedModel[]>;
-  /** Adds the next version (1 if new) of a registered model, creating the name; rejects with `ArtifactNotFoundError` if the run logged no such model. */
+  /** Adds the next version of a registered model (one more than the highest it ever had, so a deleted version's number is not reused; 1 if new), creating the name; rejects with `ArtifactNotFoundError` if the run logged no such model. */
   insertModelVersion(version: ModelVersionInsert): Promise<ModelVersion>;
   /** Points an alias at an existing version; rejects with `ModelNotFoundError` for an unknown name or version. */
   setModelAlias(name: string, alias: string, version: number, now: number): Promise<void>;
@@ -183,8 +195,27 @@ export interface TrackerStore {
   deleteModelAlias(name: string, alias: string, now: number): Promise<void>;
   /** The version a reference names, or `undefined` if the name or the version is unknown. */
   getModelVersion(name: string, ref: ModelVersionRef): Promise<ModelVersion | undefined>;
-  /** Every registered model, sorted by name. */
+  /** Every registered model (with no versions too: `latestVersion` 0), sorted by name; `latestVersion` is the highest version it has now. */
   listRegisteredModels(): Promise<RegisteredModel[]>;
+
+  // Registry edits (MLflow's create, rename and delete of registered models and versions). Each
+  // is atomic. A store without them runs the rest: `Tracker` then refuses these calls.
+  /** Optional: inserts a registered model with no versions; rejects with `ModelAlreadyExistsError` if the name is taken. */
+  insertRegisteredModel?(model: RegisteredModelInsert): Promise<void>;
+  /**
+   * Optional: renames a registered model, keeping its versions (which take the new name), aliases,
+   * tags and description, and sets its `updatedAt` to `now`; rejects with `ModelNotFoundError`
+   * for an unknown name and `ModelAlreadyExistsError` when another model has `newName`.
+   */
+  renameRegisteredModel?(name: string, newName: string, now: number): Promise<void>;
+  /** Optional: removes a registered model with its versions, aliases and tags; rejects with `ModelNotFoundError` for an unknown name. */
+  deleteRegisteredModel?(name: string): Promise<void>;
+  /**
+   * Optional: removes one version with its tags and the aliases pointing at it (its number is
+   * not given again), and sets the model's `updatedAt` to `now`; the model stays, with no
+   * versions if that was its last. Rejects with `ModelNotFoundError` for an unknown name or version.
+   */
+  deleteModelVersion?(name: string, version: number, now: number): Promise<void>;
 
   // Registry metadata (MLflow's registered model and model version tags and descriptions). Each
   // rejects with `ModelNotFoundError` for an unknown name or version, and sets the registered

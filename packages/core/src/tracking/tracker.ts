@@ -367,6 +367,14 @@ export interface RegisterModelOptions {
   tags?: Record<string, string>;
 }
 
+/** Options of {@link Tracker.createRegisteredModel}. */
+export interface CreateRegisteredModelOptions {
+  /** A description (at most 5,000 characters). */
+  description?: string | null;
+  /** Tags of the registered model (keys and values checked like run tags). */
+  tags?: Record<string, string>;
+}
+
 /** The argument of {@link Tracker.updateRegisteredModel} and {@link Tracker.updateModelVersion}. */
 export interface ModelUpdate {
   /** The new description (at most 5,000 characters), or `null` to clear it. */
@@ -405,7 +413,7 @@ export interface RegisteredModel {
   createdAt: number;
   /** When a version, alias, tag or description of it last changed, epoch ms. */
   updatedAt: number;
-  /** The highest version number. */
+  /** The highest version number it has (deleted versions aside), 0 for a model with no versions. */
   latestVersion: number;
   /** Alias → version. */
   aliases: Record<string, number>;

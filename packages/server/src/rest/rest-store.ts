@@ -29,6 +29,7 @@ import type {
   ModelTarget,
   ModelVersionInsert,
   ModelVersionRef,
+  RegisteredModelInsert,
   RunScope,
   TrackerStore,
 } from '@tideflow/core/store';
@@ -292,6 +293,26 @@ export class RestTrackerStore implements TrackerStore {
 
   async listRegisteredModels(): Promise<RegisteredModel[]> {
     return (await this.client.get<{ models: RegisteredModel[] }>('/registered-models')).models;
+  }
+
+  async insertRegisteredModel(m: RegisteredModelInsert): Promise<void> {
+    await this.client.post('/registered-models', {
+      name: m.name,
+      description: m.description,
+      tags: toEntries(m.tags),
+    });
+  }
+
+  async renameRegisteredModel(name: string, newName: string): Promise<void> {
+    await this.client.post('/registered-models/rename', { name, newName });
+  }
+
+  async deleteRegisteredModel(name: string): Promise<void> {
+    await this.client.post('/registered-models/delete', { name });
+  }
+
+  async deleteModelVersion(name: string, version: number): Promise<void> {
+    await this.client.post('/registered-models/versions/delete', { name, version });
   }
 
   async setModelTag(target: ModelTarget, key: string, value: string): Promise<void> {

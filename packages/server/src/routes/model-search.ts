@@ -40,8 +40,10 @@ export function modelSearchRoutes(app: FastifyInstance, tracker: Tracker): void 
       const matches = parseRegistryFilter(filter, ['name', 'run_id', 'source']);
       const found: ModelVersion[] = [];
       for (const model of await tracker.listRegisteredModels()) {
-        for (let v = model.latestVersion; v >= 1 && found.length < max_results; v--) {
-          const version = await tracker.getModelVersion(model.name, v);
+        if (found.length >= max_results) break;
+        const versions = (await tracker.listModelVersions(model.name)).reverse();
+        for (const version of versions) {
+          if (found.length >= max_results) break;
           if (matches({ name: version.name, run_id: version.runId, source: version.source }))
             found.push(version);
         }

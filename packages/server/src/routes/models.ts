@@ -25,7 +25,7 @@ export const MODEL_VERSION_SCHEMA = {
     tags: { type: 'array', items: TAG_SCHEMA },
   },
 } as const;
-const REGISTERED_MODEL_SCHEMA = {
+export const REGISTERED_MODEL_SCHEMA = {
   type: 'object',
   properties: {
     name: { type: 'string' },
@@ -60,14 +60,21 @@ export function mlflowVersion(v: ModelVersion) {
   };
 }
 
-/** A registered model in MLflow's REST shape, with its latest version. */
-async function mlflowModel(tracker: Tracker, m: RegisteredModel) {
+/** The latest version of a registered model, in a list: none for a model with no versions. */
+async function latestVersions(tracker: Tracker, m: RegisteredModel) {
+  return m.latestVersion === 0
+    ? []
+    : [mlflowVersion(await tracker.getModelVersion(m.name, m.latestVersion))];
+}
+
+/** A registered model in MLflow's REST shape, with its latest version (if it has one). */
+export async function mlflowModel(tracker: Tracker, m: RegisteredModel) {
   return {
     name: m.name,
     creation_timestamp: m.createdAt,
     last_updated_timestamp: m.updatedAt,
     ...(m.description === null ? {} : { description: m.description }),
-    latest_versions: [mlflowVersion(await tracker.getModelVersion(m.name, m.latestVersion))],
+    latest_versions: await latestVersions(tracker, m),
     aliases: Object.entries(m.aliases).map(([alias, version]) => ({
       alias,
       version: String(version),
@@ -76,7 +83,8 @@ async function mlflowModel(tracker: Tracker, m: RegisteredModel) {
   };
 }
 
-async function findModel(tracker: Tracker, name: string): Promise<RegisteredModel> {
+/** The registered model of that name, or 404 `RESOURCE_DOES_NOT_EXIST`. */
+export async function findModel(tracker: Tracker, name: string): Promise<RegisteredModel> {
   const model = (await tracker.listRegisteredModels()).find((m) => m.name === name);
   if (!model)
     throw new ApiError(
@@ -293,11 +301,7 @@ export function modelRoutes(app: FastifyInstance, tracker: Tracker): void {
     },
     async (request) => {
       const model = await findModel(tracker, request.body.name);
-      return {
-        model_versions: [
-          mlflowVersion(await tracker.getModelVersion(model.name, model.latestVersion)),
-        ],
-      };
+      return { model_versions: await latestVersions(tracker, model) };
     },
   );
 
