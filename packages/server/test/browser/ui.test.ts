@@ -199,6 +199,23 @@ describe('web UI in Chromium', () => {
     await shot('model');
   });
 
+  it('shows a model whose middle version was deleted: the versions left, without an error', async () => {
+    // Three versions, each with other bytes (the same bytes again would be the same version).
+    for (const [i, run] of demo.sweep.entries()) {
+      await tracker.logModel(run, { name: 'gappy-model', bytes: new Uint8Array([i]), flavor: 't' });
+      await tracker.registerModel('gappy', { runId: run, modelName: 'gappy-model' });
+    }
+    await tracker.deleteModelVersion('gappy', 2);
+    const p = await visit('#/models');
+    await p.click('a:text-is("gappy")');
+    const rows = p.locator('table.versions tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    const shown = await rows.allTextContents();
+    expect(shown[0]).toContain('v3');
+    expect(shown[1]).toContain('v1');
+    expect(await p.locator('[role=alert]').count()).toBe(0);
+  });
+
   it('shows a flow started during the test on the list and on its page, live, from the event stream', async () => {
     errors = [];
     const p = (page = await openPage(browser, errors));

@@ -105,14 +105,10 @@ export function ModelView({ name }: { name: string }) {
       '/api/2.0/mlflow/registered-models/get',
       { name },
     );
-    const latest = Number(m.latest_versions?.[0]?.version ?? 0);
-    const versions = await Promise.all(
-      Array.from({ length: Math.min(latest, 200) }, (_, i) =>
-        getJson<{ model_version: ModelVersion }>('/api/2.0/mlflow/model-versions/get', {
-          name,
-          version: latest - i,
-        }).then((v) => v.model_version),
-      ),
+    // One search, newest first: deleted versions leave gaps in the numbers.
+    const { model_versions: versions = [] } = await getJson<{ model_versions?: ModelVersion[] }>(
+      '/api/2.0/mlflow/model-versions/search',
+      { filter: `name = '${name.replaceAll("'", "''")}'`, max_results: 200 },
     );
     return { model: m, versions };
   }, [name]);
