@@ -57,16 +57,6 @@ import type {
 } from './tracker.js';
 import type { ExperimentUpdate, TrackerStore } from './tracker-store.js';
 
-/** The optional store members of the registry edits. */
-type RegistryEdits = Required<
-  Pick<
-    TrackerStore,
-    | 'insertRegisteredModel'
-    | 'renameRegisteredModel'
-    | 'deleteRegisteredModel'
-    | 'deleteModelVersion'
-  >
->;
 import {
   paramToString,
   toMetricPoint,
@@ -82,6 +72,17 @@ import {
   validateTaskRun,
   validateTime,
 } from './record-checks.js';
+
+/** The optional store members of the registry edits. */
+type RegistryEdits = Required<
+  Pick<
+    TrackerStore,
+    | 'insertRegisteredModel'
+    | 'renameRegisteredModel'
+    | 'deleteRegisteredModel'
+    | 'deleteModelVersion'
+  >
+>;
 
 function checkedTags(tags: Readonly<Record<string, string>>): [string, string][] {
   const entries = Object.entries(tags);
