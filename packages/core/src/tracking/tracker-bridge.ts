@@ -56,7 +56,6 @@ import type {
   UpdateRunOptions,
 } from './tracker.js';
 import type { ExperimentUpdate, TrackerStore } from './tracker-store.js';
-
 import {
   paramToString,
   toMetricPoint,
