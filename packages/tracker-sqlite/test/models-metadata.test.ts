@@ -9,21 +9,30 @@ import { migrate } from '../src/schema.js';
 const root = mkdtempSync(join(tmpdir(), 'tideflow-sqlite-models-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+/**
+ * A store at schema `version`, as an older tideflow left it: a run `old` with a logged model `m`,
+ * and a registered model `clf` (with no versions yet).
+ */
+function olderStore(dir: string, version: number): { path: string; db: Database.Database } {
+  const path = join(root, dir, 'tideflow.db');
+  mkdirSync(join(path, '..'), { recursive: true });
+  const db = new Database(path);
+  expect(migrate(db, path, version)).toBe(version);
+  db.prepare(
+    `INSERT INTO runs (run_uuid, experiment_id, name, status, start_time) VALUES ('old', 0, 'legacy', 'FINISHED', 5)`,
+  ).run();
+  db.prepare(
+    `INSERT INTO logged_models (run_id, name, flavor, metrics, size, created_at) VALUES (1, 'm', 'f', '{}', 1, 7)`,
+  ).run();
+  db.prepare(
+    `INSERT INTO registered_models (name, created_at, updated_at) VALUES ('clf', 7, 8)`,
+  ).run();
+  return { path, db };
+}
+
 describe('model registry metadata in SQLite', () => {
   it('brings a version-6 store forward: older versions get no tags and were last updated when registered', async () => {
-    const path = join(root, 'v6', 'tideflow.db');
-    mkdirSync(join(path, '..'), { recursive: true });
-    const db = new Database(path);
-    expect(migrate(db, path, 6)).toBe(6);
-    db.prepare(
-      `INSERT INTO runs (run_uuid, experiment_id, name, status, start_time) VALUES ('old', 0, 'legacy', 'FINISHED', 5)`,
-    ).run();
-    db.prepare(
-      `INSERT INTO logged_models (run_id, name, flavor, metrics, size, created_at) VALUES (1, 'm', 'f', '{}', 1, 7)`,
-    ).run();
-    db.prepare(
-      `INSERT INTO registered_models (name, created_at, updated_at) VALUES ('clf', 7, 8)`,
-    ).run();
+    const { path, db } = olderStore('v6', 6);
     db.prepare(
       `INSERT INTO model_versions (name, version, run_uuid, model_name, source, description, created_at) VALUES ('clf', 1, 'old', 'm', 'models/m/model.bin', 'first', 7)`,
     ).run();
@@ -51,19 +60,7 @@ describe('model registry metadata in SQLite', () => {
   });
 
   it("brings a version-9 store forward: a deleted version's number is not given again", async () => {
-    const path = join(root, 'v9', 'tideflow.db');
-    mkdirSync(join(path, '..'), { recursive: true });
-    const db = new Database(path);
-    expect(migrate(db, path, 9)).toBe(9);
-    db.prepare(
-      `INSERT INTO runs (run_uuid, experiment_id, name, status, start_time) VALUES ('old', 0, 'legacy', 'FINISHED', 5)`,
-    ).run();
-    db.prepare(
-      `INSERT INTO logged_models (run_id, name, flavor, metrics, size, created_at) VALUES (1, 'm', 'f', '{}', 1, 7)`,
-    ).run();
-    db.prepare(
-      `INSERT INTO registered_models (name, created_at, updated_at) VALUES ('clf', 7, 8)`,
-    ).run();
+    const { path, db } = olderStore('v9', 9);
     const version = db.prepare(
       `INSERT INTO model_versions (name, version, run_uuid, model_name, source, created_at, updated_at) VALUES ('clf', ?, 'old', 'm', 'models/m/model.bin', 7, 7)`,
     );
