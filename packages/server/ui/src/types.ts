@@ -1,15 +1,9 @@
 /** The JSON shapes the UI reads (the server's `/api/flow-runs` and MLflow routes). */
 
-export type StateType =
-  | 'PENDING'
-  | 'RUNNING'
-  | 'RETRYING'
-  | 'COMPLETED'
-  | 'CACHED'
-  | 'FAILED'
-  | 'TIMED_OUT'
-  | 'CANCELLED'
-  | 'CRASHED';
+// Types only (erased from the bundle): the records as core defines them.
+import type { StateTransition, StateType } from '@tideflow/core';
+
+export type { StateTransition, StateType } from '@tideflow/core';
 
 export const STATE_TYPES: readonly StateType[] = [
   'PENDING',
@@ -32,13 +26,6 @@ export const FINAL_STATES: readonly StateType[] = [
   'CANCELLED',
   'CRASHED',
 ];
-
-export interface StateTransition {
-  type: StateType;
-  name?: string;
-  timestamp: number;
-  message?: string;
-}
 
 export interface FlowRunSummary {
   runId: string;
