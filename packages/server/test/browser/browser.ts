@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import type { Tracker } from '@tideflow/core';
 
 /** Debian's Chromium (`.ci/run` installs it); playwright-core downloads no browser. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -30,4 +31,26 @@ export async function openPage(browser: Browser, errors: string[]): Promise<Page
   });
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
   return page;
+}
+
+/** Records, straight in the store, a flow run that is running now; resolves with its run id. */
+export async function recordRunningFlow(
+  tracker: Tracker,
+  experiment: string,
+  flowName: string,
+  name: string,
+): Promise<string> {
+  const experimentId = await tracker.getOrCreateExperiment(experiment);
+  const run = await tracker.createRun({
+    experimentId,
+    name,
+    tags: { 'tideflow.flowName': flowName },
+  });
+  await tracker.setFlowRun(run.info.runId, {
+    flowName,
+    state: 'RUNNING',
+    stateHistory: [{ type: 'RUNNING', timestamp: Date.now() }],
+    parameters: {},
+  });
+  return run.info.runId;
 }

@@ -6,7 +6,7 @@ import { createServer } from '@tideflow/server';
 import type { TideflowServer } from '@tideflow/server';
 import { seedDemo } from '../fixtures/demo-store.js';
 import type { DemoRuns } from '../fixtures/demo-store.js';
-import { SCREENSHOTS, launch, openPage } from './browser.js';
+import { SCREENSHOTS, launch, openPage, recordRunningFlow } from './browser.js';
 
 const TOKEN = 'browser-test-token';
 
@@ -69,22 +69,9 @@ describe('web UI on a server with a token, in Chromium', () => {
       await expect
         .poll(() => requests.find((r) => r.type === 'eventsource'))
         .toEqual({ path: '/api/events', type: 'eventsource', token: true });
-      const experimentId = await tracker.getOrCreateExperiment('token-live');
-      const run = await tracker.createRun({
-        experimentId,
-        name: 'recorded-now',
-        tags: { 'tideflow.flowName': 'tokenLive' },
-      });
-      await tracker.setFlowRun(run.info.runId, {
-        flowName: 'tokenLive',
-        state: 'RUNNING',
-        stateHistory: [{ type: 'RUNNING', timestamp: Date.now() }],
-        parameters: {},
-      });
+      const runId = await recordRunningFlow(tracker, 'token-live', 'tokenLive', 'recorded-now');
       await expect.poll(() => rows.count()).toBe(3);
-      expect(await page.locator(`[data-run-id="${run.info.runId}"]`).textContent()).toContain(
-        'Running',
-      );
+      expect(await page.locator(`[data-run-id="${runId}"]`).textContent()).toContain('Running');
       await page.screenshot({ path: join(SCREENSHOTS, 'token-live.png'), fullPage: true });
       // Past the address it was opened with, only the event stream carried the token in its URL.
       const inUrl = requests.filter((r) => r.token && r.type !== 'document');

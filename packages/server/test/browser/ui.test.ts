@@ -16,7 +16,7 @@ import { createServer } from '@tideflow/server';
 import type { TideflowServer } from '@tideflow/server';
 import { HOSTILE, seedDemo } from '../fixtures/demo-store.js';
 import type { DemoRuns } from '../fixtures/demo-store.js';
-import { SCREENSHOTS, launch, openPage } from './browser.js';
+import { SCREENSHOTS, launch, openPage, recordRunningFlow } from './browser.js';
 
 // One browser and one server for the file; each test opens its own page and must leave no
 // console error behind.
@@ -386,18 +386,7 @@ describe('web UI in Chromium', () => {
     const rows = p.locator('table.flow-runs tbody tr');
     await expect.poll(() => rows.count()).toBeGreaterThan(0);
     const before = await rows.count();
-    const experimentId = await tracker.getOrCreateExperiment('poll-fallback');
-    const run = await tracker.createRun({
-      experimentId,
-      name: 'polled-run',
-      tags: { 'tideflow.flowName': 'polled' },
-    });
-    await tracker.setFlowRun(run.info.runId, {
-      flowName: 'polled',
-      state: 'RUNNING',
-      stateHistory: [{ type: 'RUNNING', timestamp: Date.now() }],
-      parameters: {},
-    });
+    await recordRunningFlow(tracker, 'poll-fallback', 'polled', 'polled-run');
     await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(before + 1);
     // Chromium logs the refused stream itself; that is this test's doing.
     expect(errors.every((e) => e.includes('503') || e.includes('EventSource'))).toBe(true);
