@@ -20,7 +20,7 @@ export type {
 } from './tracking/tracker-store.js';
 export type { EncodedArtifact } from './tracking/artifacts.js';
 export { assertReplaceable, decodeTypedArtifact } from './tracking/artifacts.js';
-export { lastChangePerRecord } from './tracking/changes.js';
+export { lastPerRecord } from './tracking/changes.js';
 export { deletedExperimentError } from './tracking/errors.js';
 export type { ParsedSearch } from './tracking/paging.js';
 export { encodePageToken, pageOfRuns } from './tracking/paging.js';

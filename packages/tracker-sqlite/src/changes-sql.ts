@@ -1,11 +1,6 @@
-import type {
-  ChangeCursor,
-  ChangePage,
-  FlowRunChange,
-  TaskRunChange,
-  TrackerChange,
-} from '@tideflow/core';
-import { lastChangePerRecord } from '@tideflow/core/store';
+import type { ChangeCursor, ChangePage, TrackerChange } from '@tideflow/core';
+import { cursorReached } from '@tideflow/core';
+import { lastPerRecord } from '@tideflow/core/store';
 import type { LogLine } from '@tideflow/core';
 import { flowRunFromRow, taskRunFromRow } from './records-sql.js';
 import type { TaskRow } from './records-sql.js';
@@ -70,22 +65,22 @@ export class ChangeFeedSql {
       if (after.records < prunedThrough)
         return { changes: [], cursor: end, more: false, resync: true };
       const cursor = { ...after };
-      const idle =
-        after.records >= end.records && after.logs >= end.logs && after.metrics >= end.metrics;
-      if (idle) return { changes: [], cursor, more: false };
-      const records: (FlowRunChange | TaskRunChange)[] = [];
+      if (cursorReached(after, end)) return { changes: [], cursor, more: false };
+      const changes: TrackerChange[] = [];
       const recordRows = s.stmt(RECORDS).all(after.records, limit + 1) as {
         id: number;
         run_id: number;
         task_run_id: string | null;
         run_uuid: string;
       }[];
-      for (const c of recordRows.slice(0, limit)) {
-        cursor.records = c.id;
+      const page = recordRows.slice(0, limit);
+      if (page.length) cursor.records = page[page.length - 1].id;
+      // A record changed several times in the page is read once, as it is now.
+      for (const c of lastPerRecord(page, (c) => `${c.run_id}\0${c.task_run_id}`)) {
         if (c.task_run_id === null) {
           const row = s.stmt(FLOW_RUN).get(c.run_id) as Parameters<typeof flowRunFromRow>[0];
           if (row)
-            records.push({
+            changes.push({
               kind: 'flow-run',
               seq: c.id,
               runId: c.run_uuid,
@@ -94,7 +89,7 @@ export class ChangeFeedSql {
         } else {
           const row = s.stmt(TASK_RUN).get(c.run_id, c.task_run_id) as TaskRow | undefined;
           if (row)
-            records.push({
+            changes.push({
               kind: 'task-run',
               seq: c.id,
               runId: c.run_uuid,
@@ -102,7 +97,6 @@ export class ChangeFeedSql {
             });
         }
       }
-      const changes: TrackerChange[] = lastChangePerRecord(records);
       const logRows = s.stmt(LOGS).all(after.logs, limit + 1) as {
         id: number;
         run_uuid: string;

@@ -142,14 +142,12 @@ export function checkChangeCursor(cursor: unknown): ChangeCursor {
   return { records: c.records as number, logs: c.logs as number, metrics: c.metrics as number };
 }
 
-/** Keeps the last change of each record in a page of the records stream, in sequence order. */
-export function lastChangePerRecord<T extends FlowRunChange | TaskRunChange>(changes: T[]): T[] {
+/**
+ * Keeps the last entry of each record in a page of the records stream, in sequence order: a
+ * record changed several times in the page is read once, as it is now (`key` names the record).
+ */
+export function lastPerRecord<T>(entries: readonly T[], key: (entry: T) => string): T[] {
   const last = new Map<string, number>();
-  changes.forEach((c, i) =>
-    last.set(c.kind === 'flow-run' ? `f\0${c.runId}` : `t\0${c.runId}\0${c.record.taskRunId}`, i),
-  );
-  return changes.filter((c, i) => {
-    const key = c.kind === 'flow-run' ? `f\0${c.runId}` : `t\0${c.runId}\0${c.record.taskRunId}`;
-    return last.get(key) === i;
-  });
+  entries.forEach((e, i) => last.set(key(e), i));
+  return entries.filter((e, i) => last.get(key(e)) === i);
 }

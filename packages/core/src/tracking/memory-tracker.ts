@@ -1,5 +1,5 @@
 import { assertReplaceable } from './artifacts.js';
-import { lastChangePerRecord } from './changes.js';
+import { lastPerRecord } from './changes.js';
 import { RecordFeed } from './memory-record-feed.js';
 import type {
   ChangeCursor,
@@ -570,17 +570,22 @@ export class MemoryTrackerStore implements TrackerStore {
       logs: upTo(after.logs, end.logs),
       metrics: upTo(after.metrics, end.metrics),
     };
-    const records: (FlowRunChange | TaskRunChange)[] = [];
-    for (let i = after.records; i < cursor.records; i++) {
-      const run = f.records.runs[i - f.records.base];
-      const row = f.records.rows[i - f.records.base];
+    const seqs = Array.from(
+      { length: cursor.records - after.records },
+      (_, k) => after.records + k,
+    );
+    const at = (i: number) => i - f.records.base;
+    const changes: TrackerChange[] = lastPerRecord(
+      seqs,
+      (i) => `${f.records.runs[at(i)].info.runId}\0${f.records.rows[at(i)]}`,
+    ).map((i): FlowRunChange | TaskRunChange => {
+      const run = f.records.runs[at(i)];
+      const row = f.records.rows[at(i)];
       const runId = run.info.runId;
-      if (row < 0) {
-        const record = structuredClone(run.flowRun!);
-        records.push({ kind: 'flow-run', seq: i + 1, runId, record });
-      } else records.push({ kind: 'task-run', seq: i + 1, runId, record: run.taskRuns.at(row) });
-    }
-    const changes: TrackerChange[] = lastChangePerRecord(records);
+      return row < 0
+        ? { kind: 'flow-run', seq: i + 1, runId, record: structuredClone(run.flowRun!) }
+        : { kind: 'task-run', seq: i + 1, runId, record: run.taskRuns.at(row) };
+    });
     for (let i = after.logs; i < cursor.logs; i++)
       changes.push({ kind: 'log', seq: i + 1, runId: f.logRuns[i], line: { ...f.logLines[i] } });
     for (let i = after.metrics; i < cursor.metrics; i++)
