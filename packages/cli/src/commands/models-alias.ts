@@ -35,9 +35,8 @@ export function registerModelsAlias(models: Command, io: CliIo): void {
     .action(async (name: string, aliasName: string, _o, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>();
       await withStore(io, opts.trackingUri, async (tracker) => {
-        const registered = (await tracker.listRegisteredModels()).find((x) => x.name === name);
-        if (!registered) await tracker.getModelVersion(name, 'latest');
-        if (registered && !(aliasName in registered.aliases)) {
+        const registered = await tracker.getRegisteredModel(name);
+        if (!(aliasName in registered.aliases)) {
           const known = Object.keys(registered.aliases).join(', ') || 'none';
           throw new CliError(`Model ${name} has no alias "${aliasName}" (aliases: ${known}).`);
         }

@@ -38,9 +38,7 @@ async function tagsOf(
   { name, version }: Target,
 ): Promise<Record<string, string>> {
   if (version !== null) return (await tracker.getModelVersion(name, version)).tags;
-  const registered = (await tracker.listRegisteredModels()).find((m) => m.name === name);
-  if (!registered) await tracker.getModelVersion(name, 'latest'); // throws ModelNotFoundError
-  return registered?.tags ?? {};
+  return (await tracker.getRegisteredModel(name)).tags;
 }
 
 /**

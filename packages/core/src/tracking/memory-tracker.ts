@@ -130,12 +130,12 @@ export class MemoryTrackerStore implements TrackerStore {
    * line of each log line, the run and the point of each metric point (shared with the history,
    * copied on the way out).
    */
-  private readonly feed = {
-    records: new RecordFeed<StoredRun>(10_000),
-    logRuns: [] as string[],
-    logLines: [] as LogLine[],
-    metricRuns: [] as string[],
-    metricPoints: [] as MetricPoint[],
+  private readonly feed: {
+    records: RecordFeed<StoredRun>;
+    logRuns: string[];
+    logLines: LogLine[];
+    metricRuns: string[];
+    metricPoints: MetricPoint[];
   };
 
   constructor(options: MemoryTrackerOptions = {}) {
@@ -144,7 +144,13 @@ export class MemoryTrackerStore implements TrackerStore {
       throw new TrackingInputError(
         `changeRetention must be a whole number >= 1, got ${String(retention)}.`,
       );
-    this.feed.records = new RecordFeed<StoredRun>(retention);
+    this.feed = {
+      records: new RecordFeed<StoredRun>(retention),
+      logRuns: [],
+      logLines: [],
+      metricRuns: [],
+      metricPoints: [],
+    };
     const now = Date.now();
     this.experiments.set('0', {
       experimentId: '0',

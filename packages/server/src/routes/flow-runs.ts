@@ -357,15 +357,16 @@ export function flowRunRoutes(app: FastifyInstance, tracker: Tracker, link: Link
       ]);
       const taskRuns = own.map((t) => ({ ...t, runId }));
       const subflows: FlowRunSummary[] = [];
-      for (const child of children) {
-        const childId = child.info.runId;
-        const [childRecord, tasks] = await Promise.all([
-          tracker.getFlowRun(childId),
-          tracker.listTaskRuns(childId),
-        ]);
-        taskRuns.push(...tasks.map((t) => ({ ...t, runId: childId })));
+      const read = await Promise.all(
+        children.map((c) =>
+          Promise.all([tracker.getFlowRun(c.info.runId), tracker.listTaskRuns(c.info.runId)]),
+        ),
+      );
+      children.forEach((child, i) => {
+        const [childRecord, tasks] = read[i];
+        taskRuns.push(...tasks.map((t) => ({ ...t, runId: child.info.runId })));
         if (childRecord) subflows.push(summarize(child, childRecord, tasks));
-      }
+      });
       const hasReport = artifacts.some((a) => a.path === REPORT_PATH);
       return {
         flowRun: {
