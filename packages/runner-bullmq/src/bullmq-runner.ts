@@ -245,24 +245,21 @@ export class BullMQTaskRunner implements TaskRunner {
     const packed = this.encode(job.def.name, job.def.paramNames, job.thisArg, job.args);
     // The job's arguments, stored once for all its attempts.
     let shared: Payload | Promise<Payload> | undefined;
+    const attempt = (sent: Payload | Promise<Payload>, owned: boolean) =>
+      sent instanceof Promise
+        ? sent.then((payload) => ({ payload, owned }))
+        : { payload: sent, owned };
     const payloadOf = (
       call: AttemptCall,
       redis: Redis,
     ): AttemptPayload | Promise<AttemptPayload> => {
       // A parameter schema may have replaced the arguments: send what the body will get.
       if (call.args !== job.args || call.thisArg !== job.thisArg) {
-        const own = this.put(
-          redis,
-          this.encode(call.def.name, call.def.paramNames, call.thisArg, call.args),
-        );
-        return own instanceof Promise
-          ? own.then((payload) => ({ payload, owned: true }))
-          : { payload: own, owned: true };
+        const own = this.encode(call.def.name, call.def.paramNames, call.thisArg, call.args);
+        return attempt(this.put(redis, own), true);
       }
       shared ??= this.put(redis, packed);
-      return shared instanceof Promise
-        ? shared.then((payload) => ({ payload, owned: false }))
-        : { payload: shared, owned: false };
+      return attempt(shared, false);
     };
     const result = job.execute({ run: (call) => this.runAttempt(call, payloadOf) });
     if (!Buffer.isBuffer(packed) || packed.length <= this.inlineLimit) return result;
