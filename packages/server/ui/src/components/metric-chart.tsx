@@ -1,8 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-
-const COLOURS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#be185d'];
+import { seriesColour } from './colours.js';
 
 /** One series of a chart: a run's values of a metric by step. */
 export interface ChartSeries {
@@ -52,7 +51,7 @@ export function MetricChart({ title, series }: { title: string; series: readonly
           { label: 'step' },
           ...series.map((s, i) => ({
             label: s.label,
-            stroke: COLOURS[i % COLOURS.length],
+            stroke: seriesColour(i),
             width: 1.5,
             spanGaps: true,
             points: { show: false },

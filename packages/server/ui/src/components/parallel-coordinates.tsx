@@ -1,10 +1,11 @@
+import { seriesColour } from './colours.js';
+
 /** One line of the plot: a run and its value on each axis. */
 export interface ParallelRow {
   label: string;
   values: Record<string, string | number | undefined>;
 }
 
-const COLOURS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#be185d'];
 const W = 160;
 const H = 240;
 const PAD = 24;
@@ -74,7 +75,7 @@ export function ParallelCoordinates({
             key={j}
             points={points.join(' ')}
             fill="none"
-            stroke={COLOURS[j % COLOURS.length]}
+            stroke={seriesColour(j)}
             stroke-width={2}
           >
             <title>{r.label}</title>
