@@ -79,10 +79,15 @@ export function useLive(
     const emit = (event: LiveEvent) => {
       if (!closed) latest.current(event);
     };
+    // Without a stream, a resync every two seconds: started once, whichever way it is needed.
+    const pollInstead = () => {
+      if (closed || poll !== undefined) return;
+      poll = setInterval(() => emit({ type: 'resync' }), POLL_MS);
+    };
     void eventsAvailable().then((available) => {
       if (closed) return;
       if (!available) {
-        poll = setInterval(() => emit({ type: 'resync' }), POLL_MS);
+        pollInstead();
         return;
       }
       source = new EventSource(withQuery(EVENTS_PATH, { flowRunId, token: token() }));
@@ -94,8 +99,7 @@ export function useLive(
       // A stream refused for good (not a dropped connection, which EventSource retries by
       // itself) leaves the page polling rather than silently still.
       source.addEventListener('error', () => {
-        if (source?.readyState !== EventSource.CLOSED || closed || poll !== undefined) return;
-        poll = setInterval(() => emit({ type: 'resync' }), POLL_MS);
+        if (source?.readyState === EventSource.CLOSED) pollInstead();
       });
     });
     return () => {
