@@ -8,13 +8,12 @@ import { formatNumber } from '../format.js';
 import { useLiveMetrics } from '../live-metrics.js';
 import type { LiveMetrics } from '../live-metrics.js';
 import { href } from '../router.js';
-import { toRow } from '../runs-data.js';
+import { cellOf, columnId, columnsOf, toRow } from '../runs-data.js';
 import type { MetricPoint, MlflowRun, RunRow } from '../types.js';
 import { useAsync } from '../use-async.js';
 
-function ParamDiff({ runs }: { runs: readonly RunRow[] }) {
+function ParamDiff({ runs, keys }: { runs: readonly RunRow[]; keys: readonly string[] }) {
   const [onlyDiff, setOnlyDiff] = useState(true);
-  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
   const differs = (k: string) => new Set(runs.map((r) => r.params[k])).size > 1;
   const shown = keys.filter((k) => !onlyDiff || differs(k));
   return (
@@ -109,20 +108,21 @@ export function CompareView({ runIds }: { runIds: string[] }) {
     [runIds.join(','), live.runs],
   );
   const rows = runs.value;
-  const metrics = useMemo(
-    () => [...new Set((rows ?? []).flatMap((r) => Object.keys(r.metrics)))].sort(),
-    [rows],
-  );
-  const params = useMemo(
-    () => [...new Set((rows ?? []).flatMap((r) => Object.keys(r.params)))].sort(),
-    [rows],
-  );
+  const columns = useMemo(() => columnsOf(rows ?? []), [rows]);
   const [axes, setAxes] = useState<string[] | undefined>();
   if (!rows) return runs.error ? <ErrorBox error={runs.error} /> : <p class="muted">Loading…</p>;
-  const allAxes = [...params.map((k) => `params.${k}`), ...metrics.map((k) => `metrics.${k}`)];
-  const chosen = axes ?? allAxes.slice(0, 8);
-  const value = (r: RunRow, axis: string) =>
-    axis.startsWith('params.') ? r.params[axis.slice(7)] : r.metrics[axis.slice(8)];
+  const metrics = columns.filter((c) => c.kind === 'metric').map((c) => c.key);
+  const params = columns.filter((c) => c.kind === 'param').map((c) => c.key);
+  // The parallel-coordinates axes: params, then metrics, each by its column id.
+  const axisColumns = new Map(
+    [
+      ...columns.filter((c) => c.kind === 'param'),
+      ...columns.filter((c) => c.kind === 'metric'),
+    ].map((c) => [columnId(c), c]),
+  );
+  const allAxes = [...axisColumns.keys()];
+  // Axes picked for other runs (the page's runs changed) are dropped, not read.
+  const chosen = (axes ?? allAxes.slice(0, 8)).filter((a) => axisColumns.has(a));
   return (
     <div>
       <p class="crumbs">
@@ -154,7 +154,7 @@ export function CompareView({ runIds }: { runIds: string[] }) {
         </table>
       </Section>
       <Section title="Parameters">
-        <ParamDiff runs={rows} />
+        <ParamDiff runs={rows} keys={params} />
       </Section>
       <Section title="Metric histories">
         {metrics.length === 0 ? <p class="muted">No metrics.</p> : null}
@@ -184,7 +184,7 @@ export function CompareView({ runIds }: { runIds: string[] }) {
           keys={chosen}
           rows={rows.map((r) => ({
             label: r.name,
-            values: Object.fromEntries(chosen.map((a) => [a, value(r, a)])),
+            values: Object.fromEntries(chosen.map((a) => [a, cellOf(r, axisColumns.get(a)!)])),
           }))}
         />
       </Section>
