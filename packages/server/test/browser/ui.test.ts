@@ -175,6 +175,27 @@ describe('web UI in Chromium', () => {
     await shot('run-artifacts');
   });
 
+  it('offers one Download button for a file, with a preview or without one', async () => {
+    const experimentId = await tracker.createExperiment('downloads');
+    const run = await tracker.createRun({ experimentId, name: 'with-files' });
+    const id = run.info.runId;
+    await tracker.logArtifact(id, 'raw.bin', new Uint8Array([0, 1, 2, 255]));
+    await tracker.logArtifact(id, 'notes.txt', 'plain words');
+    const p = await visit(`#/runs/${id}`);
+    const preview = p.locator('.browser-preview');
+    await p.click('.browser-tree button:text-is("raw.bin")');
+    await expect.poll(() => preview.locator('[data-type=file]').count()).toBe(1);
+    expect(await preview.locator('button:text-is("Download")').count()).toBe(1);
+    const [download] = await Promise.all([
+      p.waitForEvent('download'),
+      preview.locator('button:text-is("Download")').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('raw.bin');
+    await p.click('.browser-tree button:text-is("notes.txt")');
+    await expect.poll(() => preview.locator('pre.file-text').textContent()).toBe('plain words');
+    expect(await preview.locator('button:text-is("Download")').count()).toBe(1);
+  });
+
   it('compares runs: param diff, metric histories by step, parallel coordinates', async () => {
     const p = await visit(`#/compare?runs=${demo.sweep.join(',')}`);
     await expect.poll(() => p.locator('table.diff tbody tr').count()).toBe(2);

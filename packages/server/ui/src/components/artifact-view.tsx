@@ -16,26 +16,40 @@ type Loaded =
   | { kind: 'text'; text: string }
   | { kind: 'binary' };
 
-async function load(runId: string, info: ArtifactInfo): Promise<Loaded> {
-  const json = async <T,>() => JSON.parse(await artifactText(runId, info.path)) as T;
+/** How an artifact is shown, known from its record before its bytes are read. */
+function kindOf(info: ArtifactInfo): Loaded['kind'] {
   switch (info.type) {
     case 'image':
-      return { kind: 'image', src: await dataUrl(await artifactBlob(runId, info.path)) };
     case 'markdown':
-      return { kind: 'markdown', text: await artifactText(runId, info.path) };
     case 'table':
-      return { kind: 'table', table: await json<TableJson>() };
     case 'link':
-      return { kind: 'link', link: await json<LinkJson>() };
     case 'progress':
-      return { kind: 'progress', progress: await json<ProgressJson>() };
+      return info.type;
     default:
-      if (info.mediaType.startsWith('image/'))
-        return { kind: 'image', src: await dataUrl(await artifactBlob(runId, info.path)) };
+      if (info.mediaType.startsWith('image/')) return 'image';
       // HTML is shown as its source: the page never runs a run's markup.
-      if (info.mediaType.startsWith('text/') && info.size <= 100_000)
-        return { kind: 'text', text: await artifactText(runId, info.path) };
-      return { kind: 'binary' };
+      if (info.mediaType.startsWith('text/') && info.size <= 100_000) return 'text';
+      return 'binary';
+  }
+}
+
+async function load(runId: string, info: ArtifactInfo): Promise<Loaded> {
+  const json = async <T,>() => JSON.parse(await artifactText(runId, info.path)) as T;
+  const kind = kindOf(info);
+  switch (kind) {
+    case 'image':
+      return { kind, src: await dataUrl(await artifactBlob(runId, info.path)) };
+    case 'markdown':
+    case 'text':
+      return { kind, text: await artifactText(runId, info.path) };
+    case 'table':
+      return { kind, table: await json<TableJson>() };
+    case 'link':
+      return { kind, link: await json<LinkJson>() };
+    case 'progress':
+      return { kind, progress: await json<ProgressJson>() };
+    case 'binary':
+      return { kind };
   }
 }
 
@@ -127,8 +141,19 @@ export function DownloadButton({ runId, path }: { runId: string; path: string })
   );
 }
 
-/** One artifact: its name, kind and version, and its content rendered for its kind. */
-export function ArtifactView({ runId, info }: { runId: string; info: ArtifactInfo }) {
+/**
+ * One artifact: its name, kind and version, and its content rendered for its kind. A file with
+ * no preview is offered as a download; `download` offers one beside a preview too.
+ */
+export function ArtifactView({
+  runId,
+  info,
+  download = false,
+}: {
+  runId: string;
+  info: ArtifactInfo;
+  download?: boolean;
+}) {
   return (
     <div class="artifact" data-type={info.type}>
       <div class="artifact-head">
@@ -142,6 +167,9 @@ export function ArtifactView({ runId, info }: { runId: string; info: ArtifactInf
         {info.description ? <div class="muted">{info.description}</div> : null}
       </div>
       <Content runId={runId} info={info} />
+      {download && kindOf(info) !== 'binary' ? (
+        <DownloadButton runId={runId} path={info.path} />
+      ) : null}
     </div>
   );
 }

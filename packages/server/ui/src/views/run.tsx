@@ -76,10 +76,7 @@ function ArtifactBrowser({ runId }: { runId: string }) {
         {open === undefined ? (
           <p class="muted">Pick a file to preview it.</p>
         ) : info ? (
-          <>
-            <ArtifactView key={open} runId={runId} info={info} />
-            <DownloadButton runId={runId} path={open} />
-          </>
+          <ArtifactView key={open} runId={runId} info={info} download />
         ) : (
           <DownloadButton runId={runId} path={open} />
         )}
