@@ -16,6 +16,11 @@ interface Filters {
   until: string;
 }
 
+/** How many more runs "Load more" shows. */
+const PAGE_SIZE = 100;
+/** The most runs `/api/flow-runs` answers in one request (its `limit`'s maximum). */
+const MAX_LIMIT = 1000;
+
 const dayStart = (date: string) =>
   date === '' ? undefined : new Date(`${date}T00:00:00`).getTime();
 
@@ -44,19 +49,20 @@ export function FlowRunsView() {
       state: filters.state || undefined,
       since: dayStart(filters.since),
       until: filters.until === '' ? undefined : dayStart(filters.until)! + 86_400_000,
-      limit: 100,
     };
+    // Every page loaded so far in one request (so a live event re-reads them at once), in
+    // several only past the most one request may ask for.
+    const wanted = PAGE_SIZE * pages;
     const runs: FlowRunSummary[] = [];
     let pageToken: string | undefined;
-    for (let i = 0; i < pages; i++) {
+    do {
       const page = await getJson<{ flowRuns: FlowRunSummary[]; nextPageToken?: string }>(
         '/api/flow-runs',
-        { ...query, pageToken },
+        { ...query, limit: Math.min(MAX_LIMIT, wanted - runs.length), pageToken },
       );
       runs.push(...page.flowRuns);
       pageToken = page.nextPageToken;
-      if (pageToken === undefined) break;
-    }
+    } while (pageToken !== undefined && runs.length < wanted);
     return { runs, more: pageToken !== undefined };
   }, [filters, pages]);
   const readAgain = useCoalesced(list.reload);
