@@ -413,4 +413,37 @@ describe('web UI in Chromium', () => {
     expect(errors.every((e) => e.includes('503') || e.includes('EventSource'))).toBe(true);
     errors.length = 0;
   });
+
+  it("shows a running flow run's time so far alike on the list, its page, its tracking run and the runs table", async () => {
+    // Last in the file: the other tests count the flow runs of the demo store.
+    const experimentId = await tracker.createExperiment('durations');
+    const run = await tracker.createRun({
+      experimentId,
+      name: 'long-haul',
+      startTime: Date.now() - 90 * 60_000 - 10_000,
+      tags: { 'tideflow.flowName': 'slow' },
+    });
+    const id = run.info.runId;
+    await tracker.setFlowRun(id, {
+      flowName: 'slow',
+      state: 'RUNNING',
+      stateHistory: [{ type: 'RUNNING', timestamp: run.info.startTime }],
+      parameters: {},
+    });
+    let p = await visit('#/flow-runs');
+    await expect.poll(() => rowOf(p, id).textContent()).toContain('1h 30m');
+    await page.close();
+    expect(errors).toEqual([]);
+    p = await visit(`#/flow-runs/${id}`);
+    await expect.poll(() => p.locator('.summary').textContent()).toContain('duration 1h 30m');
+    await page.close();
+    expect(errors).toEqual([]);
+    p = await visit(`#/runs/${id}`);
+    await expect.poll(() => p.locator('.summary').textContent()).toContain('duration 1h 30m');
+    await page.close();
+    expect(errors).toEqual([]);
+    p = await visit('#/experiments');
+    await p.click('nav.side a:text-is("durations")');
+    await expect.poll(() => rowOf(p, id).textContent()).toContain('1h 30m');
+  });
 });

@@ -20,6 +20,17 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(m / 60)}h ${pad(m % 60)}m`;
 }
 
+/**
+ * How long a run took (`endTime - startTime`), or has taken so far while it has no end: the
+ * one duration every page shows for a flow run or a tracking run.
+ */
+export function runDuration(
+  run: { startTime: number; endTime: number | null },
+  now: number = Date.now(),
+): number {
+  return (run.endTime ?? now) - run.startTime;
+}
+
 /** A metric value with at most 4 significant digits (integers as they are). */
 export function formatNumber(v: number | undefined): string {
   if (v === undefined) return '';

@@ -1,4 +1,4 @@
-import { formatDuration, stateName } from '../format.js';
+import { formatDuration, runDuration, stateName } from '../format.js';
 import { href } from '../router.js';
 import type { FlowRunSummary, StateTransition, TaskRun } from '../types.js';
 
@@ -49,7 +49,7 @@ export function Timeline({
       cached: false,
       retries: [],
       link: href('flow-runs', s.runId),
-      title: `subflow ${s.flowName}: ${stateName(s.state)}, ${formatDuration(s.durationMs)}`,
+      title: `subflow ${s.flowName}: ${stateName(s.state)}, ${formatDuration(runDuration(s, now))}`,
     })),
     ...taskRuns.map((t) => {
       const first = t.startTime ?? t.stateHistory[0]?.timestamp ?? start;

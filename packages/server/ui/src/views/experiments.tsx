@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { getJson } from '../api.js';
 import { ErrorBox, StateBadge } from '../components/common.js';
 import { VirtualRows } from '../components/virtual-rows.js';
-import { formatDuration, formatNumber, formatTime } from '../format.js';
+import { formatDuration, formatNumber, formatTime, runDuration } from '../format.js';
 import { cellOf, columnId, columnsOf, loadRuns, nestRows } from '../runs-data.js';
 import type { Column } from '../runs-data.js';
 import { href } from '../router.js';
@@ -220,9 +220,7 @@ function RunsTable({ experimentId }: { experimentId: string }) {
                 <StateBadge state={row.status} />
               </span>
               <span>{formatTime(row.startTime)}</span>
-              <span>
-                {formatDuration(row.endTime === null ? null : row.endTime - row.startTime)}
-              </span>
+              <span>{formatDuration(runDuration(row))}</span>
               {shownColumns.map((c) => {
                 const v = cellOf(row, c);
                 return (

@@ -3,7 +3,7 @@ import { getJson } from '../api.js';
 import { ArtifactView, latestArtifacts } from '../components/artifact-view.js';
 import { ErrorBox, KeyValueTable, Section, StateBadge } from '../components/common.js';
 import { Timeline } from '../components/timeline.js';
-import { formatDuration, formatTime, stateName } from '../format.js';
+import { formatDuration, formatTime, runDuration, stateName } from '../format.js';
 import { concerns, withFlowRunEvent, withTaskRun } from '../live-patch.js';
 import { linkExpiresSoon } from '../links.js';
 import { useCoalesced, useLive } from '../live.js';
@@ -105,9 +105,8 @@ export function FlowRunView({ runId }: { runId: string }) {
       </h1>
       <p class="summary">
         Flow <strong>{run.flowName}</strong> · started {formatTime(run.startTime)} · duration{' '}
-        {formatDuration(run.durationMs ?? Date.now() - run.startTime)} · {run.taskRuns} task runs,{' '}
-        {run.cachedHits} cached, {run.retries} retries ·{' '}
-        <a href={href('runs', run.runId)}>tracking run</a>
+        {formatDuration(runDuration(run))} · {run.taskRuns} task runs, {run.cachedHits} cached,{' '}
+        {run.retries} retries · <a href={href('runs', run.runId)}>tracking run</a>
         {d.report ? (
           <>
             {' · '}

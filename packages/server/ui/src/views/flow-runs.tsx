@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { getJson } from '../api.js';
 import { ErrorBox, StateBadge } from '../components/common.js';
-import { formatDuration, formatTime, stateName } from '../format.js';
+import { formatDuration, formatTime, runDuration, stateName } from '../format.js';
 import { withFlowRunState } from '../live-patch.js';
 import { useCoalesced, useLive } from '../live.js';
 import { href } from '../router.js';
@@ -150,11 +150,7 @@ export function FlowRunsView() {
                 <StateBadge state={r.state} />
               </td>
               <td>{formatTime(r.startTime)}</td>
-              <td>
-                {formatDuration(
-                  r.durationMs ?? (r.endTime === null ? Date.now() - r.startTime : null),
-                )}
-              </td>
+              <td>{formatDuration(runDuration(r))}</td>
               <td>
                 <TaskCounts counts={r.taskCounts} />
               </td>

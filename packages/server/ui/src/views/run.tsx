@@ -3,7 +3,7 @@ import { getJson } from '../api.js';
 import { ArtifactView, DownloadButton } from '../components/artifact-view.js';
 import { ErrorBox, KeyValueTable, Section, StateBadge } from '../components/common.js';
 import { MetricChart } from '../components/metric-chart.js';
-import { formatBytes, formatDuration, formatNumber, formatTime } from '../format.js';
+import { formatBytes, formatDuration, formatNumber, formatTime, runDuration } from '../format.js';
 import { href } from '../router.js';
 import { toRow } from '../runs-data.js';
 import type { ArtifactInfo, MetricPoint, MlflowRun } from '../types.js';
@@ -140,8 +140,7 @@ export function RunView({ runId }: { runId: string }) {
         {r.name} <StateBadge state={r.status} />
       </h1>
       <p class="summary">
-        Run {r.id} · started {formatTime(r.startTime)} · duration{' '}
-        {formatDuration(r.endTime === null ? null : r.endTime - r.startTime)}
+        Run {r.id} · started {formatTime(r.startTime)} · duration {formatDuration(runDuration(r))}
       </p>
       <div class="columns">
         <Section title="Parameters">
