@@ -2,8 +2,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
+  FINAL_STATE_TYPES,
   MemoryTracker,
   Registry,
+  STATE_NAMES,
+  STATE_TYPES,
   configure,
   createMemoryCacheStore,
   flow,
@@ -16,6 +19,7 @@ import { createServer } from '@tideflow/server';
 import type { TideflowServer } from '@tideflow/server';
 import { HOSTILE, seedDemo } from '../fixtures/demo-store.js';
 import type { DemoRuns } from '../fixtures/demo-store.js';
+import * as uiStates from '../../ui/src/states.js';
 import { SCREENSHOTS, launch, openPage, recordRunningFlow } from './browser.js';
 
 // One browser and one server for the file; each test opens its own page and must leave no
@@ -445,5 +449,35 @@ describe('web UI in Chromium', () => {
     p = await visit('#/experiments');
     await p.click('nav.side a:text-is("durations")');
     await expect.poll(() => rowOf(p, id).textContent()).toContain('1h 30m');
+  });
+
+  it("names states as core does, the same on a badge, in the state history and in the list's filter", async () => {
+    // The UI restates core's states (a value import would bundle Node code): they must agree.
+    expect(uiStates.STATE_NAMES).toEqual(STATE_NAMES);
+    expect(uiStates.STATE_TYPES).toEqual(STATE_TYPES);
+    expect(uiStates.FINAL_STATES).toEqual(FINAL_STATE_TYPES);
+    expect(uiStates.stateName('FINISHED')).toBe('Finished');
+    expect(uiStates.stateName('constructor')).toBe('Constructor');
+
+    const id = await recordRunningFlow(tracker, 'states', 'slowpoke', 'too-slow');
+    const started = Date.now();
+    await tracker.setFlowRun(id, {
+      flowName: 'slowpoke',
+      state: 'TIMED_OUT',
+      stateHistory: [
+        { type: 'RUNNING', timestamp: started },
+        { type: 'TIMED_OUT', name: 'TimedOut', timestamp: started + 5, message: 'took too long' },
+      ],
+      parameters: {},
+    });
+    const p = await visit(`#/flow-runs/${id}`);
+    await expect.poll(() => p.locator('h1 .badge').textContent()).toBe('TimedOut');
+    expect(await p.locator('table.states tbody tr').allTextContents()).toEqual([
+      expect.stringContaining('Running'),
+      expect.stringMatching(/TimedOut\s*took too long$/),
+    ]);
+    await p.click('a:text-is("Flow runs")');
+    const option = p.locator('select[name=state] option[value=TIMED_OUT]');
+    await expect.poll(() => option.textContent()).toBe('TimedOut');
   });
 });

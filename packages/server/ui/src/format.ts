@@ -47,9 +47,3 @@ export function formatBytes(n: number): string {
   if (n < 1e6) return `${(n / 1000).toFixed(1)} kB`;
   return `${(n / 1e6).toFixed(1)} MB`;
 }
-
-/** The display name of a state type (`TIMED_OUT` → `Timed out`). */
-export function stateName(type: string): string {
-  const s = type.toLowerCase().replace('_', ' ');
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}

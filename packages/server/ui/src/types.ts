@@ -5,28 +5,6 @@ import type { StateTransition, StateType } from '@tideflow/core';
 
 export type { StateTransition, StateType } from '@tideflow/core';
 
-export const STATE_TYPES: readonly StateType[] = [
-  'PENDING',
-  'RUNNING',
-  'RETRYING',
-  'COMPLETED',
-  'CACHED',
-  'FAILED',
-  'TIMED_OUT',
-  'CANCELLED',
-  'CRASHED',
-];
-
-/** The states a run ends in (nothing changes after them). */
-export const FINAL_STATES: readonly StateType[] = [
-  'COMPLETED',
-  'CACHED',
-  'FAILED',
-  'TIMED_OUT',
-  'CANCELLED',
-  'CRASHED',
-];
-
 export interface FlowRunSummary {
   runId: string;
   name: string;

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { stateName } from '../format.js';
+import { stateName } from '../states.js';
 
 /** A state as a coloured badge. */
 export function StateBadge({ state }: { state: string }) {

@@ -1,4 +1,5 @@
-import { formatDuration, runDuration, stateName } from '../format.js';
+import { formatDuration, runDuration } from '../format.js';
+import { stateName } from '../states.js';
 import { href } from '../router.js';
 import type { FlowRunSummary, StateTransition, TaskRun } from '../types.js';
 

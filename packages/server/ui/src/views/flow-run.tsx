@@ -3,12 +3,12 @@ import { getJson } from '../api.js';
 import { ArtifactView, latestArtifacts } from '../components/artifact-view.js';
 import { ErrorBox, KeyValueTable, Section, StateBadge } from '../components/common.js';
 import { Timeline } from '../components/timeline.js';
-import { formatDuration, formatTime, runDuration, stateName } from '../format.js';
+import { formatDuration, formatTime, runDuration } from '../format.js';
 import { concerns, withFlowRunEvent, withTaskRun } from '../live-patch.js';
 import { linkExpiresSoon } from '../links.js';
 import { useCoalesced, useLive } from '../live.js';
 import { href } from '../router.js';
-import { FINAL_STATES } from '../types.js';
+import { FINAL_STATES, stateName } from '../states.js';
 import type { FlowRunDetail, LogLine } from '../types.js';
 import { useAsync } from '../use-async.js';
 
@@ -75,7 +75,7 @@ export function FlowRunView({ runId }: { runId: string }) {
         detail.mutate((v) =>
           e.type === 'task-run' ? withTaskRun(v, e.data) : withFlowRunEvent(v, e.data),
         );
-      } else if (d && FINAL_STATES.includes(d.flowRun.state)) {
+      } else if (d && FINAL_STATES.has(d.flowRun.state)) {
         return;
       }
       // Read again: what the event does not carry, or whether another run's event is about a
@@ -165,7 +165,7 @@ export function FlowRunView({ runId }: { runId: string }) {
             {run.stateHistory.map((s, i) => (
               <tr key={i}>
                 <td>{formatTime(s.timestamp)}</td>
-                <td>{s.name ?? stateName(s.type)}</td>
+                <td>{stateName(s.type)}</td>
                 <td>{s.message ?? ''}</td>
               </tr>
             ))}

@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
 import { getJson } from '../api.js';
 import { ErrorBox, StateBadge } from '../components/common.js';
-import { formatDuration, formatTime, runDuration, stateName } from '../format.js';
+import { formatDuration, formatTime, runDuration } from '../format.js';
 import { withFlowRunState } from '../live-patch.js';
 import { useCoalesced, useLive } from '../live.js';
 import { href } from '../router.js';
-import { STATE_TYPES } from '../types.js';
+import { STATE_TYPES, stateName } from '../states.js';
 import type { FlowRunSummary } from '../types.js';
 import { useAsync } from '../use-async.js';
 
