@@ -4,6 +4,8 @@
 import type { StateTransition, StateType } from '@tideflow/core';
 
 export type { StateTransition, StateType } from '@tideflow/core';
+// The MLflow shapes as the server writes them (types only, erased from the bundle).
+export type { MlflowExperiment, MlflowRun } from '@tideflow/server';
 
 export interface FlowRunSummary {
   runId: string;
@@ -69,31 +71,6 @@ export interface LogLine {
 export interface KeyValue {
   key: string;
   value: string;
-}
-
-export interface MlflowRun {
-  info: {
-    run_id: string;
-    run_name: string;
-    experiment_id: string;
-    status: string;
-    start_time: number;
-    end_time?: number;
-    lifecycle_stage: string;
-  };
-  data: {
-    metrics?: { key: string; value: number }[];
-    params?: KeyValue[];
-    tags?: KeyValue[];
-  };
-}
-
-export interface MlflowExperiment {
-  experiment_id: string;
-  name: string;
-  lifecycle_stage: string;
-  creation_time: number;
-  last_update_time: number;
 }
 
 export interface MetricPoint {
