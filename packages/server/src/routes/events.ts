@@ -5,6 +5,7 @@ import type { ServerResponse } from 'node:http';
 import { ApiError } from '../api-error.js';
 import type { ChangeFeed, ResyncEvent } from '../change-feed.js';
 import { jsonNumber } from '../json-number.js';
+import { QUERY_TOKEN_ROUTE } from '../security.js';
 
 /** The path of the live-update stream. */
 export const EVENTS_PATH = '/api/events';
@@ -61,6 +62,7 @@ export function eventRoutes(
   app.get<{ Querystring: { flowRunId?: string; token?: string } }>(
     EVENTS_PATH,
     {
+      config: QUERY_TOKEN_ROUTE,
       schema: {
         summary: 'Live updates (server-sent events)',
         description:
