@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { SIGNED_URL_ROUTE } from '../security.js';
 import type { LinkMaker } from '../signed-urls.js';
 import { ApiError } from '../api-error.js';
-import { ERROR_SCHEMA } from './mlflow-shapes.js';
+import { ERROR_SCHEMA, MLFLOW_ERRORS } from './mlflow-shapes.js';
 import {
   artifactInfoSchema,
   logLineSchema,
@@ -78,7 +78,6 @@ const TASK_RUN_SCHEMA = {
     ...taskRunSchema.properties,
   },
 } as const;
-const ERRORS = { 400: ERROR_SCHEMA, 404: ERROR_SCHEMA };
 
 /** Ajv's first complaint, naming the parameter (Ajv's own text leaves unknown ones unnamed). */
 function schemaErrorFormatter(
@@ -219,7 +218,7 @@ export function flowRunRoutes(app: FastifyInstance, tracker: Tracker, link: Link
               nextPageToken: { type: 'string' },
             },
           },
-          ...ERRORS,
+          ...MLFLOW_ERRORS,
         },
       },
     },
@@ -303,7 +302,7 @@ export function flowRunRoutes(app: FastifyInstance, tracker: Tracker, link: Link
               },
             },
           },
-          ...ERRORS,
+          ...MLFLOW_ERRORS,
         },
       },
     },
@@ -364,7 +363,7 @@ export function flowRunRoutes(app: FastifyInstance, tracker: Tracker, link: Link
         },
         response: {
           200: { type: 'object', properties: { logs: { type: 'array', items: logLineSchema } } },
-          ...ERRORS,
+          ...MLFLOW_ERRORS,
         },
       },
     },

@@ -1,10 +1,8 @@
 import type { ModelVersion, Tracker } from '@tideflow/core';
 import type { FastifyInstance } from 'fastify';
-import { ERROR_SCHEMA } from './mlflow-shapes.js';
+import { ERROR_SCHEMA, MLFLOW_BASE } from './mlflow-shapes.js';
 import { MODEL_VERSION_SCHEMA, mlflowVersion } from './models.js';
 import { parseRegistryFilter } from './registry-filter.js';
-
-const BASE = '/api/2.0/mlflow';
 
 /**
  * MLflow's `GET model-versions/search`: the versions of every registered model matching
@@ -13,7 +11,7 @@ const BASE = '/api/2.0/mlflow';
  */
 export function modelSearchRoutes(app: FastifyInstance, tracker: Tracker): void {
   app.get<{ Querystring: { filter?: string; max_results?: number } }>(
-    `${BASE}/model-versions/search`,
+    `${MLFLOW_BASE}/model-versions/search`,
     {
       schema: {
         summary: 'Search model versions',
