@@ -10,8 +10,23 @@ export interface ResyncEvent {
   kind: 'resync';
 }
 
+/**
+ * What a subscription receives when the store fails to read its changes: the feed polls on from
+ * the same cursor, so nothing is lost once the store reads again; until then the client's view
+ * may be stale. Sent once per run of failures.
+ */
+export interface FeedErrorEvent {
+  /** Discriminant. */
+  kind: 'error';
+  /** What the store threw. */
+  error: unknown;
+}
+
 /** Receives the changes of a {@link ChangeFeed} subscription, each with the cursor after it. */
-export type ChangeListener = (change: TrackerChange | ResyncEvent, cursor: ChangeCursor) => void;
+export type ChangeListener = (
+  change: TrackerChange | ResyncEvent | FeedErrorEvent,
+  cursor: ChangeCursor,
+) => void;
 
 /** Options of {@link ChangeFeed}. */
 export interface ChangeFeedOptions {
@@ -21,8 +36,6 @@ export interface ChangeFeedOptions {
    * @default 100
    */
   intervalMs?: number;
-  /** Called with an error the store threw while polling (the feed polls on). */
-  onError?: (error: unknown) => void;
 }
 
 /** A live subscription of a {@link ChangeFeed}. */
@@ -56,11 +69,13 @@ export class ChangeFeed {
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private closed = false;
+  /** Whether the last poll failed (its error was told; the next ones are not, until one succeeds). */
+  private failing = false;
   private readonly intervalMs: number;
 
   constructor(
     private readonly tracker: Tracker,
-    private readonly options: ChangeFeedOptions = {},
+    options: ChangeFeedOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 100;
   }
@@ -107,7 +122,12 @@ export class ChangeFeed {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.polling = this.poll()
-        .catch((error: unknown) => this.options.onError?.(error))
+        .then(
+          () => {
+            this.failing = false;
+          },
+          (error: unknown) => this.fail(error),
+        )
         .finally(() => {
           this.polling = undefined;
           this.schedule();
@@ -142,13 +162,25 @@ export class ChangeFeed {
     }
   }
 
+  /** Tells every subscriber that the store failed, at the first failure of a run of them. */
+  private fail(error: unknown): void {
+    if (this.failing) return;
+    this.failing = true;
+    for (const sub of [...this.subscribers]) this.tell(sub, { kind: 'error', error });
+  }
+
   /** Tells a subscriber to reload, and moves it to `cursor` (the feed's end). */
   private resync(sub: Subscriber, cursor: ChangeCursor): void {
     sub.cursor = { ...cursor };
+    this.tell(sub, { kind: 'resync' });
+  }
+
+  /** Calls a subscriber's listener; one that throws is unsubscribed, so it cannot stall the others. */
+  private tell(sub: Subscriber, event: TrackerChange | ResyncEvent | FeedErrorEvent): void {
     try {
-      sub.listener({ kind: 'resync' }, sub.cursor);
-    } catch (error) {
-      this.options.onError?.(error);
+      sub.listener(event, sub.cursor);
+    } catch {
+      this.subscribers.delete(sub);
     }
   }
 
@@ -157,10 +189,6 @@ export class ChangeFeed {
     const stream = changeStream(change);
     if (change.seq <= sub.cursor[stream]) return;
     sub.cursor = { ...sub.cursor, [stream]: change.seq };
-    try {
-      sub.listener(change, sub.cursor);
-    } catch (error) {
-      this.options.onError?.(error);
-    }
+    this.tell(sub, change);
   }
 }

@@ -124,10 +124,8 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
   tideflowArtifactRoutes(app, tracker, resolved.uploadLimit);
   tideflowRegistryEditRoutes(app, tracker);
   tideflowRecordRoutes(app, tracker);
-  const feed = new ChangeFeed(tracker, {
-    intervalMs: resolved.livePollMs,
-    onError: (error) => app.log.error(error),
-  });
+  // The feed's store errors reach the clients as `error` events (the server has no log).
+  const feed = new ChangeFeed(tracker, { intervalMs: resolved.livePollMs });
   const live = eventRoutes(app, tracker, feed, resolved.livePingMs);
   // After the live streams ended (eventRoutes' own preClose): no connection may hold the close.
   app.addHook('preClose', async () => sockets.close());

@@ -21,6 +21,8 @@ declare module 'fastify' {
     public?: boolean;
     /** Also opens with a URL signed by the server's {@link UrlSigner} (`?exp=&sig=`). */
     signedUrl?: boolean;
+    /** Also takes the bearer token as `?token=` on `GET` (a browser's EventSource cannot send headers). */
+    queryToken?: boolean;
   }
 }
 
@@ -29,12 +31,12 @@ export const SIGNED_URL_ROUTE = { signedUrl: true };
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** The only route that takes the token as `?token=`: a browser's EventSource cannot send headers. */
-const QUERY_TOKEN_PATHS = new Set(['/api/events']);
+/** The route config of a route that also takes the token as `?token=` (the live-update stream). */
+export const QUERY_TOKEN_ROUTE = { queryToken: true };
 
-/** Whether a `GET` of a {@link QUERY_TOKEN_PATHS} route carries the token as `?token=`. */
+/** Whether a `GET` of a route with `config.queryToken` carries the token as `?token=`. */
 function queryTokenMatches(request: FastifyRequest, token: string): boolean {
-  if (request.method !== 'GET' || !QUERY_TOKEN_PATHS.has(request.url.split('?')[0])) return false;
+  if (request.method !== 'GET' || request.routeOptions.config.queryToken !== true) return false;
   const given = (request.query as Record<string, unknown> | undefined)?.token;
   return typeof given === 'string' && bearerTokenMatches(`Bearer ${given}`, token);
 }
@@ -49,7 +51,7 @@ function hostName(header: string): string {
  * Installs the request guards, in order: security headers on every reply, `Host` allow-list
  * (403), CORS for the configured origins only (none by default), bearer token on every route
  * but the UI's static files (401; a route with `config.signedUrl` also opens with a URL that
- * `signer` signed, see {@link UrlSigner}), and JSON-only bodies on mutating methods (415), so a cross-site form
+ * `signer` signed, see {@link UrlSigner}, and one with `config.queryToken` takes `?token=`), and JSON-only bodies on mutating methods (415), so a cross-site form
  * post never reaches a route.
  */
 export function installSecurity(

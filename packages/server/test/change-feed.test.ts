@@ -31,4 +31,24 @@ describe('ChangeFeed', () => {
     await feed.close();
     await tracker.close();
   });
+  it('unsubscribes a listener that throws, and goes on delivering to the others', async () => {
+    const tracker = new MemoryTracker();
+    const id = (await tracker.createRun()).info.runId;
+    const feed = new ChangeFeed(tracker, { intervalMs: 10 });
+    const kinds: string[] = [];
+    await feed.subscribe(() => {
+      throw new Error('a broken client');
+    });
+    await feed.subscribe((change) => kinds.push(change.kind));
+    expect(feed.size).toBe(2);
+    await tracker.setFlowRun(id, record('RUNNING'));
+    for (let i = 0; i < 100 && kinds.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(kinds).toEqual(['flow-run']);
+    expect(feed.size).toBe(1);
+    await tracker.setFlowRun(id, record('COMPLETED'));
+    for (let i = 0; i < 100 && kinds.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(kinds).toEqual(['flow-run', 'flow-run']);
+    await feed.close();
+    await tracker.close();
+  });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryTracker } from '@tideflow/core';
 import type { FlowRunRecord, TaskRunRecord } from '@tideflow/core';
 import { createServer } from '@tideflow/server';
@@ -192,6 +192,39 @@ describe('GET /api/events', () => {
     const s = await serve({ livePingMs: 30 });
     const c = await sse(`${s.url}/api/events`);
     await c.waitForComment((x) => x === 'ping');
+  });
+
+  it('sends an error event when the store fails to read its changes, then goes on', async () => {
+    const tracker = new MemoryTracker();
+    const s = await serve({ tracker });
+    const c = await sse(`${s.url}/api/events`);
+    await c.waitForComment((x) => x === 'connected');
+    const read = tracker.readChanges.bind(tracker);
+    let broken = true;
+    const spy = vi.spyOn(tracker, 'readChanges').mockImplementation(async (...args) => {
+      if (broken) throw new Error('disk I/O error at /secret/path');
+      return read(...args);
+    });
+    try {
+      const id = (await tracker.createRun()).info.runId;
+      await tracker.setFlowRun(id, flowRecord('RUNNING'));
+      const error = await c.waitFor((e) => e.event === 'error');
+      expect(error.id).toBeUndefined();
+      const body = JSON.parse(error.data) as { error_code: string; message: string };
+      expect(body.error_code).toBe('INTERNAL_ERROR');
+      expect(body.message).toMatch(/tracking store failed to read its changes/);
+      // The store's own text stays on the server, as in a 500 answer.
+      expect(body.message).not.toContain('/secret/path');
+      // Told once per run of failures, not at every poll.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(c.events.filter((e) => e.event === 'error')).toHaveLength(1);
+      // The store reads again: the change written meanwhile arrives, nothing lost.
+      broken = false;
+      const change = await c.waitFor((e) => e.event === 'flow-run');
+      expect(data(change)).toMatchObject({ runId: id, state: 'RUNNING' });
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('takes the token as ?token= on this route only', async () => {

@@ -181,3 +181,48 @@ describe('OpenAPI', () => {
     );
   });
 });
+
+describe('flow-run records as the store keeps them', () => {
+  it('answers transitions, task runs and log lines with their times exact (epoch ms may be fractional)', async () => {
+    const tracker = new MemoryTracker();
+    const own = await createServer({ tracker, port: 0 });
+    try {
+      const at = 1_700_000_000_000.25;
+      const { info } = await tracker.createRun({ tags: { 'tideflow.flowName': 'exact' } });
+      await tracker.setFlowRun(info.runId, {
+        flowName: 'exact',
+        state: 'RUNNING',
+        stateHistory: [{ type: 'RUNNING', timestamp: at }],
+        parameters: {},
+      });
+      await tracker.upsertTaskRun(info.runId, {
+        taskRunId: 't',
+        taskName: 'step',
+        taskRunName: 'step',
+        state: 'COMPLETED',
+        stateHistory: [
+          { type: 'RUNNING', timestamp: at },
+          { type: 'COMPLETED', timestamp: at + 1.5 },
+        ],
+        startTime: at,
+        endTime: at + 1.5,
+        durationMs: 1.5,
+        attempts: 1,
+        cacheKey: null,
+        cacheHit: false,
+        error: null,
+      });
+      await tracker.logLines(info.runId, [{ timestamp: at, level: 'info', message: 'hi' }]);
+      const run = (await own.app.inject({ url: `/api/flow-runs/${info.runId}` })).json();
+      expect(run.flowRun.stateHistory).toEqual(
+        (await tracker.getFlowRun(info.runId))!.stateHistory,
+      );
+      const [task] = await tracker.listTaskRuns(info.runId);
+      expect(run.taskRuns).toEqual([{ ...task, runId: info.runId }]);
+      const logs = (await own.app.inject({ url: `/api/flow-runs/${info.runId}/logs` })).json();
+      expect(logs.logs).toEqual(await tracker.getLogs(info.runId));
+    } finally {
+      await own.close();
+    }
+  });
+});

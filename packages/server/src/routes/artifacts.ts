@@ -1,7 +1,7 @@
 import type { Tracker } from '@tideflow/core';
 import type { FastifyInstance } from 'fastify';
 import { confineArtifactPath } from '../artifact-path.js';
-import { ERROR_SCHEMA } from './mlflow-shapes.js';
+import { ERROR_SCHEMA, ONE_RUN_ID, RUN_ID_PROPS, runIdOf } from './mlflow-shapes.js';
 
 /** One entry of MLflow's `artifacts/list` answer. */
 interface FileInfo {
@@ -10,16 +10,7 @@ interface FileInfo {
   file_size?: number;
 }
 
-const RUN_QUERY = {
-  run_id: { type: 'string', minLength: 1, maxLength: 64 },
-  run_uuid: { type: 'string', minLength: 1, maxLength: 64 },
-  path: { type: 'string', maxLength: 1000 },
-} as const;
-
-/** The run id of a query that may name it `run_id` or (older clients) `run_uuid`. */
-function runIdOf(query: { run_id?: string; run_uuid?: string }): string {
-  return query.run_id ?? query.run_uuid ?? '';
-}
+const RUN_QUERY = { ...RUN_ID_PROPS, path: { type: 'string', maxLength: 1000 } } as const;
 
 /**
  * MLflow's artifact routes: `GET /api/2.0/mlflow/artifacts/list` (the direct children of `path`)
@@ -36,7 +27,7 @@ export function artifactRoutes(app: FastifyInstance, tracker: Tracker): void {
         querystring: {
           type: 'object',
           properties: RUN_QUERY,
-          anyOf: [{ required: ['run_id'] }, { required: ['run_uuid'] }],
+          anyOf: ONE_RUN_ID,
         },
         response: {
           200: {
@@ -94,7 +85,7 @@ export function artifactRoutes(app: FastifyInstance, tracker: Tracker): void {
           type: 'object',
           required: ['path'],
           properties: RUN_QUERY,
-          anyOf: [{ required: ['run_id'] }, { required: ['run_uuid'] }],
+          anyOf: ONE_RUN_ID,
         },
       },
     },

@@ -2,9 +2,10 @@ import { formatChangeCursor, parseChangeCursor } from '@tideflow/core';
 import type { ChangeCursor, Tracker, TrackerChange } from '@tideflow/core';
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
-import { ApiError } from '../api-error.js';
-import type { ChangeFeed, ResyncEvent } from '../change-feed.js';
+import { ApiError, toApiError } from '../api-error.js';
+import type { ChangeFeed, FeedErrorEvent, ResyncEvent } from '../change-feed.js';
 import { jsonNumber } from '../json-number.js';
+import { QUERY_TOKEN_ROUTE } from '../security.js';
 
 /** The path of the live-update stream. */
 export const EVENTS_PATH = '/api/events';
@@ -31,8 +32,25 @@ export function sseEvent(change: TrackerChange): { event: string; data: unknown 
   }
 }
 
+/**
+ * The data of an `error` event: a store error's own message when it is a typed one, else (as a
+ * 500 answer) a message that does not leak the error's text.
+ */
+function errorData(error: unknown): { error_code: string; message: string } {
+  const { statusCode, body } = toApiError(error);
+  if (statusCode < 500) return { error_code: body.error_code, message: body.message };
+  return {
+    error_code: body.error_code,
+    message:
+      'The tracking store failed to read its changes; the server keeps trying and this stream goes on from where it was once the store reads again. Reload to be sure of what the page shows.',
+  };
+}
+
 /** One server-sent event as text. JSON has no raw newlines, so `data` is one line. */
-function frame(change: TrackerChange | ResyncEvent, cursor: ChangeCursor): string {
+function frame(change: TrackerChange | ResyncEvent | FeedErrorEvent, cursor: ChangeCursor): string {
+  // An error moves no cursor: no `id`, so the client resumes from the last change it got.
+  if (change.kind === 'error')
+    return `event: error\ndata: ${JSON.stringify(errorData(change.error))}\n\n`;
   const { event, data } =
     change.kind === 'resync' ? { event: 'resync', data: {} } : sseEvent(change);
   return `id: ${formatChangeCursor(cursor)}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -61,10 +79,11 @@ export function eventRoutes(
   app.get<{ Querystring: { flowRunId?: string; token?: string } }>(
     EVENTS_PATH,
     {
+      config: QUERY_TOKEN_ROUTE,
       schema: {
         summary: 'Live updates (server-sent events)',
         description:
-          'A text/event-stream of `flow-run`, `task-run`, `log` and `metric` events, each with an `id` to resume from (`Last-Event-ID`), and a `: ping` comment every 15 s. A `resync` event (data `{}`) says the store no longer keeps the changes the client missed: reload what it shows; the stream goes on from the id of that event. EventSource cannot send headers: on this route the bearer token may be given as `?token=`.',
+          'A text/event-stream of `flow-run`, `task-run`, `log` and `metric` events, each with an `id` to resume from (`Last-Event-ID`), and a `: ping` comment every 15 s. A `resync` event (data `{}`) says the store no longer keeps the changes the client missed: reload what it shows; the stream goes on from the id of that event. An `error` event (data `{ error_code, message }`, no id) says the store failed to read its changes: the stream goes on from where it was once the store reads again; reload (or reconnect) to be sure of what is shown. EventSource cannot send headers: on this route the bearer token may be given as `?token=`.',
         tags: ['live'],
         querystring: {
           type: 'object',
@@ -106,8 +125,14 @@ export function eventRoutes(
         if (res.writableLength > MAX_BUFFERED) res.end();
       };
       const subscription = await feed.subscribe((change, cursor) => {
-        if (change.kind === 'resync' || flowRunId === undefined || change.runId === flowRunId)
+        const all = change.kind === 'resync' || change.kind === 'error';
+        if (!all && flowRunId !== undefined && change.runId !== flowRunId) return;
+        try {
           send(frame(change, cursor));
+        } catch {
+          // A change it cannot send: end the stream rather than go silent.
+          res.end();
+        }
       }, from);
       reply.hijack();
       res.writeHead(200, {

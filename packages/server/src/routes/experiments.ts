@@ -2,16 +2,17 @@ import type { Tracker } from '@tideflow/core';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import {
-  ERROR_SCHEMA,
+  EMPTY_RESPONSE,
   EXPERIMENT_SCHEMA,
+  MLFLOW_BASE,
+  MLFLOW_ERRORS,
   TAG_SCHEMA,
   mlflowExperiment,
   tagRecord,
 } from './mlflow-shapes.js';
 import type { MlflowTag } from './mlflow-shapes.js';
 
-const BASE = '/api/2.0/mlflow/experiments';
-const ERRORS = { 400: ERROR_SCHEMA, 404: ERROR_SCHEMA };
+const BASE = `${MLFLOW_BASE}/experiments`;
 
 /**
  * MLflow's experiment routes: `create`, `update` (rename), `delete` and `restore` (soft, with
@@ -36,7 +37,7 @@ export function experimentRoutes(app: FastifyInstance, tracker: Tracker): void {
         },
         response: {
           200: { type: 'object', properties: { experiment_id: { type: 'string' } } },
-          ...ERRORS,
+          ...MLFLOW_ERRORS,
         },
       },
     },
@@ -47,7 +48,6 @@ export function experimentRoutes(app: FastifyInstance, tracker: Tracker): void {
     },
   );
 
-  const EMPTY = { 200: { type: 'object', properties: {} }, ...ERRORS };
   const EXPERIMENT_ID = { type: 'string', minLength: 1, maxLength: 32 } as const;
   app.post<{ Body: { experiment_id: string; new_name: string } }>(
     `${BASE}/update`,
@@ -64,7 +64,7 @@ export function experimentRoutes(app: FastifyInstance, tracker: Tracker): void {
             new_name: { type: 'string', minLength: 1, maxLength: 500 },
           },
         },
-        response: EMPTY,
+        response: EMPTY_RESPONSE,
       },
     },
     async (request) => {
@@ -82,7 +82,7 @@ export function experimentRoutes(app: FastifyInstance, tracker: Tracker): void {
       additionalProperties: false,
       properties: { experiment_id: EXPERIMENT_ID },
     },
-    response: EMPTY,
+    response: EMPTY_RESPONSE,
   });
   app.post<{ Body: { experiment_id: string } }>(
     `${BASE}/delete`,
@@ -113,7 +113,7 @@ export function experimentRoutes(app: FastifyInstance, tracker: Tracker): void {
           additionalProperties: false,
           properties: { experiment_id: EXPERIMENT_ID, ...TAG_SCHEMA.properties },
         },
-        response: EMPTY,
+        response: EMPTY_RESPONSE,
       },
     },
     async (request) => {
@@ -136,7 +136,7 @@ export function experimentRoutes(app: FastifyInstance, tracker: Tracker): void {
         },
         response: {
           200: { type: 'object', properties: { experiment: EXPERIMENT_SCHEMA } },
-          ...ERRORS,
+          ...MLFLOW_ERRORS,
         },
       },
     },
@@ -158,7 +158,7 @@ export function experimentRoutes(app: FastifyInstance, tracker: Tracker): void {
         },
         response: {
           200: { type: 'object', properties: { experiment: EXPERIMENT_SCHEMA } },
-          ...ERRORS,
+          ...MLFLOW_ERRORS,
         },
       },
     },
@@ -200,7 +200,7 @@ export function experimentRoutes(app: FastifyInstance, tracker: Tracker): void {
       type: 'object',
       properties: { experiments: { type: 'array', items: EXPERIMENT_SCHEMA } },
     },
-    ...ERRORS,
+    ...MLFLOW_ERRORS,
   };
   app.get<{ Querystring: Search }>(
     `${BASE}/search`,

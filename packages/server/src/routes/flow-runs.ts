@@ -12,7 +12,14 @@ import type { FastifyInstance } from 'fastify';
 import { SIGNED_URL_ROUTE } from '../security.js';
 import type { LinkMaker } from '../signed-urls.js';
 import { ApiError } from '../api-error.js';
-import { ERROR_SCHEMA } from './mlflow-shapes.js';
+import { ERROR_SCHEMA, MLFLOW_ERRORS } from './mlflow-shapes.js';
+import {
+  artifactInfoSchema,
+  logLineSchema,
+  runIdParams,
+  taskRunSchema,
+  transitionSchema,
+} from './tideflow-schemas.js';
 
 /** The tag the engine puts on the tracking run of every flow run. */
 const TAG_FLOW_NAME = 'tideflow.flowName';
@@ -42,15 +49,6 @@ const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 const TIME = { type: 'integer', minimum: 0, maximum: 8.64e15 } as const;
 const NULLABLE_TIME = { type: 'integer', nullable: true } as const;
 const STATE = { type: 'string', enum: [...STATE_TYPES] } as const;
-const TRANSITION_SCHEMA = {
-  type: 'object',
-  properties: {
-    type: STATE,
-    name: { type: 'string' },
-    timestamp: { type: 'integer' },
-    message: { type: 'string' },
-  },
-} as const;
 const COUNTS_SCHEMA = {
   type: 'object',
   description: 'Task runs by current state (only states with at least one).',
@@ -72,53 +70,14 @@ const SUMMARY_PROPERTIES = {
   retries: { type: 'integer', description: 'Attempts beyond the first, over all task runs.' },
 } as const;
 const SUMMARY_SCHEMA = { type: 'object', properties: SUMMARY_PROPERTIES } as const;
+/** A task run as the tideflow routes carry it, plus the (sub)flow run it ran in. */
 const TASK_RUN_SCHEMA = {
-  type: 'object',
+  ...taskRunSchema,
   properties: {
     runId: { type: 'string', description: 'The flow run (or subflow run) it ran in.' },
-    taskRunId: { type: 'string' },
-    taskName: { type: 'string' },
-    taskRunName: { type: 'string' },
-    state: STATE,
-    stateHistory: { type: 'array', items: TRANSITION_SCHEMA },
-    startTime: NULLABLE_TIME,
-    endTime: NULLABLE_TIME,
-    durationMs: { type: 'number', nullable: true },
-    attempts: { type: 'integer' },
-    cacheKey: { type: 'string', nullable: true },
-    cacheHit: { type: 'boolean' },
-    error: { type: 'string', nullable: true },
+    ...taskRunSchema.properties,
   },
 } as const;
-/** JSON schema of an artifact record. */
-export const ARTIFACT_SCHEMA = {
-  type: 'object',
-  properties: {
-    path: { type: 'string' },
-    type: { type: 'string' },
-    key: { type: 'string', nullable: true },
-    version: { type: 'integer', nullable: true },
-    size: { type: 'integer' },
-    mediaType: { type: 'string' },
-    description: { type: 'string', nullable: true },
-    createdAt: { type: 'integer' },
-  },
-} as const;
-const LOG_SCHEMA = {
-  type: 'object',
-  properties: {
-    timestamp: { type: 'integer' },
-    level: { type: 'string', enum: [...LEVELS] },
-    message: { type: 'string' },
-    taskRunId: { type: 'string' },
-  },
-} as const;
-const RUN_ID_PARAMS = {
-  type: 'object',
-  required: ['runId'],
-  properties: { runId: { type: 'string', minLength: 1, maxLength: 64 } },
-} as const;
-const ERRORS = { 400: ERROR_SCHEMA, 404: ERROR_SCHEMA };
 
 /** Ajv's first complaint, naming the parameter (Ajv's own text leaves unknown ones unnamed). */
 function schemaErrorFormatter(
@@ -259,7 +218,7 @@ export function flowRunRoutes(app: FastifyInstance, tracker: Tracker, link: Link
               nextPageToken: { type: 'string' },
             },
           },
-          ...ERRORS,
+          ...MLFLOW_ERRORS,
         },
       },
     },
@@ -315,7 +274,7 @@ export function flowRunRoutes(app: FastifyInstance, tracker: Tracker, link: Link
       schema: {
         summary: 'One flow run: task runs, subflows, state history, parameters, artifacts',
         tags: ['flow runs'],
-        params: RUN_ID_PARAMS,
+        params: runIdParams,
         response: {
           200: {
             type: 'object',
@@ -324,7 +283,7 @@ export function flowRunRoutes(app: FastifyInstance, tracker: Tracker, link: Link
                 type: 'object',
                 properties: {
                   ...SUMMARY_PROPERTIES,
-                  stateHistory: { type: 'array', items: TRANSITION_SCHEMA },
+                  stateHistory: { type: 'array', items: transitionSchema },
                   parameters: { type: 'object', additionalProperties: true },
                 },
               },
@@ -334,7 +293,7 @@ export function flowRunRoutes(app: FastifyInstance, tracker: Tracker, link: Link
                 items: TASK_RUN_SCHEMA,
               },
               subflows: { type: 'array', items: SUMMARY_SCHEMA },
-              artifacts: { type: 'array', items: ARTIFACT_SCHEMA },
+              artifacts: { type: 'array', items: artifactInfoSchema },
               report: {
                 type: 'string',
                 nullable: true,
@@ -343,7 +302,7 @@ export function flowRunRoutes(app: FastifyInstance, tracker: Tracker, link: Link
               },
             },
           },
-          ...ERRORS,
+          ...MLFLOW_ERRORS,
         },
       },
     },
@@ -392,7 +351,7 @@ export function flowRunRoutes(app: FastifyInstance, tracker: Tracker, link: Link
       schema: {
         summary: "A flow run's log lines, oldest first, at or above a level",
         tags: ['flow runs'],
-        params: RUN_ID_PARAMS,
+        params: runIdParams,
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -403,8 +362,8 @@ export function flowRunRoutes(app: FastifyInstance, tracker: Tracker, link: Link
           },
         },
         response: {
-          200: { type: 'object', properties: { logs: { type: 'array', items: LOG_SCHEMA } } },
-          ...ERRORS,
+          200: { type: 'object', properties: { logs: { type: 'array', items: logLineSchema } } },
+          ...MLFLOW_ERRORS,
         },
       },
     },
@@ -426,7 +385,7 @@ export function flowRunRoutes(app: FastifyInstance, tracker: Tracker, link: Link
       schema: {
         summary: "The flow run's HTML report, sandboxed (no scripts, no outside requests)",
         tags: ['flow runs'],
-        params: RUN_ID_PARAMS,
+        params: runIdParams,
         response: { 404: ERROR_SCHEMA },
       },
     },

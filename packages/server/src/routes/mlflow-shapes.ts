@@ -210,3 +210,33 @@ export const RUN_SCHEMA = {
     },
   },
 } as const;
+
+/** Where MLflow's REST routes live. */
+export const MLFLOW_BASE = '/api/2.0/mlflow';
+
+/** The error answers of every MLflow route. */
+export const MLFLOW_ERRORS = { 400: ERROR_SCHEMA, 404: ERROR_SCHEMA } as const;
+
+/** The answers of an MLflow route whose success is an empty object. */
+export const EMPTY_RESPONSE = {
+  200: { type: 'object', properties: {} },
+  ...MLFLOW_ERRORS,
+} as const;
+
+/** A run id as MLflow clients send it. */
+const RUN_ID = { type: 'string', minLength: 1, maxLength: 64 } as const;
+/** The run id fields of a request: `run_id`, or `run_uuid` from older clients. */
+export const RUN_ID_PROPS = { run_id: RUN_ID, run_uuid: RUN_ID } as const;
+/** The schema clause asking for one of {@link RUN_ID_PROPS}. */
+export const ONE_RUN_ID = [{ required: ['run_id'] }, { required: ['run_uuid'] }];
+
+/** A request naming a run as `run_id` or (older clients) `run_uuid`. */
+export interface RunRef {
+  /** The run id. */
+  run_id?: string;
+  /** The run id, as older clients name it. */
+  run_uuid?: string;
+}
+
+/** The run id of a request that may name it `run_id` or (older clients) `run_uuid`. */
+export const runIdOf = (r: RunRef): string => r.run_id ?? r.run_uuid ?? '';

@@ -1,22 +1,12 @@
 import type { Tracker } from '@tideflow/core';
 import type { FastifyInstance } from 'fastify';
-import { ERROR_SCHEMA, TAG_SCHEMA } from './mlflow-shapes.js';
+import { bodySchema } from './body-schema.js';
+import { EMPTY_RESPONSE, MLFLOW_BASE, MLFLOW_ERRORS, TAG_SCHEMA } from './mlflow-shapes.js';
 import type { MlflowTag } from './mlflow-shapes.js';
 import { MODEL_VERSION_SCHEMA, NAME, VERSION, mlflowVersion } from './models.js';
 
-const BASE = '/api/2.0/mlflow';
-const ERRORS = { 400: ERROR_SCHEMA, 404: ERROR_SCHEMA };
-const EMPTY = { 200: { type: 'object', properties: {} }, ...ERRORS };
 const KEY = TAG_SCHEMA.properties.key;
 const ALIAS = { type: 'string', minLength: 1, maxLength: 255 } as const;
-
-/** A body schema: these properties, all required, nothing else. */
-const body = (properties: Record<string, unknown>, optional: readonly string[] = []) => ({
-  type: 'object',
-  additionalProperties: false,
-  required: Object.keys(properties).filter((k) => !optional.includes(k)),
-  properties,
-});
 
 /**
  * MLflow's registry edits, with its methods (`DELETE` takes a JSON body, as MLflow's clients
@@ -27,13 +17,13 @@ const body = (properties: Record<string, unknown>, optional: readonly string[] =
 export function modelEditRoutes(app: FastifyInstance, tracker: Tracker): void {
   const tags = ['model registry'];
   app.delete<{ Body: { name: string; key: string } }>(
-    `${BASE}/registered-models/delete-tag`,
+    `${MLFLOW_BASE}/registered-models/delete-tag`,
     {
       schema: {
         summary: 'Delete a tag of a registered model',
         tags,
-        body: body({ name: NAME, key: KEY }),
-        response: EMPTY,
+        body: bodySchema({ name: NAME, key: KEY }),
+        response: EMPTY_RESPONSE,
       },
     },
     async (request) => {
@@ -43,13 +33,13 @@ export function modelEditRoutes(app: FastifyInstance, tracker: Tracker): void {
   );
 
   app.delete<{ Body: { name: string; alias: string } }>(
-    `${BASE}/registered-models/alias`,
+    `${MLFLOW_BASE}/registered-models/alias`,
     {
       schema: {
         summary: 'Delete an alias',
         tags,
-        body: body({ name: NAME, alias: ALIAS }),
-        response: EMPTY,
+        body: bodySchema({ name: NAME, alias: ALIAS }),
+        response: EMPTY_RESPONSE,
       },
     },
     async (request) => {
@@ -59,18 +49,18 @@ export function modelEditRoutes(app: FastifyInstance, tracker: Tracker): void {
   );
 
   app.patch<{ Body: { name: string; version: string; description?: string } }>(
-    `${BASE}/model-versions/update`,
+    `${MLFLOW_BASE}/model-versions/update`,
     {
       schema: {
         summary: "Update a model version's description",
         tags,
-        body: body(
+        body: bodySchema(
           { name: NAME, version: VERSION, description: { type: 'string', maxLength: 5000 } },
           ['description'],
         ),
         response: {
           200: { type: 'object', properties: { model_version: MODEL_VERSION_SCHEMA } },
-          ...ERRORS,
+          ...MLFLOW_ERRORS,
         },
       },
     },
@@ -83,13 +73,13 @@ export function modelEditRoutes(app: FastifyInstance, tracker: Tracker): void {
   );
 
   app.post<{ Body: { name: string; version: string } & MlflowTag }>(
-    `${BASE}/model-versions/set-tag`,
+    `${MLFLOW_BASE}/model-versions/set-tag`,
     {
       schema: {
         summary: 'Set a tag on a model version',
         tags,
-        body: body({ name: NAME, version: VERSION, ...TAG_SCHEMA.properties }),
-        response: EMPTY,
+        body: bodySchema({ name: NAME, version: VERSION, ...TAG_SCHEMA.properties }),
+        response: EMPTY_RESPONSE,
       },
     },
     async (request) => {
@@ -100,13 +90,13 @@ export function modelEditRoutes(app: FastifyInstance, tracker: Tracker): void {
   );
 
   app.delete<{ Body: { name: string; version: string; key: string } }>(
-    `${BASE}/model-versions/delete-tag`,
+    `${MLFLOW_BASE}/model-versions/delete-tag`,
     {
       schema: {
         summary: 'Delete a tag of a model version',
         tags,
-        body: body({ name: NAME, version: VERSION, key: KEY }),
-        response: EMPTY,
+        body: bodySchema({ name: NAME, version: VERSION, key: KEY }),
+        response: EMPTY_RESPONSE,
       },
     },
     async (request) => {

@@ -1,10 +1,8 @@
 import type { ModelVersion, Tracker } from '@tideflow/core';
 import type { FastifyInstance } from 'fastify';
-import { ERROR_SCHEMA } from './mlflow-shapes.js';
+import { ERROR_SCHEMA, MLFLOW_BASE } from './mlflow-shapes.js';
 import { MODEL_VERSION_SCHEMA, mlflowVersion } from './models.js';
 import { parseRegistryFilter } from './registry-filter.js';
-
-const BASE = '/api/2.0/mlflow';
 
 /**
  * MLflow's `GET model-versions/search`: the versions of every registered model matching
@@ -13,7 +11,7 @@ const BASE = '/api/2.0/mlflow';
  */
 export function modelSearchRoutes(app: FastifyInstance, tracker: Tracker): void {
   app.get<{ Querystring: { filter?: string; max_results?: number } }>(
-    `${BASE}/model-versions/search`,
+    `${MLFLOW_BASE}/model-versions/search`,
     {
       schema: {
         summary: 'Search model versions',
@@ -38,16 +36,16 @@ export function modelSearchRoutes(app: FastifyInstance, tracker: Tracker): void 
     async (request) => {
       const { filter = '', max_results = 10_000 } = request.query;
       const matches = parseRegistryFilter(filter, ['name', 'run_id', 'source']);
+      // Every model's versions read at once (the tracker has no call for all of them).
+      const models = await tracker.listRegisteredModels();
+      const versions = await Promise.all(models.map((m) => tracker.listModelVersions(m.name)));
       const found: ModelVersion[] = [];
-      for (const model of await tracker.listRegisteredModels()) {
-        if (found.length >= max_results) break;
-        const versions = (await tracker.listModelVersions(model.name)).reverse();
-        for (const version of versions) {
+      for (const own of versions)
+        for (const version of own.reverse()) {
           if (found.length >= max_results) break;
           if (matches({ name: version.name, run_id: version.runId, source: version.source }))
             found.push(version);
         }
-      }
       return { model_versions: found.map(mlflowVersion) };
     },
   );

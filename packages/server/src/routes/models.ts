@@ -1,12 +1,10 @@
 import type { ModelVersion, RegisteredModel, Tracker } from '@tideflow/core';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
-import { ERROR_SCHEMA, TAG_SCHEMA, tagList, tagRecord } from './mlflow-shapes.js';
+import { MLFLOW_BASE, MLFLOW_ERRORS, TAG_SCHEMA, tagList, tagRecord } from './mlflow-shapes.js';
 import type { MlflowTag } from './mlflow-shapes.js';
 import { parseRegistryFilter } from './registry-filter.js';
 
-const BASE = '/api/2.0/mlflow';
-const ERRORS = { 400: ERROR_SCHEMA, 404: ERROR_SCHEMA };
 export const NAME = { type: 'string', minLength: 1, maxLength: 250 } as const;
 export const VERSION = { type: 'string', pattern: '^[1-9][0-9]{0,8}$' } as const;
 
@@ -124,16 +122,16 @@ function parseRunsSource(
 export function modelRoutes(app: FastifyInstance, tracker: Tracker): void {
   const oneModel = {
     200: { type: 'object', properties: { registered_model: REGISTERED_MODEL_SCHEMA } },
-    ...ERRORS,
+    ...MLFLOW_ERRORS,
   };
   const oneVersion = {
     200: { type: 'object', properties: { model_version: MODEL_VERSION_SCHEMA } },
-    ...ERRORS,
+    ...MLFLOW_ERRORS,
   };
   const tags = ['model registry'];
 
   app.get<{ Querystring: { name: string } }>(
-    `${BASE}/registered-models/get`,
+    `${MLFLOW_BASE}/registered-models/get`,
     {
       schema: {
         summary: 'Get a registered model',
@@ -148,7 +146,7 @@ export function modelRoutes(app: FastifyInstance, tracker: Tracker): void {
   );
 
   app.get<{ Querystring: { filter?: string; max_results?: number } }>(
-    `${BASE}/registered-models/search`,
+    `${MLFLOW_BASE}/registered-models/search`,
     {
       schema: {
         summary: 'Search registered models (`filter` on `name`: =, !=, LIKE, ILIKE, IN)',
@@ -165,7 +163,7 @@ export function modelRoutes(app: FastifyInstance, tracker: Tracker): void {
             type: 'object',
             properties: { registered_models: { type: 'array', items: REGISTERED_MODEL_SCHEMA } },
           },
-          ...ERRORS,
+          ...MLFLOW_ERRORS,
         },
       },
     },
@@ -179,7 +177,7 @@ export function modelRoutes(app: FastifyInstance, tracker: Tracker): void {
   );
 
   app.patch<{ Body: { name: string; description?: string } }>(
-    `${BASE}/registered-models/update`,
+    `${MLFLOW_BASE}/registered-models/update`,
     {
       schema: {
         summary: "Update a registered model's description",
@@ -201,7 +199,7 @@ export function modelRoutes(app: FastifyInstance, tracker: Tracker): void {
   );
 
   app.post<{ Body: { name: string } & MlflowTag }>(
-    `${BASE}/registered-models/set-tag`,
+    `${MLFLOW_BASE}/registered-models/set-tag`,
     {
       schema: {
         summary: 'Set a tag on a registered model',
@@ -212,7 +210,7 @@ export function modelRoutes(app: FastifyInstance, tracker: Tracker): void {
           additionalProperties: false,
           properties: { name: NAME, ...TAG_SCHEMA.properties },
         },
-        response: { 200: { type: 'object', properties: {} }, ...ERRORS },
+        response: { 200: { type: 'object', properties: {} }, ...MLFLOW_ERRORS },
       },
     },
     async (request) => {
@@ -222,7 +220,7 @@ export function modelRoutes(app: FastifyInstance, tracker: Tracker): void {
   );
 
   app.post<{ Body: { name: string; alias: string; version: string } }>(
-    `${BASE}/registered-models/alias`,
+    `${MLFLOW_BASE}/registered-models/alias`,
     {
       schema: {
         summary: 'Point an alias at a version',
@@ -237,7 +235,7 @@ export function modelRoutes(app: FastifyInstance, tracker: Tracker): void {
             version: VERSION,
           },
         },
-        response: { 200: { type: 'object', properties: {} }, ...ERRORS },
+        response: { 200: { type: 'object', properties: {} }, ...MLFLOW_ERRORS },
       },
     },
     async (request) => {
@@ -251,7 +249,7 @@ export function modelRoutes(app: FastifyInstance, tracker: Tracker): void {
   );
 
   app.get<{ Querystring: { name: string; alias: string } }>(
-    `${BASE}/registered-models/alias`,
+    `${MLFLOW_BASE}/registered-models/alias`,
     {
       schema: {
         summary: 'Get the version an alias points at',
@@ -280,7 +278,7 @@ export function modelRoutes(app: FastifyInstance, tracker: Tracker): void {
   );
 
   app.post<{ Body: { name: string } }>(
-    `${BASE}/registered-models/get-latest-versions`,
+    `${MLFLOW_BASE}/registered-models/get-latest-versions`,
     {
       schema: {
         summary: 'The latest version of a registered model',
@@ -295,7 +293,7 @@ export function modelRoutes(app: FastifyInstance, tracker: Tracker): void {
             type: 'object',
             properties: { model_versions: { type: 'array', items: MODEL_VERSION_SCHEMA } },
           },
-          ...ERRORS,
+          ...MLFLOW_ERRORS,
         },
       },
     },
@@ -314,7 +312,7 @@ export function modelRoutes(app: FastifyInstance, tracker: Tracker): void {
       tags?: MlflowTag[];
     };
   }>(
-    `${BASE}/model-versions/create`,
+    `${MLFLOW_BASE}/model-versions/create`,
     {
       schema: {
         summary: 'Register a new version from a model logged to a run',
@@ -349,7 +347,7 @@ export function modelRoutes(app: FastifyInstance, tracker: Tracker): void {
   );
 
   app.get<{ Querystring: { name: string; version: string } }>(
-    `${BASE}/model-versions/get`,
+    `${MLFLOW_BASE}/model-versions/get`,
     {
       schema: {
         summary: 'Get a model version',

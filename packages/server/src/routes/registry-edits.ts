@@ -1,24 +1,20 @@
 import type { Tracker } from '@tideflow/core';
 import type { FastifyInstance } from 'fastify';
-import { ERROR_SCHEMA, TAG_SCHEMA, tagRecord } from './mlflow-shapes.js';
+import { bodySchema } from './body-schema.js';
+import {
+  EMPTY_RESPONSE,
+  MLFLOW_BASE,
+  MLFLOW_ERRORS,
+  TAG_SCHEMA,
+  tagRecord,
+} from './mlflow-shapes.js';
 import type { MlflowTag } from './mlflow-shapes.js';
 import { NAME, REGISTERED_MODEL_SCHEMA, VERSION, findModel, mlflowModel } from './models.js';
 
-const BASE = '/api/2.0/mlflow';
-const ERRORS = { 400: ERROR_SCHEMA, 404: ERROR_SCHEMA };
-const EMPTY = { 200: { type: 'object', properties: {} }, ...ERRORS };
 const ONE_MODEL = {
   200: { type: 'object', properties: { registered_model: REGISTERED_MODEL_SCHEMA } },
-  ...ERRORS,
+  ...MLFLOW_ERRORS,
 };
-
-/** A body schema: these properties, all required but `optional`, nothing else. */
-const body = (properties: Record<string, unknown>, optional: readonly string[] = []) => ({
-  type: 'object',
-  additionalProperties: false,
-  required: Object.keys(properties).filter((k) => !optional.includes(k)),
-  properties,
-});
 
 /**
  * MLflow's registry create, rename and delete routes: `registered-models/create` (an empty
@@ -31,12 +27,12 @@ export function registryEditRoutes(app: FastifyInstance, tracker: Tracker): void
   const tags = ['model registry'];
 
   app.post<{ Body: { name: string; tags?: MlflowTag[]; description?: string } }>(
-    `${BASE}/registered-models/create`,
+    `${MLFLOW_BASE}/registered-models/create`,
     {
       schema: {
         summary: 'Create a registered model with no versions',
         tags,
-        body: body(
+        body: bodySchema(
           {
             name: NAME,
             tags: { type: 'array', items: TAG_SCHEMA, maxItems: 100 },
@@ -58,12 +54,12 @@ export function registryEditRoutes(app: FastifyInstance, tracker: Tracker): void
   );
 
   app.post<{ Body: { name: string; new_name: string } }>(
-    `${BASE}/registered-models/rename`,
+    `${MLFLOW_BASE}/registered-models/rename`,
     {
       schema: {
         summary: 'Rename a registered model (its versions, aliases and tags move with it)',
         tags,
-        body: body({ name: NAME, new_name: NAME }),
+        body: bodySchema({ name: NAME, new_name: NAME }),
         response: ONE_MODEL,
       },
     },
@@ -75,13 +71,13 @@ export function registryEditRoutes(app: FastifyInstance, tracker: Tracker): void
   );
 
   app.delete<{ Body: { name: string } }>(
-    `${BASE}/registered-models/delete`,
+    `${MLFLOW_BASE}/registered-models/delete`,
     {
       schema: {
         summary: 'Delete a registered model with its versions and aliases',
         tags,
-        body: body({ name: NAME }),
-        response: EMPTY,
+        body: bodySchema({ name: NAME }),
+        response: EMPTY_RESPONSE,
       },
     },
     async (request) => {
@@ -91,13 +87,13 @@ export function registryEditRoutes(app: FastifyInstance, tracker: Tracker): void
   );
 
   app.delete<{ Body: { name: string; version: string } }>(
-    `${BASE}/model-versions/delete`,
+    `${MLFLOW_BASE}/model-versions/delete`,
     {
       schema: {
         summary: 'Delete a model version (and the aliases pointing at it)',
         tags,
-        body: body({ name: NAME, version: VERSION }),
-        response: EMPTY,
+        body: bodySchema({ name: NAME, version: VERSION }),
+        response: EMPTY_RESPONSE,
       },
     },
     async (request) => {
@@ -107,7 +103,7 @@ export function registryEditRoutes(app: FastifyInstance, tracker: Tracker): void
   );
 
   app.get<{ Querystring: { name: string; version: string } }>(
-    `${BASE}/model-versions/get-download-uri`,
+    `${MLFLOW_BASE}/model-versions/get-download-uri`,
     {
       schema: {
         summary:
@@ -120,7 +116,7 @@ export function registryEditRoutes(app: FastifyInstance, tracker: Tracker): void
         },
         response: {
           200: { type: 'object', properties: { artifact_uri: { type: 'string' } } },
-          ...ERRORS,
+          ...MLFLOW_ERRORS,
         },
       },
     },

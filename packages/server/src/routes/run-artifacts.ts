@@ -4,7 +4,8 @@ import { SIGNED_URL_ROUTE } from '../security.js';
 import { confineArtifactPath } from '../artifact-path.js';
 import { artifactUrl } from '../signed-urls.js';
 import type { LinkMaker } from '../signed-urls.js';
-import { ARTIFACT_SCHEMA, REPORT_CSP } from './flow-runs.js';
+import { REPORT_CSP } from './flow-runs.js';
+import { artifactInfoSchema } from './tideflow-schemas.js';
 import { ERROR_SCHEMA } from './mlflow-shapes.js';
 
 const RUN_ID = { type: 'string', minLength: 1, maxLength: 64 } as const;
@@ -35,9 +36,9 @@ export function runArtifactRoutes(app: FastifyInstance, tracker: Tracker, link: 
               artifacts: {
                 type: 'array',
                 items: {
-                  ...ARTIFACT_SCHEMA,
+                  ...artifactInfoSchema,
                   properties: {
-                    ...ARTIFACT_SCHEMA.properties,
+                    ...artifactInfoSchema.properties,
                     url: {
                       type: 'string',
                       description:

@@ -1,19 +1,8 @@
 import type { Tracker } from '@tideflow/core';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
-import { ERROR_SCHEMA } from './mlflow-shapes.js';
-
-const BASE = '/api/2.0/mlflow';
-const EMPTY = { 200: { type: 'object', properties: {} }, 400: ERROR_SCHEMA, 404: ERROR_SCHEMA };
-const RUN_ID = { type: 'string', minLength: 1, maxLength: 64 } as const;
-const RUN_ID_PROPS = { run_id: RUN_ID, run_uuid: RUN_ID } as const;
-const ONE_RUN_ID = [{ required: ['run_id'] }, { required: ['run_uuid'] }];
-
-interface RunRef {
-  run_id?: string;
-  run_uuid?: string;
-}
-const runIdOf = (r: RunRef): string => r.run_id ?? r.run_uuid ?? '';
+import { EMPTY_RESPONSE, MLFLOW_BASE, ONE_RUN_ID, RUN_ID_PROPS, runIdOf } from './mlflow-shapes.js';
+import type { RunRef } from './mlflow-shapes.js';
 
 /**
  * MLflow's run edits: `runs/delete` and `runs/restore` (soft delete: a deleted run leaves
@@ -31,10 +20,10 @@ export function runEditRoutes(app: FastifyInstance, tracker: Tracker): void {
       anyOf: ONE_RUN_ID,
       properties: RUN_ID_PROPS,
     },
-    response: EMPTY,
+    response: EMPTY_RESPONSE,
   });
   app.post<{ Body: RunRef }>(
-    `${BASE}/runs/delete`,
+    `${MLFLOW_BASE}/runs/delete`,
     { schema: runOnly('Delete a run (it can be restored)') },
     async (request) => {
       await tracker.deleteRun(runIdOf(request.body));
@@ -42,7 +31,7 @@ export function runEditRoutes(app: FastifyInstance, tracker: Tracker): void {
     },
   );
   app.post<{ Body: RunRef }>(
-    `${BASE}/runs/restore`,
+    `${MLFLOW_BASE}/runs/restore`,
     { schema: runOnly('Restore a deleted run') },
     async (request) => {
       await tracker.restoreRun(runIdOf(request.body));
@@ -50,7 +39,7 @@ export function runEditRoutes(app: FastifyInstance, tracker: Tracker): void {
     },
   );
   app.post<{ Body: RunRef & { key: string } }>(
-    `${BASE}/runs/delete-tag`,
+    `${MLFLOW_BASE}/runs/delete-tag`,
     {
       schema: {
         summary: 'Delete a tag of a run',
@@ -62,7 +51,7 @@ export function runEditRoutes(app: FastifyInstance, tracker: Tracker): void {
           required: ['key'],
           properties: { ...RUN_ID_PROPS, key: { type: 'string', minLength: 1, maxLength: 250 } },
         },
-        response: EMPTY,
+        response: EMPTY_RESPONSE,
       },
     },
     async (request) => {

@@ -2,25 +2,23 @@ import { RUN_STATUSES } from '@tideflow/core';
 import type { RunStatus, RunViewType, Tracker } from '@tideflow/core';
 import type { FastifyInstance } from 'fastify';
 import {
-  ERROR_SCHEMA,
+  EMPTY_RESPONSE,
   METRIC_SCHEMA,
+  MLFLOW_BASE,
+  MLFLOW_ERRORS,
+  ONE_RUN_ID,
+  RUN_ID_PROPS,
   RUN_INFO_SCHEMA,
   RUN_SCHEMA,
   TAG_SCHEMA,
   mlflowMetric,
   mlflowRun,
   mlflowRunInfo,
+  runIdOf,
   tagRecord,
 } from './mlflow-shapes.js';
-import type { MlflowTag } from './mlflow-shapes.js';
+import type { MlflowTag, RunRef } from './mlflow-shapes.js';
 
-const BASE = '/api/2.0/mlflow';
-const ERRORS = { 400: ERROR_SCHEMA, 404: ERROR_SCHEMA };
-const EMPTY = { 200: { type: 'object', properties: {} }, ...ERRORS };
-/** A run id as MLflow clients send it: `run_id`, or `run_uuid` from older ones. */
-const RUN_ID = { type: 'string', minLength: 1, maxLength: 64 } as const;
-const RUN_ID_PROPS = { run_id: RUN_ID, run_uuid: RUN_ID } as const;
-const ONE_RUN_ID = [{ required: ['run_id'] }, { required: ['run_uuid'] }];
 const TIME = { type: 'integer', minimum: 0, maximum: 8.64e15 } as const;
 const METRIC_INPUT = {
   type: 'object',
@@ -34,11 +32,6 @@ const METRIC_INPUT = {
   },
 } as const;
 
-interface RunRef {
-  run_id?: string;
-  run_uuid?: string;
-}
-const runIdOf = (r: RunRef): string => r.run_id ?? r.run_uuid ?? '';
 interface MetricBody {
   key: string;
   value: number;
@@ -61,7 +54,7 @@ export function runRoutes(app: FastifyInstance, tracker: Tracker): void {
       user_id?: string;
     };
   }>(
-    `${BASE}/runs/create`,
+    `${MLFLOW_BASE}/runs/create`,
     {
       schema: {
         summary: 'Create a run',
@@ -77,7 +70,7 @@ export function runRoutes(app: FastifyInstance, tracker: Tracker): void {
             tags: { type: 'array', items: TAG_SCHEMA, maxItems: 1000 },
           },
         },
-        response: { 200: { type: 'object', properties: { run: RUN_SCHEMA } }, ...ERRORS },
+        response: { 200: { type: 'object', properties: { run: RUN_SCHEMA } }, ...MLFLOW_ERRORS },
       },
     },
     async (request) => {
@@ -101,7 +94,7 @@ export function runRoutes(app: FastifyInstance, tracker: Tracker): void {
   );
 
   app.post<{ Body: RunRef & { status?: RunStatus; end_time?: number; run_name?: string } }>(
-    `${BASE}/runs/update`,
+    `${MLFLOW_BASE}/runs/update`,
     {
       schema: {
         summary: "Update a run's status, end time or name",
@@ -117,7 +110,10 @@ export function runRoutes(app: FastifyInstance, tracker: Tracker): void {
             run_name: { type: 'string', minLength: 1, maxLength: 250 },
           },
         },
-        response: { 200: { type: 'object', properties: { run_info: RUN_INFO_SCHEMA } }, ...ERRORS },
+        response: {
+          200: { type: 'object', properties: { run_info: RUN_INFO_SCHEMA } },
+          ...MLFLOW_ERRORS,
+        },
       },
     },
     async (request) => {
@@ -132,13 +128,13 @@ export function runRoutes(app: FastifyInstance, tracker: Tracker): void {
   );
 
   app.get<{ Querystring: RunRef }>(
-    `${BASE}/runs/get`,
+    `${MLFLOW_BASE}/runs/get`,
     {
       schema: {
         summary: 'Get a run',
         tags: ['runs'],
         querystring: { type: 'object', properties: RUN_ID_PROPS, anyOf: ONE_RUN_ID },
-        response: { 200: { type: 'object', properties: { run: RUN_SCHEMA } }, ...ERRORS },
+        response: { 200: { type: 'object', properties: { run: RUN_SCHEMA } }, ...MLFLOW_ERRORS },
       },
     },
     async (request) => ({ run: mlflowRun(await tracker.getRun(runIdOf(request.query))) }),
@@ -154,7 +150,7 @@ export function runRoutes(app: FastifyInstance, tracker: Tracker): void {
       page_token?: string;
     };
   }>(
-    `${BASE}/runs/search`,
+    `${MLFLOW_BASE}/runs/search`,
     {
       schema: {
         summary: 'Search runs with MLflow filter syntax',
@@ -179,7 +175,7 @@ export function runRoutes(app: FastifyInstance, tracker: Tracker): void {
               next_page_token: { type: 'string' },
             },
           },
-          ...ERRORS,
+          ...MLFLOW_ERRORS,
         },
       },
     },
@@ -201,7 +197,7 @@ export function runRoutes(app: FastifyInstance, tracker: Tracker): void {
   );
 
   app.post<{ Body: RunRef & { metrics?: MetricBody[]; params?: MlflowTag[]; tags?: MlflowTag[] } }>(
-    `${BASE}/runs/log-batch`,
+    `${MLFLOW_BASE}/runs/log-batch`,
     {
       schema: {
         summary: 'Log metrics, params and tags in one call',
@@ -217,7 +213,7 @@ export function runRoutes(app: FastifyInstance, tracker: Tracker): void {
             tags: { type: 'array', items: TAG_SCHEMA, maxItems: 100 },
           },
         },
-        response: EMPTY,
+        response: EMPTY_RESPONSE,
       },
     },
     async (request) => {
@@ -232,7 +228,7 @@ export function runRoutes(app: FastifyInstance, tracker: Tracker): void {
   );
 
   app.post<{ Body: RunRef & MetricBody }>(
-    `${BASE}/runs/log-metric`,
+    `${MLFLOW_BASE}/runs/log-metric`,
     {
       schema: {
         summary: 'Log one metric value',
@@ -244,7 +240,7 @@ export function runRoutes(app: FastifyInstance, tracker: Tracker): void {
           required: ['key', 'value'],
           properties: { ...RUN_ID_PROPS, ...METRIC_INPUT.properties },
         },
-        response: EMPTY,
+        response: EMPTY_RESPONSE,
       },
     },
     async (request) => {
@@ -267,10 +263,10 @@ export function runRoutes(app: FastifyInstance, tracker: Tracker): void {
       required: ['key', 'value'],
       properties: { ...RUN_ID_PROPS, ...TAG_SCHEMA.properties },
     },
-    response: EMPTY,
+    response: EMPTY_RESPONSE,
   });
   app.post<{ Body: RunRef & MlflowTag }>(
-    `${BASE}/runs/log-parameter`,
+    `${MLFLOW_BASE}/runs/log-parameter`,
     { schema: keyValue('Log a param (write-once)') },
     async (request) => {
       await tracker.logParam(runIdOf(request.body), request.body.key, request.body.value);
@@ -278,7 +274,7 @@ export function runRoutes(app: FastifyInstance, tracker: Tracker): void {
     },
   );
   app.post<{ Body: RunRef & MlflowTag }>(
-    `${BASE}/runs/set-tag`,
+    `${MLFLOW_BASE}/runs/set-tag`,
     { schema: keyValue('Set a tag') },
     async (request) => {
       await tracker.setTag(runIdOf(request.body), request.body.key, request.body.value);
@@ -287,7 +283,7 @@ export function runRoutes(app: FastifyInstance, tracker: Tracker): void {
   );
 
   app.get<{ Querystring: RunRef & { metric_key: string } }>(
-    `${BASE}/metrics/get-history`,
+    `${MLFLOW_BASE}/metrics/get-history`,
     {
       schema: {
         summary: "A metric's every logged value",
@@ -303,7 +299,7 @@ export function runRoutes(app: FastifyInstance, tracker: Tracker): void {
         },
         response: {
           200: { type: 'object', properties: { metrics: { type: 'array', items: METRIC_SCHEMA } } },
-          ...ERRORS,
+          ...MLFLOW_ERRORS,
         },
       },
     },

@@ -1,5 +1,6 @@
 import type { Tracker } from '@tideflow/core';
 import type { FastifyInstance } from 'fastify';
+import { bodySchema } from './body-schema.js';
 import { fromEntries } from '../wire.js';
 import type { WireEntries } from '../wire.js';
 import {
@@ -15,14 +16,6 @@ const tags = ['tideflow'];
 const str = { type: 'string' } as const;
 const errors = tideflowErrors;
 
-/** A body schema: these properties, all required, nothing else. */
-const body = (properties: Record<string, unknown>) => ({
-  type: 'object',
-  additionalProperties: false,
-  required: Object.keys(properties),
-  properties,
-});
-
 /**
  * The registry edits of `RestTracker` (`TrackerStore.insertRegisteredModel`,
  * `renameRegisteredModel`, `deleteRegisteredModel`, `deleteModelVersion`) over the server's
@@ -37,7 +30,7 @@ export function tideflowRegistryEditRoutes(app: FastifyInstance, tracker: Tracke
       schema: {
         summary: 'Create a registered model with no versions',
         tags,
-        body: body({
+        body: bodySchema({
           name: str,
           description: { type: 'string', nullable: true },
           tags: stringEntries,
@@ -57,7 +50,7 @@ export function tideflowRegistryEditRoutes(app: FastifyInstance, tracker: Tracke
       schema: {
         summary: 'Rename a registered model (its versions, aliases and tags move with it)',
         tags,
-        body: body({ name: str, newName: str }),
+        body: bodySchema({ name: str, newName: str }),
         response: { 200: okSchema, ...errors },
       },
     },
@@ -73,7 +66,7 @@ export function tideflowRegistryEditRoutes(app: FastifyInstance, tracker: Tracke
       schema: {
         summary: 'Delete a registered model with its versions, aliases and tags',
         tags,
-        body: body({ name: str }),
+        body: bodySchema({ name: str }),
         response: { 200: okSchema, ...errors },
       },
     },
@@ -89,7 +82,7 @@ export function tideflowRegistryEditRoutes(app: FastifyInstance, tracker: Tracke
       schema: {
         summary: 'Delete one version of a registered model (and the aliases pointing at it)',
         tags,
-        body: body({ name: str, version: { type: 'integer' } }),
+        body: bodySchema({ name: str, version: { type: 'integer' } }),
         response: { 200: okSchema, ...errors },
       },
     },

@@ -171,7 +171,8 @@ export const registeredModelSchema = {
   },
 } as const;
 
-const transitionSchema = {
+/** A state transition (core's `StateTransition`). */
+export const transitionSchema = {
   type: 'object',
   required: ['type', 'timestamp'],
   properties: { type: str, name: str, timestamp: { type: 'number' }, message: str },
