@@ -73,6 +73,11 @@ export class JobChannel {
     }
   }
 
+  /** Whether messages are still being written (then {@link JobChannel.drained} waits for them). */
+  get busy(): boolean {
+    return this.sending.size > 0;
+  }
+
   /** Waits until every message sent so far is written. */
   async drained(): Promise<void> {
     while (this.sending.size) await Promise.all([...this.sending]);

@@ -27,6 +27,7 @@ import {
   isStored,
   pack,
   putPayload,
+  type Payload,
   type PayloadStore,
 } from './payload.js';
 import {
@@ -201,9 +202,14 @@ export async function startWorker(options: TideflowWorkerOptions): Promise<Tidef
   const pool = threads > 0 ? new WorkerPoolTaskRunner({ threads }) : undefined;
   const store: PayloadStore = { redis, keys, inlineLimit, ttlMs };
 
-  const result = async (ok: boolean, value: unknown): Promise<TaskJobResult> => {
-    const payload = await putPayload(store, pack(value, inlineLimit));
-    return ok ? { ok, value: payload, worker: name } : { ok, error: payload, worker: name };
+  const outcome = (ok: boolean, payload: Payload): TaskJobResult =>
+    ok ? { ok, value: payload, worker: name } : { ok, error: payload, worker: name };
+  /** A job's result: at once when it travels inline (no promise on the hot path). */
+  const result = (ok: boolean, value: unknown): TaskJobResult | Promise<TaskJobResult> => {
+    const payload = putPayload(store, pack(value, inlineLimit));
+    return payload instanceof Promise
+      ? payload.then((stored) => outcome(ok, stored))
+      : outcome(ok, payload);
   };
 
   const runTask = async (
@@ -247,10 +253,11 @@ export async function startWorker(options: TideflowWorkerOptions): Promise<Tidef
             execute: (executor) => executor!.run({ def, thisArg, args, context }) as Promise<never>,
           })
         : await runTaskBody(def, thisArg, args, context);
-      await channel.drained();
-      return await result(true, defaultSerializers.encode(value, 'result'));
+      if (channel.busy) await channel.drained();
+      const done = result(true, defaultSerializers.encode(value, 'result'));
+      return done instanceof Promise ? await done : done;
     } catch (error) {
-      await channel.drained();
+      if (channel.busy) await channel.drained();
       return result(false, encodeError(error));
     } finally {
       release?.();
