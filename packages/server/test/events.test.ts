@@ -208,7 +208,7 @@ describe('GET /api/events', () => {
     try {
       const id = (await tracker.createRun()).info.runId;
       await tracker.setFlowRun(id, flowRecord('RUNNING'));
-      const error = await c.waitFor((e) => e.event === 'error');
+      const error = await c.waitFor((e) => e.event === 'store-error');
       expect(error.id).toBeUndefined();
       const body = JSON.parse(error.data) as { error_code: string; message: string };
       expect(body.error_code).toBe('INTERNAL_ERROR');
@@ -217,7 +217,7 @@ describe('GET /api/events', () => {
       expect(body.message).not.toContain('/secret/path');
       // Told once per run of failures, not at every poll.
       await new Promise((r) => setTimeout(r, 200));
-      expect(c.events.filter((e) => e.event === 'error')).toHaveLength(1);
+      expect(c.events.filter((e) => e.event === 'store-error')).toHaveLength(1);
       // The store reads again: the change written meanwhile arrives, nothing lost.
       broken = false;
       const change = await c.waitFor((e) => e.event === 'flow-run');

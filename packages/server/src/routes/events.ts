@@ -33,7 +33,7 @@ export function sseEvent(change: TrackerChange): { event: string; data: unknown 
 }
 
 /**
- * The data of an `error` event: a store error's own message when it is a typed one, else (as a
+ * The data of a `store-error` event: a store error's own message when it is a typed one, else (as a
  * 500 answer) a message that does not leak the error's text.
  */
 function errorData(error: unknown): { error_code: string; message: string } {
@@ -50,7 +50,7 @@ function errorData(error: unknown): { error_code: string; message: string } {
 function frame(change: TrackerChange | ResyncEvent | FeedErrorEvent, cursor: ChangeCursor): string {
   // An error moves no cursor: no `id`, so the client resumes from the last change it got.
   if (change.kind === 'error')
-    return `event: error\ndata: ${JSON.stringify(errorData(change.error))}\n\n`;
+    return `event: store-error\ndata: ${JSON.stringify(errorData(change.error))}\n\n`;
   const { event, data } =
     change.kind === 'resync' ? { event: 'resync', data: {} } : sseEvent(change);
   return `id: ${formatChangeCursor(cursor)}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -83,7 +83,7 @@ export function eventRoutes(
       schema: {
         summary: 'Live updates (server-sent events)',
         description:
-          'A text/event-stream of `flow-run`, `task-run`, `log` and `metric` events, each with an `id` to resume from (`Last-Event-ID`), and a `: ping` comment every 15 s. A `resync` event (data `{}`) says the store no longer keeps the changes the client missed: reload what it shows; the stream goes on from the id of that event. An `error` event (data `{ error_code, message }`, no id) says the store failed to read its changes: the stream goes on from where it was once the store reads again; reload (or reconnect) to be sure of what is shown. EventSource cannot send headers: on this route the bearer token may be given as `?token=`.',
+          'A text/event-stream of `flow-run`, `task-run`, `log` and `metric` events, each with an `id` to resume from (`Last-Event-ID`), and a `: ping` comment every 15 s. A `resync` event (data `{}`) says the store no longer keeps the changes the client missed: reload what it shows; the stream goes on from the id of that event. A `store-error` event (data `{ error_code, message }`, no id; not named `error`, which EventSource keeps for its own connection errors) says the store failed to read its changes: the stream goes on from where it was once the store reads again; reload (or reconnect) to be sure of what is shown. EventSource cannot send headers: on this route the bearer token may be given as `?token=`.',
         tags: ['live'],
         querystring: {
           type: 'object',
