@@ -153,6 +153,7 @@ export {
   TAG_SOURCE_NAME,
   TAG_GIT_COMMIT,
   TAG_USER,
+  TAG_FLOW_NAME,
 } from './tracking/tracker.js';
 export type {
   RunStatus,
@@ -290,4 +291,4 @@ export type {
   AliasDecision,
   AliasDecisionReason,
 } from './tracking/alias-challenge.js';
-export { TrackingRecorder } from './tracking/recorder.js';
+export { TrackingRecorder, RUN_STATUS_OF_STATE } from './tracking/recorder.js';

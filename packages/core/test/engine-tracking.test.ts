@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ConsoleLogger,
+  FINAL_STATE_TYPES,
+  RUN_STATUS_OF_STATE,
+  STATE_TYPES,
+  TAG_FLOW_NAME,
   InvalidArtifactPathError,
   InvalidDatasetInputError,
   MemoryTracker,
@@ -160,6 +164,32 @@ describe('flow runs as tracking runs', () => {
     expect(
       (await tracker.searchRuns({ experimentIds: [exp!.experimentId] })).runs[0].info.status,
     ).toBe('KILLED');
+  });
+
+  it('tags the run with its flow and gives it the status RUN_STATUS_OF_STATE names, running and ended', async () => {
+    const { tracker, registry } = setup();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let runId: string | undefined;
+    const f = flow(
+      async function tagged() {
+        runId = track.runId();
+        await gate;
+      },
+      { registry },
+    );
+    const done = f();
+    await expect
+      .poll(async () => runId && (await tracker.getRun(runId)).info.status)
+      .toBe(RUN_STATUS_OF_STATE.RUNNING);
+    release();
+    await done;
+    const run = await tracker.getRun(runId!);
+    expect(run.info.status).toBe(RUN_STATUS_OF_STATE.COMPLETED);
+    expect(run.data.tags[TAG_FLOW_NAME]).toBe('tagged');
+    // Every state has a status: RUNNING exactly until the run ends.
+    for (const type of STATE_TYPES)
+      expect(RUN_STATUS_OF_STATE[type] === 'RUNNING').toBe(!FINAL_STATE_TYPES.has(type));
   });
 
   it('records run logs with their task run', async () => {

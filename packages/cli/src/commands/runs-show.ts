@@ -5,6 +5,7 @@ import {
   TAG_RUN_NAME,
   TAG_SOURCE_NAME,
   TAG_USER,
+  TAG_FLOW_NAME,
 } from '@tideflow/core';
 import type { Run, TaskRunRecord, Tracker } from '@tideflow/core';
 import type { CliIo } from '../context.js';
@@ -94,7 +95,7 @@ export function registerRunsShow(runs: Command, io: CliIo): void {
                 name: c.info.name,
                 parentRunId: c.info.parentRunId,
                 status: c.info.status,
-                flowName: c.data.tags['tideflow.flowName'] ?? null,
+                flowName: c.data.tags[TAG_FLOW_NAME] ?? null,
               })),
               inputs: inputs as never,
               taskRuns: taskRuns as never,
@@ -192,7 +193,7 @@ export function registerRunsShow(runs: Command, io: CliIo): void {
               ],
               children.map((c) => [
                 c.info.runId.slice(0, 8),
-                c.data.tags['tideflow.flowName'] ?? c.info.name,
+                c.data.tags[TAG_FLOW_NAME] ?? c.info.name,
                 c.info.status,
                 formatDuration(runDuration(c)),
               ]),

@@ -3,15 +3,16 @@ import { RunRecord } from '../engine/run-record.js';
 import type { State, StateType } from '../engine/state.js';
 import type { Logger } from '../logger.js';
 import { flattenParams } from './flatten.js';
-import type {
-  FlowRunRecord,
-  LogLine,
-  MetricInput,
-  ParamValue,
-  RunStatus,
-  StateTransition,
-  TaskRunRecord,
-  TypedArtifactInput,
+import {
+  TAG_FLOW_NAME,
+  type FlowRunRecord,
+  type LogLine,
+  type MetricInput,
+  type ParamValue,
+  type RunStatus,
+  type StateTransition,
+  type TaskRunRecord,
+  type TypedArtifactInput,
 } from './tracker.js';
 import type { Tracker } from './tracker-bridge.js';
 
@@ -29,12 +30,21 @@ const FLUSH_SIZE = 1_000;
 /** The next number of a batch of task runs to write (see {@link RunRecord.trackingBatch}). */
 let nextBatch = 0;
 
-/** The MLflow run status for a flow run's final state. */
-function runStatus(type: StateType): RunStatus {
-  if (type === 'COMPLETED' || type === 'CACHED') return 'FINISHED';
-  if (type === 'CANCELLED') return 'KILLED';
-  return 'FAILED';
-}
+/**
+ * The MLflow run status that the tracking run of a flow run has while the flow run is in each
+ * state: `RUNNING` until it ends, then `FINISHED`, `KILLED` (cancelled) or `FAILED`.
+ */
+export const RUN_STATUS_OF_STATE: Readonly<Record<StateType, RunStatus>> = {
+  PENDING: 'RUNNING',
+  RUNNING: 'RUNNING',
+  RETRYING: 'RUNNING',
+  COMPLETED: 'FINISHED',
+  CACHED: 'FINISHED',
+  FAILED: 'FAILED',
+  TIMED_OUT: 'FAILED',
+  CANCELLED: 'KILLED',
+  CRASHED: 'FAILED',
+};
 
 function transition(state: State): StateTransition {
   return { type: state.type, name: state.name, timestamp: state.timestamp, message: state.message };
@@ -302,7 +312,7 @@ export class TrackingRecorder {
         runId: info.id,
         parentRunId,
         startTime,
-        tags: { 'tideflow.flowName': info.name },
+        tags: { [TAG_FLOW_NAME]: info.name },
       });
       if (Object.keys(own).length) await tracker.logBatch(info.id, { params: own });
     });
@@ -314,7 +324,7 @@ export class TrackingRecorder {
     run.flowDirty = false;
     this.enqueueBuffered(run);
     const info = run.info;
-    const status = runStatus(state.type);
+    const status = RUN_STATUS_OF_STATE[state.type];
     const record = this.flowRecord(run, state.type);
     run.chain = run.chain
       .then(async () => {

@@ -34,6 +34,8 @@ export const TAG_SOURCE_NAME = 'tideflow.source.name';
 export const TAG_GIT_COMMIT = 'tideflow.source.git.commit';
 /** System tag holding the operating-system user who started the run (MLflow's `user_id`). */
 export const TAG_USER = 'tideflow.user';
+/** System tag holding the name of the flow whose run the tracking run records. */
+export const TAG_FLOW_NAME = 'tideflow.flowName';
 
 /** An experiment: a named group of runs. */
 export interface Experiment {

@@ -1,9 +1,8 @@
-import { STATE_TYPES, TAG_PARENT_RUN_ID } from '@tideflow/core';
+import { RUN_STATUS_OF_STATE, STATE_TYPES, TAG_FLOW_NAME, TAG_PARENT_RUN_ID } from '@tideflow/core';
 import type {
   FlowRunRecord,
   Run,
   RunLogLevel,
-  RunStatus,
   StateType,
   TaskRunRecord,
   Tracker,
@@ -21,23 +20,9 @@ import {
   transitionSchema,
 } from './tideflow-schemas.js';
 
-/** The tag the engine puts on the tracking run of every flow run. */
-const TAG_FLOW_NAME = 'tideflow.flowName';
 /** The artifact a pipeline writes its HTML report to. */
 const REPORT_PATH = 'report.html';
 const LEVELS: readonly RunLogLevel[] = ['debug', 'info', 'warn', 'error'];
-/** The run status each flow state leaves on its tracking run (see the engine's recorder). */
-const STATUS_OF_STATE: Readonly<Record<StateType, RunStatus>> = {
-  PENDING: 'RUNNING',
-  RUNNING: 'RUNNING',
-  RETRYING: 'RUNNING',
-  COMPLETED: 'FINISHED',
-  CACHED: 'FINISHED',
-  FAILED: 'FAILED',
-  TIMED_OUT: 'FAILED',
-  CANCELLED: 'KILLED',
-  CRASHED: 'FAILED',
-};
 /** How many store pages one list request reads at most while a state filter thins them out. */
 const MAX_SCANS = 20;
 /** The report (and any artifact opened by its URL) is a run's own content: shown in an opaque origin, no scripts, no requests out. */
@@ -237,7 +222,7 @@ export function flowRunRoutes(app: FastifyInstance, tracker: Tracker, link: Link
           : `tags.\`${TAG_FLOW_NAME}\` = ${quote(flow)}`,
       ];
       if (!subflows) clauses.push(`tags.\`${TAG_PARENT_RUN_ID}\` IS NULL`);
-      if (state !== undefined) clauses.push(`attributes.status = '${STATUS_OF_STATE[state]}'`);
+      if (state !== undefined) clauses.push(`attributes.status = '${RUN_STATUS_OF_STATE[state]}'`);
       if (since !== undefined) clauses.push(`attributes.start_time >= ${since}`);
       if (until !== undefined) clauses.push(`attributes.start_time < ${until}`);
       const filter = clauses.join(' and ');
