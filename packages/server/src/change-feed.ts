@@ -17,7 +17,7 @@ export interface ResyncEvent {
  */
 export interface FeedErrorEvent {
   /** Discriminant. */
-  kind: 'error';
+  kind: 'store-error';
   /** What the store threw. */
   error: unknown;
 }
@@ -166,7 +166,7 @@ export class ChangeFeed {
   private fail(error: unknown): void {
     if (this.failing) return;
     this.failing = true;
-    for (const sub of [...this.subscribers]) this.tell(sub, { kind: 'error', error });
+    for (const sub of [...this.subscribers]) this.tell(sub, { kind: 'store-error', error });
   }
 
   /** Tells a subscriber to reload, and moves it to `cursor` (the feed's end). */

@@ -49,8 +49,8 @@ function errorData(error: unknown): { error_code: string; message: string } {
 /** One server-sent event as text. JSON has no raw newlines, so `data` is one line. */
 function frame(change: TrackerChange | ResyncEvent | FeedErrorEvent, cursor: ChangeCursor): string {
   // An error moves no cursor: no `id`, so the client resumes from the last change it got.
-  if (change.kind === 'error')
-    return `event: store-error\ndata: ${JSON.stringify(errorData(change.error))}\n\n`;
+  if (change.kind === 'store-error')
+    return `event: ${change.kind}\ndata: ${JSON.stringify(errorData(change.error))}\n\n`;
   const { event, data } =
     change.kind === 'resync' ? { event: 'resync', data: {} } : sseEvent(change);
   return `id: ${formatChangeCursor(cursor)}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -125,7 +125,7 @@ export function eventRoutes(
         if (res.writableLength > MAX_BUFFERED) res.end();
       };
       const subscription = await feed.subscribe((change, cursor) => {
-        const all = change.kind === 'resync' || change.kind === 'error';
+        const all = change.kind === 'resync' || change.kind === 'store-error';
         if (!all && flowRunId !== undefined && change.runId !== flowRunId) return;
         try {
           send(frame(change, cursor));
