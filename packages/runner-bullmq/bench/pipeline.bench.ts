@@ -26,7 +26,12 @@ function cold(args: readonly string[]): PipelineRun {
   }
 }
 
-/** Starts a `tideflow worker` and resolves once it serves the queue. */
+/**
+ * Starts a `tideflow worker` and resolves once it serves the queue. One job at a time on one
+ * thread: two such workers fill this machine's two cores, and neither holds a job it cannot start
+ * while the other is idle (with `--concurrency 2` a worker takes a second search that then waits
+ * for its thread).
+ */
 function worker(url: string, dir: string): Promise<ChildProcess> {
   mkdirSync(dir, { recursive: true });
   const child = spawn(
@@ -41,7 +46,7 @@ function worker(url: string, dir: string): Promise<ChildProcess> {
       '--module',
       '@tideflow/models',
       '--concurrency',
-      '2',
+      '1',
       '--threads',
       '1',
     ],
