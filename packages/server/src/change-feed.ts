@@ -1,5 +1,5 @@
 import { changeStream, cursorReached } from '@tideflow/core';
-import type { ChangeCursor, Tracker, TrackerChange } from '@tideflow/core';
+import type { ChangeCursor, Logger, Tracker, TrackerChange } from '@tideflow/core';
 
 /**
  * What a subscription receives besides changes: the store no longer keeps the changes after the
@@ -36,6 +36,8 @@ export interface ChangeFeedOptions {
    * @default 100
    */
   intervalMs?: number;
+  /** Where a store that fails to read its changes is logged (once per run of failures). */
+  logger?: Logger;
 }
 
 /** A live subscription of a {@link ChangeFeed}. */
@@ -72,12 +74,14 @@ export class ChangeFeed {
   /** Whether the last poll failed (its error was told; the next ones are not, until one succeeds). */
   private failing = false;
   private readonly intervalMs: number;
+  private readonly logger: Logger | undefined;
 
   constructor(
     private readonly tracker: Tracker,
     options: ChangeFeedOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 100;
+    this.logger = options.logger;
   }
 
   /** How many subscriptions are live. */
@@ -166,6 +170,11 @@ export class ChangeFeed {
   private fail(error: unknown): void {
     if (this.failing) return;
     this.failing = true;
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger?.warn(
+      { error: message },
+      `the tracking store failed to read its changes (${message}); live updates resume once it reads again`,
+    );
     for (const sub of [...this.subscribers]) this.tell(sub, { kind: 'store-error', error });
   }
 

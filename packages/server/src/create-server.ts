@@ -1,4 +1,4 @@
-import { InvalidOptionError, openTracker } from '@tideflow/core';
+import { InvalidOptionError, getConfig, openTracker } from '@tideflow/core';
 import type { Tracker } from '@tideflow/core';
 import swagger from '@fastify/swagger';
 import Fastify from 'fastify';
@@ -70,6 +70,7 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
       'Pass exactly one of the server options "trackingUri" and "tracker".',
     );
   }
+  const logger = options.logger ?? getConfig().logger;
   const owned = options.tracker === undefined;
   const tracker = options.tracker ?? (await openTracker(options.trackingUri!));
   const app = Fastify({
@@ -88,7 +89,14 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
       // tideflow's own routes also name the store's error, for RestTracker to raise it again.
       withTideflowCode: request.url.startsWith(`${TIDEFLOW_BASE}/`),
     });
-    if (statusCode === 500) app.log.error(error);
+    if (statusCode === 500) {
+      const { message, stack } =
+        error instanceof Error ? error : { message: String(error), stack: undefined };
+      logger.error(
+        { method: request.method, url: request.url, error: message, stack },
+        `${request.method} ${request.url.split('?')[0]} failed: ${message}`,
+      );
+    }
     return reply.code(statusCode).type('application/json').send(body);
   });
   app.setNotFoundHandler((request, reply) =>
@@ -124,8 +132,8 @@ export async function createServer(options: ServerOptions): Promise<TideflowServ
   tideflowArtifactRoutes(app, tracker, resolved.uploadLimit);
   tideflowRegistryEditRoutes(app, tracker);
   tideflowRecordRoutes(app, tracker);
-  // The feed's store errors reach the clients as `error` events (the server has no log).
-  const feed = new ChangeFeed(tracker, { intervalMs: resolved.livePollMs });
+  // The feed's store errors reach the clients as `store-error` events, and the log.
+  const feed = new ChangeFeed(tracker, { intervalMs: resolved.livePollMs, logger });
   const live = eventRoutes(app, tracker, feed, resolved.livePingMs);
   // After the live streams ended (eventRoutes' own preClose): no connection may hold the close.
   app.addHook('preClose', async () => sockets.close());

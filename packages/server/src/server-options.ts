@@ -1,4 +1,4 @@
-import type { Tracker } from '@tideflow/core';
+import type { Logger, Tracker } from '@tideflow/core';
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -57,6 +57,13 @@ export interface ServerOptions {
    * @default 15000
    */
   livePingMs?: number;
+  /**
+   * Where the server logs what went wrong on its side: a request answered 500 (with the error and
+   * its stack, which the answer leaves out) and a store that fails to read its changes.
+   *
+   * @default the configured logger (`getConfig().logger`)
+   */
+  logger?: Logger;
 }
 
 /** The options after defaults, checked. */

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { MemoryTracker } from '@tideflow/core';
+import { ConsoleLogger, MemoryTracker } from '@tideflow/core';
 import type { FlowRunRecord, TaskRunRecord } from '@tideflow/core';
 import { createServer } from '@tideflow/server';
 import type { ServerOptions, TideflowServer } from '@tideflow/server';
@@ -196,7 +196,9 @@ describe('GET /api/events', () => {
 
   it('sends an error event when the store fails to read its changes, then goes on', async () => {
     const tracker = new MemoryTracker();
-    const s = await serve({ tracker });
+    const lines: string[] = [];
+    const logger = new ConsoleLogger({ write: (l) => lines.push(l) });
+    const s = await serve({ tracker, logger });
     const c = await sse(`${s.url}/api/events`);
     await c.waitForComment((x) => x === 'connected');
     const read = tracker.readChanges.bind(tracker);
@@ -218,6 +220,11 @@ describe('GET /api/events', () => {
       // Told once per run of failures, not at every poll.
       await new Promise((r) => setTimeout(r, 200));
       expect(c.events.filter((e) => e.event === 'store-error')).toHaveLength(1);
+      // ... and logged once, with the store's own text.
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /WARN .*failed to read its changes \(disk I\/O error at \/secret\/path\)/,
+      );
       // The store reads again: the change written meanwhile arrives, nothing lost.
       broken = false;
       const change = await c.waitFor((e) => e.event === 'flow-run');

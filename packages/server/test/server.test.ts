@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryTracker, UnsafeBindError } from '@tideflow/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConsoleLogger, MemoryTracker, UnsafeBindError } from '@tideflow/core';
 import { createServer } from '@tideflow/server';
 import type { ServerOptions, TideflowServer } from '@tideflow/server';
 
@@ -15,6 +15,33 @@ async function server(options: Partial<ServerOptions> = {}): Promise<TideflowSer
 }
 
 const json = { 'content-type': 'application/json' };
+
+describe('errors of its own', () => {
+  it('logs a 500 with its stack, which the answer leaves out', async () => {
+    const tracker = new MemoryTracker();
+    const lines: string[] = [];
+    const s = await server({ tracker, logger: new ConsoleLogger({ write: (l) => lines.push(l) }) });
+    vi.spyOn(tracker, 'getExperiment').mockRejectedValue(new Error('disk I/O error at /secret/db'));
+    const r = await s.app.inject({ url: '/api/2.0/mlflow/experiments/get?experiment_id=0' });
+    expect(r.statusCode).toBe(500);
+    expect(r.json()).toEqual({
+      error_code: 'INTERNAL_ERROR',
+      message: 'Internal server error; see the server log.',
+    });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /ERROR GET \/api\/2\.0\/mlflow\/experiments\/get failed: disk I\/O error at \/secret\/db /,
+    );
+    expect(lines[0]).toContain('url=/api/2.0/mlflow/experiments/get?experiment_id=0');
+    expect(lines[0]).toMatch(/stack=.*server\.test\.ts/);
+    // A fault of the request (4xx) is the client's to fix, not the server's log's.
+    vi.mocked(tracker.getExperiment).mockRestore();
+    expect(
+      (await s.app.inject({ url: '/api/2.0/mlflow/experiments/get?experiment_id=42' })).statusCode,
+    ).toBe(404);
+    expect(lines).toHaveLength(1);
+  });
+});
 
 describe('security guards', () => {
   it('answers only allowed Host headers (DNS rebinding)', async () => {

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
-import { ConsoleLogger, configure, resetConfiguration } from '@tideflow/core';
+import { configure, resetConfiguration } from '@tideflow/core';
 import type { Tracker } from '@tideflow/core';
 import { createSqliteCacheStore } from '@tideflow/tracker-sqlite';
 import { openStore, type CliIo } from '../context.js';
 import type { GlobalOptions } from '../program.js';
 import { ProgressDisplay } from '../progress.js';
 import { DEFAULT_CACHE } from './cache.js';
+import { stderrLogger } from './shared.js';
 
 /** The options of `tideflow run` that say where and how every flow runs. */
 export interface RunEnvironmentOptions extends GlobalOptions {
@@ -41,7 +42,7 @@ export async function openRunEnvironment(
   configure({
     tracker,
     cacheStore,
-    logger: new ConsoleLogger({ level: 'warn', write: (l) => io.stderr(`${l}\n`) }),
+    logger: stderrLogger(io),
   });
   const progress =
     opts.quiet || opts.json

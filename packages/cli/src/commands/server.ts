@@ -4,6 +4,7 @@ import { assertSafeBind } from '@tideflow/core';
 import { createServer } from '@tideflow/server';
 import { openStore } from '../context.js';
 import type { CliIo } from '../context.js';
+import { stderrLogger } from './shared.js';
 
 interface StartOptions {
   host: string;
@@ -82,6 +83,7 @@ export function registerServer(program: Command, io: CliIo): void {
           port: opts.port,
           allowedHosts: opts.allowedHosts,
           corsOrigins: opts.corsOrigins,
+          logger: stderrLogger(io),
           ...(token === undefined ? {} : { token }),
         });
         const url = await s.listen();

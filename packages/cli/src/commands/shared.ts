@@ -1,6 +1,12 @@
-import { ExperimentNotFoundError, RunNotFoundError } from '@tideflow/core';
-import type { Experiment, Run, Tracker } from '@tideflow/core';
+import { ConsoleLogger, ExperimentNotFoundError, RunNotFoundError } from '@tideflow/core';
+import type { Experiment, Logger, Run, Tracker } from '@tideflow/core';
 import { CliError } from '../context.js';
+import type { CliIo } from '../context.js';
+
+/** A command's log (a run, a server, a worker): its warnings and errors, on stderr. */
+export function stderrLogger(io: CliIo): Logger {
+  return new ConsoleLogger({ level: 'warn', write: (line) => io.stderr(`${line}\n`) });
+}
 
 /** Experiment ids for names or ids given on the command line. */
 export async function resolveExperimentIds(

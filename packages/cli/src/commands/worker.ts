@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { ConsoleLogger } from '@tideflow/core';
 import { startWorker, type FlowJobData } from '@tideflow/runner-bullmq';
 import { createSqliteCacheStore } from '@tideflow/tracker-sqlite';
 import { CliError, openStore, type CliIo } from '../context.js';
@@ -11,6 +10,7 @@ import type { GlobalOptions } from '../program.js';
 import { DEFAULT_CACHE } from './cache.js';
 import { loadFlow } from './flow-module.js';
 import { flowArguments } from './flow-params.js';
+import { stderrLogger } from './shared.js';
 import { stopSignal } from './server.js';
 import { wholeNumberIn } from './shared.js';
 
@@ -99,7 +99,7 @@ export function registerWorker(program: Command, io: CliIo): void {
       const cacheStore = createSqliteCacheStore({
         path: resolve(io.cwd, opts.cache ?? DEFAULT_CACHE),
       });
-      const logger = new ConsoleLogger({ level: 'warn', write: (l) => io.stderr(`${l}\n`) });
+      const logger = stderrLogger(io);
       const runFlow = async (data: FlowJobData): Promise<void> => {
         const loaded = await loadFlow(data.flow, io.cwd);
         try {
