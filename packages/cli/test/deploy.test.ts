@@ -1,7 +1,9 @@
 // `tideflow deploy` and `tideflow deployments`: schedules checked before anything is written, and
 // scheduled runs that a real `tideflow worker` process runs as ordinary flow runs.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteTracker } from '@tideflow/tracker-sqlite';
@@ -10,6 +12,7 @@ import {
   startWorkerProcess,
   type WorkerProcess,
 } from '../../runner-bullmq/test/helpers/workers.js';
+import { FLOW_JOB } from '../../runner-bullmq/src/protocol.js';
 import { cli, workspace } from './helpers.js';
 
 const flows = fileURLToPath(new URL('./fixtures/user-flows/flows.ts', import.meta.url));
@@ -185,5 +188,94 @@ describe('scheduled runs on a worker', () => {
     r = await cli(ws, 'deployments', 'pause', 'squares', ...on);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no deployment "squares"');
+  }, 60_000);
+});
+
+describe('a scheduled run that holds the CPU', () => {
+  it('runs once, though it holds the CPU for longer than the job lock lasts', async () => {
+    const ws = workspace();
+    const db = join(ws.cwd, 'runs.db');
+    const started = join(ws.cwd, 'started.txt');
+    const args = ['--tracking-uri', `sqlite:///${db}`];
+    // Two workers: the other one's stalled-job check would take a job whose lock ran out.
+    const workers = await Promise.all([0, 1].map(() => startWorkerProcess(redis.url, 'cpu', args)));
+    const { hostname, port } = new URL(redis.url);
+    const queue = new Queue('cpu', { connection: { host: hostname, port: Number(port) } });
+    try {
+      const job = await queue.add(FLOW_JOB, {
+        deployment: 'hold',
+        flow: `${flows}:holdCpu`,
+        params: [`file=${started}`, 'ms=7000'],
+      });
+      const end = Date.now() + 40_000;
+      while (!(await job.isCompleted()) && !(await job.isFailed()) && Date.now() < end)
+        await delay(200);
+      expect(await job.isCompleted()).toBe(true);
+      await delay(3000); // a second run, if any, has started by now
+      expect(existsSync(started) && readFileSync(started, 'utf8').trim().split('\n')).toHaveLength(
+        1,
+      );
+      const tracker = new SqliteTracker({ path: db });
+      try {
+        const experiment = await tracker.getExperimentByName('holdCpu');
+        const { runs } = await tracker.searchRuns({ experimentIds: [experiment!.experimentId] });
+        expect(runs.map((r) => r.info.status)).toEqual(['FINISHED']);
+      } finally {
+        await tracker.close();
+      }
+      // A failed run fails its job, with the flow's error.
+      const failed = await queue.add(FLOW_JOB, {
+        deployment: 'fails',
+        flow: `${flows}:failing`,
+        params: [],
+      });
+      const failEnd = Date.now() + 30_000;
+      while (!(await failed.isFailed()) && Date.now() < failEnd) await delay(200);
+      const { failedReason } = (await queue.getJob(failed.id!))!;
+      expect(failedReason).toContain('deployment "fails"');
+      expect(failedReason).toContain('the failing flow failed');
+    } finally {
+      await queue.close();
+      await Promise.all(workers.map((w) => w.stop()));
+    }
+  }, 60_000);
+
+  it('ends the process of a run when its worker is killed', async () => {
+    const ws = workspace();
+    const started = join(ws.cwd, 'started.txt');
+    const worker = await startWorkerProcess(redis.url, 'killed', [
+      '--tracking-uri',
+      `sqlite:///${join(ws.cwd, 'runs.db')}`,
+    ]);
+    const { hostname, port } = new URL(redis.url);
+    const queue = new Queue('killed', { connection: { host: hostname, port: Number(port) } });
+    try {
+      await queue.add(FLOW_JOB, {
+        deployment: 'idle',
+        flow: `${flows}:idle`,
+        params: [`file=${started}`, 'ms=30000'],
+      });
+      const end = Date.now() + 30_000;
+      while (!existsSync(started) && Date.now() < end) await delay(100);
+      const pid = Number(readFileSync(started, 'utf8').trim());
+      expect(pid).not.toBe(worker.pid);
+      const alive = () => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      expect(alive()).toBe(true);
+      await worker.stop('SIGKILL');
+      const gone = Date.now() + 5000;
+      while (alive() && Date.now() < gone) await delay(100);
+      expect(alive()).toBe(false);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await worker.stop();
+    }
   }, 60_000);
 });

@@ -103,7 +103,12 @@ export interface TideflowWorkerOptions {
   tracker?: Tracker;
   /** The task cache of the flows this worker runs itself. @default an in-memory store */
   cacheStore?: CacheStore;
-  /** Runs a scheduled flow run's job (the CLI passes one); without it such jobs fail. */
+  /**
+   * Runs a scheduled flow run's job; without it such jobs fail. What it awaits must leave this
+   * process's event loop free (a child process, a worker thread): a run that holds the CPU here
+   * for longer than `lockDurationMs` loses its job, which BullMQ then runs again. The CLI runs each
+   * in a `tideflow run` process of its own.
+   */
   runFlow?: (data: FlowJobData) => Promise<unknown>;
   /** The worker's name in errors and logs. @default "host:pid" */
   name?: string;

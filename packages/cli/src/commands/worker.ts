@@ -4,15 +4,12 @@ import { extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { startWorker, type FlowJobData } from '@tideflow/runner-bullmq';
-import { createSqliteCacheStore } from '@tideflow/tracker-sqlite';
 import { CliError, openStore, type CliIo } from '../context.js';
 import type { GlobalOptions } from '../program.js';
 import { DEFAULT_CACHE } from './cache.js';
-import { loadFlow } from './flow-module.js';
-import { flowArguments } from './flow-params.js';
-import { stderrLogger } from './shared.js';
+import { runFlowProcess } from './flow-process.js';
 import { stopSignal } from './server.js';
-import { wholeNumberIn } from './shared.js';
+import { stderrLogger, wholeNumberIn } from './shared.js';
 
 /** The options of `tideflow worker`. */
 interface WorkerOptions extends GlobalOptions {
@@ -95,40 +92,24 @@ export function registerWorker(program: Command, io: CliIo): void {
         const { register } = await import('tsx/esm/api');
         register();
       }
-      const tracker = await openStore(io, opts.trackingUri, { create: true });
-      const cacheStore = createSqliteCacheStore({
-        path: resolve(io.cwd, opts.cache ?? DEFAULT_CACHE),
-      });
+      // The store that scheduled runs record in: refused now if it cannot be opened, not at a run.
+      await (await openStore(io, opts.trackingUri, { create: true })).close();
       const logger = stderrLogger(io);
-      const runFlow = async (data: FlowJobData): Promise<void> => {
-        const loaded = await loadFlow(data.flow, io.cwd);
-        try {
-          const args = await flowArguments(loaded.flow.definition, { assignments: data.params });
-          await loaded.flow(...args);
-        } finally {
-          await loaded.release();
-        }
-      };
-      try {
-        const worker = await startWorker({
-          connection: redisUrl(io, opts.redis),
-          queue: opts.queue,
-          modules,
-          concurrency,
-          threads,
-          tracker,
-          cacheStore,
-          logger,
-          runFlow,
-        });
-        io.stdout(
-          `worker ${worker.name} serving queue "${opts.queue}" (${modules.length} module${modules.length === 1 ? '' : 's'})\n`,
-        );
-        await stopSignal();
-        await worker.close();
-      } finally {
-        await tracker.close();
-        await cacheStore.disconnect();
-      }
+      const runFlow = (data: FlowJobData): Promise<void> =>
+        runFlowProcess(io, data, { trackingUri: opts.trackingUri, cache: opts.cache });
+      const worker = await startWorker({
+        connection: redisUrl(io, opts.redis),
+        queue: opts.queue,
+        modules,
+        concurrency,
+        threads,
+        logger,
+        runFlow,
+      });
+      io.stdout(
+        `worker ${worker.name} serving queue "${opts.queue}" (${modules.length} module${modules.length === 1 ? '' : 's'})\n`,
+      );
+      await stopSignal();
+      await worker.close();
     });
 }
