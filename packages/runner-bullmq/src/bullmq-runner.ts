@@ -24,6 +24,7 @@ import { AddBatcher } from './add-batcher.js';
 import { describeConnection, redisOptions, type RedisConnection } from './connection.js';
 import { RedisUnavailableError, TaskNotFoundError } from './errors.js';
 import { queueKeys, type QueueKeys } from './keys.js';
+import { within } from './within.js';
 import {
   dropPayload,
   getPayload,
@@ -396,19 +397,14 @@ export class BullMQTaskRunner implements TaskRunner {
 
   /** `promise`, or RedisUnavailableError when Redis takes longer than `connectionTimeoutMs` for `what`. */
   private bounded<T>(promise: Promise<T>, what: string): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new RedisUnavailableError(
-              `Redis at ${describeConnection(this.redisOptions)} did not answer within ${this.connectionTimeoutMs} ms ${what} (queue "${this.queue}").`,
-            ),
-          ),
-        this.connectionTimeoutMs,
-      );
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+    return within(
+      promise,
+      this.connectionTimeoutMs,
+      () =>
+        new RedisUnavailableError(
+          `Redis at ${describeConnection(this.redisOptions)} did not answer within ${this.connectionTimeoutMs} ms ${what} (queue "${this.queue}").`,
+        ),
+    );
   }
 
   /** Settles a pending attempt once (later outcomes of the same job are ignored). */

@@ -1,10 +1,12 @@
 import { Queue } from 'bullmq';
 import parser from 'cron-parser';
-import type { Redis } from 'ioredis';
-import { redisOptions, type RedisConnection } from './connection.js';
-import { DeploymentError } from './errors.js';
+import type { Redis, RedisOptions } from 'ioredis';
+import { InvalidOptionError } from '@tideflow/core';
+import { describeConnection, redisOptions, type RedisConnection } from './connection.js';
+import { DeploymentError, RedisUnavailableError } from './errors.js';
 import { queueKeys, type QueueKeys } from './keys.js';
 import { FLOW_JOB, type FlowJobData } from './protocol.js';
+import { within } from './within.js';
 
 /** What `tideflow deploy` schedules: a flow, its parameters and when it runs. */
 export interface DeploymentSpec {
@@ -38,6 +40,13 @@ export interface DeploymentsOptions {
   queue: string;
   /** BullMQ's key prefix. @default "bull" */
   prefix?: string;
+  /**
+   * How long to wait for Redis to answer at first, in ms; then the call fails with
+   * {@link RedisUnavailableError} (a stopped or unreachable server), rather than wait on.
+   *
+   * @default 5000
+   */
+  connectTimeoutMs?: number;
 }
 
 const NAME = /^[\w.-]{1,100}$/;
@@ -83,22 +92,41 @@ function checkName(name: string): void {
 export class Deployments {
   private readonly queue: Queue;
   private readonly keys: QueueKeys;
+  private readonly connection: RedisOptions;
+  private readonly connectTimeoutMs: number;
+  /** The connection once Redis answered (each call waits for it, within `connectTimeoutMs`). */
+  private connected?: Promise<Redis>;
 
   constructor(options: DeploymentsOptions) {
     const prefix = options.prefix ?? 'bull';
-    this.queue = new Queue(options.queue, {
-      connection: redisOptions(options.connection, {
-        maxRetriesPerRequest: 3,
-        connectTimeout: 5000,
-      }),
-      prefix,
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+    if (!Number.isSafeInteger(this.connectTimeoutMs) || this.connectTimeoutMs < 1) {
+      throw new InvalidOptionError(
+        `Deployments: option connectTimeoutMs must be an integer ≥ 1, got ${String(options.connectTimeoutMs)}.`,
+      );
+    }
+    this.connection = redisOptions(options.connection, {
+      maxRetriesPerRequest: 3,
+      connectTimeout: this.connectTimeoutMs,
     });
+    this.queue = new Queue(options.queue, { connection: this.connection, prefix });
     this.queue.on('error', () => {});
     this.keys = queueKeys(prefix, options.queue);
   }
 
-  private async redis(): Promise<Redis> {
-    return (await this.queue.client) as unknown as Redis;
+  /** The queue's Redis client, once Redis answered; RedisUnavailableError after `connectTimeoutMs`. */
+  private redis(): Promise<Redis> {
+    this.connected ??= within(
+      this.queue.waitUntilReady().then(async () => (await this.queue.client) as unknown as Redis),
+      this.connectTimeoutMs,
+      () =>
+        new RedisUnavailableError(
+          `Redis at ${describeConnection(this.connection)} did not answer within ${this.connectTimeoutMs} ms (queue "${this.queue.name}"): is redis-server running there?`,
+        ),
+    );
+    // A failed attempt is not kept: the next call tries again.
+    this.connected.catch(() => (this.connected = undefined));
+    return this.connected;
   }
 
   /**

@@ -20,6 +20,7 @@ import { describeConnection, redisOptions, type RedisConnection } from './connec
 import { RedisUnavailableError, TaskNotFoundError } from './errors.js';
 import { ForwardingRecorder } from './forwarding-recorder.js';
 import { JobChannel } from './job-channel.js';
+import { within } from './within.js';
 import { queueKeys } from './keys.js';
 import {
   getPayload,
@@ -124,15 +125,6 @@ export interface TideflowWorker {
   close(): Promise<void>;
 }
 
-/** `promise`, or a rejection after `ms`. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 function positive(name: string, value: number | undefined, fallback: number): number {
   const n = value ?? fallback;
   if (!Number.isSafeInteger(n) || n < 1) {
@@ -187,7 +179,11 @@ export async function startWorker(options: TideflowWorkerOptions): Promise<Tidef
   const redis = new Redis(connection);
   redis.on('error', () => {});
   try {
-    await within(redis.ping(), connectTimeoutMs);
+    await within(
+      redis.ping(),
+      connectTimeoutMs,
+      () => new Error(`no answer within ${connectTimeoutMs} ms`),
+    );
   } catch (error) {
     redis.disconnect();
     throw new RedisUnavailableError(

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '@tideflow/core';
-import { BullMQTaskRunner, RedisUnavailableError, startWorker } from '../src/index.js';
+import { BullMQTaskRunner, Deployments, RedisUnavailableError, startWorker } from '../src/index.js';
 
 describe('BullMQTaskRunner options', () => {
   it('refuses a bad queue name, connection or limit, naming it', () => {
@@ -67,5 +67,29 @@ describe('startWorker', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RedisUnavailableError);
     expect((error as Error).message).toContain('127.0.0.1:1');
+  });
+
+  it('bounds the wait of deployments for a Redis that does not answer', async () => {
+    expect(
+      () => new Deployments({ connection: 'redis://127.0.0.1:1', queue: 'q', connectTimeoutMs: 0 }),
+    ).toThrow(/connectTimeoutMs must be an integer ≥ 1, got 0/);
+    const deployments = new Deployments({
+      connection: 'redis://127.0.0.1:1',
+      queue: 'q',
+      connectTimeoutMs: 300,
+    });
+    try {
+      const started = Date.now();
+      const error = await deployments.list().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RedisUnavailableError);
+      expect((error as Error).message).toBe(
+        'Redis at 127.0.0.1:1 did not answer within 300 ms (queue "q"): is redis-server running there?',
+      );
+      expect(Date.now() - started).toBeLessThan(3000);
+      // Every call waits again (within the same bound), none hangs.
+      await expect(deployments.pause('nightly')).rejects.toBeInstanceOf(RedisUnavailableError);
+    } finally {
+      await deployments.close();
+    }
   });
 });

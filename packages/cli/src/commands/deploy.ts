@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { Deployments, checkCron } from '@tideflow/runner-bullmq';
 import type { CliIo } from '../context.js';
 import type { GlobalOptions } from '../program.js';
 import { formatTime } from '../format/values.js';
@@ -50,6 +49,8 @@ export function registerDeploy(program: Command, io: CliIo): void {
     .option('--redis <url>', 'Redis (default: TIDEFLOW_REDIS_URL or redis://127.0.0.1:6379)')
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<DeployOptions>();
+      // Loaded here: BullMQ and ioredis are not part of every other command's start-up.
+      const { Deployments, checkCron } = await import('@tideflow/runner-bullmq');
       checkCron(opts.cron, opts.tz);
       const { file, exportName } = parseFlowReference(ref);
       const loaded = await loadFlow(ref, io.cwd);

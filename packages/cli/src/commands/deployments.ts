@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Deployments, type Deployment } from '@tideflow/runner-bullmq';
+import type { Deployment, Deployments } from '@tideflow/runner-bullmq';
 import type { CliIo } from '../context.js';
 import type { GlobalOptions } from '../program.js';
 import { printJson } from '../format/json.js';
@@ -21,6 +21,8 @@ async function withDeployments<T>(
   opts: DeploymentsOptions,
   fn: (d: Deployments) => Promise<T>,
 ): Promise<T> {
+  // Loaded here: BullMQ and ioredis are not part of every other command's start-up.
+  const { Deployments } = await import('@tideflow/runner-bullmq');
   const deployments = new Deployments({ connection: redisUrl(io, opts.redis), queue: opts.queue });
   try {
     return await fn(deployments);

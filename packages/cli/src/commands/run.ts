@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ClusteringPipeline, resolvePipelineConfig, type PipelineResult } from '@tideflow/models';
+import type { PipelineResult } from '@tideflow/models';
 import { CliError, type CliIo } from '../context.js';
 import { printJson } from '../format/json.js';
 import { renderTable, truncate } from '../format/table.js';
@@ -189,6 +189,8 @@ export function registerRun(program: Command, io: CliIo): void {
           '--runner and --workers both say where the family searches run; give one.',
         );
       const workers = parseWorkers(opts.workers);
+      // Loaded here: the models are not part of every other command's start-up.
+      const { ClusteringPipeline, resolvePipelineConfig } = await import('@tideflow/models');
       const config = await resolvePipelineConfig({
         file: opts.config ? resolve(io.cwd, opts.config) : undefined,
         set: opts.set,
@@ -198,7 +200,7 @@ export function registerRun(program: Command, io: CliIo): void {
       let result: PipelineResult;
       let reportFile: string | undefined;
       // One pool for the whole run (its workers stay warm), closed at the end so the process exits.
-      const taskRunner = opts.runner ? bullmqRunner(opts.runner) : workerRunner(workers);
+      const taskRunner = opts.runner ? await bullmqRunner(opts.runner) : workerRunner(workers);
       try {
         result = await new ClusteringPipeline({ taskRunner }).run(config);
         if (result.runId)

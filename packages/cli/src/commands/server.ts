@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { assertSafeBind } from '@tideflow/core';
-import { createServer } from '@tideflow/server';
 import { openStore } from '../context.js';
 import type { CliIo } from '../context.js';
 import { stderrLogger } from './shared.js';
@@ -77,6 +76,8 @@ export function registerServer(program: Command, io: CliIo): void {
       assertSafeBind(opts.host, token);
       const tracker = await openStore(io, opts.trackingUri, { create: true });
       try {
+        // Loaded here: the HTTP stack is not part of every other command's start-up.
+        const { createServer } = await import('@tideflow/server');
         const s = await createServer({
           tracker,
           host: opts.host,

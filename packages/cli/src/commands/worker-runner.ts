@@ -1,4 +1,4 @@
-import { BullMQTaskRunner } from '@tideflow/runner-bullmq';
+import type { BullMQTaskRunner } from '@tideflow/runner-bullmq';
 import { CliError } from '../context.js';
 
 /**
@@ -8,7 +8,7 @@ import { CliError } from '../context.js';
  *
  * @throws CliError naming `--runner` for anything but a bullmq:// URL with a valid queue name.
  */
-export function bullmqRunner(uri: string): BullMQTaskRunner {
+export async function bullmqRunner(uri: string): Promise<BullMQTaskRunner> {
   let url: URL;
   try {
     url = new URL(uri);
@@ -23,6 +23,8 @@ export function bullmqRunner(uri: string): BullMQTaskRunner {
   if (!/^\d{1,2}$/.test(db))
     throw new CliError(`--runner: ?db= must be a database number, got "${db}".`);
   const auth = url.username ? `${url.username}${url.password ? `:${url.password}` : ''}@` : '';
+  // Loaded here: BullMQ and ioredis are not part of every other command's start-up.
+  const { BullMQTaskRunner } = await import('@tideflow/runner-bullmq');
   try {
     return new BullMQTaskRunner({
       connection: `redis://${auth}${url.host}/${db}`,

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { startWorker, type FlowJobData } from '@tideflow/runner-bullmq';
+import type { FlowJobData } from '@tideflow/runner-bullmq';
 import { CliError, openStore, type CliIo } from '../context.js';
 import type { GlobalOptions } from '../program.js';
 import { DEFAULT_CACHE } from './cache.js';
@@ -97,6 +97,8 @@ export function registerWorker(program: Command, io: CliIo): void {
       const logger = stderrLogger(io);
       const runFlow = (data: FlowJobData): Promise<void> =>
         runFlowProcess(io, data, { trackingUri: opts.trackingUri, cache: opts.cache });
+      // Loaded here: BullMQ and ioredis are not part of every other command's start-up.
+      const { startWorker } = await import('@tideflow/runner-bullmq');
       const worker = await startWorker({
         connection: redisUrl(io, opts.redis),
         queue: opts.queue,
