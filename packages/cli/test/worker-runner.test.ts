@@ -5,19 +5,19 @@ import { cli, workspace } from './helpers.js';
 
 describe('--runner bullmq://host:port/queue', () => {
   it('makes a BullMQTaskRunner on the queue the path names (default: tideflow)', async () => {
-    const runner = bullmqRunner('bullmq://127.0.0.1:6379/pipeline');
+    const runner = await bullmqRunner('bullmq://127.0.0.1:6379/pipeline');
     expect(runner.name).toBe('bullmq:pipeline');
-    expect(bullmqRunner('bullmq://127.0.0.1:6379').queue).toBe('tideflow');
+    expect((await bullmqRunner('bullmq://127.0.0.1:6379')).queue).toBe('tideflow');
     await runner.close();
   });
 
-  it('refuses anything else, naming --runner', () => {
-    expect(() => bullmqRunner('redis://127.0.0.1:6379/q')).toThrow(
+  it('refuses anything else, naming --runner', async () => {
+    await expect(bullmqRunner('redis://127.0.0.1:6379/q')).rejects.toThrow(
       /--runner must be a bullmq:\/\//,
     );
-    expect(() => bullmqRunner('nonsense')).toThrow(/--runner must be/);
-    expect(() => bullmqRunner('bullmq://127.0.0.1:6379/q?db=x')).toThrow(/db=/);
-    expect(() => bullmqRunner('bullmq://127.0.0.1:6379/a%20b')).toThrow(/option queue/);
+    await expect(bullmqRunner('nonsense')).rejects.toThrow(/--runner must be/);
+    await expect(bullmqRunner('bullmq://127.0.0.1:6379/q?db=x')).rejects.toThrow(/db=/);
+    await expect(bullmqRunner('bullmq://127.0.0.1:6379/a%20b')).rejects.toThrow(/option queue/);
   });
 
   it('cannot be given with --workers', async () => {
