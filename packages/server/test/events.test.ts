@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ConsoleLogger, MemoryTracker } from '@tideflow/core';
 import type { FlowRunRecord, TaskRunRecord } from '@tideflow/core';
 import { createServer } from '@tideflow/server';
 import type { ServerOptions, TideflowServer } from '@tideflow/server';
+import { breakReadChanges } from './support/broken-changes.js';
 import { data, openSse } from './support/sse.js';
 import type { SseClient } from './support/sse.js';
 import { startWorker } from './workers/spawn.js';
@@ -201,12 +202,7 @@ describe('GET /api/events', () => {
     const s = await serve({ tracker, logger });
     const c = await sse(`${s.url}/api/events`);
     await c.waitForComment((x) => x === 'connected');
-    const read = tracker.readChanges.bind(tracker);
-    let broken = true;
-    const spy = vi.spyOn(tracker, 'readChanges').mockImplementation(async (...args) => {
-      if (broken) throw new Error('disk I/O error at /secret/path');
-      return read(...args);
-    });
+    const store = breakReadChanges(tracker, 'disk I/O error at /secret/path');
     try {
       const id = (await tracker.createRun()).info.runId;
       await tracker.setFlowRun(id, flowRecord('RUNNING'));
@@ -230,7 +226,7 @@ describe('GET /api/events', () => {
       );
       // The store reads again: the change written meanwhile arrives, nothing lost, then a resync
       // (reload what the page shows, go on from its id) says that the store reads again.
-      broken = false;
+      store.mend();
       for (const client of [c, late]) {
         const resync = await client.waitFor((e) => e.event === 'resync');
         const kinds = client.events.map((e) => e.event);
@@ -249,7 +245,7 @@ describe('GET /api/events', () => {
       expect(c.events.filter((e) => e.event === 'resync')).toHaveLength(1);
       expect(lines).toHaveLength(1);
     } finally {
-      spy.mockRestore();
+      store.restore();
     }
   });
 

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { MemoryTracker } from '@tideflow/core';
 import type { FlowRunRecord } from '@tideflow/core';
 import { createServer } from '@tideflow/server';
 import type { TideflowServer } from '@tideflow/server';
+import { breakReadChanges } from '../support/broken-changes.js';
 import { SCREENSHOTS, launch, openPage, recordRunningFlow } from './browser.js';
 
 let browser: Browser;
@@ -50,12 +51,7 @@ describe('live updates notice, in Chromium', () => {
     expect(await notice.textContent()).toBe('');
     expect(await notice.isVisible()).toBe(false);
 
-    const read = tracker.readChanges.bind(tracker);
-    let broken = true;
-    const spy = vi.spyOn(tracker, 'readChanges').mockImplementation(async (...args) => {
-      if (broken) throw new Error('disk I/O error');
-      return read(...args);
-    });
+    const store = breakReadChanges(tracker, 'disk I/O error');
     try {
       await expect
         .poll(() => notice.textContent())
@@ -71,12 +67,12 @@ describe('live updates notice, in Chromium', () => {
       await p.screenshot({ path: join(SCREENSHOTS, 'live-notice.png') });
 
       // The store reads again: what was written meanwhile arrives and the notice goes.
-      broken = false;
+      store.mend();
       await expect.poll(() => badge.textContent()).toBe('Running');
       await expect.poll(() => notice.textContent()).toBe('');
       expect(await notice.isVisible()).toBe(false);
     } finally {
-      spy.mockRestore();
+      store.restore();
     }
   });
 
@@ -90,22 +86,17 @@ describe('live updates notice, in Chromium', () => {
     await expect.poll(() => row.textContent()).toContain('Retrying');
 
     const notice = p.getByRole('status');
-    const read = tracker.readChanges.bind(tracker);
-    let broken = true;
-    const spy = vi.spyOn(tracker, 'readChanges').mockImplementation(async (...args) => {
-      if (broken) throw new Error('database is locked');
-      return read(...args);
-    });
+    const store = breakReadChanges(tracker, 'database is locked');
     try {
       await expect.poll(() => notice.textContent()).toContain('Live updates are failing');
-      broken = false;
+      store.mend();
       await expect.poll(() => notice.textContent()).toBe('');
       // And the stream goes on.
       await tracker.setFlowRun(runId, record('COMPLETED', Date.now()));
       await expect.poll(() => row.textContent()).toContain('Completed');
       expect(await notice.textContent()).toBe('');
     } finally {
-      spy.mockRestore();
+      store.restore();
     }
   });
 });
