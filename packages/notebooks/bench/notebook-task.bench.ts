@@ -16,7 +16,7 @@ import {
 } from '@tideflow/core';
 import { notebookTask } from '@tideflow/notebooks';
 import { code, pythonNotebook, writeNotebook } from '../test/helpers.js';
-import { median, report } from '../../../scripts/bench-stats.js';
+import { median, quantile, report } from '../../../scripts/bench-stats.js';
 
 const COLD_RUNS = 7;
 const CACHED_RUNS = 200;
@@ -93,6 +93,6 @@ report('notebook-task.cold', median(cold), 'ms', {
 });
 report('notebook-task.cached', median(cached), 'ms', {
   runs: CACHED_RUNS,
-  p90: [...cached].sort((a, b) => a - b)[Math.floor(CACHED_RUNS * 0.9)],
+  p90: quantile(cached, 0.9),
   load,
 });

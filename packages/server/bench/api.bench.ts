@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { FlowRunRecord } from '@tideflow/core';
 import { createServer } from '@tideflow/server';
 import { SqliteTracker } from '@tideflow/tracker-sqlite';
-import { median, report } from '../../../scripts/bench-stats.js';
+import { median, quantile, report, seededRandom } from '../../../scripts/bench-stats.js';
 import { openSse } from '../test/support/sse.js';
 
 const RUNS = 10_000;
@@ -19,19 +19,8 @@ const METRICS = 20;
 const REQUESTS = 200;
 const CHANGES = 20;
 
-// A seeded PRNG (mulberry32), so that every run of the benchmark searches the same data.
-let seed = 42;
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-
-const quantile = (values: number[], q: number) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
+// Seeded, so that every run of the benchmark searches the same data.
+const rand = seededRandom(42);
 
 async function seedRuns(tracker: SqliteTracker): Promise<string> {
   const exp = await tracker.createExperiment('bench');

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   Registry,
+  TAG_FLOW_NAME,
   configure,
   createMemoryCacheStore,
   flow,
@@ -127,7 +128,7 @@ async function storeWrites(
     experimentId,
     name: 'store-writes',
     startTime,
-    tags: { 'tideflow.flowName': 'storeWrites' },
+    tags: { [TAG_FLOW_NAME]: 'storeWrites' },
   });
   const runId = run.info.runId;
   await tracker.setFlowRun(runId, {

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { createServer } from '../src/index.js';
 import { launch, openPage } from '../test/browser/browser.js';
 import { measureLiveLatency } from './live-latency.js';
-import { median, report } from '../../../scripts/bench-stats.js';
+import { median, report, seededRandom } from '../../../scripts/bench-stats.js';
 
 const RUNS = Number(process.env.UI_BENCH_RUNS ?? 10_000);
 const METRICS = 20;
@@ -19,8 +19,7 @@ const SAMPLES = 5;
 
 async function seed(tracker: MemoryTracker): Promise<{ experimentId: string; historyRun: string }> {
   const experimentId = await tracker.createExperiment('bench-wide');
-  let seedValue = 42;
-  const random = () => ((seedValue = (seedValue * 16807) % 2147483647) - 1) / 2147483646;
+  const random = seededRandom(42);
   for (let i = 0; i < RUNS; i++) {
     const run = await tracker.createRun({ experimentId, name: `run-${i}`, startTime: 1e12 + i });
     await tracker.logBatch(run.info.runId, {

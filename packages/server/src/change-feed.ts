@@ -13,7 +13,9 @@ export interface ResyncEvent {
 /**
  * What a subscription receives when the store fails to read its changes: the feed polls on from
  * the same cursor, so nothing is lost once the store reads again; until then the client's view
- * may be stale. Sent once per run of failures.
+ * may be stale. Sent once per run of failures (to a subscriber that joins during one, at the next
+ * failed poll); the first poll that reads again delivers the changes written meanwhile, then a
+ * {@link ResyncEvent}, so that the client knows the store reads again and reloads what it shows.
  */
 export interface FeedErrorEvent {
   /** Discriminant. */
@@ -52,6 +54,8 @@ interface Subscriber {
   cursor: ChangeCursor;
   /** Whether it started behind the feed's head (a resumed client) and reads on its own until it reaches it. */
   catchingUp: boolean;
+  /** Whether it was told of the store's failure and not yet that the store reads again. */
+  toldFailure: boolean;
 }
 
 /** Pages read per stream and tick, so that a burst is drained quickly but one tick stays bounded. */
@@ -71,7 +75,7 @@ export class ChangeFeed {
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private closed = false;
-  /** Whether the last poll failed (its error was told; the next ones are not, until one succeeds). */
+  /** Whether the last poll failed (its error was logged; the next ones are not, until one succeeds). */
   private failing = false;
   private readonly intervalMs: number;
   private readonly logger: Logger | undefined;
@@ -101,7 +105,12 @@ export class ChangeFeed {
       this.head ??= end;
     }
     const start = from ?? this.head;
-    const sub: Subscriber = { listener, cursor: { ...start }, catchingUp: from !== undefined };
+    const sub: Subscriber = {
+      listener,
+      cursor: { ...start },
+      catchingUp: from !== undefined,
+      toldFailure: false,
+    };
     this.subscribers.add(sub);
     this.schedule();
     return { unsubscribe: () => this.subscribers.delete(sub) };
@@ -127,9 +136,7 @@ export class ChangeFeed {
       this.timer = undefined;
       this.polling = this.poll()
         .then(
-          () => {
-            this.failing = false;
-          },
+          () => this.recover(),
           (error: unknown) => this.fail(error),
         )
         .finally(() => {
@@ -166,16 +173,34 @@ export class ChangeFeed {
     }
   }
 
-  /** Tells every subscriber that the store failed, at the first failure of a run of them. */
+  /**
+   * Tells every subscriber not told yet that the store failed (the first failure of a run of them,
+   * or the first since it subscribed); logs it once per run.
+   */
   private fail(error: unknown): void {
-    if (this.failing) return;
-    this.failing = true;
-    const message = error instanceof Error ? error.message : String(error);
-    this.logger?.warn(
-      { error: message },
-      `the tracking store failed to read its changes (${message}); live updates resume once it reads again`,
-    );
-    for (const sub of [...this.subscribers]) this.tell(sub, { kind: 'store-error', error });
+    if (!this.failing) {
+      this.failing = true;
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger?.warn(
+        { error: message },
+        `the tracking store failed to read its changes (${message}); live updates resume once it reads again`,
+      );
+    }
+    for (const sub of [...this.subscribers]) {
+      if (sub.toldFailure) continue;
+      sub.toldFailure = true;
+      this.tell(sub, { kind: 'store-error', error });
+    }
+  }
+
+  /** After a poll that read: every subscriber told of a failure reloads, from where it is now. */
+  private recover(): void {
+    this.failing = false;
+    for (const sub of [...this.subscribers]) {
+      if (!sub.toldFailure) continue;
+      sub.toldFailure = false;
+      this.resync(sub, sub.cursor);
+    }
   }
 
   /** Tells a subscriber to reload, and moves it to `cursor` (the feed's end). */

@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ConsoleLogger, MemoryTracker } from '@tideflow/core';
 import type { FlowRunRecord, TaskRunRecord } from '@tideflow/core';
 import { createServer } from '@tideflow/server';
 import type { ServerOptions, TideflowServer } from '@tideflow/server';
+import { breakReadChanges } from './support/broken-changes.js';
 import { data, openSse } from './support/sse.js';
 import type { SseClient } from './support/sse.js';
 import { startWorker } from './workers/spawn.js';
@@ -194,19 +195,14 @@ describe('GET /api/events', () => {
     await c.waitForComment((x) => x === 'ping');
   });
 
-  it('sends an error event when the store fails to read its changes, then goes on', async () => {
+  it('sends a store-error event when the store fails to read its changes, then goes on with a resync', async () => {
     const tracker = new MemoryTracker();
     const lines: string[] = [];
     const logger = new ConsoleLogger({ write: (l) => lines.push(l) });
     const s = await serve({ tracker, logger });
     const c = await sse(`${s.url}/api/events`);
     await c.waitForComment((x) => x === 'connected');
-    const read = tracker.readChanges.bind(tracker);
-    let broken = true;
-    const spy = vi.spyOn(tracker, 'readChanges').mockImplementation(async (...args) => {
-      if (broken) throw new Error('disk I/O error at /secret/path');
-      return read(...args);
-    });
+    const store = breakReadChanges(tracker, 'disk I/O error at /secret/path');
     try {
       const id = (await tracker.createRun()).info.runId;
       await tracker.setFlowRun(id, flowRecord('RUNNING'));
@@ -220,17 +216,36 @@ describe('GET /api/events', () => {
       // Told once per run of failures, not at every poll.
       await new Promise((r) => setTimeout(r, 200));
       expect(c.events.filter((e) => e.event === 'store-error')).toHaveLength(1);
+      // A client that connects during the run of failures is told at the next failed poll.
+      const late = await sse(`${s.url}/api/events`);
+      await late.waitFor((e) => e.event === 'store-error');
       // ... and logged once, with the store's own text.
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(
         /WARN .*failed to read its changes \(disk I\/O error at \/secret\/path\)/,
       );
-      // The store reads again: the change written meanwhile arrives, nothing lost.
-      broken = false;
-      const change = await c.waitFor((e) => e.event === 'flow-run');
-      expect(data(change)).toMatchObject({ runId: id, state: 'RUNNING' });
+      // The store reads again: the change written meanwhile arrives, nothing lost, then a resync
+      // (reload what the page shows, go on from its id) says that the store reads again.
+      store.mend();
+      for (const client of [c, late]) {
+        const resync = await client.waitFor((e) => e.event === 'resync');
+        const kinds = client.events.map((e) => e.event);
+        expect(kinds.slice(kinds.indexOf('store-error'))).toEqual([
+          'store-error',
+          'flow-run',
+          'resync',
+        ]);
+        const change = client.events[kinds.indexOf('flow-run')];
+        expect(data(change)).toMatchObject({ runId: id, state: 'RUNNING' });
+        expect(resync.id).toBe(change.id);
+      }
+      // Once: the polls after it read as usual.
+      await tracker.setFlowRun(id, flowRecord('COMPLETED'));
+      await c.waitFor((e) => e.event === 'flow-run' && data(e).state === 'COMPLETED');
+      expect(c.events.filter((e) => e.event === 'resync')).toHaveLength(1);
+      expect(lines).toHaveLength(1);
     } finally {
-      spy.mockRestore();
+      store.restore();
     }
   });
 

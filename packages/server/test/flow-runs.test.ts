@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryTracker } from '@tideflow/core';
+import { MemoryTracker, TAG_FLOW_NAME } from '@tideflow/core';
 import { createServer } from '@tideflow/server';
 import type { TideflowServer } from '@tideflow/server';
 import { seedDemo } from './fixtures/demo-store.js';
@@ -188,7 +188,7 @@ describe('flow-run records as the store keeps them', () => {
     const own = await createServer({ tracker, port: 0 });
     try {
       const at = 1_700_000_000_000.25;
-      const { info } = await tracker.createRun({ tags: { 'tideflow.flowName': 'exact' } });
+      const { info } = await tracker.createRun({ tags: { [TAG_FLOW_NAME]: 'exact' } });
       await tracker.setFlowRun(info.runId, {
         flowName: 'exact',
         state: 'RUNNING',

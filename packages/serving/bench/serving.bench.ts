@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { median, quantile } from '../../../scripts/bench-stats.js';
 import { BENCH_COLUMNS, benchStore } from './bench-store.js';
 
 const BIN = fileURLToPath(new URL('../../cli/bin/tideflow.js', import.meta.url));
@@ -42,9 +43,6 @@ const url = await new Promise<string>((resolve, reject) => {
   server.once('exit', (code) => reject(new Error(`the server exited (${code}): ${out}`)));
 });
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const quantile = (sorted: Float64Array, q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const headers = { 'content-type': 'application/json' };
 
 try {
@@ -89,8 +87,7 @@ try {
     const results = await Promise.all(runs);
     const sum = (pick: (r: autocannon.Result) => number) =>
       results.reduce((n, r) => n + pick(r), 0);
-    const sorted = Float64Array.from(latencies).sort();
-    const ms = (q: number) => Number(quantile(sorted, q).toFixed(3));
+    const ms = (q: number) => Number(quantile(latencies, q).toFixed(3));
     return {
       value: ms(0.5),
       unit: 'ms',

@@ -7,24 +7,16 @@ import { join } from 'node:path';
 import { MemoryTracker } from '@tideflow/core';
 import type { SearchRunsOptions, Tracker } from '@tideflow/core';
 import { SqliteTracker } from '@tideflow/tracker-sqlite';
-import { median } from '../../../scripts/bench-stats.js';
+import { median, seededRandom } from '../../../scripts/bench-stats.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tideflow-bench-search-'));
-
-// A seeded PRNG (mulberry32) so that every run of the benchmark searches the same data.
-let seed = 42;
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
 
 const RUNS = 10_000;
 
 /** 10,000 runs of 20 metrics, 3 params, 1 tag and 2 inputs (500 train digests, 50 test digests). */
 async function seedRuns(tracker: Tracker): Promise<{ exp: string; seedMs: number }> {
-  seed = 42;
+  // Seeded anew for each store, so that both search the same data on every run.
+  const rand = seededRandom(42);
   const exp = await tracker.createExperiment('bench');
   const models = ['svm', 'knn', 'nb', 'lr'];
   const groups = ['alpha', 'beta', 'apex', 'gamma'];

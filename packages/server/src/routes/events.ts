@@ -42,7 +42,7 @@ function errorData(error: unknown): { error_code: string; message: string } {
   return {
     error_code: body.error_code,
     message:
-      'The tracking store failed to read its changes; the server keeps trying and this stream goes on from where it was once the store reads again. Reload to be sure of what the page shows.',
+      'The tracking store failed to read its changes; the server keeps trying and this stream goes on from where it was once the store reads again, then sends a resync event.',
   };
 }
 
@@ -83,7 +83,7 @@ export function eventRoutes(
       schema: {
         summary: 'Live updates (server-sent events)',
         description:
-          'A text/event-stream of `flow-run`, `task-run`, `log` and `metric` events, each with an `id` to resume from (`Last-Event-ID`), and a `: ping` comment every 15 s. A `resync` event (data `{}`) says the store no longer keeps the changes the client missed: reload what it shows; the stream goes on from the id of that event. A `store-error` event (data `{ error_code, message }`, no id; not named `error`, which EventSource keeps for its own connection errors) says the store failed to read its changes: the stream goes on from where it was once the store reads again; reload (or reconnect) to be sure of what is shown. EventSource cannot send headers: on this route the bearer token may be given as `?token=`.',
+          'A text/event-stream of `flow-run`, `task-run`, `log` and `metric` events, each with an `id` to resume from (`Last-Event-ID`), and a `: ping` comment every 15 s. A `resync` event (data `{}`) says the store no longer keeps the changes the client missed: reload what it shows; the stream goes on from the id of that event. A `store-error` event (data `{ error_code, message }`, no id; not named `error`, which EventSource keeps for its own connection errors) says the store failed to read its changes: the stream goes on from where it was once the store reads again, with the changes written meanwhile and then one `resync` event. EventSource cannot send headers: on this route the bearer token may be given as `?token=`.',
         tags: ['live'],
         querystring: {
           type: 'object',

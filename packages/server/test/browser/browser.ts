@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import { TAG_FLOW_NAME } from '@tideflow/core';
 import type { Tracker } from '@tideflow/core';
 
 /** Debian's Chromium (`.ci/run` installs it); playwright-core downloads no browser. */
@@ -44,7 +45,7 @@ export async function recordRunningFlow(
   const run = await tracker.createRun({
     experimentId,
     name,
-    tags: { 'tideflow.flowName': flowName },
+    tags: { [TAG_FLOW_NAME]: flowName },
   });
   await tracker.setFlowRun(run.info.runId, {
     flowName,

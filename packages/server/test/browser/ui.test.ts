@@ -7,6 +7,7 @@ import {
   Registry,
   STATE_NAMES,
   STATE_TYPES,
+  TAG_FLOW_NAME,
   configure,
   createMemoryCacheStore,
   flow,
@@ -176,6 +177,8 @@ describe('web UI in Chromium', () => {
     await expect
       .poll(() => img.evaluate((e) => (e as unknown as { naturalWidth: number }).naturalWidth))
       .toBe(32);
+    // A run that records no flow run links to none.
+    expect(await p.locator('.crumbs').textContent()).not.toContain('flow run');
     await shot('run-artifacts');
   });
 
@@ -425,7 +428,7 @@ describe('web UI in Chromium', () => {
       experimentId,
       name: 'long-haul',
       startTime: Date.now() - 90 * 60_000 - 10_000,
-      tags: { 'tideflow.flowName': 'slow' },
+      tags: { [TAG_FLOW_NAME]: 'slow' },
     });
     const id = run.info.runId;
     await tracker.setFlowRun(id, {
@@ -444,6 +447,10 @@ describe('web UI in Chromium', () => {
     expect(errors).toEqual([]);
     p = await visit(`#/runs/${id}`);
     await expect.poll(() => p.locator('.summary').textContent()).toContain('duration 1h 30m');
+    // The tracking run of a flow run links to the flow run.
+    expect(await p.locator('.crumbs a', { hasText: 'flow run' }).getAttribute('href')).toBe(
+      `#/flow-runs/${id}`,
+    );
     await page.close();
     expect(errors).toEqual([]);
     p = await visit('#/experiments');

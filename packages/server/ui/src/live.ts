@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef } from 'preact/hooks';
 import { getJson, token, withQuery } from './api.js';
+import { setStoreFailing } from './live-status.js';
 import type { LogLine, StateTransition, StateType, TaskRun } from './types.js';
 
 /** The server's event stream (`GET /api/events`), when it has one. */
@@ -62,7 +63,8 @@ function parse(type: (typeof EVENT_TYPES)[number], data: string): LiveEvent {
  * Hands `onEvent` every change the store records while the page is open, as it arrives (of one
  * flow run when `flowRunId` is given): the server's events, or a `resync` every two seconds on
  * a server without them. A `resync` also follows each (re)connection of the stream, since what
- * changed meanwhile was not streamed.
+ * changed meanwhile was not streamed. A `store-error` (the store cannot read its changes) marks
+ * live updates as failing (see `useStoreFailing`) until the stream's next event.
  */
 export function useLive(
   onEvent: (event: LiveEvent) => void,
@@ -76,12 +78,18 @@ export function useLive(
     let closed = false;
     let source: EventSource | undefined;
     let poll: ReturnType<typeof setInterval> | undefined;
+    const stream = {};
     const emit = (event: LiveEvent) => {
-      if (!closed) latest.current(event);
+      if (closed) return;
+      // Events flow again (after a change the store read, or a reconnection): it reads again.
+      setStoreFailing(stream, false);
+      latest.current(event);
     };
     // Without a stream, a resync every two seconds: started once, whichever way it is needed.
+    // Its reads show their own errors; the stream's notice goes with the stream.
     const pollInstead = () => {
       if (closed || poll !== undefined) return;
+      setStoreFailing(stream, false);
       poll = setInterval(() => emit({ type: 'resync' }), POLL_MS);
     };
     void eventsAvailable().then((available) => {
@@ -96,6 +104,11 @@ export function useLive(
       source.addEventListener('open', () => emit({ type: 'resync' }));
       // A server whose change feed no longer holds what a reconnecting page missed says so.
       source.addEventListener('resync', () => emit({ type: 'resync' }));
+      // The server's store cannot read its changes: what the page shows may be stale until the
+      // server sends events again (it resyncs once the store reads).
+      source.addEventListener('store-error', () => {
+        if (!closed) setStoreFailing(stream, true);
+      });
       // A stream refused for good (not a dropped connection, which EventSource retries by
       // itself) leaves the page polling rather than silently still.
       source.addEventListener('error', () => {
@@ -106,6 +119,7 @@ export function useLive(
       closed = true;
       source?.close();
       clearInterval(poll);
+      setStoreFailing(stream, false);
     };
   }, [flowRunId, enabled]);
 }

@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { LiveNotice } from './components/live-notice.js';
 import { href, useRoute } from './router.js';
 import { CompareView } from './views/compare.js';
 import { ExperimentsView } from './views/experiments.js';
@@ -49,6 +50,7 @@ function App() {
           {tab('models', 'Models')}
         </nav>
       </header>
+      <LiveNotice />
       <main>
         <Page />
       </main>

@@ -1,5 +1,5 @@
 import { postJson } from './api.js';
-import { TAG_PARENT } from './types.js';
+import { TAG_PARENT_RUN_ID } from './types.js';
 import type { KeyValue, MlflowRun, RunRow } from './types.js';
 
 const record = (list: readonly KeyValue[] | undefined): Record<string, string> => {
@@ -19,7 +19,7 @@ export function toRow(run: MlflowRun): RunRow {
     status: run.info.status,
     startTime: run.info.start_time,
     endTime: run.info.end_time ?? null,
-    parentId: tags[TAG_PARENT] ?? tags['mlflow.parentRunId'] ?? null,
+    parentId: tags[TAG_PARENT_RUN_ID] ?? tags['mlflow.parentRunId'] ?? null,
     params: record(run.data.params),
     metrics,
     tags,

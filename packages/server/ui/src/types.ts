@@ -1,7 +1,12 @@
 /** The JSON shapes the UI reads (the server's `/api/flow-runs` and MLflow routes). */
 
 // Types only (erased from the bundle): the records as core defines them.
-import type { StateTransition, StateType } from '@tideflow/core';
+import type {
+  StateTransition,
+  StateType,
+  TAG_FLOW_NAME as CORE_TAG_FLOW_NAME,
+  TAG_PARENT_RUN_ID as CORE_TAG_PARENT_RUN_ID,
+} from '@tideflow/core';
 
 export type { StateTransition, StateType } from '@tideflow/core';
 // The MLflow shapes as the server writes them (types only, erased from the bundle).
@@ -114,4 +119,9 @@ export interface RunRow {
   tags: Record<string, string>;
 }
 
-export const TAG_PARENT = 'tideflow.parentRunId';
+// Core's system tags: the bundle cannot import core's values, so each is spelled here with the
+// type of core's constant (its literal), which makes any other spelling a type error.
+/** Core's `TAG_PARENT_RUN_ID`: the parent run id of a nested run. */
+export const TAG_PARENT_RUN_ID: typeof CORE_TAG_PARENT_RUN_ID = 'tideflow.parentRunId';
+/** Core's `TAG_FLOW_NAME`: on the tracking run of a flow run, the flow's name. */
+export const TAG_FLOW_NAME: typeof CORE_TAG_FLOW_NAME = 'tideflow.flowName';

@@ -7,6 +7,7 @@ import { formatBytes, formatDuration, formatNumber, formatTime, runDuration } fr
 import { href } from '../router.js';
 import { toRow } from '../runs-data.js';
 import type { ArtifactInfo, MetricPoint, MlflowRun } from '../types.js';
+import { TAG_FLOW_NAME } from '../types.js';
 import { useLiveMetrics } from '../live-metrics.js';
 import type { LiveMetrics } from '../live-metrics.js';
 import { useAsync } from '../use-async.js';
@@ -129,7 +130,7 @@ export function RunView({ runId }: { runId: string }) {
             <a href={href('runs', r.parentId)}>parent run</a>
           </>
         ) : null}
-        {r.tags['tideflow.flowName'] ? (
+        {r.tags[TAG_FLOW_NAME] ? (
           <>
             {' · '}
             <a href={href('flow-runs', r.id)}>flow run</a>
