@@ -555,6 +555,10 @@ export class SqliteTrackerStore implements TrackerStore {
     return models.listRegisteredModels(this.store);
   }
 
+  async listModelVersions(name: string): Promise<ModelVersion[]> {
+    return models.listModelVersions(this.store, name);
+  }
+
   async insertRegisteredModel(model: RegisteredModelInsert): Promise<void> {
     await models.insertRegisteredModel(this.store, model);
   }
