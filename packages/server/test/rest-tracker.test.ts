@@ -90,7 +90,7 @@ describe('RestTracker', () => {
       const versions = await tracker.listModelVersions('clf');
       expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       expect(versions).toEqual(await backing.listModelVersions('clf'));
-      expect(requests.mock.calls.map(([url]) => new URL(String(url)).pathname)).toEqual([
+      expect(requests.mock.calls.map(([url]) => new URL(url as string).pathname)).toEqual([
         '/api/tideflow/registered-models/versions',
       ]);
     } finally {
