@@ -28,6 +28,7 @@ const OPTIONAL = [
   'renameRegisteredModel',
   'deleteRegisteredModel',
   'deleteModelVersion',
+  'listModelVersions',
 ] as const;
 
 /** The memory store with its optional members hidden: only the required primitives remain. */
@@ -111,7 +112,11 @@ describe('a store with only the required members', () => {
 });
 
 /** The memory store, counting the calls each member gets (optional members hidden when asked). */
-function counted(hideOptional: boolean): { store: TrackerStore; calls: Map<string, number> } {
+function counted(hideOptional: boolean): {
+  store: TrackerStore;
+  calls: Map<string, number>;
+  inner: MemoryTrackerStore;
+} {
   const calls = new Map<string, number>();
   const inner = new MemoryTrackerStore();
   const store = new Proxy(inner, {
@@ -125,7 +130,7 @@ function counted(hideOptional: boolean): { store: TrackerStore; calls: Map<strin
       };
     },
   });
-  return { store, calls };
+  return { store, calls, inner };
 }
 
 describe('countChildRuns', () => {
@@ -157,6 +162,44 @@ describe('countChildRuns', () => {
     const counts = await tr.countChildRuns(parents);
     expect(parents.map((id) => counts.get(id))).toEqual([0, 1, 2, 3]);
     expect(Object.fromEntries(calls)).toEqual({ listRuns: 1 });
+  });
+});
+
+describe('listModelVersions', () => {
+  async function registry(tr: Tracker): Promise<void> {
+    const runId = (await tr.createRun()).info.runId;
+    for (const name of ['a', 'b'])
+      await tr.logModel(runId, { name, bytes: new TextEncoder().encode(name), flavor: 'f' });
+    for (let v = 1; v <= 6; v++)
+      await tr.registerModel('clf', { runId, modelName: v % 2 ? 'a' : 'b' });
+    await tr.setModelAlias('clf', 'champion', 4);
+  }
+
+  it('asks a store that lists versions once, whatever the number of versions', async () => {
+    const { store, calls } = counted(false);
+    const tr = new Tracker(store);
+    await registry(tr);
+    calls.clear();
+    const versions = await tr.listModelVersions('clf');
+    expect(versions.map((v) => [v.version, v.aliases])).toEqual([
+      [1, []],
+      [2, []],
+      [3, []],
+      [4, ['champion']],
+      [5, []],
+      [6, []],
+    ]);
+    expect(Object.fromEntries(calls)).toEqual({ listModelVersions: 1 });
+  });
+
+  it('is emulated with a lookup per version for a store without listModelVersions', async () => {
+    const { store, calls, inner } = counted(true);
+    const tr = new Tracker(store);
+    await registry(tr);
+    calls.clear();
+    const emulated = await tr.listModelVersions('clf');
+    expect(Object.fromEntries(calls)).toEqual({ listRegisteredModels: 1, getModelVersion: 6 });
+    expect(emulated).toEqual(await inner.listModelVersions('clf'));
   });
 });
 

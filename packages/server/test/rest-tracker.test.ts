@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   MemoryTracker,
   ModelAlreadyExistsError,
@@ -74,6 +74,31 @@ describe('RestTracker', () => {
     const taken = await tracker.createRegisteredModel('clf').catch((e: unknown) => e);
     expect(taken).toBeInstanceOf(ModelAlreadyExistsError);
     expect(taken).toMatchObject({ code: 'MODEL_ALREADY_EXISTS', modelName: 'clf' });
+    await tracker.close();
+  });
+
+  it("lists a model's versions in one request", async () => {
+    backing = new MemoryTracker();
+    const tracker = new RestTracker(server.url!);
+    const runId = (await tracker.createRun()).info.runId;
+    for (const name of ['a', 'b'])
+      await tracker.logModel(runId, { name, bytes: new TextEncoder().encode(name), flavor: 'f' });
+    for (let v = 1; v <= 8; v++)
+      await tracker.registerModel('clf', { runId, modelName: v % 2 ? 'a' : 'b' });
+    const requests = vi.spyOn(globalThis, 'fetch');
+    try {
+      const versions = await tracker.listModelVersions('clf');
+      expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(versions).toEqual(await backing.listModelVersions('clf'));
+      expect(requests.mock.calls.map(([url]) => new URL(url as string).pathname)).toEqual([
+        '/api/tideflow/registered-models/versions',
+      ]);
+    } finally {
+      requests.mockRestore();
+    }
+    await expect(tracker.listModelVersions('nope')).rejects.toMatchObject({
+      code: 'MODEL_NOT_FOUND',
+    });
     await tracker.close();
   });
 

@@ -10,6 +10,16 @@ import type { SqliteStore } from './store.js';
 
 // The model registry: registered models, their versions, aliases, tags and descriptions.
 
+interface TagRow {
+  key: string;
+  value: string;
+}
+
+/** Tags as a record; `Object.fromEntries` keeps a key such as `__proto__` an own key. */
+const tagRecord = (entries: readonly (readonly [string, string])[]): Record<string, string> =>
+  Object.fromEntries(entries);
+
+/** A `model_versions` row `v` with its aliases and tags, as read by {@link VERSION_COLUMNS}. */
 interface VersionRow {
   name: string;
   version: number;
@@ -19,38 +29,41 @@ interface VersionRow {
   description: string | null;
   created_at: number;
   updated_at: number;
+  /** JSON array of the version's aliases, sorted. */
+  aliases: string;
+  /** JSON array of the version's `[key, value]` tags, sorted by key. */
+  tags: string;
 }
 
-interface TagRow {
-  key: string;
-  value: string;
-}
+/**
+ * The columns of a version `v` with its aliases and tags, so that one SELECT reads whole
+ * versions (no query per version for its aliases and tags).
+ */
+const VERSION_COLUMNS = `v.name, v.version, v.run_uuid, v.model_name, v.source, v.description, v.created_at, v.updated_at,
+  (SELECT json_group_array(a.alias ORDER BY a.alias) FROM model_aliases a WHERE a.name = v.name AND a.version = v.version) AS aliases,
+  (SELECT json_group_array(json_array(t.key, t.value) ORDER BY t.key) FROM model_version_tags t WHERE t.name = v.name AND t.version = v.version) AS tags`;
 
-/** Tag rows as a record; `Object.fromEntries` keeps a key such as `__proto__` an own key. */
-const tagRecord = (rows: TagRow[]): Record<string, string> =>
-  Object.fromEntries(rows.map((r) => [r.key, r.value]));
-
-function toVersion(store: SqliteStore, r: VersionRow): ModelVersion {
-  const aliases = (
-    store
-      .stmt('SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias')
-      .all(r.name, r.version) as { alias: string }[]
-  ).map((a) => a.alias);
-  const tags = store
-    .stmt('SELECT key, value FROM model_version_tags WHERE name = ? AND version = ? ORDER BY key')
-    .all(r.name, r.version) as TagRow[];
+function toVersion(r: VersionRow): ModelVersion {
   return {
     name: r.name,
     version: r.version,
     runId: r.run_uuid,
     modelName: r.model_name,
     source: r.source,
-    aliases,
+    aliases: JSON.parse(r.aliases) as string[],
     description: r.description,
-    tags: tagRecord(tags),
+    tags: tagRecord(JSON.parse(r.tags) as [string, string][]),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
+}
+
+/** One version, or `undefined` if the model has no such version. */
+function readVersion(store: SqliteStore, name: string, version: number): ModelVersion | undefined {
+  const row = store
+    .stmt(`SELECT ${VERSION_COLUMNS} FROM model_versions v WHERE v.name = ? AND v.version = ?`)
+    .get(name, version) as VersionRow | undefined;
+  return row && toVersion(row);
 }
 
 /** `TrackerStore.insertModelVersion`: the version number is taken under the write lock. */
@@ -78,35 +91,25 @@ export function insertModelVersion(
         'UPDATE registered_models SET last_version = last_version + 1 WHERE name = ? RETURNING last_version AS v',
       )
       .get(name) as { v: number };
-    const row: VersionRow = {
-      name,
-      version: v,
-      run_uuid: run.runUuid,
-      model_name: modelName,
-      source: `models/${modelName}/model.bin`,
-      description: insert.description,
-      created_at: now,
-      updated_at: now,
-    };
     store
       .stmt(
         'INSERT INTO model_versions (name, version, run_uuid, model_name, source, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
-        row.name,
-        row.version,
-        row.run_uuid,
-        row.model_name,
-        row.source,
-        row.description,
-        row.created_at,
-        row.updated_at,
+        name,
+        v,
+        run.runUuid,
+        modelName,
+        `models/${modelName}/model.bin`,
+        insert.description,
+        now,
+        now,
       );
     const tag = store.stmt(
       'INSERT INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?)',
     );
     for (const [key, value] of Object.entries(insert.tags)) tag.run(name, v, key, value);
-    return toVersion(store, row);
+    return readVersion(store, name, v) as ModelVersion;
   });
 }
 
@@ -333,10 +336,25 @@ export function getModelVersion(
     } else {
       version = ref.version;
     }
-    const row = store
-      .stmt('SELECT * FROM model_versions WHERE name = ? AND version = ?')
-      .get(name, version) as VersionRow | undefined;
-    return row && toVersion(store, row);
+    return version === undefined ? undefined : readVersion(store, name, version);
+  });
+}
+
+/**
+ * `TrackerStore.listModelVersions`: one SELECT; the model's row joined to its versions, so
+ * that a model with none still answers (one row with no version) and an unknown one has no row.
+ */
+export function listModelVersions(store: SqliteStore, name: string): ModelVersion[] {
+  return store.read(() => {
+    const rows = store
+      .stmt(
+        `SELECT ${VERSION_COLUMNS}
+         FROM registered_models m LEFT JOIN model_versions v ON v.name = m.name
+         WHERE m.name = ? ORDER BY v.version`,
+      )
+      .all(name) as (Omit<VersionRow, 'version'> & { version: number | null })[];
+    if (rows.length === 0) throw new ModelNotFoundError(String(name));
+    return rows.flatMap((r) => (r.version === null ? [] : [toVersion(r as VersionRow)]));
   });
 }
 
@@ -383,7 +401,7 @@ export function listRegisteredModels(store: SqliteStore): RegisteredModel[] {
       latestVersion: m.latest,
       aliases: Object.fromEntries((aliases.get(m.name) ?? []).map((a) => [a.alias, a.version])),
       description: m.description,
-      tags: tagRecord(tags.get(m.name) ?? []),
+      tags: tagRecord((tags.get(m.name) ?? []).map((t) => [t.key, t.value])),
     }));
   });
 }

@@ -6,6 +6,7 @@ import type {
   RunAttribute,
   RunScope,
 } from '@tideflow/core/store';
+import { experimentRowId } from './experiment-id.js';
 
 /** A compiled statement: SQL text and its positional bindings, in text order. */
 export interface CompiledQuery {
@@ -127,7 +128,7 @@ function scopeConditions(scope: RunScope): { where: string[]; whereParams: unkno
     whereParams.push(scope.runViewType === 'ACTIVE_ONLY' ? 'active' : 'deleted');
   }
   if (scope.experimentIds !== undefined) {
-    const ids = scope.experimentIds.map((id) => (/^\d+$/.test(id) ? Number(id) : -1));
+    const ids = scope.experimentIds.map(experimentRowId);
     where.push(ids.length ? `r.experiment_id IN (${ids.map(() => '?').join(', ')})` : '0');
     whereParams.push(...ids);
   }

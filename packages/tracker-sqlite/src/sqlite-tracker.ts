@@ -4,7 +4,6 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import {
   ExperimentAlreadyExistsError,
-  ExperimentNotFoundError,
   ParamOverwriteError,
   RunAlreadyExistsError,
   TAG_RUN_NAME,
@@ -59,6 +58,7 @@ import { ChangeFeedSql } from './changes-sql.js';
 import { checkSchemaForReading, migrate } from './schema.js';
 import { compileScope, compileSearch } from './search-sql.js';
 import { SqliteStore, metricValue } from './store.js';
+import { experimentRowId } from './experiment-id.js';
 import { parseSqliteUri } from './uri.js';
 
 /** Options of {@link SqliteTracker}. */
@@ -213,11 +213,8 @@ export class SqliteTrackerStore implements TrackerStore {
   ): Promise<void> {
     const s = this.store;
     return s.write(() => {
-      const id = /^\d+$/.test(experimentId) ? Number(experimentId) : -1;
-      const row = s.stmt('SELECT name FROM experiments WHERE experiment_id = ?').get(id) as
-        { name: string } | undefined;
-      if (!row) throw new ExperimentNotFoundError(experimentId);
-      if (update.name !== undefined && update.name !== row.name) {
+      const { id, name } = s.experiment(experimentId);
+      if (update.name !== undefined && update.name !== name) {
         if (s.stmt('SELECT 1 FROM experiments WHERE name = ?').get(update.name))
           throw new ExperimentAlreadyExistsError(update.name);
         s.stmt('UPDATE experiments SET name = ? WHERE experiment_id = ?').run(update.name, id);
@@ -237,13 +234,10 @@ export class SqliteTrackerStore implements TrackerStore {
   ): Promise<void> {
     const s = this.store;
     await s.write(() => {
-      const id = /^\d+$/.test(experimentId) ? Number(experimentId) : -1;
-      const changed = s
-        .stmt(
-          'UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?',
-        )
-        .run(stage, now, id).changes;
-      if (changed === 0) throw new ExperimentNotFoundError(experimentId);
+      const { id } = s.experiment(experimentId);
+      s.stmt(
+        'UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?',
+      ).run(stage, now, id);
       s.stmt('UPDATE runs SET lifecycle_stage = ? WHERE experiment_id = ?').run(stage, id);
     });
   }
@@ -296,9 +290,7 @@ export class SqliteTrackerStore implements TrackerStore {
   }
 
   async getExperiment(experimentId: string): Promise<Experiment | undefined> {
-    return /^\d+$/.test(experimentId)
-      ? this.experiments('WHERE experiment_id = ?', Number(experimentId))[0]
-      : undefined;
+    return this.experiments('WHERE experiment_id = ?', experimentRowId(experimentId))[0];
   }
 
   async getExperimentByName(name: string): Promise<Experiment | undefined> {
@@ -314,13 +306,8 @@ export class SqliteTrackerStore implements TrackerStore {
     const { runId, experimentId, status } = info;
     const running = status === 'RUNNING';
     const id = await s.write(() => {
-      const experiment = /^\d+$/.test(experimentId)
-        ? (s
-            .stmt('SELECT name, lifecycle_stage FROM experiments WHERE experiment_id = ?')
-            .get(Number(experimentId)) as { name: string; lifecycle_stage: string } | undefined)
-        : undefined;
-      if (!experiment) throw new ExperimentNotFoundError(String(experimentId));
-      if (experiment.lifecycle_stage !== 'active')
+      const experiment = s.experiment(experimentId);
+      if (experiment.lifecycleStage !== 'active')
         throw deletedExperimentError({ experimentId, name: experiment.name });
       if (s.stmt('SELECT 1 FROM runs WHERE run_uuid = ?').get(runId))
         throw new RunAlreadyExistsError(runId);
@@ -333,7 +320,7 @@ export class SqliteTrackerStore implements TrackerStore {
           )
           .run(
             runId,
-            Number(experimentId),
+            experiment.id,
             info.name,
             status,
             info.startTime,
@@ -553,6 +540,10 @@ export class SqliteTrackerStore implements TrackerStore {
 
   async listRegisteredModels(): Promise<RegisteredModel[]> {
     return models.listRegisteredModels(this.store);
+  }
+
+  async listModelVersions(name: string): Promise<ModelVersion[]> {
+    return models.listModelVersions(this.store, name);
   }
 
   async insertRegisteredModel(model: RegisteredModelInsert): Promise<void> {

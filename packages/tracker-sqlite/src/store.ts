@@ -1,11 +1,13 @@
 import type { Database, Statement } from 'better-sqlite3';
 import {
   DeletedRunError,
+  ExperimentNotFoundError,
   RunNotFoundError,
   TideflowError,
   TrackingStoreError,
 } from '@tideflow/core';
 import type { ArtifactFiles } from './artifact-files.js';
+import { experimentRowId } from './experiment-id.js';
 import { isBusy, writeWhenUnlocked } from './lock-wait.js';
 
 /** The row of a run the write paths need. */
@@ -14,6 +16,16 @@ export interface RunRef {
   id: number;
   /** The public run id. */
   runUuid: string;
+  /** `active` or `deleted`. */
+  lifecycleStage: string;
+}
+
+/** The row of an experiment the write paths need. */
+export interface ExperimentRef {
+  /** The `experiment_id` (the public id is its decimal string). */
+  id: number;
+  /** The name. */
+  name: string;
   /** `active` or `deleted`. */
   lifecycleStage: string;
 }
@@ -106,6 +118,16 @@ export class SqliteStore {
     ) as { id: number; run_uuid: string; lifecycle_stage: string } | undefined;
     if (!row) throw new RunNotFoundError(String(runId));
     return { id: row.id, runUuid: row.run_uuid, lifecycleStage: row.lifecycle_stage };
+  }
+
+  /** The experiment with this public id; `ExperimentNotFoundError` if none (a malformed id too). */
+  experiment(experimentId: string): ExperimentRef {
+    const row = this.stmt(
+      'SELECT experiment_id, name, lifecycle_stage FROM experiments WHERE experiment_id = ?',
+    ).get(experimentRowId(experimentId)) as
+      { experiment_id: number; name: string; lifecycle_stage: string } | undefined;
+    if (!row) throw new ExperimentNotFoundError(String(experimentId));
+    return { id: row.experiment_id, name: row.name, lifecycleStage: row.lifecycle_stage };
   }
 
   /** The run with this public id, which must not be deleted. */

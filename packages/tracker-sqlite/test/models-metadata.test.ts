@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { SqliteTracker } from '@tideflow/tracker-sqlite';
 import { migrate } from '../src/schema.js';
 
@@ -73,6 +73,31 @@ describe('model registry metadata in SQLite', () => {
     const runId = (await t.createRun()).info.runId;
     await t.logModel(runId, { name: 'm', bytes: new Uint8Array([5]), flavor: 'f' });
     expect((await t.registerModel('clf', { runId, modelName: 'm' })).version).toBe(3);
+    await t.close();
+  });
+
+  it("reads a model's versions, with their aliases and tags, in one SELECT", async () => {
+    const t = new SqliteTracker({ path: join(root, 'one-select', 'tideflow.db') });
+    const runId = (await t.createRun()).info.runId;
+    for (const name of ['a', 'b'])
+      await t.logModel(runId, { name, bytes: new TextEncoder().encode(name), flavor: 'f' });
+    for (let v = 1; v <= 20; v++)
+      await t.registerModel('clf', { runId, modelName: v % 2 ? 'a' : 'b', tags: { v: String(v) } });
+    await t.setModelAlias('clf', 'champion', 7);
+    // Every statement is a better-sqlite3 Statement; its reads go through get, all or iterate.
+    const statement = Object.getPrototypeOf(new Database(':memory:').prepare('SELECT 1')) as Record<
+      'get' | 'all' | 'iterate',
+      (...args: unknown[]) => unknown
+    >;
+    const reads = (['get', 'all', 'iterate'] as const).map((m) => vi.spyOn(statement, m));
+    try {
+      const versions = await t.listModelVersions('clf');
+      expect(versions).toHaveLength(20);
+      expect(versions[6]).toMatchObject({ version: 7, aliases: ['champion'], tags: { v: '7' } });
+      expect(reads.map((r) => r.mock.calls.length)).toEqual([0, 1, 0]);
+    } finally {
+      for (const r of reads) r.mockRestore();
+    }
     await t.close();
   });
 });

@@ -49,6 +49,44 @@ export function conformanceExperimentEdits({ t, withTracker }: ConformanceContex
     );
 
     it(
+      'knows an experiment by its id exactly: a string that only reads as the same number names none',
+      withTracker(async (tr) => {
+        const id = await tr.createExperiment('one');
+        const run = (await tr.createRun({ experimentId: id })).info.runId;
+        // "00" must not reach the Default experiment "0", which cannot be deleted.
+        for (const lookalike of [
+          '00',
+          `0${id}`,
+          ` ${id}`,
+          `${id}.0`,
+          `+${id}`,
+          '-0',
+          '1e0',
+          '9007199254740993',
+        ]) {
+          await expect(tr.getExperiment(lookalike)).rejects.toMatchObject(
+            code('EXPERIMENT_NOT_FOUND'),
+          );
+          await expect(
+            tr.renameExperiment(lookalike, `renamed ${lookalike}`),
+          ).rejects.toMatchObject(code('EXPERIMENT_NOT_FOUND'));
+          await expect(tr.deleteExperiment(lookalike)).rejects.toMatchObject(
+            code('EXPERIMENT_NOT_FOUND'),
+          );
+          await expect(tr.createRun({ experimentId: lookalike })).rejects.toMatchObject(
+            code('EXPERIMENT_NOT_FOUND'),
+          );
+          expect((await tr.searchRuns({ experimentIds: [lookalike] })).runs).toEqual([]);
+        }
+        expect((await tr.getExperiment('0')).lifecycleStage).toBe('active');
+        expect((await tr.getExperiment(id)).name).toBe('one');
+        expect(
+          (await tr.searchRuns({ experimentIds: [id] })).runs.map((r) => r.info.runId),
+        ).toEqual([run]);
+      }),
+    );
+
+    it(
       'renames an experiment and sets its tags, keeping the others',
       withTracker(async (tr) => {
         const id = await tr.createExperiment('draft', { tags: { team: 'ml' } });

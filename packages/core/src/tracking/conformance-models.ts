@@ -151,6 +151,60 @@ export function conformanceModels({ t, withTracker }: ConformanceContext): void 
     );
 
     it(
+      "lists a model's versions oldest first, each as getModelVersion gives it",
+      withTracker(async (tr) => {
+        const run = (await tr.createRun()).info.runId;
+        for (const [name, byte] of [
+          ['a', 1],
+          ['b', 2],
+        ] as const)
+          await tr.logModel(run, { name, bytes: new Uint8Array([byte]), flavor: 'f' });
+        // Twelve versions (two-digit numbers sort after 1..9 numerically, not as text), and
+        // models whose names share a prefix or hold LIKE wildcards, which must not mix.
+        for (let v = 1; v <= 12; v++) {
+          await tr.registerModel('clf', {
+            runId: run,
+            modelName: v % 2 ? 'a' : 'b',
+            ...(v === 3 ? { description: 'third' } : {}),
+            tags:
+              v === 2
+                ? (JSON.parse('{"z":"1","__proto__":"p","a":"2"}') as Record<string, string>)
+                : {},
+          });
+        }
+        await tr.registerModel('clf2', { runId: run, modelName: 'a' });
+        await tr.registerModel('cl_', { runId: run, modelName: 'a' });
+        await tr.setModelAlias('clf', 'champion', 10);
+        await tr.setModelAlias('clf', 'backup', 10);
+        await tr.setModelAlias('clf', 'old', 2);
+        await tr.setModelAlias('clf2', 'other', 1);
+        await tr.setModelVersionTag('clf', 10, 'k', 'v');
+
+        const listed = await tr.listModelVersions('clf');
+        expect(listed.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        const one = [];
+        for (let v = 1; v <= 12; v++) one.push(await tr.getModelVersion('clf', v));
+        expect(listed).toEqual(one);
+        expect(listed[9].aliases).toEqual(['backup', 'champion']);
+        expect(listed[9].tags).toEqual({ k: 'v' });
+        expect(listed[2].description).toBe('third');
+        expect(Object.keys(listed[1].tags)).toEqual(['__proto__', 'a', 'z']);
+        expect(Object.hasOwn(listed[1].tags, '__proto__')).toBe(true);
+        expect(listed[1].aliases).toEqual(['old']);
+        expect(listed[0]).toMatchObject({ aliases: [], tags: {}, description: null });
+        expect((await tr.listModelVersions('clf2')).map((v) => [v.version, v.aliases])).toEqual([
+          [1, ['other']],
+        ]);
+        expect((await tr.listModelVersions('cl_')).map((v) => v.name)).toEqual(['cl_']);
+        for (const unknown of ['nope', 'cl%', 'CLF'])
+          await expect(tr.listModelVersions(unknown)).rejects.toMatchObject(
+            code('MODEL_NOT_FOUND'),
+          );
+        await expect(tr.listModelVersions('')).rejects.toMatchObject(code('TRACKING_INPUT'));
+      }),
+    );
+
+    it(
       'keeps tags and descriptions of registered models and versions (MLflow registry metadata)',
       withTracker(async (tr) => {
         const run = (await tr.createRun()).info.runId;

@@ -492,6 +492,10 @@ export class MemoryTrackerStore implements TrackerStore {
     return this.registry.list();
   }
 
+  async listModelVersions(name: string): Promise<ModelVersion[]> {
+    return this.registry.versions(name);
+  }
+
   async insertRegisteredModel(model: RegisteredModelInsert): Promise<void> {
     this.registry.create(model);
   }

@@ -350,6 +350,12 @@ export class ModelRegistryState {
     return v && this.withAliases(e, v);
   }
 
+  /** `TrackerStore.listModelVersions`. */
+  versions(name: string): ModelVersion[] {
+    const e = this.entry(name);
+    return e.versions.map((v) => this.withAliases(e, v));
+  }
+
   /** `TrackerStore.listRegisteredModels`. */
   list(): RegisteredModel[] {
     return [...this.models]

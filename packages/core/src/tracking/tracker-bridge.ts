@@ -648,13 +648,20 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
     return model;
   }
 
-  /** Every version a registered model has, oldest first (`[]` for none); rejects with `ModelNotFoundError` for an unknown name. */
+  /**
+   * Every version a registered model has, oldest first (`[]` for none), as `getModelVersion`
+   * gives each: one store read with a store that lists versions (`listModelVersions`), else one
+   * per version number. Rejects with `ModelNotFoundError` for an unknown name.
+   */
   async listModelVersions(name: string): Promise<ModelVersion[]> {
+    validateName('A registered model name', name);
+    const store = this.live;
+    if (store.listModelVersions) return store.listModelVersions(name);
     const model = await this.getRegisteredModel(name);
     const out: ModelVersion[] = [];
     // Deleted versions leave gaps in the numbers.
     for (let v = 1; v <= model.latestVersion; v++) {
-      const version = await this.live.getModelVersion(name, { version: v });
+      const version = await store.getModelVersion(name, { version: v });
       if (version) out.push(version);
     }
     return out;

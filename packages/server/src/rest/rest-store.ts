@@ -295,6 +295,13 @@ export class RestTrackerStore implements TrackerStore {
     return (await this.client.get<{ models: RegisteredModel[] }>('/registered-models')).models;
   }
 
+  async listModelVersions(name: string): Promise<ModelVersion[]> {
+    const r = await this.client.get<{ versions: ModelVersion[] }>('/registered-models/versions', {
+      name,
+    });
+    return r.versions;
+  }
+
   async insertRegisteredModel(m: RegisteredModelInsert): Promise<void> {
     await this.client.post('/registered-models', {
       name: m.name,

@@ -5,7 +5,15 @@ import { ApiError } from '../api-error.js';
 type Test = (value: string) => boolean;
 
 /** A parsed registry filter: every clause must hold. */
-export type RegistryFilter = (fields: Readonly<Record<string, string>>) => boolean;
+export interface RegistryFilter {
+  /** Whether every clause holds for a record's fields (a field it lacks counts as `''`). */
+  (fields: Readonly<Record<string, string>>): boolean;
+  /**
+   * Whether the clauses on `field` hold for `value`, whatever the other fields are: `false`
+   * rules out every record with that value, so a search need not read them.
+   */
+  allows(field: string, value: string): boolean;
+}
 
 const TOKEN =
   /\s*(?:(?<str>'(?:[^']|'')*'|"(?:[^"]|"")*")|(?<op>!=|=|\(|\)|,)|(?<word>[A-Za-z_][A-Za-z0-9_.]*))/y;
@@ -67,7 +75,11 @@ export function parseRegistryFilter(text: string, fields: readonly string[]): Re
       clauses.push([field.text, (x) => values.has(x)]);
     } else fail(text, op?.at ?? text.length, 'an operator (=, !=, LIKE, ILIKE, IN)');
   }
-  return (values) => clauses.every(([f, test]) => test(values[f] ?? ''));
+  const matches = (values: Readonly<Record<string, string>>) =>
+    clauses.every(([f, test]) => test(values[f] ?? ''));
+  const allows = (field: string, value: string) =>
+    clauses.every(([f, test]) => f !== field || test(value));
+  return Object.assign(matches, { allows });
 }
 
 function fail(text: string, at: number, expected: string): never {

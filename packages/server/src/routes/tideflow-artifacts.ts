@@ -281,6 +281,30 @@ export function tideflowArtifactRoutes(
     },
   );
 
+  app.get<{ Querystring: { name: string } }>(
+    `${B}/registered-models/versions`,
+    {
+      schema: {
+        summary: 'Every version of a registered model, oldest first',
+        tags,
+        querystring: {
+          type: 'object',
+          required: ['name'],
+          additionalProperties: false,
+          properties: { name: str },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { versions: { type: 'array', items: modelVersionSchema } },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (req) => ({ versions: await tracker.listModelVersions(req.query.name) }),
+  );
+
   app.get<{ Querystring: { name: string; version?: number; alias?: string; latest?: boolean } }>(
     `${B}/registered-models/version`,
     {
