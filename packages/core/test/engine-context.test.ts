@@ -94,6 +94,20 @@ describe('run context lifetime', () => {
     expect(await later).toBeUndefined();
   });
 
+  it('adopts a thenable a body returns inside its context', async () => {
+    const def = task(
+      function thenable() {
+        return {
+          then(resolve: (value: unknown) => void) {
+            resolve(getRunContext()?.taskRunId);
+          },
+        };
+      },
+      { registry: new Registry() },
+    );
+    expect(await runTaskBody(def, undefined, [], remoteContext('t'))).toBe('t');
+  });
+
   it('turns a synchronous throw or a throwing `then` into a rejection', async () => {
     const registry = new Registry();
     const boom = task(

@@ -21,23 +21,21 @@ export function invoke(
 ): Promise<unknown> {
   inFlight++;
   let value: unknown;
-  let thenable: boolean;
   try {
     value = runStorage.run(active, call, fn, thisArg, args);
-    thenable = isThenable(value);
   } catch (error) {
     leave();
     return Promise.reject(error);
   }
-  if (!thenable) {
-    leave();
-    return Promise.resolve(value);
-  }
-  return Promise.resolve(value).finally(leave);
+  if (value instanceof Promise) return value.finally(leave);
+  leave();
+  return Promise.resolve(value);
 }
 
+/** Calls `fn`; what it returns that is thenable is adopted here, inside the run's context. */
 function call(fn: AnyFunction, thisArg: unknown, args: readonly unknown[]): unknown {
-  return fn.apply(thisArg, args as unknown[]);
+  const value: unknown = fn.apply(thisArg, args as unknown[]);
+  return isThenable(value) ? Promise.resolve(value) : value;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
