@@ -15,7 +15,16 @@ export function runTaskBody(
   context: RunContext,
 ): Promise<unknown> {
   const active: ActiveRun = {
-    ...context,
+    flowRunId: context.flowRunId,
+    taskRunId: context.taskRunId,
+    name: context.name,
+    attempt: context.attempt,
+    parameters: context.parameters,
+    // Read when the body asks: the worker makes a job's signal only then.
+    get signal() {
+      return context.signal;
+    },
+    logger: context.logger,
     flow: undefined,
     run: {
       kind: 'task',
