@@ -9,12 +9,19 @@ import {
   silentLogger,
   task,
 } from '../src/index.js';
-import type { RunContext } from '../src/index.js';
+import type { AnyFunction, Definition, RunContext } from '../src/index.js';
 
 beforeEach(() => configure({ logger: silentLogger }));
 afterEach(() => resetConfiguration());
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A task's definition, as `tideflow worker` finds it in its registry. */
+function remoteTask(fn: AnyFunction): Definition {
+  const registry = new Registry();
+  task(fn, { registry });
+  return registry.get(fn.name)!;
+}
 
 /** A remote attempt's context, as `tideflow worker` builds it. */
 function remoteContext(taskRunId: string): RunContext {
@@ -63,19 +70,13 @@ describe('run context lifetime', () => {
   });
 
   it('gives a remote body its context, also after its awaits, while another body settles', async () => {
-    const def = task(
-      async function remote() {
-        await tick(10);
-        return getRunContext()?.taskRunId;
-      },
-      { registry: new Registry() },
-    );
-    const sync = task(
-      function syncRemote() {
-        return getRunContext()?.taskRunId;
-      },
-      { registry: new Registry() },
-    );
+    const def = remoteTask(async function remote() {
+      await tick(10);
+      return getRunContext()?.taskRunId;
+    });
+    const sync = remoteTask(function syncRemote() {
+      return getRunContext()?.taskRunId;
+    });
     const first = runTaskBody(def, undefined, [], remoteContext('a'));
     expect(await runTaskBody(sync, undefined, [], remoteContext('b'))).toBe('b');
     expect(await first).toBe('a');
@@ -83,61 +84,45 @@ describe('run context lifetime', () => {
 
   it('ends the context when every body has settled: a callback left behind sees none', async () => {
     let later: Promise<RunContext | undefined> | undefined;
-    const def = task(
-      function leaves() {
-        later = tick(5).then(() => getRunContext());
-        return getRunContext()?.taskRunId;
-      },
-      { registry: new Registry() },
-    );
+    const def = remoteTask(function leaves() {
+      later = tick(5).then(() => getRunContext());
+      return getRunContext()?.taskRunId;
+    });
     expect(await runTaskBody(def, undefined, [], remoteContext('c'))).toBe('c');
     expect(await later).toBeUndefined();
   });
 
   it('adopts a thenable a body returns inside its context', async () => {
-    const def = task(
-      function thenable() {
-        return {
-          then(resolve: (value: unknown) => void) {
-            resolve(getRunContext()?.taskRunId);
-          },
-        };
-      },
-      { registry: new Registry() },
-    );
+    const def = remoteTask(function thenable() {
+      return {
+        then(resolve: (value: unknown) => void) {
+          resolve(getRunContext()?.taskRunId);
+        },
+      };
+    });
     expect(await runTaskBody(def, undefined, [], remoteContext('t'))).toBe('t');
   });
 
   it('turns a synchronous throw or a throwing `then` into a rejection', async () => {
-    const registry = new Registry();
-    const boom = task(
-      function boom() {
-        throw new Error('boom');
-      },
-      { registry },
-    );
-    const hostile = task(
-      function hostile() {
-        return Object.defineProperty({}, 'then', {
-          get() {
-            throw new Error('then getter');
-          },
-        });
-      },
-      { registry },
-    );
+    const boom = remoteTask(function boom() {
+      throw new Error('boom');
+    });
+    const hostile = remoteTask(function hostile() {
+      return Object.defineProperty({}, 'then', {
+        get() {
+          throw new Error('then getter');
+        },
+      });
+    });
     await expect(runTaskBody(boom, undefined, [], remoteContext('d'))).rejects.toThrow('boom');
     await expect(runTaskBody(hostile, undefined, [], remoteContext('e'))).rejects.toThrow(
       'then getter',
     );
     // A later run still has its context.
-    const ok = task(
-      async function ok() {
-        await tick(1);
-        return getRunContext()?.taskRunId;
-      },
-      { registry },
-    );
+    const ok = remoteTask(async function ok() {
+      await tick(1);
+      return getRunContext()?.taskRunId;
+    });
     expect(await runTaskBody(ok, undefined, [], remoteContext('f'))).toBe('f');
   });
 });
