@@ -103,6 +103,28 @@ describe('run context lifetime', () => {
     expect(await runTaskBody(def, undefined, [], remoteContext('t'))).toBe('t');
   });
 
+  it("reads the context's signal only when the body asks for it", async () => {
+    let reads = 0;
+    const controller = new AbortController();
+    const context = (id: string): RunContext => ({
+      ...remoteContext(id),
+      get signal() {
+        reads++;
+        return controller.signal;
+      },
+    });
+    const quiet = remoteTask(function quiet() {
+      return getRunContext()?.taskRunId;
+    });
+    const asks = remoteTask(function asks() {
+      return getRunContext()?.signal === controller.signal;
+    });
+    expect(await runTaskBody(quiet, undefined, [], context('q'))).toBe('q');
+    expect(reads).toBe(0);
+    expect(await runTaskBody(asks, undefined, [], context('s'))).toBe(true);
+    expect(reads).toBe(1);
+  });
+
   it('turns a synchronous throw or a throwing `then` into a rejection', async () => {
     const boom = remoteTask(function boom() {
       throw new Error('boom');

@@ -223,11 +223,11 @@ export async function startWorker(options: TideflowWorkerOptions): Promise<Tidef
     if (!def || def.kind !== 'task') {
       return result(false, encodeError(new TaskNotFoundError(data.taskName, name, modules)));
     }
-    const abort = new LazyAbort();
-    running.set(job.id!, abort);
     const channel = new JobChannel(job, redis, keys, callTimeoutMs);
     const release =
       data.tracked && data.flowRunId ? recorder.forward(data.flowRunId, channel) : undefined;
+    const abort = new LazyAbort();
+    running.set(job.id!, abort);
     try {
       const call = data.call;
       const encoded = (

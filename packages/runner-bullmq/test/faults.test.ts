@@ -20,7 +20,7 @@ import {
 import { BullMQTaskRunner, RedisUnavailableError } from '../src/index.js';
 import { controlledRedis, type ControlledRedis } from './helpers/redis.js';
 import { startWorkerProcess, type WorkerProcess } from './helpers/workers.js';
-import { double, logged, waitAndMark } from './fixtures/tasks.js';
+import { double, logged, untilAborted, waitAndMark } from './fixtures/tasks.js';
 
 const TASKS = fileURLToPath(new URL('./fixtures/tasks.ts', import.meta.url));
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -318,6 +318,45 @@ describe('a completion the events reader never sees', () => {
     } finally {
       trimming = false;
       trimmer.disconnect();
+      await runner.close();
+      await worker.stop('SIGKILL');
+      await redis.stop();
+    }
+  }, 60_000);
+});
+
+describe('a cancelled flow on a worker without threads', () => {
+  it('aborts the signal a running body holds', async () => {
+    setup();
+    const redis = await controlledRedis();
+    const worker = await startWorkerProcess(redis.url, 'faults-unthreaded', [
+      '--module',
+      TASKS,
+      '--concurrency',
+      '2',
+      '--threads',
+      '0',
+    ]);
+    const runner = new BullMQTaskRunner({ connection: redis.url, queue: 'faults-unthreaded' });
+    const file = tempFile();
+    const controller = new AbortController();
+    try {
+      const f = flow(
+        async function cancelledUnthreaded() {
+          return Promise.all([0, 1].map(() => untilAborted.submit(file, 20_000).result()));
+        },
+        { taskRunner: runner, signal: controller.signal, registry: new Registry() },
+      );
+      const outcome = f().catch((e: unknown) => e);
+      await until(() => lines(file).length === 2, 15_000, 'two running bodies');
+      controller.abort();
+      expect(await outcome).toBeInstanceOf(Error);
+      await until(() => lines(file).length === 6, 5000, 'both bodies aborted and ended');
+      expect(lines(file).filter((l) => l.startsWith('aborted'))).toEqual([
+        'aborted cancelled by its flow',
+        'aborted cancelled by its flow',
+      ]);
+    } finally {
       await runner.close();
       await worker.stop('SIGKILL');
       await redis.stop();
