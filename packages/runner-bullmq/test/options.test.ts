@@ -1,4 +1,5 @@
 // Bad options and unreachable Redis fail at once with typed errors that name what is wrong.
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '@tideflow/core';
@@ -92,4 +93,32 @@ describe('startWorker', () => {
       await deployments.close();
     }
   });
+
+  it('lets its process exit at once after giving up on Redis', async () => {
+    // ioredis kept a socket still connecting to a server that is down open for 2 s after the
+    // disconnect: a CLI command that failed on a stopped Redis exited 2 s after its error.
+    const index = new URL('../src/index.ts', import.meta.url).href;
+    const script = `
+      const { Deployments } = await import(${JSON.stringify(index)});
+      const d = new Deployments({ connection: 'redis://127.0.0.1:1', queue: 'q', connectTimeoutMs: 300 });
+      await d.list().catch(() => {});
+      await d.close();
+      process.stdout.write('closed\\n');
+    `;
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let closedAt = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('closed')) closedAt = Date.now();
+    });
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(closedAt).toBeGreaterThan(0);
+    expect(Date.now() - closedAt).toBeLessThan(1000);
+  }, 20_000);
 });
