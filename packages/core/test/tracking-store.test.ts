@@ -29,6 +29,7 @@ const OPTIONAL = [
   'deleteRegisteredModel',
   'deleteModelVersion',
   'listModelVersions',
+  'getRegisteredModel',
 ] as const;
 
 /** The memory store with its optional members hidden: only the required primitives remain. */
@@ -393,5 +394,37 @@ describe('the entry points', () => {
     expect(typeof testingEntry.cacheStoreConformance).toBe('function');
     expect(typeof core.Tracker).toBe('function');
     expect(typeof core.openTracker).toBe('function');
+  });
+});
+
+describe('getRegisteredModel', () => {
+  async function registry(tr: Tracker): Promise<void> {
+    const runId = (await tr.createRun()).info.runId;
+    await tr.logModel(runId, { name: 'a', bytes: new Uint8Array([1]), flavor: 'f' });
+    for (const name of ['clf', 'other', 'third'])
+      await tr.registerModel(name, { runId, modelName: 'a' });
+    await tr.setModelAlias('clf', 'champion', 1);
+  }
+
+  it('asks a store that reads one model for that model alone, never for the list', async () => {
+    const { store, calls } = counted(false);
+    const tr = new Tracker(store);
+    await registry(tr);
+    calls.clear();
+    expect(await tr.getRegisteredModel('clf')).toMatchObject({
+      name: 'clf',
+      aliases: { champion: 1 },
+    });
+    await expect(tr.getRegisteredModel('nope')).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
+    expect(Object.fromEntries(calls)).toEqual({ getRegisteredModel: 2 });
+  });
+
+  it('is emulated with one listing for a store without getRegisteredModel', async () => {
+    const { store, calls, inner } = counted(true);
+    const tr = new Tracker(store);
+    await registry(tr);
+    calls.clear();
+    expect(await tr.getRegisteredModel('other')).toEqual(await inner.getRegisteredModel('other'));
+    expect(Object.fromEntries(calls)).toEqual({ listRegisteredModels: 1 });
   });
 });

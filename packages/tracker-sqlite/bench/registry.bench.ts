@@ -1,6 +1,7 @@
 // The model registry: `Tracker.listModelVersions` of a model with 500 versions (two tags each,
-// an alias on every tenth), median of 9 repeats of 10 listings, on SQLite and in memory. Seeding
-// is not timed.
+// an alias on every tenth), and `Tracker.getRegisteredModel` among 500 models (against finding it
+// in `listRegisteredModels`, as the tracker did before), medians of 9 repeats of 10 calls, on
+// SQLite and in memory. Seeding is not timed.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +42,40 @@ async function bench(store: string, tracker: Tracker): Promise<void> {
   }
   const extra = { versions: VERSIONS, listings: LISTINGS, repeats: REPEATS };
   report(`${store}.listModelVersions.500versions`, median(times), 'ms', extra);
+  await benchModels(store, tracker);
   await tracker.close();
+}
+
+/** Median ms of `call`, over REPEATS repeats of LISTINGS calls. */
+async function timed(call: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < LISTINGS; i++) await call();
+    times.push((performance.now() - t0) / LISTINGS);
+  }
+  return median(times);
+}
+
+async function benchModels(store: string, tracker: Tracker): Promise<void> {
+  const runId = (await tracker.createRun({ name: 'many-models' })).info.runId;
+  await tracker.logModel(runId, { name: 'm', bytes: new Uint8Array([7]), flavor: 'f' });
+  for (let m = 0; m < VERSIONS; m++) {
+    const name = `model-${String(m).padStart(3, '0')}`;
+    await tracker.registerModel(name, { runId, modelName: 'm', tags: { team: 'ml' } });
+    await tracker.setRegisteredModelTag(name, 'owner', `o${m}`);
+  }
+  const name = 'model-250';
+  const one = await timed(() => tracker.getRegisteredModel(name));
+  const found = await timed(async () =>
+    (await tracker.listRegisteredModels()).find((m) => m.name === name),
+  );
+  report(`${store}.getRegisteredModel.500models`, one, 'ms', {
+    listing_and_find_ms: Number(found.toFixed(4)),
+    models: VERSIONS + 1,
+    calls: LISTINGS,
+    repeats: REPEATS,
+  });
 }
 
 const root = mkdtempSync(join(tmpdir(), 'tideflow-bench-registry-'));

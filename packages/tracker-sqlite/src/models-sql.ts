@@ -360,19 +360,33 @@ export function listModelVersions(store: SqliteStore, name: string): ModelVersio
 
 /** `TrackerStore.listRegisteredModels`. */
 export function listRegisteredModels(store: SqliteStore): RegisteredModel[] {
+  return registeredModels(store, null);
+}
+
+/** `TrackerStore.getRegisteredModel`: the one model's rows only. */
+export function getRegisteredModel(store: SqliteStore, name: string): RegisteredModel | undefined {
+  return registeredModels(store, name)[0];
+}
+
+/** Every registered model sorted by name, or only the one named `name` (none if unknown). */
+function registeredModels(store: SqliteStore, name: string | null): RegisteredModel[] {
+  // One model's rows are found through the primary keys (an `OR` would scan the tables).
+  const only = (column: string) => (name === null ? '' : `WHERE ${column} = ?`);
+  const args = name === null ? [] : [name];
   return store.read(() => {
     const models = store
       .stmt(
         `SELECT m.name, m.created_at, m.updated_at, m.description, (SELECT COALESCE(MAX(version), 0) FROM model_versions v WHERE v.name = m.name) AS latest
-         FROM registered_models m ORDER BY m.name`,
+         FROM registered_models m ${only('m.name')} ORDER BY m.name`,
       )
-      .all() as {
+      .all(...args) as {
       name: string;
       created_at: number;
       updated_at: number;
       description: string | null;
       latest: number;
     }[];
+    if (models.length === 0) return [];
     const byModel = <R extends { name: string }>(rows: R[]): Map<string, R[]> => {
       const out = new Map<string, R[]>();
       for (const r of rows) {
@@ -383,7 +397,9 @@ export function listRegisteredModels(store: SqliteStore): RegisteredModel[] {
       return out;
     };
     const aliases = byModel(
-      store.stmt('SELECT name, alias, version FROM model_aliases ORDER BY name, alias').all() as {
+      store
+        .stmt(`SELECT name, alias, version FROM model_aliases ${only('name')} ORDER BY name, alias`)
+        .all(...args) as {
         name: string;
         alias: string;
         version: number;
@@ -391,8 +407,10 @@ export function listRegisteredModels(store: SqliteStore): RegisteredModel[] {
     );
     const tags = byModel(
       store
-        .stmt('SELECT name, key, value FROM registered_model_tags ORDER BY name, key')
-        .all() as (TagRow & { name: string })[],
+        .stmt(
+          `SELECT name, key, value FROM registered_model_tags ${only('name')} ORDER BY name, key`,
+        )
+        .all(...args) as (TagRow & { name: string })[],
     );
     return models.map((m) => ({
       name: m.name,

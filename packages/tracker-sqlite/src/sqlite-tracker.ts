@@ -542,6 +542,10 @@ export class SqliteTrackerStore implements TrackerStore {
     return models.listRegisteredModels(this.store);
   }
 
+  async getRegisteredModel(name: string): Promise<RegisteredModel | undefined> {
+    return models.getRegisteredModel(this.store, name);
+  }
+
   async listModelVersions(name: string): Promise<ModelVersion[]> {
     return models.listModelVersions(this.store, name);
   }

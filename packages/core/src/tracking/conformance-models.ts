@@ -151,6 +151,34 @@ export function conformanceModels({ t, withTracker }: ConformanceContext): void 
     );
 
     it(
+      'gets one registered model as the listing gives it, and only that one',
+      withTracker(async (tr) => {
+        const run = (await tr.createRun()).info.runId;
+        await tr.logModel(run, { name: 'a', bytes: new Uint8Array([1]), flavor: 'f' });
+        await tr.logModel(run, { name: 'b', bytes: new Uint8Array([2]), flavor: 'f' });
+        // Names a filter could confuse: a prefix, a LIKE pattern, an inherited key.
+        for (const name of ['clf', 'clf2', 'cl_', '__proto__', 'toString']) {
+          await tr.registerModel(name, { runId: run, modelName: 'a', tags: { team: name } });
+          await tr.registerModel(name, { runId: run, modelName: 'b' });
+          await tr.setModelAlias(name, `best_${name.replace(/\W/g, '')}`, 1);
+        }
+        await tr.setRegisteredModelTag('clf', 'stage', 'prod');
+        for (const listed of await tr.listRegisteredModels())
+          expect(await tr.getRegisteredModel(listed.name)).toEqual(listed);
+        expect(await tr.getRegisteredModel('clf')).toMatchObject({
+          latestVersion: 2,
+          aliases: { best_clf: 1 },
+          tags: { stage: 'prod' },
+        });
+        for (const unknown of ['nope', 'cl%', 'CLF', 'constructor'])
+          await expect(tr.getRegisteredModel(unknown)).rejects.toMatchObject(
+            code('MODEL_NOT_FOUND'),
+          );
+        await expect(tr.getRegisteredModel('')).rejects.toMatchObject(code('TRACKING_INPUT'));
+      }),
+    );
+
+    it(
       "lists a model's versions oldest first, each as getModelVersion gives it",
       withTracker(async (tr) => {
         const run = (await tr.createRun()).info.runId;

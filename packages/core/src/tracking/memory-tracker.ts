@@ -492,6 +492,10 @@ export class MemoryTrackerStore implements TrackerStore {
     return this.registry.list();
   }
 
+  async getRegisteredModel(name: string): Promise<RegisteredModel | undefined> {
+    return this.registry.model(name);
+  }
+
   async listModelVersions(name: string): Promise<ModelVersion[]> {
     return this.registry.versions(name);
   }

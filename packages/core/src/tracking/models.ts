@@ -360,14 +360,24 @@ export class ModelRegistryState {
   list(): RegisteredModel[] {
     return [...this.models]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, e]) => ({
-        name,
-        createdAt: e.createdAt,
-        updatedAt: e.updatedAt,
-        latestVersion: e.versions.at(-1)?.version ?? 0,
-        aliases: Object.fromEntries([...e.aliases].sort(([a], [b]) => (a < b ? -1 : 1))),
-        description: e.description,
-        tags: sortedTags(e.tags),
-      }));
+      .map(([name, e]) => this.registered(name, e));
+  }
+
+  /** `TrackerStore.getRegisteredModel`. */
+  model(name: string): RegisteredModel | undefined {
+    const e = this.models.get(name);
+    return e && this.registered(name, e);
+  }
+
+  private registered(name: string, e: RegistryEntry): RegisteredModel {
+    return {
+      name,
+      createdAt: e.createdAt,
+      updatedAt: e.updatedAt,
+      latestVersion: e.versions.at(-1)?.version ?? 0,
+      aliases: Object.fromEntries([...e.aliases].sort(([a], [b]) => (a < b ? -1 : 1))),
+      description: e.description,
+      tags: sortedTags(e.tags),
+    };
   }
 }

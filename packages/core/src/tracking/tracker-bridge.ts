@@ -640,10 +640,16 @@ export class Tracker<S extends TrackerStore = TrackerStore> {
     return this.getRegisteredModel(name);
   }
 
-  /** Returns a registered model; rejects with `ModelNotFoundError` for an unknown name. */
+  /**
+   * Returns a registered model; rejects with `ModelNotFoundError` for an unknown name. A store
+   * that reads one model (`getRegisteredModel`) is asked for it alone, else the list is searched.
+   */
   async getRegisteredModel(name: string): Promise<RegisteredModel> {
     validateName('A registered model name', name);
-    const model = (await this.live.listRegisteredModels()).find((m) => m.name === name);
+    const store = this.live;
+    const model = store.getRegisteredModel
+      ? await store.getRegisteredModel(name)
+      : (await store.listRegisteredModels()).find((m) => m.name === name);
     if (!model) throw new ModelNotFoundError(name);
     return model;
   }

@@ -197,6 +197,8 @@ export interface TrackerStore {
   getModelVersion(name: string, ref: ModelVersionRef): Promise<ModelVersion | undefined>;
   /** Every registered model (with no versions too: `latestVersion` 0), sorted by name; `latestVersion` is the highest version it has now. */
   listRegisteredModels(): Promise<RegisteredModel[]>;
+  /** Optional: one registered model as `listRegisteredModels` gives it, or `undefined` for an unknown name, without reading the others. */
+  getRegisteredModel?(name: string): Promise<RegisteredModel | undefined>;
   /** Optional: every version a registered model has, oldest first (`[]` for none), each as `getModelVersion` gives it, in one read; rejects with `ModelNotFoundError` for an unknown name. */
   listModelVersions?(name: string): Promise<ModelVersion[]>;
 

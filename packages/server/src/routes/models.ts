@@ -1,3 +1,4 @@
+import { ModelNotFoundError } from '@tideflow/core';
 import type { ModelVersion, RegisteredModel, Tracker } from '@tideflow/core';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
@@ -81,16 +82,18 @@ export async function mlflowModel(tracker: Tracker, m: RegisteredModel) {
   };
 }
 
-/** The registered model of that name, or 404 `RESOURCE_DOES_NOT_EXIST`. */
+/** The registered model of that name (read alone), or 404 `RESOURCE_DOES_NOT_EXIST`. */
 export async function findModel(tracker: Tracker, name: string): Promise<RegisteredModel> {
-  const model = (await tracker.listRegisteredModels()).find((m) => m.name === name);
-  if (!model)
+  try {
+    return await tracker.getRegisteredModel(name);
+  } catch (error) {
+    if (!(error instanceof ModelNotFoundError)) throw error;
     throw new ApiError(
       404,
       'RESOURCE_DOES_NOT_EXIST',
       `No registered model named ${JSON.stringify(name)}.`,
     );
-  return model;
+  }
 }
 
 /** `runs:/<run id>/<model name>`, the source MLflow clients register a logged model from. */
