@@ -291,6 +291,12 @@ export class RestTrackerStore implements TrackerStore {
       .catch(absent('MODEL_NOT_FOUND'));
   }
 
+  async getRegisteredModel(name: string): Promise<RegisteredModel | undefined> {
+    return this.client
+      .get<RegisteredModel>('/registered-models/model', { name })
+      .catch(absent('MODEL_NOT_FOUND'));
+  }
+
   async listRegisteredModels(): Promise<RegisteredModel[]> {
     return (await this.client.get<{ models: RegisteredModel[] }>('/registered-models')).models;
   }

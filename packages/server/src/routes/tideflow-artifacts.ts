@@ -333,6 +333,24 @@ export function tideflowArtifactRoutes(
     },
   );
 
+  app.get<{ Querystring: { name: string } }>(
+    `${B}/registered-models/model`,
+    {
+      schema: {
+        summary: 'One registered model, as the listing gives it',
+        tags,
+        querystring: {
+          type: 'object',
+          required: ['name'],
+          additionalProperties: false,
+          properties: { name: str },
+        },
+        response: { 200: registeredModelSchema, ...errors },
+      },
+    },
+    async (req) => tracker.getRegisteredModel(req.query.name),
+  );
+
   app.get(
     `${B}/registered-models`,
     {
